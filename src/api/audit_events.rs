@@ -1,0 +1,34 @@
+use actix_web::{get, web, HttpResponse};
+
+use crate::auth::{Auth, Op};
+use crate::db::audit;
+use crate::dto::audit::{AuditEvent, AuditQuery};
+use crate::error::ApiResult;
+use crate::http::pagination::{Page, PageRequest};
+use crate::state::AppState;
+
+/// The audit trail within the caller's jurisdiction, newest first.
+#[utoipa::path(tag = "audit", params(AuditQuery), responses((status = 200, body = Page<AuditEvent>)))]
+#[get("/audit-events")]
+pub async fn list_audit_events(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: web::Query<AuditQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = query.into_inner();
+    let page = PageRequest::new(q.page, q.page_size)?;
+    let filter = audit::Filter {
+        entity_type: q.entity_type,
+        entity_id: q.entity_id,
+        actor: q.actor,
+        action: q.action,
+        from: q.from.map(|t| t.naive_utc()),
+        to: q.to.map(|t| t.naive_utc()),
+    };
+    let (rows, total) = state
+        .run(&auth, Op::ListAuditEvents, move |conn, auth| {
+            audit::list(conn, &auth.jurisdiction, &filter, page.offset(), page.page_size)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(page.wrap(rows.into_iter().map(AuditEvent::from).collect(), total)))
+}

@@ -1,0 +1,37 @@
+//! HTTP handlers: parse, authorise, call the domain and the database, map to DTOs.
+
+pub mod accounts;
+pub mod admin_units;
+pub mod audit_events;
+pub mod auth;
+pub mod clients;
+pub mod health;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Routes under `/api/v1`.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(auth::issue_token)
+        .service(auth::get_current_principal)
+        .service(admin_units::list_admin_units)
+        .service(admin_units::get_admin_unit)
+        .service(accounts::list_accounts)
+        .service(accounts::create_account)
+        .service(accounts::get_account)
+        .service(accounts::update_account)
+        .service(accounts::disable_account)
+        .service(accounts::enable_account)
+        .service(accounts::change_password)
+        .service(clients::list_clients)
+        .service(clients::create_client)
+        .service(clients::get_client)
+        .service(clients::rotate_client_secret)
+        .service(clients::disable_client)
+        .service(clients::enable_client)
+        .service(audit_events::list_audit_events);
+}
+
+/// Parses a record id from the path: UUIDs only, so garbage never reaches SQL.
+pub fn parse_id(raw: &str) -> Result<String, crate::error::ApiError> {
+    uuid::Uuid::parse_str(raw).map(|u| u.hyphenated().to_string()).map_err(|_| crate::error::ApiError::NotFound)
+}

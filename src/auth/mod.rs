@@ -1,0 +1,162 @@
+//! Authentication (bearer JWT) and authorisation (roles per operation, jurisdiction per record).
+
+pub mod claims;
+pub mod keys;
+pub mod password;
+pub mod permissions;
+pub mod roles;
+
+use std::future::{ready, Ready};
+
+use actix_web::{dev::Payload, http::header, web, FromRequest, HttpMessage, HttpRequest};
+use diesel::prelude::*;
+
+pub use permissions::Op;
+pub use roles::{Jurisdiction, Role};
+
+use crate::db::{schema, DbConnection};
+use crate::error::{ApiError, ApiResult};
+use crate::http::request_id::RequestId;
+use crate::state::AppState;
+use claims::{Claims, KIND_ACCOUNT, KIND_CLIENT};
+
+/// Who is calling and why: request id, client address and the optional `X-Audit-Reason`.
+#[derive(Debug, Clone, Default)]
+pub struct RequestContext {
+    pub request_id: Option<String>,
+    pub reason: Option<String>,
+    pub client_address: Option<String>,
+}
+
+impl RequestContext {
+    pub fn from_request(req: &HttpRequest) -> RequestContext {
+        let reason = req
+            .headers()
+            .get("x-audit-reason")
+            // Vietnamese reasons arrive as raw UTF-8 bytes, which `to_str` refuses.
+            .and_then(|v| std::str::from_utf8(v.as_bytes()).ok())
+            .map(|s| s.trim().chars().take(500).collect::<String>())
+            .filter(|s| !s.is_empty());
+        RequestContext {
+            request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
+            reason,
+            client_address: req.connection_info().realip_remote_addr().map(strip_port),
+        }
+    }
+}
+
+fn strip_port(addr: &str) -> String {
+    match addr.parse::<std::net::SocketAddr>() {
+        Ok(sa) => sa.ip().to_string(),
+        Err(_) => addr.to_string(),
+    }
+}
+
+/// The authenticated principal of a request.
+#[derive(Debug, Clone)]
+pub struct Auth {
+    pub sub: String,
+    /// `account`, `client` or `external`.
+    pub kind: String,
+    pub roles: Vec<Role>,
+    pub unit: String,
+    pub jurisdiction: Jurisdiction,
+    pub agency: Option<String>,
+    pub stamp: Option<i64>,
+    pub ctx: RequestContext,
+}
+
+impl Auth {
+    /// Role check for an operation: 403 when none of the token's roles may call it.
+    pub fn require(&self, op: Op) -> ApiResult<()> {
+        if op.allows(&self.roles) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "operation {} needs one of the roles: {}",
+                op.operation_id(),
+                op.roles().iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+            )))
+        }
+    }
+
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// Disabled principals and tokens older than the principal's security stamp are refused,
+    /// so disabling an account or rotating a secret kills its live tokens at once.
+    pub fn ensure_active(&self, conn: &mut DbConnection) -> ApiResult<()> {
+        let row: Option<(bool, chrono::NaiveDateTime)> = match self.kind.as_str() {
+            KIND_ACCOUNT => schema::accounts::table
+                .find(&self.sub)
+                .select((schema::accounts::disabled, schema::accounts::tokens_valid_after))
+                .first(conn)
+                .optional()?,
+            KIND_CLIENT => schema::api_clients::table
+                .find(&self.sub)
+                .select((schema::api_clients::disabled, schema::api_clients::tokens_valid_after))
+                .first(conn)
+                .optional()?,
+            // Tokens of a trusted agency provider are governed by that provider.
+            _ => return Ok(()),
+        };
+        match row {
+            Some((false, valid_after)) if Some(valid_after.and_utc().timestamp_micros()) == self.stamp => Ok(()),
+            _ => Err(ApiError::Unauthorized("the token has been revoked".into())),
+        }
+    }
+
+    pub fn from_claims(claims: Claims, ctx: RequestContext) -> ApiResult<Auth> {
+        let jurisdiction = Jurisdiction::parse(&claims.unit)
+            .ok_or_else(|| ApiError::Unauthorized("the token's unit is not a valid code".into()))?;
+        let roles: Vec<Role> = claims.roles.iter().filter_map(|r| Role::parse(r)).collect();
+        if roles.is_empty() {
+            return Err(ApiError::Unauthorized("the token carries no known role".into()));
+        }
+        let kind = claims.pty.clone().unwrap_or_else(|| claims::KIND_EXTERNAL.to_string());
+        if (kind == KIND_ACCOUNT || kind == KIND_CLIENT) && claims.stamp.is_none() {
+            return Err(ApiError::Unauthorized("the token has no security stamp".into()));
+        }
+        Ok(Auth {
+            sub: claims.sub,
+            kind,
+            roles,
+            unit: claims.unit,
+            jurisdiction,
+            agency: claims.agency,
+            stamp: claims.stamp,
+            ctx,
+        })
+    }
+}
+
+impl FromRequest for Auth {
+    type Error = ApiError;
+    type Future = Ready<Result<Auth, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req))
+    }
+}
+
+fn authenticate(req: &HttpRequest) -> ApiResult<Auth> {
+    let state = req.app_data::<web::Data<AppState>>().ok_or_else(|| ApiError::internal("application state missing"))?;
+    let value = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| ApiError::Unauthorized("send a bearer token in the Authorization header".into()))?;
+    let text =
+        value.to_str().map_err(|_| ApiError::Unauthorized("the Authorization header is not valid text".into()))?;
+    let token = text
+        .strip_prefix("Bearer ")
+        .or_else(|| text.strip_prefix("bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| ApiError::Unauthorized("the Authorization header must be `Bearer <token>`".into()))?;
+    let claims = state.keys.verify(token).map_err(|e| {
+        log::info!("token refused: {e}");
+        ApiError::Unauthorized("the token is invalid or expired".into())
+    })?;
+    Auth::from_claims(claims, RequestContext::from_request(req))
+}

@@ -1,0 +1,228 @@
+//! Command line: `serve` (default), `migrate`, `openapi`, `accounts`, `clients`.
+
+use clap::{Parser, Subcommand};
+
+use crate::auth::roles::{roles_to_db, Jurisdiction, Role};
+use crate::config::Settings;
+use crate::db::{self, accounts, admin_units, audit};
+
+#[derive(Debug, Parser)]
+#[command(name = "thncd", version, about = "Community reintegration (THNCĐ) case-management API")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP service (the default).
+    Serve,
+    /// Apply pending database migrations and seed reference data, then exit.
+    Migrate,
+    /// Print the OpenAPI document.
+    Openapi {
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+    },
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    Accounts(AccountsCommand),
+    /// Manage integration clients.
+    #[command(subcommand)]
+    Clients(ClientsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountsCommand {
+    /// Create an account; the password comes from THNCD_PASSWORD or a prompt.
+    Create {
+        #[arg(long)]
+        username: String,
+        /// Repeat for several roles.
+        #[arg(long = "role", required = true, value_parser = parse_role)]
+        roles: Vec<Role>,
+        /// `VN`, a province or a commune code.
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        full_name: Option<String>,
+        #[arg(long)]
+        agency: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientsCommand {
+    /// Register an integration client and print its id and secret (shown once).
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long = "role", required = true, value_parser = parse_role)]
+        roles: Vec<Role>,
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        agency: Option<String>,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        format!("unknown role `{s}`; one of: {}", names.join(", "))
+    })
+}
+
+pub async fn run(cli: Cli) -> Result<(), String> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let settings = Settings::from_env()?;
+            let app = crate::startup::Application::build(settings)?;
+            app.run_until_stopped().await.map_err(|e| format!("server error: {e}"))
+        }
+        Command::Migrate => {
+            let settings = Settings::from_env()?;
+            let pool = db::build_pool(&settings.database_url, 1)?;
+            let mut conn = pool.get().map_err(|e| format!("cannot connect: {e}"))?;
+            let n = db::migrate(&mut conn)?;
+            println!("{n} migration(s) applied");
+            Ok(())
+        }
+        Command::Openapi { output } => {
+            let text = crate::openapi::to_json(&crate::openapi::document());
+            match output {
+                Some(path) => std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display())),
+                None => {
+                    print!("{text}");
+                    Ok(())
+                }
+            }
+        }
+        Command::Accounts(AccountsCommand::Create { username, roles, unit, full_name, agency }) => {
+            let password = match std::env::var("THNCD_PASSWORD") {
+                Ok(p) if !p.is_empty() => p,
+                _ => rpassword::prompt_password("Password: ").map_err(|e| format!("cannot read password: {e}"))?,
+            };
+            crate::auth::password::check_strength(&password).map_err(|e| format!("password {e}"))?;
+            let settings = Settings::from_env()?;
+            let pool = crate::startup::open_database(&Settings { migrate_on_start: true, ..settings })?;
+            let mut conn = pool.get().map_err(|e| format!("cannot connect: {e}"))?;
+            let id = create_account(&mut conn, &username, &password, &roles, &unit, full_name, agency)?;
+            println!("account {username} created: {id}");
+            Ok(())
+        }
+        Command::Clients(ClientsCommand::Create { name, roles, unit, agency }) => {
+            let settings = Settings::from_env()?;
+            let pool = crate::startup::open_database(&Settings { migrate_on_start: true, ..settings })?;
+            let mut conn = pool.get().map_err(|e| format!("cannot connect: {e}"))?;
+            let (client_id, secret) = create_client(&mut conn, &name, &roles, &unit, agency)?;
+            println!("client_id={client_id}\nclient_secret={secret}");
+            Ok(())
+        }
+    }
+}
+
+fn resolve_unit(conn: &mut db::DbConnection, unit: &str) -> Result<admin_units::UnitRef, String> {
+    if Jurisdiction::parse(unit).is_none() {
+        return Err(format!("`{unit}` is not VN, a province or a commune code"));
+    }
+    admin_units::resolve(conn, unit, "unit").map_err(|_| format!("unknown unit `{unit}`"))
+}
+
+pub fn create_account(
+    conn: &mut db::DbConnection,
+    username: &str,
+    password: &str,
+    roles: &[Role],
+    unit: &str,
+    full_name: Option<String>,
+    agency: Option<String>,
+) -> Result<String, String> {
+    let unit = resolve_unit(conn, unit)?;
+    let hash = crate::auth::password::hash(password)?;
+    let now = crate::time::now();
+    let id = uuid::Uuid::now_v7().to_string();
+    db::write_tx(conn, |conn| {
+        let row = accounts::insert(
+            conn,
+            &accounts::NewAccount {
+                id: id.clone(),
+                username: username.to_string(),
+                password_hash: hash,
+                full_name: full_name.unwrap_or_else(|| username.to_string()),
+                roles: roles_to_db(roles),
+                unit_code: unit.code.clone(),
+                province_code: unit.province_code.clone(),
+                agency,
+                disabled: false,
+                failed_logins: 0,
+                tokens_valid_after: now,
+                created_at: now,
+                updated_at: now,
+                version: 1,
+            },
+        )?;
+        audit::record(
+            conn,
+            &audit::Actor::system("cli"),
+            audit::Entry {
+                action: "account.create",
+                entity_type: "account",
+                entity_id: Some(&row.id),
+                unit_code: Some(&row.unit_code),
+                province_code: row.province_code.as_deref(),
+                after: serde_json::to_value(row.view()).ok(),
+                ..Default::default()
+            },
+        )
+    })
+    .map_err(|e: crate::error::ApiError| e.to_problem().detail.unwrap_or_else(|| e.to_string()))?;
+    Ok(id)
+}
+
+pub fn create_client(
+    conn: &mut db::DbConnection,
+    name: &str,
+    roles: &[Role],
+    unit: &str,
+    agency: Option<String>,
+) -> Result<(String, String), String> {
+    let unit = resolve_unit(conn, unit)?;
+    let secret = crate::auth::password::random_secret();
+    let now = crate::time::now();
+    let id = uuid::Uuid::now_v7();
+    let row = db::clients::ClientRow {
+        id: id.to_string(),
+        client_id: format!("cli_{}", id.simple()),
+        name: name.to_string(),
+        secret_hash: crate::api::clients::hash_secret(&secret),
+        roles: roles_to_db(roles),
+        unit_code: unit.code,
+        province_code: unit.province_code,
+        agency,
+        disabled: false,
+        tokens_valid_after: now,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    db::write_tx(conn, |conn| {
+        let row = db::clients::insert(conn, &row)?;
+        audit::record(
+            conn,
+            &audit::Actor::system("cli"),
+            audit::Entry {
+                action: "client.create",
+                entity_type: "client",
+                entity_id: Some(&row.id),
+                unit_code: Some(&row.unit_code),
+                province_code: row.province_code.as_deref(),
+                after: serde_json::to_value(row.view()).ok(),
+                ..Default::default()
+            },
+        )
+    })
+    .map_err(|e: crate::error::ApiError| e.to_string())?;
+    Ok((row.client_id, secret))
+}

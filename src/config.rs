@@ -1,0 +1,129 @@
+//! Settings from the environment (`THNCD_*`, `DATABASE_URL`). Secrets never appear in `Debug`.
+
+use std::path::PathBuf;
+
+#[derive(Clone)]
+pub struct Settings {
+    /// Address to listen on; port 0 picks a free port (tests).
+    pub bind: String,
+    /// `postgres://…` or a SQLite file path (`sqlite://path` also accepted).
+    pub database_url: String,
+    /// Where the default SQLite file and the development signing key live.
+    pub data_dir: PathBuf,
+    pub pool_size: u32,
+    pub jwt: JwtSettings,
+    /// Origins allowed to call the API from a browser.
+    pub cors_origins: Vec<String>,
+    /// Largest accepted request body in bytes.
+    pub max_body_bytes: usize,
+    /// Worker threads (0 = one per core).
+    pub workers: usize,
+    /// Run migrations when the server starts.
+    pub migrate_on_start: bool,
+}
+
+#[derive(Clone)]
+pub struct JwtSettings {
+    pub issuer: String,
+    pub audience: String,
+    /// PEM file holding the Ed25519 private key (PKCS#8). Generated in `data_dir` if unset.
+    pub signing_key_file: Option<PathBuf>,
+    /// A JWKS file of public keys of trusted agency identity providers.
+    pub trusted_jwks_file: Option<PathBuf>,
+    /// Issuers accepted besides our own (for tokens verified with the trusted JWKS).
+    pub trusted_issuers: Vec<String>,
+    /// Lifetime of issued tokens, seconds (at most 3600).
+    pub token_ttl_secs: i64,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("bind", &self.bind)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("data_dir", &self.data_dir)
+            .field("pool_size", &self.pool_size)
+            .field("jwt_issuer", &self.jwt.issuer)
+            .field("jwt_audience", &self.jwt.audience)
+            .field("signing_key_file", &self.jwt.signing_key_file)
+            .field("cors_origins", &self.cors_origins)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Hides a password in `scheme://user:password@host/db`.
+pub fn redact_url(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://") {
+        if let Some((creds, host)) = rest.rsplit_once('@') {
+            let user = creds.split(':').next().unwrap_or_default();
+            return format!("{scheme}://{user}:***@{host}");
+        }
+    }
+    url.to_string()
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn env_parse<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
+    match env(name) {
+        None => Ok(default),
+        Some(v) => v.trim().parse().map_err(|_| format!("{name}: cannot parse `{v}`")),
+    }
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Settings, String> {
+        let data_dir = PathBuf::from(env("THNCD_DATA_DIR").unwrap_or_else(|| "./data/local".into()));
+        let database_url =
+            env("DATABASE_URL").unwrap_or_else(|| data_dir.join("thncd.sqlite3").to_string_lossy().into_owned());
+        let backend = crate::db::Backend::from_url(&database_url)?;
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2) as u32;
+        let default_pool = match backend {
+            crate::db::Backend::Postgres => (cores * 4).max(8),
+            crate::db::Backend::Sqlite => (cores * 2).max(4),
+        };
+        let ttl: i64 = env_parse("THNCD_TOKEN_TTL_SECS", 3600)?;
+        if !(60..=3600).contains(&ttl) {
+            return Err("THNCD_TOKEN_TTL_SECS must be between 60 and 3600".into());
+        }
+        Ok(Settings {
+            bind: env("THNCD_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            database_url,
+            data_dir,
+            pool_size: env_parse("THNCD_DB_POOL_SIZE", default_pool)?,
+            jwt: JwtSettings {
+                issuer: env("THNCD_JWT_ISSUER").unwrap_or_else(|| "thncd".into()),
+                audience: env("THNCD_JWT_AUDIENCE").unwrap_or_else(|| "thncd-api".into()),
+                signing_key_file: env("THNCD_JWT_SIGNING_KEY_FILE").map(PathBuf::from),
+                trusted_jwks_file: env("THNCD_TRUSTED_JWKS_FILE").map(PathBuf::from),
+                trusted_issuers: split_list(env("THNCD_TRUSTED_ISSUERS")),
+                token_ttl_secs: ttl,
+            },
+            cors_origins: split_list(env("THNCD_CORS_ORIGINS")),
+            max_body_bytes: env_parse("THNCD_MAX_BODY_BYTES", 1024 * 1024)?,
+            workers: env_parse("THNCD_WORKERS", 0)?,
+            migrate_on_start: env_parse("THNCD_MIGRATE_ON_START", true)?,
+        })
+    }
+
+    pub fn backend(&self) -> crate::db::Backend {
+        crate::db::Backend::from_url(&self.database_url).unwrap_or(crate::db::Backend::Sqlite)
+    }
+}
+
+fn split_list(v: Option<String>) -> Vec<String> {
+    v.map(|s| s.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(redact_url("./data/x.sqlite3"), "./data/x.sqlite3");
+    }
+}

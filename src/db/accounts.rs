@@ -1,0 +1,210 @@
+//! Staff accounts: storage, jurisdiction-scoped queries, login bookkeeping.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+
+use super::schema::{accounts as a, login_failures as lf};
+use super::DbConnection;
+use crate::auth::roles::{roles_from_db, Jurisdiction};
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = a)]
+pub struct AccountRow {
+    pub id: String,
+    pub username: String,
+    pub password_hash: String,
+    pub full_name: String,
+    pub roles: String,
+    pub unit_code: String,
+    pub province_code: Option<String>,
+    pub agency: Option<String>,
+    pub disabled: bool,
+    pub failed_logins: i32,
+    pub locked_until: Option<NaiveDateTime>,
+    pub tokens_valid_after: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+impl AccountRow {
+    pub fn view(&self) -> crate::dto::accounts::Account {
+        crate::dto::accounts::Account {
+            id: self.id.clone(),
+            username: self.username.clone(),
+            full_name: self.full_name.clone(),
+            roles: roles_from_db(&self.roles),
+            unit: self.unit_code.clone(),
+            agency: self.agency.clone(),
+            disabled: self.disabled,
+            locked_until: self.locked_until.map(|t| t.and_utc()),
+            created_at: self.created_at.and_utc(),
+            updated_at: self.updated_at.and_utc(),
+            version: self.version,
+        }
+    }
+
+    /// The security stamp carried by this account's tokens.
+    pub fn stamp(&self) -> i64 {
+        self.tokens_valid_after.and_utc().timestamp_micros()
+    }
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = a)]
+pub struct NewAccount {
+    pub id: String,
+    pub username: String,
+    pub password_hash: String,
+    pub full_name: String,
+    pub roles: String,
+    pub unit_code: String,
+    pub province_code: Option<String>,
+    pub agency: Option<String>,
+    pub disabled: bool,
+    pub failed_logins: i32,
+    pub tokens_valid_after: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+pub fn insert(conn: &mut DbConnection, new: &NewAccount) -> ApiResult<AccountRow> {
+    let exists: i64 = a::table.filter(a::username.eq(&new.username)).count().get_result(conn)?;
+    if exists > 0 {
+        return Err(ApiError::conflict("username_taken", "an account with this username already exists"));
+    }
+    diesel::insert_into(a::table).values(new).execute(conn)?;
+    Ok(a::table.find(&new.id).select(AccountRow::as_select()).first(conn)?)
+}
+
+macro_rules! scoped {
+    ($query:expr, $scope:expr) => {
+        match $scope {
+            Jurisdiction::National => $query,
+            Jurisdiction::Province(p) => $query.filter(a::province_code.eq(p.clone())),
+            Jurisdiction::Commune(c) => $query.filter(a::unit_code.eq(c.clone())),
+        }
+    };
+}
+
+/// An account inside the caller's jurisdiction; anything else is a 404.
+pub fn find_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<AccountRow> {
+    let query = a::table.filter(a::id.eq(id)).select(AccountRow::as_select()).into_boxed();
+    scoped!(query, scope).first(conn).optional()?.ok_or(ApiError::NotFound)
+}
+
+pub fn find_by_id(conn: &mut DbConnection, id: &str) -> ApiResult<Option<AccountRow>> {
+    Ok(a::table.find(id).select(AccountRow::as_select()).first(conn).optional()?)
+}
+
+pub fn find_by_username(conn: &mut DbConnection, username: &str) -> ApiResult<Option<AccountRow>> {
+    Ok(a::table.filter(a::username.eq(username)).select(AccountRow::as_select()).first(conn).optional()?)
+}
+
+pub struct ListFilter {
+    pub q: Option<String>,
+    pub role: Option<String>,
+    pub disabled: Option<bool>,
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    scope: &Jurisdiction,
+    f: &ListFilter,
+    offset: i64,
+    limit: i64,
+) -> ApiResult<(Vec<AccountRow>, i64)> {
+    let build = || {
+        let mut q = scoped!(a::table.into_boxed(), scope);
+        if let Some(text) = &f.q {
+            let pattern = super::like_contains(&text.to_lowercase());
+            q = q.filter(a::username.like(pattern.clone()).escape('\\').or(a::full_name.like(pattern).escape('\\')));
+        }
+        if let Some(role) = &f.role {
+            // roles are stored as a sorted comma list: match a whole element.
+            q = q.filter(
+                a::roles
+                    .eq(role.clone())
+                    .or(a::roles.like(format!("{role},%")))
+                    .or(a::roles.like(format!("%,{role}")))
+                    .or(a::roles.like(format!("%,{role},%"))),
+            );
+        }
+        if let Some(d) = f.disabled {
+            q = q.filter(a::disabled.eq(d));
+        }
+        q
+    };
+    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
+    let rows =
+        build().select(AccountRow::as_select()).order(a::username.asc()).offset(offset).limit(limit).load(conn)?;
+    Ok((rows, total))
+}
+
+/// Changes applied with optimistic concurrency: the row must still be at `expected_version`.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = a)]
+pub struct AccountChanges {
+    pub full_name: Option<String>,
+    pub roles: Option<String>,
+    pub unit_code: Option<String>,
+    pub province_code: Option<Option<String>>,
+    pub agency: Option<Option<String>>,
+    pub disabled: Option<bool>,
+    pub password_hash: Option<String>,
+    pub failed_logins: Option<i32>,
+    pub locked_until: Option<Option<NaiveDateTime>>,
+    pub tokens_valid_after: Option<NaiveDateTime>,
+}
+
+pub fn update_versioned(
+    conn: &mut DbConnection,
+    id: &str,
+    expected_version: i32,
+    changes: &AccountChanges,
+) -> ApiResult<AccountRow> {
+    let now = crate::time::now();
+    let n = diesel::update(a::table.filter(a::id.eq(id)).filter(a::version.eq(expected_version)))
+        .set((changes, a::updated_at.eq(now), a::version.eq(a::version + 1)))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(ApiError::PreconditionFailed);
+    }
+    Ok(a::table.find(id).select(AccountRow::as_select()).first(conn)?)
+}
+
+/// Login bookkeeping is not a user edit: it does not bump `version`.
+pub fn record_login_result(
+    conn: &mut DbConnection,
+    id: &str,
+    failed: i32,
+    locked_until: Option<NaiveDateTime>,
+) -> ApiResult<()> {
+    diesel::update(a::table.find(id))
+        .set((a::failed_logins.eq(failed), a::locked_until.eq(locked_until)))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn record_address_failure(conn: &mut DbConnection, address: &str, username: &str) -> ApiResult<()> {
+    diesel::insert_into(lf::table)
+        .values((
+            lf::id.eq(uuid::Uuid::now_v7().to_string()),
+            lf::address.eq(address),
+            lf::username.eq(username.chars().take(100).collect::<String>()),
+            lf::failed_at.eq(crate::time::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn address_failures_since(conn: &mut DbConnection, address: &str, since: NaiveDateTime) -> ApiResult<i64> {
+    Ok(lf::table.filter(lf::address.eq(address)).filter(lf::failed_at.ge(since)).count().get_result(conn)?)
+}
+
+pub fn purge_address_failures(conn: &mut DbConnection, before: NaiveDateTime) -> ApiResult<usize> {
+    Ok(diesel::delete(lf::table.filter(lf::failed_at.lt(before))).execute(conn)?)
+}

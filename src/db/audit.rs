@@ -1,0 +1,145 @@
+//! The audit trail: written in the caller's transaction, never updated or deleted (the
+//! database refuses both), read by auditors within their jurisdiction.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+
+use super::schema::audit_events as ae;
+use super::DbConnection;
+use crate::auth::{Auth, Jurisdiction, RequestContext};
+use crate::error::ApiResult;
+
+/// Who did it.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub sub: Option<String>,
+    pub roles: Option<String>,
+    pub agency: Option<String>,
+    /// `account`, `client`, `external`, `anonymous` or `system`.
+    pub kind: String,
+    pub ctx: RequestContext,
+}
+
+impl Actor {
+    pub fn of(auth: &Auth) -> Actor {
+        Actor {
+            sub: Some(auth.sub.clone()),
+            roles: Some(crate::auth::roles::roles_to_db(&auth.roles)),
+            agency: auth.agency.clone(),
+            kind: auth.kind.clone(),
+            ctx: auth.ctx.clone(),
+        }
+    }
+    pub fn anonymous(ctx: RequestContext) -> Actor {
+        Actor { sub: None, roles: None, agency: None, kind: "anonymous".into(), ctx }
+    }
+    pub fn system(what: &str) -> Actor {
+        Actor { sub: Some(what.to_string()), roles: None, agency: None, kind: "system".into(), ctx: Default::default() }
+    }
+}
+
+/// What happened to which record.
+#[derive(Debug, Default)]
+pub struct Entry<'a> {
+    pub action: &'a str,
+    pub entity_type: &'a str,
+    pub entity_id: Option<&'a str>,
+    pub unit_code: Option<&'a str>,
+    pub province_code: Option<&'a str>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+pub fn record(conn: &mut DbConnection, actor: &Actor, entry: Entry<'_>) -> ApiResult<()> {
+    let id = uuid::Uuid::now_v7().to_string();
+    diesel::insert_into(ae::table)
+        .values((
+            ae::id.eq(id),
+            ae::occurred_at.eq(crate::time::now()),
+            ae::actor_sub.eq(actor.sub.as_deref()),
+            ae::actor_roles.eq(actor.roles.as_deref()),
+            ae::actor_agency.eq(actor.agency.as_deref()),
+            ae::actor_kind.eq(&actor.kind),
+            ae::action.eq(entry.action),
+            ae::entity_type.eq(entry.entity_type),
+            ae::entity_id.eq(entry.entity_id),
+            ae::unit_code.eq(entry.unit_code),
+            ae::province_code.eq(entry.province_code),
+            ae::before_json.eq(entry.before.map(|v| v.to_string())),
+            ae::after_json.eq(entry.after.map(|v| v.to_string())),
+            ae::reason.eq(actor.ctx.reason.as_deref()),
+            ae::request_id.eq(actor.ctx.request_id.as_deref()),
+            ae::client_address.eq(actor.ctx.client_address.as_deref()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = ae)]
+pub struct AuditRow {
+    pub id: String,
+    pub occurred_at: NaiveDateTime,
+    pub actor_sub: Option<String>,
+    pub actor_roles: Option<String>,
+    pub actor_agency: Option<String>,
+    pub actor_kind: String,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: Option<String>,
+    pub unit_code: Option<String>,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+    pub reason: Option<String>,
+    pub request_id: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Filter {
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    scope: &Jurisdiction,
+    f: &Filter,
+    offset: i64,
+    limit: i64,
+) -> ApiResult<(Vec<AuditRow>, i64)> {
+    let build = || {
+        let mut q = ae::table.into_boxed();
+        q = match scope {
+            Jurisdiction::National => q,
+            Jurisdiction::Province(p) => q.filter(ae::province_code.eq(p.clone())),
+            Jurisdiction::Commune(c) => q.filter(ae::unit_code.eq(c.clone())),
+        };
+        if let Some(v) = &f.entity_type {
+            q = q.filter(ae::entity_type.eq(v.clone()));
+        }
+        if let Some(v) = &f.entity_id {
+            q = q.filter(ae::entity_id.eq(v.clone()));
+        }
+        if let Some(v) = &f.actor {
+            q = q.filter(ae::actor_sub.eq(v.clone()));
+        }
+        if let Some(v) = &f.action {
+            q = q.filter(ae::action.eq(v.clone()));
+        }
+        if let Some(v) = f.from {
+            q = q.filter(ae::occurred_at.ge(v));
+        }
+        if let Some(v) = f.to {
+            q = q.filter(ae::occurred_at.lt(v));
+        }
+        q
+    };
+    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
+    let rows = build().select(AuditRow::as_select()).order(ae::id.desc()).offset(offset).limit(limit).load(conn)?;
+    Ok((rows, total))
+}

@@ -1,0 +1,125 @@
+//! Integration clients (`client_credentials`).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+
+use super::schema::api_clients as c;
+use super::DbConnection;
+use crate::auth::roles::{roles_from_db, Jurisdiction};
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = c)]
+pub struct ClientRow {
+    pub id: String,
+    pub client_id: String,
+    pub name: String,
+    pub secret_hash: String,
+    pub roles: String,
+    pub unit_code: String,
+    pub province_code: Option<String>,
+    pub agency: Option<String>,
+    pub disabled: bool,
+    pub tokens_valid_after: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+impl ClientRow {
+    pub fn view(&self) -> crate::dto::clients::Client {
+        crate::dto::clients::Client {
+            id: self.id.clone(),
+            client_id: self.client_id.clone(),
+            name: self.name.clone(),
+            roles: roles_from_db(&self.roles),
+            unit: self.unit_code.clone(),
+            agency: self.agency.clone(),
+            disabled: self.disabled,
+            created_at: self.created_at.and_utc(),
+            updated_at: self.updated_at.and_utc(),
+            version: self.version,
+        }
+    }
+
+    pub fn stamp(&self) -> i64 {
+        self.tokens_valid_after.and_utc().timestamp_micros()
+    }
+}
+
+pub fn insert(conn: &mut DbConnection, row: &ClientRow) -> ApiResult<ClientRow> {
+    diesel::insert_into(c::table).values(row).execute(conn)?;
+    Ok(c::table.find(&row.id).select(ClientRow::as_select()).first(conn)?)
+}
+
+macro_rules! scoped {
+    ($query:expr, $scope:expr) => {
+        match $scope {
+            Jurisdiction::National => $query,
+            Jurisdiction::Province(p) => $query.filter(c::province_code.eq(p.clone())),
+            Jurisdiction::Commune(code) => $query.filter(c::unit_code.eq(code.clone())),
+        }
+    };
+}
+
+pub fn find_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<ClientRow> {
+    let query = c::table.filter(c::id.eq(id)).select(ClientRow::as_select()).into_boxed();
+    scoped!(query, scope).first(conn).optional()?.ok_or(ApiError::NotFound)
+}
+
+pub fn find_by_client_id(conn: &mut DbConnection, client_id: &str) -> ApiResult<Option<ClientRow>> {
+    Ok(c::table.filter(c::client_id.eq(client_id)).select(ClientRow::as_select()).first(conn).optional()?)
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    scope: &Jurisdiction,
+    disabled: Option<bool>,
+    offset: i64,
+    limit: i64,
+) -> ApiResult<(Vec<ClientRow>, i64)> {
+    let build = || {
+        let mut q = scoped!(c::table.into_boxed(), scope);
+        if let Some(d) = disabled {
+            q = q.filter(c::disabled.eq(d));
+        }
+        q
+    };
+    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
+    let rows = build()
+        .select(ClientRow::as_select())
+        .order(c::name.asc())
+        .then_order_by(c::id.asc())
+        .offset(offset)
+        .limit(limit)
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = c)]
+pub struct ClientChanges {
+    pub disabled: Option<bool>,
+    pub secret_hash: Option<String>,
+    pub tokens_valid_after: Option<NaiveDateTime>,
+}
+
+pub fn update_versioned(
+    conn: &mut DbConnection,
+    id: &str,
+    expected_version: Option<i32>,
+    changes: &ClientChanges,
+) -> ApiResult<ClientRow> {
+    let now = crate::time::now();
+    let set = (changes, c::updated_at.eq(now), c::version.eq(c::version + 1));
+    let base = c::table.filter(c::id.eq(id));
+    let n = match expected_version {
+        Some(v) => diesel::update(base.filter(c::version.eq(v))).set(set).execute(conn)?,
+        None => diesel::update(base).set(set).execute(conn)?,
+    };
+    if n == 0 {
+        return Err(ApiError::PreconditionFailed);
+    }
+    Ok(c::table.find(id).select(ClientRow::as_select()).first(conn)?)
+}

@@ -1,0 +1,182 @@
+//! Database access: one diesel code base over SQLite (default) and PostgreSQL.
+//!
+//! The backend is chosen at run time from `DATABASE_URL`. Queries are written once against
+//! [`DbConnection`]; only where SQL truly differs (upserts, `BEGIN IMMEDIATE`) do we match
+//! on the variant.
+
+pub mod accounts;
+pub mod admin_units;
+pub mod audit;
+pub mod clients;
+pub mod idempotency;
+pub mod schema;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::{PgConnection, SqliteConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::time::Duration;
+
+use crate::error::ApiError;
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type DbPool = Pool<ConnectionManager<DbConnection>>;
+pub type PooledConn = PooledConnection<ConnectionManager<DbConnection>>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// Picks the backend from a URL's scheme. Anything not `postgres://`/`postgresql://` or
+    /// `sqlite://`/a plain path is refused rather than guessed.
+    pub fn from_url(url: &str) -> Result<Backend, String> {
+        let lower = url.to_ascii_lowercase();
+        if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else if lower.starts_with("sqlite://") || lower.starts_with("file:") || !lower.contains("://") {
+            Ok(Backend::Sqlite)
+        } else {
+            let scheme = url.split("://").next().unwrap_or_default();
+            Err(format!("unsupported DATABASE_URL scheme `{scheme}://`: use postgres://… or a SQLite file path"))
+        }
+    }
+}
+
+/// SQLite needs per-connection settings; PostgreSQL gets a statement timeout so a stuck
+/// query fails instead of holding a pool slot forever.
+#[derive(Debug)]
+struct ConnectionSetup;
+
+impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for ConnectionSetup {
+    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
+        let sql = match conn {
+            DbConnection::Sqlite(_) => {
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;"
+            }
+            DbConnection::Postgresql(_) => "SET statement_timeout = '30s'; SET TIME ZONE 'UTC';",
+        };
+        conn.batch_execute(sql).map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+/// Strips the `sqlite://` prefix diesel's SQLite driver does not understand.
+pub fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://").unwrap_or(url)
+}
+
+pub fn build_pool(url: &str, max_size: u32) -> Result<DbPool, String> {
+    let backend = Backend::from_url(url)?;
+    let conn_url = match backend {
+        Backend::Sqlite => sqlite_path(url).to_string(),
+        Backend::Postgres => url.to_string(),
+    };
+    let manager = ConnectionManager::<DbConnection>::new(conn_url);
+    Pool::builder()
+        .max_size(max_size)
+        .min_idle(Some(1.min(max_size)))
+        .connection_timeout(Duration::from_secs(5))
+        .connection_customizer(Box::new(ConnectionSetup))
+        .build(manager)
+        .map_err(|e| format!("cannot open the database: {e}"))
+}
+
+pub fn backend_of(conn: &DbConnection) -> Backend {
+    match conn {
+        DbConnection::Postgresql(_) => Backend::Postgres,
+        DbConnection::Sqlite(_) => Backend::Sqlite,
+    }
+}
+
+/// Runs pending migrations for the connection's backend, then seeds reference data.
+pub fn migrate(conn: &mut DbConnection) -> Result<usize, String> {
+    let applied = match conn {
+        DbConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+    }
+    .map_err(|e| format!("migration failed: {e}"))?;
+    admin_units::seed(conn).map_err(|e| format!("seeding administrative units failed: {e}"))?;
+    Ok(applied)
+}
+
+/// A write transaction. On SQLite it starts with `BEGIN IMMEDIATE`, so two writers queue on
+/// the busy timeout instead of failing when a read lock cannot be upgraded.
+pub fn write_tx<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+{
+    match conn {
+        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConnection::Postgresql(c) => {
+            <AnsiTransactionManager as TransactionManager<PgConnection>>::begin_transaction(c)?
+        }
+    }
+    let result = f(conn);
+    let end = match (&result, &mut *conn) {
+        (Ok(_), DbConnection::Sqlite(c)) => {
+            <AnsiTransactionManager as TransactionManager<SqliteConnection>>::commit_transaction(c)
+        }
+        (Ok(_), DbConnection::Postgresql(c)) => {
+            <AnsiTransactionManager as TransactionManager<PgConnection>>::commit_transaction(c)
+        }
+        (Err(_), DbConnection::Sqlite(c)) => {
+            <AnsiTransactionManager as TransactionManager<SqliteConnection>>::rollback_transaction(c)
+        }
+        (Err(_), DbConnection::Postgresql(c)) => {
+            <AnsiTransactionManager as TransactionManager<PgConnection>>::rollback_transaction(c)
+        }
+    };
+    match (result, end) {
+        (Ok(v), Ok(())) => Ok(v),
+        (Ok(_), Err(e)) => Err(e.into()),
+        (Err(e), _) => Err(e),
+    }
+}
+
+/// Runs blocking database work on actix's thread pool with a pooled connection.
+pub async fn run<T, F>(pool: &DbPool, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get().map_err(ApiError::from_pool)?;
+        f(&mut conn)
+    })
+    .await
+    .map_err(|_| ApiError::internal("blocking task was cancelled"))?
+}
+
+/// Escapes `%`, `_` and `\` so user text is matched literally inside a LIKE pattern
+/// (used with `ESCAPE '\'`).
+pub fn like_contains(folded: &str) -> String {
+    let mut out = String::with_capacity(folded.len() + 2);
+    out.push('%');
+    for ch in folded.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out.push('%');
+    out
+}
+
+/// Pagination window for SQL.
+pub fn offset(page: i64, page_size: i64) -> i64 {
+    (page - 1).saturating_mul(page_size)
+}

@@ -1,0 +1,3 @@
+//! Pure domain rules: no I/O, no clock ("today" is passed in), table-tested.
+
+pub mod expungement;

@@ -1,0 +1,103 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::{Validate, ValidationError};
+
+use crate::auth::Role;
+use crate::dto::{no_control_chars, unit_code_shape};
+
+/// A staff account (passwords are never returned).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Account {
+    pub id: String,
+    pub username: String,
+    pub full_name: String,
+    pub roles: Vec<Role>,
+    /// The administrative unit the account acts for (`VN`, province or commune code).
+    pub unit: String,
+    pub agency: Option<String>,
+    pub disabled: bool,
+    /// Set after five failed logins in a row.
+    pub locked_until: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+fn username_shape(value: &str) -> Result<(), ValidationError> {
+    let ok = value.len() >= 3
+        && value.len() <= 64
+        && value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        let mut e = ValidationError::new("username");
+        e.message = Some("3–64 characters: lower-case letters, digits, `.`, `_`, `-`".into());
+        Err(e)
+    }
+}
+
+fn roles_not_empty(roles: &[Role]) -> Result<(), ValidationError> {
+    if roles.is_empty() {
+        let mut e = ValidationError::new("roles");
+        e.message = Some("at least one role is required".into());
+        return Err(e);
+    }
+    Ok(())
+}
+
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAccount {
+    #[validate(custom(function = "username_shape"))]
+    #[schema(example = "canbo.ngoclien")]
+    pub username: String,
+    /// At least 12 characters mixing three of: lower case, upper case, digits, symbols.
+    #[validate(length(min = 1, max = 256))]
+    pub password: String,
+    #[validate(length(min = 1, max = 200), custom(function = "no_control_chars"))]
+    pub full_name: String,
+    #[validate(custom(function = "roles_not_empty"))]
+    pub roles: Vec<Role>,
+    #[validate(custom(function = "unit_code_shape"))]
+    #[schema(example = "00070")]
+    pub unit: String,
+    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    pub agency: Option<String>,
+}
+
+/// Fields to change; absent fields stay as they are.
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAccount {
+    #[validate(length(min = 1, max = 200), custom(function = "no_control_chars"))]
+    pub full_name: Option<String>,
+    #[validate(custom(function = "roles_not_empty"))]
+    pub roles: Option<Vec<Role>>,
+    #[validate(custom(function = "unit_code_shape"))]
+    pub unit: Option<String>,
+    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    pub agency: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    /// Required when changing one's own password.
+    #[validate(length(max = 256))]
+    pub current_password: Option<String>,
+    #[validate(length(min = 1, max = 256))]
+    pub new_password: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AccountQuery {
+    /// Substring of username or full name (accent-insensitive).
+    pub q: Option<String>,
+    pub role: Option<Role>,
+    pub disabled: Option<bool>,
+    pub page: Option<i64>,
+    pub page_size: Option<i64>,
+}

@@ -1,0 +1,55 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::auth::Role;
+use crate::dto::{no_control_chars, unit_code_shape};
+
+/// An integration client (an agency system using `client_credentials`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Client {
+    pub id: String,
+    /// The `client_id` to present at the token endpoint.
+    pub client_id: String,
+    pub name: String,
+    pub roles: Vec<Role>,
+    pub unit: String,
+    pub agency: Option<String>,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+/// Returned once, at creation or rotation: the secret is not stored in clear and cannot be
+/// read again.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClientWithSecret {
+    #[serde(flatten)]
+    pub client: Client,
+    pub client_secret: String,
+}
+
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateClient {
+    #[validate(length(min = 1, max = 200), custom(function = "no_control_chars"))]
+    #[schema(example = "VBSP chi nhánh Hà Nội")]
+    pub name: String,
+    #[validate(length(min = 1, max = 8))]
+    pub roles: Vec<Role>,
+    #[validate(custom(function = "unit_code_shape"))]
+    pub unit: String,
+    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    pub agency: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ClientQuery {
+    pub disabled: Option<bool>,
+    pub page: Option<i64>,
+    pub page_size: Option<i64>,
+}

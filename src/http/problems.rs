@@ -1,0 +1,125 @@
+//! Makes every error response problem+json, including those actix produces itself
+//! (unknown route, wrong method, payload errors), and never leaks an internal message.
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::ResourceDef;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{header, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+
+use super::request_id::RequestId;
+use crate::error::{Problem, PROBLEM_JSON};
+
+pub async fn middleware(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody + 'static>>, actix_web::Error> {
+    let res = next.call(req).await?;
+    let status = res.status();
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.starts_with(PROBLEM_JSON))
+        .unwrap_or(false);
+    if status.as_u16() < 400 {
+        return Ok(res.map_into_left_body());
+    }
+    let request = res.request().clone();
+    if !is_problem {
+        let replacement = generic_problem(&request, status);
+        return Ok(res.into_response(replacement).map_into_right_body());
+    }
+    // A handler's problem: add `instance` and `request_id`, which the error type cannot know.
+    let headers = res.headers().clone();
+    let body = actix_web::body::to_bytes(res.into_body()).await.unwrap_or_default();
+    let mut value: serde_json::Value = serde_json::from_slice(&body).unwrap_or_else(|_| serde_json::json!({}));
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert("instance".into(), request.path().into());
+        if let Some(id) = request.extensions().get::<RequestId>() {
+            obj.insert("request_id".into(), id.0.clone().into());
+        }
+    }
+    let mut rebuilt = HttpResponse::build(status);
+    for (name, v) in headers.iter() {
+        if name != header::CONTENT_LENGTH {
+            rebuilt.append_header((name.clone(), v.clone()));
+        }
+    }
+    let rebuilt = rebuilt.body(serde_json::to_string(&value).unwrap_or_default());
+    Ok(ServiceResponse::new(request, rebuilt).map_into_right_body())
+}
+
+/// Fills `instance` and `request_id` in problem bodies produced by handlers.
+pub fn decorate(req: &HttpRequest, mut problem: Problem) -> Problem {
+    problem.instance = Some(req.path().to_string());
+    problem.request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
+    problem
+}
+
+fn generic_problem(req: &HttpRequest, status: StatusCode) -> HttpResponse {
+    let (code, title, detail) = match status {
+        StatusCode::NOT_FOUND => ("not_found", "Not found", "no such resource".to_string()),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ("method_not_allowed", "Method not allowed", format!("{} is not allowed on this resource", req.method()))
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => ("body_too_large", "Payload too large", "the body is too large".into()),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ("unsupported_media_type", "Unsupported media type", "send the body as application/json".into())
+        }
+        s if s.is_server_error() => (
+            "internal_error",
+            "Internal error",
+            "an unexpected error occurred; quote the request id when reporting it".into(),
+        ),
+        _ => ("bad_request", "Bad request", "the request could not be understood".into()),
+    };
+    let problem = decorate(req, Problem::new(status, code, title, Some(detail)));
+    problem.response()
+}
+
+/// The documented paths and their methods, so that a known path called with another
+/// method answers 405 with `Allow` rather than 404.
+pub struct KnownRoutes(Vec<(ResourceDef, Vec<String>)>);
+
+impl KnownRoutes {
+    pub fn from_doc(doc: &utoipa::openapi::OpenApi) -> KnownRoutes {
+        let routes = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods: Vec<String> = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ]
+                .into_iter()
+                .filter(|(_, present)| *present)
+                .map(|(m, _)| m.to_string())
+                .collect();
+                (ResourceDef::new(path.as_str()), methods)
+            })
+            .collect();
+        KnownRoutes(routes)
+    }
+
+    fn allowed(&self, path: &str) -> Option<&[String]> {
+        self.0.iter().find(|(def, _)| def.is_match(path)).map(|(_, m)| m.as_slice())
+    }
+}
+
+/// The default service: no route matched the path and method.
+pub async fn not_found(req: HttpRequest, known: Option<web::Data<KnownRoutes>>) -> HttpResponse {
+    if let Some(methods) = known.as_ref().and_then(|k| k.allowed(req.path())) {
+        let mut resp = generic_problem(&req, StatusCode::METHOD_NOT_ALLOWED);
+        if let Ok(v) = header::HeaderValue::from_str(&methods.join(", ")) {
+            resp.headers_mut().insert(header::ALLOW, v);
+        }
+        return resp;
+    }
+    generic_problem(&req, StatusCode::NOT_FOUND)
+}

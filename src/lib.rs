@@ -1,0 +1,19 @@
+//! thncd: the community-reintegration (THNCĐ) case-management service.
+//!
+//! Layout: `api` (thin HTTP handlers) → `domain` (pure rules) and `db` (one module per
+//! entity, jurisdiction in the SQL) → `dto` (wire types). See README.md.
+
+pub mod api;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod dto;
+pub mod error;
+pub mod http;
+pub mod openapi;
+pub mod startup;
+pub mod state;
+pub mod text;
+pub mod time;

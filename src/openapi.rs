@@ -1,0 +1,134 @@
+//! The OpenAPI 3.1 contract: generated from the handlers, then completed from the
+//! permission table (security, roles) and with the problem responses every operation shares.
+
+use utoipa::openapi::extensions::ExtensionsBuilder;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDoc, Ref, RefOr, ResponseBuilder};
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+
+use crate::auth::permissions::{Op, PUBLIC_OPERATIONS};
+use crate::error::{InvalidParam, Problem, PROBLEM_JSON};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "thncd — community reintegration (THNCĐ) API",
+        description = "Case management for people returning home after a prison sentence, shared by commune police, \
+People's Committees, justice and labour offices and the Social Policy Bank.\n\n\
+Authenticate at `POST /api/v1/auth/token` and send `Authorization: Bearer <token>`. Each operation lists the roles \
+allowed to call it (also in `x-roles`); records outside the token's unit answer 404. Errors are \
+`application/problem+json` (RFC 9457) with a stable `code` and, on validation failures, `invalid_params`. \
+Updates need `If-Match` with the ETag last read. Instants are UTC RFC 3339; dates are Vietnam calendar dates; \
+money is integer VND.",
+        license(name = "MIT")
+    ),
+    components(schemas(Problem, InvalidParam)),
+    tags(
+        (name = "health", description = "Liveness and readiness"),
+        (name = "auth", description = "Tokens (OAuth 2.0) and the current principal"),
+        (name = "admin-units", description = "The 2025 list of provinces and communes"),
+        (name = "accounts", description = "Staff accounts"),
+        (name = "clients", description = "Integration clients of partner agencies"),
+        (name = "audit", description = "The append-only audit trail")
+    )
+)]
+pub struct ApiDoc;
+
+pub const BEARER: &str = "bearer";
+
+/// Builds the routes into a throw-away App to collect the document, then completes it.
+pub fn document() -> OpenApiDoc {
+    let (_app, doc) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::startup::routes)
+        .split_for_parts();
+    complete(doc)
+}
+
+pub fn to_json(doc: &OpenApiDoc) -> String {
+    let mut text = doc.to_pretty_json().unwrap_or_else(|_| "{}".into());
+    text.push('\n');
+    text
+}
+
+fn problem_response(description: &str) -> RefOr<utoipa::openapi::Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content(PROBLEM_JSON, ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build())
+            .build(),
+    )
+}
+
+const SHARED: &[(&str, &str, &str)] = &[
+    ("400", "BadRequest", "Malformed request: bad JSON, unknown query parameter, wrong media type"),
+    ("401", "Unauthorized", "Missing, invalid, expired or revoked token"),
+    ("403", "Forbidden", "None of the token's roles may call this operation"),
+    ("422", "ValidationFailed", "Invalid fields, listed in `invalid_params`"),
+    ("500", "InternalError", "Unexpected error; nothing internal is disclosed"),
+    ("503", "Unavailable", "The database is unreachable or busy; retry later"),
+];
+
+fn complete(mut doc: OpenApiDoc) -> OpenApiDoc {
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.security_schemes.insert(
+        BEARER.to_string(),
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .description(Some("EdDSA-signed JWT from POST /api/v1/auth/token (or a trusted agency provider)"))
+                .build(),
+        ),
+    );
+    for (_, name, description) in SHARED {
+        components.responses.insert(name.to_string(), problem_response(description));
+    }
+    for item in doc.paths.paths.values_mut() {
+        for op in
+            [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
+        {
+            complete_operation(op);
+        }
+    }
+    doc
+}
+
+fn complete_operation(op: &mut Operation) {
+    let id = op.operation_id.clone().unwrap_or_default();
+    let public = PUBLIC_OPERATIONS.contains(&id.as_str());
+    let has_input = op.request_body.is_some() || op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+    for (status, name, _) in SHARED {
+        let wanted = match *status {
+            "401" | "403" => !public,
+            "400" | "422" => has_input,
+            _ => true,
+        };
+        if wanted && !op.responses.responses.contains_key(*status) {
+            op.responses
+                .responses
+                .insert(status.to_string(), RefOr::Ref(Ref::new(format!("#/components/responses/{name}"))));
+        }
+    }
+    if public {
+        op.security = Some(vec![SecurityRequirement::default()]);
+        return;
+    }
+    op.security = Some(vec![SecurityRequirement::new(BEARER, Vec::<String>::new())]);
+    if let Some(permission) = Op::from_operation_id(&id) {
+        let roles: Vec<&str> = permission.roles().iter().map(|r| r.as_str()).collect();
+        let line = format!("**Roles:** {}.", roles.join(", "));
+        op.description = Some(match op.description.take() {
+            Some(d) if !d.is_empty() => format!("{d}\n\n{line}"),
+            _ => line,
+        });
+        let ext = ExtensionsBuilder::new().add("x-roles", serde_json::json!(roles)).build();
+        match op.extensions.as_mut() {
+            Some(existing) => existing.merge(ext),
+            None => op.extensions = Some(ext),
+        }
+    }
+}

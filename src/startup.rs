@@ -1,0 +1,142 @@
+//! Building and running the HTTP server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::middleware::{from_fn, Compress, DefaultHeaders, Logger};
+use actix_web::{http::header, web, App, HttpServer};
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::{scope, AppExt};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::keys::TokenKeys;
+use crate::config::Settings;
+use crate::db;
+use crate::http::{extract, problems, request_id};
+use crate::state::AppState;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+/// Every route of the service, in one place: health checks and `/api/v1`.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(crate::api::health::healthz)
+        .service(crate::api::health::readyz)
+        .service(scope::scope("/api/v1").configure(crate::api::configure));
+}
+
+/// Opens the database (creating the SQLite file's folder), migrates and returns the pool.
+pub fn open_database(settings: &Settings) -> Result<db::DbPool, String> {
+    if settings.backend() == db::Backend::Sqlite {
+        let path = std::path::Path::new(db::sqlite_path(&settings.database_url));
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+    }
+    let pool = db::build_pool(&settings.database_url, settings.pool_size)?;
+    if settings.migrate_on_start {
+        let mut conn = pool.get().map_err(|e| format!("cannot connect to the database: {e}"))?;
+        let applied = db::migrate(&mut conn)?;
+        if applied > 0 {
+            log::info!("applied {applied} migration(s)");
+        }
+    }
+    Ok(pool)
+}
+
+impl Application {
+    pub fn build(settings: Settings) -> Result<Application, String> {
+        let started = std::time::Instant::now();
+        let pool = open_database(&settings)?;
+        let keys = Arc::new(TokenKeys::load(&settings.jwt, &settings.data_dir)?);
+        let listener = TcpListener::bind(&settings.bind).map_err(|e| format!("cannot bind {}: {e}", settings.bind))?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let doc = crate::openapi::document();
+        let known_routes = web::Data::new(problems::KnownRoutes::from_doc(&doc));
+        let workers = if settings.workers == 0 {
+            std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+        } else {
+            settings.workers
+        };
+        let state = web::Data::new(AppState { pool, keys, settings: settings.clone() });
+        let cors_origins = settings.cors_origins.clone();
+        let max_body = settings.max_body_bytes;
+        let server = HttpServer::new(move || {
+            let (app, _) = App::new()
+                .app_data(state.clone())
+                .app_data(known_routes.clone())
+                .app_data(web::QueryConfig::default().error_handler(extract::query_error))
+                .app_data(web::PathConfig::default().error_handler(extract::path_error))
+                .app_data(web::PayloadConfig::new(max_body))
+                .wrap(from_fn(problems::middleware))
+                .wrap(Compress::default())
+                .wrap(security_headers())
+                .wrap(cors(&cors_origins))
+                .wrap(from_fn(request_id::middleware))
+                // Path only: query strings may carry names or ID numbers.
+                .wrap(
+                    Logger::new("%a \"%{method}xi %U\" %s %b %Dms rid=%{x-request-id}o")
+                        .custom_request_replace("method", |req| req.method().to_string()),
+                )
+                .into_utoipa_app()
+                .configure(routes)
+                .split_for_parts();
+            app.service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", doc.clone()))
+                .default_service(web::to(problems::not_found))
+        })
+        .workers(workers)
+        .client_request_timeout(Duration::from_secs(15))
+        .client_disconnect_timeout(Duration::from_secs(5))
+        .shutdown_timeout(10)
+        .listen(listener)
+        .map_err(|e| format!("cannot listen: {e}"))?
+        .run();
+        log::info!(
+            "thncd listening on port {port} ({:?} database, ready in {} ms)",
+            settings.backend(),
+            started.elapsed().as_millis()
+        );
+        Ok(Application { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add((header::REFERRER_POLICY, "no-referrer"))
+        .add((header::STRICT_TRANSPORT_SECURITY, "max-age=31536000"))
+        .add((header::CACHE_CONTROL, "no-store"))
+}
+
+fn cors(origins: &[String]) -> Cors {
+    let mut cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            header::HeaderName::from_static("idempotency-key"),
+            header::HeaderName::from_static("x-request-id"),
+            header::HeaderName::from_static("x-audit-reason"),
+        ])
+        .expose_headers([header::ETAG, header::HeaderName::from_static("x-request-id")])
+        .max_age(600);
+    for origin in origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
+}

@@ -1,0 +1,41 @@
+//! Shared application state and the one way handlers reach the database.
+
+use std::sync::Arc;
+
+use crate::auth::{keys::TokenKeys, Auth, Op};
+use crate::config::Settings;
+use crate::db::{self, DbConnection, DbPool};
+use crate::error::ApiResult;
+
+pub struct AppState {
+    pub pool: DbPool,
+    pub keys: Arc<TokenKeys>,
+    pub settings: Settings,
+}
+
+impl AppState {
+    /// Checks the caller's role for `op`, then runs `f` on a pooled connection off the async
+    /// executor, after confirming the principal is still active.
+    pub async fn run<T, F>(&self, auth: &Auth, op: Op, f: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection, &Auth) -> ApiResult<T> + Send + 'static,
+    {
+        auth.require(op)?;
+        let auth = auth.clone();
+        db::run(&self.pool, move |conn| {
+            auth.ensure_active(conn)?;
+            f(conn, &auth)
+        })
+        .await
+    }
+
+    /// Database work that needs no principal (token issuance, health checks).
+    pub async fn run_anonymous<T, F>(&self, f: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+    {
+        db::run(&self.pool, f).await
+    }
+}

@@ -1,0 +1,61 @@
+//! The committed contract matches the code, and every operation declares its roles.
+
+use std::collections::BTreeSet;
+
+use thncd::auth::permissions::{Op, PUBLIC_OPERATIONS};
+
+fn generated() -> serde_json::Value {
+    serde_json::from_str(&thncd::openapi::to_json(&thncd::openapi::document())).unwrap()
+}
+
+#[test]
+fn committed_openapi_matches_the_code() {
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json"))
+        .expect("openapi/openapi.json is committed");
+    let generated_text = thncd::openapi::to_json(&thncd::openapi::document());
+    assert!(
+        committed == generated_text,
+        "openapi/openapi.json is out of date with the code.\n\
+         Refresh it with:  cargo run -- openapi --output openapi/openapi.json\n\
+         then review and commit the diff."
+    );
+}
+
+#[test]
+fn every_operation_declares_roles_and_errors() {
+    let doc = generated();
+    let mut seen = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+            seen.insert(id.to_string());
+            let responses = op["responses"].as_object().unwrap();
+            assert!(responses.contains_key("500"), "{id} lacks a 500 problem response");
+            if PUBLIC_OPERATIONS.contains(&id) {
+                continue;
+            }
+            let op_entry = Op::from_operation_id(id)
+                .unwrap_or_else(|| panic!("{id} ({method} {path}) is not in the permission table"));
+            let roles: Vec<&str> = op["x-roles"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+            assert!(!roles.is_empty(), "{id} has no roles");
+            assert_eq!(roles.len(), op_entry.roles().len());
+            assert!(op["description"].as_str().unwrap().contains("**Roles:**"), "{id}");
+            assert_eq!(op["security"][0]["bearer"], serde_json::json!([]), "{id} is not secured");
+            for status in ["401", "403"] {
+                assert!(responses.contains_key(status), "{id} lacks {status}");
+            }
+            for (status, resp) in responses {
+                if status.starts_with('4') || status.starts_with('5') {
+                    let text = resp.to_string();
+                    assert!(
+                        text.contains("problem") || text.contains("#/components/responses/"),
+                        "{id} {status}: {text}"
+                    );
+                }
+            }
+        }
+    }
+    for op in Op::ALL {
+        assert!(seen.contains(op.operation_id()), "permission table names {} but no route has it", op.operation_id());
+    }
+}

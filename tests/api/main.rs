@@ -1,0 +1,12 @@
+//! One integration-test binary: every test talks HTTP to a real server on a real database,
+//! and runs on both SQLite and PostgreSQL (see `dual!`).
+
+mod helpers;
+
+mod accounts;
+mod admin_units;
+mod audit;
+mod contract;
+mod errors;
+mod health;
+mod tokens;

@@ -1,0 +1,291 @@
+//! Token issuance (RFC 6749) and every way a token must be refused.
+
+use base64::Engine;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde_json::{json, Value};
+
+use crate::dual;
+use crate::helpers::*;
+
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+fn parts(token: &str) -> (Value, Value) {
+    let mut it = token.split('.');
+    let header = serde_json::from_slice(&B64.decode(it.next().unwrap()).unwrap()).unwrap();
+    let claims = serde_json::from_slice(&B64.decode(it.next().unwrap()).unwrap()).unwrap();
+    (header, claims)
+}
+
+/// Re-signs `claims` with a freshly generated Ed25519 key under the service's `kid`.
+fn sign_with_other_key(kid: &str, claims: &Value) -> String {
+    use ed25519_dalek::pkcs8::EncodePrivateKey;
+    let key = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
+    let pem = key.to_pkcs8_pem(Default::default()).unwrap();
+    let mut header = Header::new(Algorithm::EdDSA);
+    header.kid = Some(kid.to_string());
+    jsonwebtoken::encode(&header, claims, &EncodingKey::from_ed_pem(pem.as_bytes()).unwrap()).unwrap()
+}
+
+/// Signs with the service's own development key (read from the data dir), so that only the
+/// claim under test is wrong.
+fn sign_with_service_key(app: &TestApp, claims: &Value) -> String {
+    let pem = std::fs::read(app.settings.data_dir.join("jwt-dev-ed25519.pem")).unwrap();
+    let (header, _) = parts(&app.admin_token);
+    let mut h = Header::new(Algorithm::EdDSA);
+    h.kid = header["kid"].as_str().map(str::to_string);
+    jsonwebtoken::encode(&h, claims, &EncodingKey::from_ed_pem(&pem).unwrap()).unwrap()
+}
+
+async fn password_grant_follows_rfc6749(app: TestApp) {
+    let resp =
+        app.token_request(&[("grant_type", "password"), ("username", "root"), ("password", ADMIN_PASSWORD)]).await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["cache-control"], "no-store");
+    let body = json(resp).await;
+    assert_eq!(body["token_type"], "Bearer");
+    assert_eq!(body["expires_in"], 3600);
+    let (header, claims) = parts(body["access_token"].as_str().unwrap());
+    assert_eq!(header["alg"], "EdDSA");
+    assert!(header["kid"].is_string());
+    for claim in ["sub", "iss", "aud", "iat", "exp", "jti", "roles", "unit"] {
+        assert!(!claims[claim].is_null(), "claim {claim} missing");
+    }
+    assert_eq!(claims["unit"], "VN");
+    assert!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap() <= 3600);
+
+    // JSON bodies are accepted too.
+    let resp = app
+        .client
+        .post(app.url("/api/v1/auth/token"))
+        .json(&json!({"grant_type": "password", "username": "root", "password": ADMIN_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+
+    let body =
+        json(app.token_request(&[("grant_type", "password"), ("username", "root"), ("password", "wrong")]).await).await;
+    assert_eq!(body["error"], "invalid_grant");
+    let body =
+        json(app.token_request(&[("grant_type", "password"), ("username", "nobody"), ("password", "x")]).await).await;
+    assert_eq!(body["error"], "invalid_grant");
+    let body = json(app.token_request(&[("grant_type", "implicit")]).await).await;
+    assert_eq!(body["error"], "unsupported_grant_type");
+    let resp = app.token_request(&[("grant_type", "password"), ("username", "root")]).await;
+    assert_eq!(resp.status(), 400);
+    assert_eq!(json(resp).await["error"], "invalid_request");
+}
+
+async fn forged_and_stale_tokens_are_refused(app: TestApp) {
+    let (header, claims) = parts(&app.admin_token);
+    let kid = header["kid"].as_str().unwrap();
+    assert_eq!(app.get("/api/v1/me", &app.admin_token).await.status(), 200);
+
+    // Signed by another key.
+    assert_problem(app.get("/api/v1/me", &sign_with_other_key(kid, &claims)).await, 401, "unauthorized").await;
+
+    // alg: none.
+    let none_header = B64.encode(br#"{"alg":"none","typ":"JWT","kid":"x"}"#);
+    let none_token = format!("{none_header}.{}.", B64.encode(claims.to_string()));
+    assert_problem(app.get("/api/v1/me", &none_token).await, 401, "unauthorized").await;
+
+    // HS256 "signed" with the public key material.
+    let hs_header = Header { alg: Algorithm::HS256, kid: Some(kid.to_string()), ..Default::default() };
+    let hs = jsonwebtoken::encode(&hs_header, &claims, &EncodingKey::from_secret(kid.as_bytes())).unwrap();
+    assert_problem(app.get("/api/v1/me", &hs).await, 401, "unauthorized").await;
+
+    // Tampered payload with the original signature.
+    let mut tampered_claims = claims.clone();
+    tampered_claims["unit"] = json!("01");
+    let pieces: Vec<&str> = app.admin_token.split('.').collect();
+    let tampered = format!("{}.{}.{}", pieces[0], B64.encode(tampered_claims.to_string()), pieces[2]);
+    assert_problem(app.get("/api/v1/me", &tampered).await, 401, "unauthorized").await;
+
+    // Correctly signed, but expired / not yet valid / wrong audience / wrong issuer / unknown kid.
+    let now = chrono::Utc::now().timestamp();
+    let cases = [
+        ("exp", json!(now - 120), "iat", json!(now - 600)),
+        ("nbf", json!(now + 600), "iat", json!(now)),
+        ("aud", json!("someone-else"), "iat", json!(now)),
+        ("iss", json!("evil"), "iat", json!(now)),
+    ];
+    for (k1, v1, k2, v2) in cases {
+        let mut c = claims.clone();
+        c[k1] = v1;
+        c[k2] = v2;
+        let token = sign_with_service_key(&app, &c);
+        assert_problem(app.get("/api/v1/me", &token).await, 401, "unauthorized").await;
+    }
+    // Lifetime over one hour is refused even if signed by us.
+    let mut long = claims.clone();
+    long["exp"] = json!(now + 7200);
+    long["iat"] = json!(now);
+    assert_problem(app.get("/api/v1/me", &sign_with_service_key(&app, &long)).await, 401, "unauthorized").await;
+    // Sanity: the same helper with valid claims is accepted, so the refusals above are about the claim.
+    let mut fine = claims.clone();
+    fine["iat"] = json!(now);
+    fine["exp"] = json!(now + 600);
+    assert_eq!(app.get("/api/v1/me", &sign_with_service_key(&app, &fine)).await.status(), 200);
+
+    let mut unknown_kid = Header::new(Algorithm::EdDSA);
+    unknown_kid.kid = Some("not-a-key".into());
+    let pem = std::fs::read(app.settings.data_dir.join("jwt-dev-ed25519.pem")).unwrap();
+    let token = jsonwebtoken::encode(&unknown_kid, &fine, &EncodingKey::from_ed_pem(&pem).unwrap()).unwrap();
+    assert_problem(app.get("/api/v1/me", &token).await, 401, "unauthorized").await;
+}
+
+async fn disabling_an_account_kills_its_tokens(app: TestApp) {
+    let (id, token) = app.account("officer1", &["police"], "00070").await;
+    let me = json(app.get("/api/v1/me", &token).await).await;
+    assert_eq!(me["sub"], id.as_str());
+    assert_eq!(me["roles"], json!(["police"]));
+    let resp = app.post(&format!("/api/v1/accounts/{id}/disable"), &app.admin_token, &json!({})).await;
+    assert_eq!(resp.status(), 200);
+    assert_problem(app.get("/api/v1/me", &token).await, 401, "unauthorized").await;
+    let body =
+        json(app.token_request(&[("grant_type", "password"), ("username", "officer1"), ("password", PASSWORD)]).await)
+            .await;
+    assert_eq!(body["error"], "invalid_grant");
+    // Enabled again, a fresh login works but the old token stays dead.
+    assert_eq!(app.post(&format!("/api/v1/accounts/{id}/enable"), &app.admin_token, &json!({})).await.status(), 200);
+    assert_problem(app.get("/api/v1/me", &token).await, 401, "unauthorized").await;
+    let fresh = app.login("officer1", PASSWORD).await;
+    assert_eq!(app.get("/api/v1/me", &fresh).await.status(), 200);
+}
+
+async fn password_change_revokes_tokens(app: TestApp) {
+    let (id, token) = app.account("clerk1", &["commune_committee"], "00070").await;
+    let path = format!("/api/v1/accounts/{id}/password");
+    let resp = app.post(&path, &token, &json!({"current_password": "wrong", "new_password": "New-password-22"})).await;
+    assert_problem(resp, 422, "validation_failed").await;
+    let resp = app.post(&path, &token, &json!({"current_password": PASSWORD, "new_password": "weak"})).await;
+    assert_eq!(assert_problem(resp, 422, "validation_failed").await["invalid_params"][0]["name"], "new_password");
+    let resp = app.post(&path, &token, &json!({"current_password": PASSWORD, "new_password": "New-password-22"})).await;
+    assert_eq!(resp.status(), 204);
+    assert_problem(app.get("/api/v1/me", &token).await, 401, "unauthorized").await;
+    app.login("clerk1", "New-password-22").await;
+    // A non-admin cannot change someone else's password, and learns nothing about them.
+    let (_, other) = app.account("clerk2", &["commune_committee"], "00070").await;
+    let resp = app
+        .post(&format!("/api/v1/accounts/{id}/password"), &other, &json!({"new_password": "Hacked-password-1"}))
+        .await;
+    assert_problem(resp, 404, "not_found").await;
+}
+
+async fn five_failures_lock_the_account(app: TestApp) {
+    app.account("target", &["police"], "00070").await;
+    for _ in 0..5 {
+        let body =
+            json(app.token_request(&[("grant_type", "password"), ("username", "target"), ("password", "nope")]).await)
+                .await;
+        assert_eq!(body["error"], "invalid_grant");
+    }
+    // Locked: even the right password is refused, with the same answer.
+    let body =
+        json(app.token_request(&[("grant_type", "password"), ("username", "target"), ("password", PASSWORD)]).await)
+            .await;
+    assert_eq!(body["error"], "invalid_grant");
+    let accounts = json(app.get("/api/v1/accounts?q=target", &app.admin_token).await).await;
+    assert!(accounts["items"][0]["locked_until"].is_string(), "{accounts}");
+    let events = json(app.get("/api/v1/audit-events?action=auth.account_locked", &app.admin_token).await).await;
+    assert_eq!(events["total"], 1);
+    let events = json(app.get("/api/v1/audit-events?action=auth.login_failed", &app.admin_token).await).await;
+    assert_eq!(events["total"], 6);
+    // An admin lifts the lock by enabling.
+    let id = accounts["items"][0]["id"].as_str().unwrap();
+    app.post(&format!("/api/v1/accounts/{id}/enable"), &app.admin_token, &json!({})).await;
+    app.login("target", PASSWORD).await;
+}
+
+async fn client_credentials_and_secret_rotation(app: TestApp) {
+    let created = json(
+        app.post(
+            "/api/v1/clients",
+            &app.admin_token,
+            &json!({"name": "VBSP Hà Nội", "roles": ["bank"], "unit": "01", "agency": "VBSP"}),
+        )
+        .await,
+    )
+    .await;
+    let client_id = created["client_id"].as_str().unwrap().to_string();
+    let secret = created["client_secret"].as_str().unwrap().to_string();
+    let resp = app
+        .token_request(&[("grant_type", "client_credentials"), ("client_id", &client_id), ("client_secret", &secret)])
+        .await;
+    let token = json(resp).await["access_token"].as_str().unwrap().to_string();
+    let me = json(app.get("/api/v1/me", &token).await).await;
+    assert_eq!(me["kind"], "client");
+    assert_eq!(me["roles"], json!(["bank"]));
+    // HTTP Basic works as RFC 6749 §2.3.1 says.
+    let resp = app
+        .client
+        .post(app.url("/api/v1/auth/token"))
+        .basic_auth(&client_id, Some(&secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let resp = app
+        .token_request(&[("grant_type", "client_credentials"), ("client_id", &client_id), ("client_secret", "x")])
+        .await;
+    assert_eq!(resp.status(), 401);
+    assert_eq!(json(resp).await["error"], "invalid_client");
+
+    let id = created["id"].as_str().unwrap();
+    let rotated =
+        json(app.post(&format!("/api/v1/clients/{id}/rotate-secret"), &app.admin_token, &json!({})).await).await;
+    let new_secret = rotated["client_secret"].as_str().unwrap();
+    assert_ne!(new_secret, secret);
+    assert_problem(app.get("/api/v1/me", &token).await, 401, "unauthorized").await;
+    let resp = app
+        .token_request(&[("grant_type", "client_credentials"), ("client_id", &client_id), ("client_secret", &secret)])
+        .await;
+    assert_eq!(resp.status(), 401);
+    let resp = app
+        .token_request(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", &client_id),
+            ("client_secret", new_secret),
+        ])
+        .await;
+    assert_eq!(resp.status(), 200);
+    // The secret is never readable afterwards.
+    let fetched = json(app.get(&format!("/api/v1/clients/{id}"), &app.admin_token).await).await;
+    assert!(fetched.get("client_secret").is_none());
+    // Disabled clients get no tokens.
+    app.post(&format!("/api/v1/clients/{id}/disable"), &app.admin_token, &json!({})).await;
+    let resp = app
+        .token_request(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", &client_id),
+            ("client_secret", new_secret),
+        ])
+        .await;
+    assert_eq!(resp.status(), 401);
+}
+
+async fn roles_are_enforced_per_operation(app: TestApp) {
+    let (_, police) = app.account("police1", &["police"], "00070").await;
+    assert_problem(app.get("/api/v1/accounts", &police).await, 403, "forbidden").await;
+    assert_problem(app.get("/api/v1/audit-events", &police).await, 403, "forbidden").await;
+    assert_eq!(app.get("/api/v1/admin-units/01", &police).await.status(), 200);
+    let (_, auditor) = app.account("auditor1", &["auditor"], "VN").await;
+    assert_eq!(app.get("/api/v1/audit-events", &auditor).await.status(), 200);
+    assert_problem(
+        app.post("/api/v1/clients", &auditor, &json!({"name": "x", "roles": ["bank"], "unit": "01"})).await,
+        403,
+        "forbidden",
+    )
+    .await;
+}
+
+dual!(
+    password_grant_follows_rfc6749,
+    forged_and_stale_tokens_are_refused,
+    disabling_an_account_kills_its_tokens,
+    password_change_revokes_tokens,
+    five_failures_lock_the_account,
+    client_credentials_and_secret_rotation,
+    roles_are_enforced_per_operation,
+);
