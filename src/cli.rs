@@ -25,6 +25,8 @@ pub enum Command {
         #[arg(long)]
         output: Option<std::path::PathBuf>,
     },
+    /// Exit 0 when the local service answers `GET /healthz` (for container health checks).
+    Healthcheck,
     /// Manage staff accounts.
     #[command(subcommand)]
     Accounts(AccountsCommand),
@@ -81,6 +83,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             let app = crate::startup::Application::build(settings)?;
             app.run_until_stopped().await.map_err(|e| format!("server error: {e}"))
         }
+        Command::Healthcheck => healthcheck(),
         Command::Migrate => {
             let settings = Settings::from_env()?;
             let pool = db::build_pool(&settings.database_url, 1)?;
@@ -120,6 +123,28 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             println!("client_id={client_id}\nclient_secret={secret}");
             Ok(())
         }
+    }
+}
+
+/// A dependency-free probe: one HTTP/1.0 request to THNCD_BIND (0.0.0.0 means localhost).
+fn healthcheck() -> Result<(), String> {
+    use std::io::{Read, Write};
+    let bind = std::env::var("THNCD_BIND").unwrap_or_else(|_| "127.0.0.1:8080".into());
+    let target = bind.replace("0.0.0.0", "127.0.0.1").replace("[::]", "[::1]");
+    let timeout = std::time::Duration::from_secs(3);
+    let addr = std::net::ToSocketAddrs::to_socket_addrs(&target)
+        .map_err(|e| format!("bad address {target}: {e}"))?
+        .next()
+        .ok_or("no address")?;
+    let mut stream = std::net::TcpStream::connect_timeout(&addr, timeout).map_err(|e| format!("connect: {e}"))?;
+    stream.set_read_timeout(Some(timeout)).map_err(|e| e.to_string())?;
+    stream.write_all(b"GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n").map_err(|e| e.to_string())?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).map_err(|e| e.to_string())?;
+    if response.starts_with("HTTP/1.1 200") || response.starts_with("HTTP/1.0 200") {
+        Ok(())
+    } else {
+        Err(format!("unhealthy: {}", response.lines().next().unwrap_or_default()))
     }
 }
 
