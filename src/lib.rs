@@ -13,6 +13,7 @@ pub mod dto;
 pub mod error;
 pub mod http;
 pub mod openapi;
+pub mod services;
 pub mod startup;
 pub mod state;
 pub mod text;

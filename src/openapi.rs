@@ -31,7 +31,12 @@ money is integer VND.",
         (name = "admin-units", description = "The 2025 list of provinces and communes"),
         (name = "accounts", description = "Staff accounts"),
         (name = "clients", description = "Integration clients of partner agencies"),
-        (name = "audit", description = "The append-only audit trail")
+        (name = "audit", description = "The append-only audit trail"),
+        (name = "persons", description = "The registry of returned persons; fields depend on the caller's role"),
+        (name = "lifecycle", description = "Reception, management, transfer and exits, each dated in the status history"),
+        (name = "convictions", description = "Judgments, penalties and obligations (sensitive; reads are audited)"),
+        (name = "expungement", description = "Criminal Code Arts. 70–73 forecast and the justice office's decisions"),
+        (name = "release-notices", description = "Facilities' pre-release notices and the address check")
     )
 )]
 pub struct ApiDoc;

@@ -6,6 +6,8 @@ pub mod audit_events;
 pub mod auth;
 pub mod clients;
 pub mod health;
+pub mod persons;
+pub mod release_notices;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -28,7 +30,30 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(clients::rotate_client_secret)
         .service(clients::disable_client)
         .service(clients::enable_client)
-        .service(audit_events::list_audit_events);
+        .service(audit_events::list_audit_events)
+        .service(persons::list_persons)
+        .service(persons::create_person)
+        .service(persons::get_person)
+        .service(persons::update_person)
+        .service(persons::get_status_history)
+        .service(persons::get_attribute_history)
+        .service(persons::receive_person)
+        .service(persons::start_management)
+        .service(persons::transfer_person)
+        .service(persons::record_absconding)
+        .service(persons::record_return)
+        .service(persons::record_law_violation)
+        .service(persons::record_death)
+        .service(persons::list_convictions)
+        .service(persons::create_conviction)
+        .service(persons::get_expungement)
+        .service(persons::update_expungement)
+        .service(persons::list_judicial_record_requests)
+        .service(persons::create_judicial_record_request)
+        .service(release_notices::create_release_notice)
+        .service(release_notices::list_release_notices)
+        .service(release_notices::get_release_notice)
+        .service(release_notices::verify_release_notice);
 }
 
 /// Parses a record id from the path: UUIDs only, so garbage never reaches SQL.

@@ -25,9 +25,42 @@ pub enum Op {
     DisableClient,
     EnableClient,
     ListAuditEvents,
+    ListPersons,
+    CreatePerson,
+    GetPerson,
+    UpdatePerson,
+    GetStatusHistory,
+    GetAttributeHistory,
+    ReceivePerson,
+    StartManagement,
+    TransferPerson,
+    RecordAbsconding,
+    RecordReturn,
+    RecordLawViolation,
+    RecordDeath,
+    ListConvictions,
+    CreateConviction,
+    GetExpungement,
+    UpdateExpungement,
+    ListJudicialRecordRequests,
+    CreateJudicialRecordRequest,
+    CreateReleaseNotice,
+    ListReleaseNotices,
+    GetReleaseNotice,
+    VerifyReleaseNotice,
 }
 
 const EVERYONE: &[Role] = &Role::ALL;
+/// Agencies that work with person records (purpose decides the fields they get).
+const READ_PERSON: &[Role] = &[Police, CommuneCommittee, Justice, Labour, Bank];
+/// The standing agency and the commune committee run the lifecycle.
+const MANAGE: &[Role] = &[Police, CommuneCommittee];
+const POLICE: &[Role] = &[Police];
+const STATUS_READ: &[Role] = &[Police, CommuneCommittee, Justice, Labour];
+/// Criminal data: offences, penalties, expungement.
+const CRIMINAL_READ: &[Role] = &[Police, CommuneCommittee, Justice];
+const CONVICTION_WRITE: &[Role] = &[Police, Justice];
+const JUSTICE: &[Role] = &[Justice];
 
 impl Op {
     pub const ALL: &'static [Op] = &[
@@ -48,6 +81,29 @@ impl Op {
         Op::DisableClient,
         Op::EnableClient,
         Op::ListAuditEvents,
+        Op::ListPersons,
+        Op::CreatePerson,
+        Op::GetPerson,
+        Op::UpdatePerson,
+        Op::GetStatusHistory,
+        Op::GetAttributeHistory,
+        Op::ReceivePerson,
+        Op::StartManagement,
+        Op::TransferPerson,
+        Op::RecordAbsconding,
+        Op::RecordReturn,
+        Op::RecordLawViolation,
+        Op::RecordDeath,
+        Op::ListConvictions,
+        Op::CreateConviction,
+        Op::GetExpungement,
+        Op::UpdateExpungement,
+        Op::ListJudicialRecordRequests,
+        Op::CreateJudicialRecordRequest,
+        Op::CreateReleaseNotice,
+        Op::ListReleaseNotices,
+        Op::GetReleaseNotice,
+        Op::VerifyReleaseNotice,
     ];
 
     /// The roles allowed to call this operation.
@@ -69,6 +125,24 @@ impl Op {
             | Op::DisableClient
             | Op::EnableClient => &[Admin],
             Op::ListAuditEvents => &[Admin, Auditor],
+            Op::ListPersons | Op::GetPerson => READ_PERSON,
+            Op::CreatePerson
+            | Op::UpdatePerson
+            | Op::GetAttributeHistory
+            | Op::ReceivePerson
+            | Op::StartManagement
+            | Op::TransferPerson
+            | Op::RecordAbsconding
+            | Op::RecordReturn
+            | Op::RecordLawViolation
+            | Op::RecordDeath
+            | Op::ListReleaseNotices
+            | Op::GetReleaseNotice => MANAGE,
+            Op::GetStatusHistory => STATUS_READ,
+            Op::ListConvictions | Op::GetExpungement | Op::ListJudicialRecordRequests => CRIMINAL_READ,
+            Op::CreateConviction => CONVICTION_WRITE,
+            Op::UpdateExpungement | Op::CreateJudicialRecordRequest => JUSTICE,
+            Op::CreateReleaseNotice | Op::VerifyReleaseNotice => POLICE,
         }
     }
 
@@ -92,6 +166,29 @@ impl Op {
             Op::DisableClient => "disable_client",
             Op::EnableClient => "enable_client",
             Op::ListAuditEvents => "list_audit_events",
+            Op::ListPersons => "list_persons",
+            Op::CreatePerson => "create_person",
+            Op::GetPerson => "get_person",
+            Op::UpdatePerson => "update_person",
+            Op::GetStatusHistory => "get_status_history",
+            Op::GetAttributeHistory => "get_attribute_history",
+            Op::ReceivePerson => "receive_person",
+            Op::StartManagement => "start_management",
+            Op::TransferPerson => "transfer_person",
+            Op::RecordAbsconding => "record_absconding",
+            Op::RecordReturn => "record_return",
+            Op::RecordLawViolation => "record_law_violation",
+            Op::RecordDeath => "record_death",
+            Op::ListConvictions => "list_convictions",
+            Op::CreateConviction => "create_conviction",
+            Op::GetExpungement => "get_expungement",
+            Op::UpdateExpungement => "update_expungement",
+            Op::ListJudicialRecordRequests => "list_judicial_record_requests",
+            Op::CreateJudicialRecordRequest => "create_judicial_record_request",
+            Op::CreateReleaseNotice => "create_release_notice",
+            Op::ListReleaseNotices => "list_release_notices",
+            Op::GetReleaseNotice => "get_release_notice",
+            Op::VerifyReleaseNotice => "verify_release_notice",
         }
     }
 

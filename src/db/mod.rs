@@ -8,7 +8,10 @@ pub mod accounts;
 pub mod admin_units;
 pub mod audit;
 pub mod clients;
+pub mod convictions;
 pub mod idempotency;
+pub mod persons;
+pub mod release_notices;
 pub mod schema;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};

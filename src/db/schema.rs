@@ -94,3 +94,160 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(admin_units, accounts, api_clients, audit_events);
+
+diesel::table! {
+    persons (id) {
+        id -> Text,
+        full_name -> Text,
+        other_names -> Nullable<Text>,
+        search_text -> Text,
+        gender -> Text,
+        date_of_birth -> Nullable<Date>,
+        id_number -> Nullable<Text>,
+        ethnicity -> Nullable<Text>,
+        nationality -> Text,
+        country -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        unit_code -> Text,
+        province_code -> Text,
+        village -> Nullable<Text>,
+        address_line -> Nullable<Text>,
+        education -> Nullable<Text>,
+        occupation -> Nullable<Text>,
+        family_situation -> Nullable<Text>,
+        status -> Text,
+        status_since -> Date,
+        active -> Bool,
+        release_date -> Nullable<Date>,
+        release_type -> Nullable<Text>,
+        release_certificate_number -> Nullable<Text>,
+        release_certificate_date -> Nullable<Date>,
+        probation_end -> Nullable<Date>,
+        offence_group -> Nullable<Text>,
+        received_on -> Nullable<Date>,
+        receiving_officer -> Nullable<Text>,
+        commitment_signed -> Nullable<Bool>,
+        management_file_number -> Nullable<Text>,
+        management_started_on -> Nullable<Date>,
+        juvenile -> Bool,
+        late_reception -> Bool,
+        classification -> Nullable<Text>,
+        needs_focus -> Bool,
+        employment_status -> Nullable<Text>,
+        expungement_track -> Nullable<Text>,
+        expungement_due_on -> Nullable<Date>,
+        expungement_status -> Text,
+        expungement_decided_on -> Nullable<Date>,
+        expungement_basis -> Nullable<Text>,
+        judicial_record_number -> Nullable<Text>,
+        judicial_record_issuer -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    person_status_history (id) {
+        id -> Text,
+        person_id -> Text,
+        seq -> Integer,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        occurred_on -> Date,
+        unit_code -> Text,
+        province_code -> Text,
+        reason -> Nullable<Text>,
+        details -> Nullable<Text>,
+        actor_sub -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    person_attribute_changes (id) {
+        id -> Text,
+        person_id -> Text,
+        attribute -> Text,
+        value -> Nullable<Text>,
+        changed_on -> Date,
+        reason -> Nullable<Text>,
+        actor_sub -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    convictions (id) {
+        id -> Text,
+        person_id -> Text,
+        judgment_number -> Text,
+        court -> Text,
+        judgment_date -> Date,
+        offence_articles -> Text,
+        offence_group -> Text,
+        chapter -> Integer,
+        principal_kind -> Text,
+        principal_months -> Nullable<Integer>,
+        supplementary -> Text,
+        obligations -> Text,
+        detention_facility -> Nullable<Text>,
+        sentence_completed_on -> Nullable<Date>,
+        release_date -> Nullable<Date>,
+        release_type -> Nullable<Text>,
+        certificate_number -> Nullable<Text>,
+        certificate_date -> Nullable<Date>,
+        probation_end -> Nullable<Date>,
+        new_offence -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    release_notices (id) {
+        id -> Text,
+        person_id -> Text,
+        unit_code -> Text,
+        province_code -> Text,
+        facility -> Text,
+        notice_date -> Date,
+        expected_release_date -> Date,
+        counselling_sessions -> Integer,
+        travel_allowance_vnd -> BigInt,
+        verification_due_on -> Date,
+        verified_on -> Nullable<Date>,
+        verification_result -> Nullable<Text>,
+        verification_note -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    judicial_record_requests (id) {
+        id -> Text,
+        person_id -> Text,
+        requested_on -> Date,
+        purpose -> Nullable<Text>,
+        outcome -> Text,
+        certificate_number -> Nullable<Text>,
+        issued_on -> Nullable<Date>,
+        issuer -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(convictions -> persons (person_id));
+diesel::joinable!(person_status_history -> persons (person_id));
+diesel::joinable!(release_notices -> persons (person_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    persons,
+    convictions,
+    person_status_history,
+    person_attribute_changes,
+    release_notices,
+    judicial_record_requests
+);

@@ -5,6 +5,9 @@ pub mod admin_units;
 pub mod audit;
 pub mod auth;
 pub mod clients;
+pub mod convictions;
+pub mod persons;
+pub mod release_notices;
 
 use validator::ValidationError;
 

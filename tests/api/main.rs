@@ -9,4 +9,5 @@ mod audit;
 mod contract;
 mod errors;
 mod health;
+mod persons;
 mod tokens;

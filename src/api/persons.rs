@@ -1,0 +1,702 @@
+//! Persons: the registry, lifecycle actions, convictions and expungement.
+
+use actix_web::http::StatusCode;
+use actix_web::{get, patch, post, put, web, HttpResponse};
+
+use crate::api::parse_id;
+use crate::auth::{Auth, Jurisdiction, Op};
+use crate::db::{admin_units, audit, convictions, idempotency, persons, write_tx, DbConnection};
+use crate::domain::enums::ExpungementStatus;
+use crate::domain::lifecycle::Transition;
+use crate::dto::convictions::*;
+use crate::dto::persons::*;
+use crate::error::{ApiError, ApiResult, InvalidParam, Problem};
+use crate::http::etag::{json_with_etag, IfMatch};
+use crate::http::extract::ApiJson;
+use crate::http::idempotency::{request_hash, IdempotencyKey, StoredResponse};
+use crate::http::pagination::{Page, PageRequest};
+use crate::services::persons as service;
+use crate::state::AppState;
+use crate::time::today_vn;
+
+fn view(row: &persons::PersonRow, auth: &Auth) -> Person {
+    Person::build(row, Visibility::for_roles(&auth.roles), today_vn())
+}
+
+/// Reading criminal data is logged.
+fn audit_sensitive_read(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    person: &persons::PersonRow,
+    what: &str,
+) -> ApiResult<()> {
+    audit::record(
+        conn,
+        &audit::Actor::of(auth),
+        audit::Entry {
+            action: what,
+            entity_type: "person",
+            entity_id: Some(&person.id),
+            unit_code: Some(&person.unit_code),
+            province_code: Some(&person.province_code),
+            ..Default::default()
+        },
+    )
+}
+
+fn parse_sort(s: Option<&str>) -> ApiResult<persons::Sort> {
+    use persons::Sort::*;
+    Ok(match s.unwrap_or("full_name") {
+        "full_name" => FullName,
+        "-full_name" => FullNameDesc,
+        "received_on" => ReceivedOn,
+        "-received_on" => ReceivedOnDesc,
+        "expungement_due_on" => ExpungementDueOn,
+        "created_at" => CreatedAt,
+        "-created_at" => CreatedAtDesc,
+        _ => {
+            return Err(ApiError::invalid(
+                "sort",
+                "one of full_name, -full_name, received_on, -received_on, expungement_due_on, created_at, -created_at",
+            ))
+        }
+    })
+}
+
+/// Persons inside your unit, filtered and sorted. Filters on fields your role cannot see are refused.
+#[utoipa::path(tag = "persons", params(PersonQuery), responses((status = 200, body = Page<Person>)))]
+#[get("/persons")]
+pub async fn list_persons(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: web::Query<PersonQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = query.into_inner();
+    let page = PageRequest::new(q.page, q.page_size)?;
+    let vis = Visibility::for_roles(&auth.roles);
+    let mut problems = Vec::new();
+    let mut refuse = |name: &str, allowed: bool| {
+        if !allowed {
+            problems.push(InvalidParam::new(name, "is not available to your role"));
+        }
+    };
+    refuse("status", q.status.is_none() || vis.status);
+    refuse("release_type", q.release_type.is_none() || vis.release);
+    refuse("offence_group", q.offence_group.is_none() || vis.criminal);
+    refuse("classification", q.classification.is_none() || vis.management);
+    refuse("needs_focus", q.needs_focus.is_none() || vis.management);
+    refuse("juvenile", q.juvenile.is_none() || vis.management);
+    refuse("received_from", q.received_from.is_none() || vis.management);
+    refuse("received_to", q.received_to.is_none() || vis.management);
+    refuse("expungement_due_before", q.expungement_due_before.is_none() || vis.expungement);
+    let unit = match q.unit.as_deref() {
+        None => None,
+        Some(code) => match Jurisdiction::parse(code) {
+            Some(j) => Some(j),
+            None => {
+                problems.push(InvalidParam::new("unit", "must be VN, a province or a commune code"));
+                None
+            }
+        },
+    };
+    let text = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    if text.as_ref().is_some_and(|t| t.chars().count() > 100) {
+        problems.push(InvalidParam::new("q", "at most 100 characters"));
+    }
+    let sort = match parse_sort(q.sort.as_deref()) {
+        Ok(s) => s,
+        Err(ApiError::Validation(p)) => {
+            problems.extend(p);
+            persons::Sort::FullName
+        }
+        Err(e) => return Err(e),
+    };
+    if !problems.is_empty() {
+        return Err(ApiError::Validation(problems));
+    }
+    let filter = persons::ListFilter {
+        unit,
+        status: q.status.map(|s| s.as_str().into()),
+        release_type: q.release_type.map(|s| s.as_str().into()),
+        offence_group: q.offence_group.map(|s| s.as_str().into()),
+        classification: q.classification.map(|s| s.as_str().into()),
+        juvenile: q.juvenile,
+        needs_focus: q.needs_focus,
+        received_from: q.received_from,
+        received_to: q.received_to,
+        expungement_due_before: q.expungement_due_before,
+        q: text,
+        sort,
+    };
+    let (rows, total) = state
+        .run(&auth, Op::ListPersons, move |conn, auth| {
+            if let Some(Jurisdiction::Province(code) | Jurisdiction::Commune(code)) = &filter.unit {
+                admin_units::resolve(conn, code, "unit")?;
+            }
+            persons::list(conn, &auth.jurisdiction, &filter, page.offset(), page.page_size)
+        })
+        .await?;
+    let items = rows.iter().map(|r| view(r, &auth)).collect();
+    Ok(HttpResponse::Ok().json(page.wrap(items, total)))
+}
+
+/// Register a person directly (status `expected`); the usual path is a release notice.
+#[utoipa::path(
+    tag = "persons",
+    request_body = NewPerson,
+    responses(
+        (status = 201, body = Person),
+        (status = 409, description = "Another active person has this ID number", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/persons")]
+pub async fn create_person(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: ApiJson<NewPerson>,
+) -> ApiResult<HttpResponse> {
+    let input = body.0;
+    let row = state
+        .run(&auth, Op::CreatePerson, move |conn, auth| {
+            write_tx(conn, |conn| {
+                service::create(conn, auth, &input, today_vn(), today_vn(), auth.ctx.reason.as_deref())
+            })
+        })
+        .await?;
+    let body = view(&row, &auth);
+    Ok(HttpResponse::Created().insert_header(("etag", crate::http::etag::etag(row.version))).json(body))
+}
+
+/// One person inside your unit, with the fields your role may see.
+#[utoipa::path(
+    tag = "persons",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, body = Person, headers(("ETag" = String))),
+        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/persons/{id}")]
+pub async fn get_person(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let id = parse_id(&id)?;
+    let row =
+        state.run(&auth, Op::GetPerson, move |conn, auth| persons::find_in(conn, &auth.jurisdiction, &id)).await?;
+    Ok(json_with_etag(row.version, &view(&row, &auth)))
+}
+
+/// Edit identity, residence and social fields; classification, focus and employment changes
+/// are kept with date, author and `change_reason`. Requires `If-Match`.
+#[utoipa::path(
+    tag = "persons",
+    request_body = PersonPatch,
+    params(("id" = String, Path), ("If-Match" = String, Header)),
+    responses(
+        (status = 200, body = Person),
+        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Duplicate ID number", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[patch("/persons/{id}")]
+pub async fn update_person(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ApiJson<PersonPatch>,
+) -> ApiResult<HttpResponse> {
+    let id = parse_id(&id)?;
+    let input = body.0;
+    let row = state
+        .run(&auth, Op::UpdatePerson, move |conn, auth| {
+            write_tx(conn, |conn| service::patch(conn, auth, &id, if_match.0, &input, today_vn()))
+        })
+        .await?;
+    Ok(json_with_etag(row.version, &view(&row, &auth)))
+}
+
+/// The person's status history (each change dated, with its commune), oldest first.
+#[utoipa::path(
+    tag = "persons",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, body = Vec<StatusChange>),
+        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/persons/{id}/status-history")]
+pub async fn get_status_history(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let id = parse_id(&id)?;
+    let rows = state
+        .run(&auth, Op::GetStatusHistory, move |conn, auth| {
+            let person = persons::find_in(conn, &auth.jurisdiction, &id)?;
+            persons::status_history(conn, &person.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(rows.into_iter().map(StatusChange::from).collect::<Vec<_>>()))
+}
+
+/// Dated changes of classification, focus flag and employment status, oldest first.
+#[utoipa::path(
+    tag = "persons",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, body = Vec<AttributeChange>),
+        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/persons/{id}/attribute-history")]
+pub async fn get_attribute_history(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let id = parse_id(&id)?;
+    let rows = state
+        .run(&auth, Op::GetAttributeHistory, move |conn, auth| {
+            let person = persons::find_in(conn, &auth.jurisdiction, &id)?;
+            persons::attribute_history(conn, &person.id, &["classification", "needs_focus", "employment_status"])
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(rows.into_iter().map(AttributeChange::from).collect::<Vec<_>>()))
+}
+
+async fn run_transition(
+    state: web::Data<AppState>,
+    auth: Auth,
+    op: Op,
+    id: String,
+    action: Transition,
+    input: TransitionInput,
+) -> ApiResult<HttpResponse> {
+    let id = parse_id(&id)?;
+    let row = state
+        .run(&auth, op, move |conn, auth| {
+            write_tx(conn, |conn| {
+                service::transition(
+                    conn,
+                    auth,
+                    &id,
+                    action,
+                    input.occurred_on,
+                    input.reason.as_deref(),
+                    today_vn(),
+                    None,
+                    |_, _| Ok(None),
+                )
+            })
+        })
+        .await?;
+    Ok(json_with_etag(row.version, &view(&row, &auth)))
+}
+
+/// Reception (tiếp nhận): the person reported. Parolees reporting more than 5 days after
+/// release are flagged `late_reception`; persons under 18 that day are `juvenile`.
+#[utoipa::path(
+    tag = "lifecycle",
+    request_body = ReceptionInput,
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, body = Person),
+        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not allowed from the current status; `allowed` lists what is", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/persons/{id}/reception")]
+pub async fn receive_person(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    body: ApiJson<ReceptionInput>,
+) -> ApiResult<HttpResponse> {
+    let id = parse_id(&id)?;
+    let input = body.0;
+    let row = state
+        .run(&auth, Op::ReceivePerson, move |conn, auth| {
+            write_tx(conn, |conn| {
+                service::transition(
+                    conn,
+                    auth,
+                    &id,
+                    Transition::Reception,
+                    input.received_on,
+                    input.note.as_deref(),
+                    today_vn(),
+                    None,
+                    |_, p| {
+                        service::apply_reception(p, input.received_on)?;
+                        p.receiving_officer = Some(crate::text::normalize(&input.receiving_officer));
+                        p.commitment_signed = Some(input.commitment_signed);
+                        if input.management_file_number.is_some() {
+                            p.management_file_number = input.management_file_number.clone();
+                        }
+                        Ok(Some(serde_json::json!({"late_reception": p.late_reception})))
+                    },
+                )
+            })
+        })
+        .await?;
+    Ok(json_with_etag(row.version, &view(&row, &auth)))
+}
+
+/// Open the management file: supervision starts (`under_management`).
+#[utoipa::path(
+    tag = "lifecycle",
+    request_body = StartManagementInput,
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, body = Person),
+        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not allowed from the current status", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/persons/{id}/start-management")]
+pub async fn start_management(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    body: ApiJson<StartManagementInput>,
+) -> ApiResult<HttpResponse> {
+    let id = parse_id(&id)?;
+    let input = body.0;
+    let row = state
+        .run(&auth, Op::StartManagement, move |conn, auth| {
+            write_tx(conn, |conn| {
+                service::transition(
+                    conn,
+                    auth,
+                    &id,
+                    Transition::StartManagement,
+                    input.started_on,
+                    None,
+                    today_vn(),
+                    None,
+                    |_, p| {
+                        p.management_started_on = Some(input.started_on);
+                        p.management_file_number = Some(input.management_file_number.trim().to_string());
+                        Ok(None)
+                    },
+                )
+            })
+        })
+        .await?;
+    Ok(json_with_etag(row.version, &view(&row, &auth)))
+}
+
+/// Move the person to another commune (which may be outside your unit): `moved_out` here,
+/// `received` there, one person throughout.
+#[utoipa::path(
+    tag = "lifecycle",
+    request_body = TransferInput,
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, body = Person),
+        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not allowed from the current status", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/persons/{id}/transfer")]
+pub async fn transfer_person(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    body: ApiJson<TransferInput>,
+) -> ApiResult<HttpResponse> {
+    let id = parse_id(&id)?;
+    let input = body.0;
+    let row = state
+        .run(&auth, Op::TransferPerson, move |conn, auth| {
+            let to = admin_units::resolve(conn, &input.to_unit, "to_unit")?;
+            if to.level != "commune" {
+                return Err(ApiError::invalid("to_unit", "must be a commune code"));
+            }
+            write_tx(conn, |conn| service::transfer(conn, auth, &id, &to, &input, today_vn()))
+        })
+        .await?;
+    Ok(json_with_etag(row.version, &view(&row, &auth)))
+}
+
+macro_rules! simple_transition {
+    ($name:ident, $path:literal, $op:expr, $action:expr, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(
+            tag = "lifecycle",
+            request_body = TransitionInput,
+            params(("id" = String, Path)),
+            responses(
+                (status = 200, body = Person),
+                (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"),
+                (status = 409, description = "Not allowed from the current status; `allowed` lists what is", body = Problem, content_type = "application/problem+json")
+            )
+        )]
+        #[post($path)]
+        pub async fn $name(
+            state: web::Data<AppState>,
+            auth: Auth,
+            id: web::Path<String>,
+            body: ApiJson<TransitionInput>,
+        ) -> ApiResult<HttpResponse> {
+            run_transition(state, auth, $op, id.into_inner(), $action, body.0).await
+        }
+    };
+}
+
+simple_transition!(
+    record_absconding,
+    "/persons/{id}/abscond",
+    Op::RecordAbsconding,
+    Transition::Abscond,
+    "The person left the locality without notice (bỏ đi khỏi địa phương)."
+);
+simple_transition!(
+    record_return,
+    "/persons/{id}/return",
+    Op::RecordReturn,
+    Transition::Return,
+    "An absconded person is back under management."
+);
+simple_transition!(
+    record_law_violation,
+    "/persons/{id}/law-violation",
+    Op::RecordLawViolation,
+    Transition::LawViolation,
+    "The person violated the law (vi phạm pháp luật): an exit counted in reports."
+);
+simple_transition!(record_death, "/persons/{id}/decease", Op::RecordDeath, Transition::Decease, "The person died.");
+
+/// The person's convictions. Reading them is audited.
+#[utoipa::path(
+    tag = "convictions",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, body = Vec<Conviction>),
+        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/persons/{id}/convictions")]
+pub async fn list_convictions(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let id = parse_id(&id)?;
+    let rows = state
+        .run(&auth, Op::ListConvictions, move |conn, auth| {
+            write_tx(conn, |conn| {
+                let person = persons::find_in(conn, &auth.jurisdiction, &id)?;
+                audit_sensitive_read(conn, auth, &person, "person.read_convictions")?;
+                convictions::for_person(conn, &person.id)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(rows.iter().map(|r| r.view()).collect::<Vec<_>>()))
+}
+
+/// Record a judgment. Dates must hang together (422 lists every problem). With
+/// `new_offence: true` a managed person becomes `reoffended` and the expungement clock
+/// restarts. Accepts `Idempotency-Key`.
+#[utoipa::path(
+    tag = "convictions",
+    request_body = ConvictionInput,
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    responses(
+        (status = 201, body = Conviction),
+        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A new offence is not possible from the current status", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/persons/{id}/convictions")]
+pub async fn create_conviction(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    idem: IdempotencyKey,
+    body: ApiJson<ConvictionInput>,
+) -> ApiResult<HttpResponse> {
+    let id = parse_id(&id)?;
+    let input = body.0;
+    let hash = request_hash(&format!("create_conviction:{id}"), &input);
+    let response = state
+        .run(&auth, Op::CreateConviction, move |conn, auth| {
+            idempotency::once(conn, &auth.sub, idem.0.as_deref(), "create_conviction", &hash, |conn| {
+                let (_, row) = service::add_conviction(conn, auth, &id, &input, today_vn())?;
+                StoredResponse::fresh(StatusCode::CREATED, &row.view())
+            })
+        })
+        .await?;
+    Ok(response.into_response())
+}
+
+fn expungement_view(p: &persons::PersonRow, f: crate::domain::expungement::Forecast) -> ExpungementView {
+    ExpungementView {
+        track: service::track_name(f.track).into(),
+        waiting_period_years: f.waiting_period_years,
+        counted_from: f.counted_from,
+        earliest_date: f.earliest_date,
+        special_case_earliest_date: f.special_case_earliest_date,
+        eligible_today: f.eligible_on_as_of,
+        blocking: f.blocking.into_iter().map(|b| BlockingReason { code: b.code.into(), message: b.message }).collect(),
+        status: ExpungementStatus::parse(&p.expungement_status).unwrap_or(ExpungementStatus::None),
+        decided_on: p.expungement_decided_on,
+        basis: p.expungement_basis.clone(),
+        judicial_record_number: p.judicial_record_number.clone(),
+        judicial_record_issuer: p.judicial_record_issuer.clone(),
+        version: p.version,
+    }
+}
+
+/// When the record can be expunged (Criminal Code Arts. 70–73), on which track, and what
+/// blocks it, in plain words; plus the justice office's decision. Audited.
+#[utoipa::path(
+    tag = "expungement",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, body = ExpungementView),
+        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/persons/{id}/expungement")]
+pub async fn get_expungement(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let id = parse_id(&id)?;
+    let (person, forecast) = state
+        .run(&auth, Op::GetExpungement, move |conn, auth| {
+            write_tx(conn, |conn| {
+                let person = persons::find_in(conn, &auth.jurisdiction, &id)?;
+                audit_sensitive_read(conn, auth, &person, "person.read_expungement")?;
+                let f = service::forecast(conn, &person.id, today_vn())?;
+                Ok((person, f))
+            })
+        })
+        .await?;
+    Ok(json_with_etag(person.version, &expungement_view(&person, forecast)))
+}
+
+/// The justice office records its decision (`If-Match` with the person's ETag). `expunged`
+/// moves the person out of management in the same transaction.
+#[utoipa::path(
+    tag = "expungement",
+    request_body = ExpungementDecision,
+    params(("id" = String, Path), ("If-Match" = String, Header)),
+    responses(
+        (status = 200, body = ExpungementView),
+        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[put("/persons/{id}/expungement")]
+pub async fn update_expungement(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ApiJson<ExpungementDecision>,
+) -> ApiResult<HttpResponse> {
+    let id = parse_id(&id)?;
+    let input = body.0;
+    let (person, forecast) = state
+        .run(&auth, Op::UpdateExpungement, move |conn, auth| {
+            write_tx(conn, |conn| {
+                let p = service::decide_expungement(conn, auth, &id, if_match.0, &input, today_vn())?;
+                let f = service::forecast(conn, &p.id, today_vn())?;
+                Ok((p, f))
+            })
+        })
+        .await?;
+    Ok(json_with_etag(person.version, &expungement_view(&person, forecast)))
+}
+
+/// Judicial-record certificate requests and their outcome.
+#[utoipa::path(
+    tag = "expungement",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, body = Vec<JudicialRecordRequest>),
+        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/persons/{id}/judicial-record-requests")]
+pub async fn list_judicial_record_requests(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let id = parse_id(&id)?;
+    let rows = state
+        .run(&auth, Op::ListJudicialRecordRequests, move |conn, auth| {
+            let person = persons::find_in(conn, &auth.jurisdiction, &id)?;
+            convictions::judicial_records(conn, &person.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(rows.iter().map(|r| r.view()).collect::<Vec<_>>()))
+}
+
+/// Record a judicial-record certificate request (justice office).
+#[utoipa::path(
+    tag = "expungement",
+    request_body = JudicialRecordRequestInput,
+    params(("id" = String, Path)),
+    responses(
+        (status = 201, body = JudicialRecordRequest),
+        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/persons/{id}/judicial-record-requests")]
+pub async fn create_judicial_record_request(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    body: ApiJson<JudicialRecordRequestInput>,
+) -> ApiResult<HttpResponse> {
+    let id = parse_id(&id)?;
+    let input = body.0;
+    if !["pending", "issued", "refused"].contains(&input.outcome.as_str()) {
+        return Err(ApiError::invalid("outcome", "must be pending, issued or refused"));
+    }
+    if input.outcome == "issued" && (input.certificate_number.is_none() || input.issued_on.is_none()) {
+        return Err(ApiError::invalid("certificate_number", "an issued certificate needs its number and issued_on"));
+    }
+    if input.issued_on.is_some_and(|d| d < input.requested_on) {
+        return Err(ApiError::invalid("issued_on", "must not be before requested_on"));
+    }
+    let row = state
+        .run(&auth, Op::CreateJudicialRecordRequest, move |conn, auth| {
+            write_tx(conn, |conn| {
+                let person = persons::find_in(conn, &auth.jurisdiction, &id)?;
+                let row = convictions::JudicialRecordRow {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    person_id: person.id.clone(),
+                    requested_on: input.requested_on,
+                    purpose: input.purpose.clone(),
+                    outcome: input.outcome.clone(),
+                    certificate_number: input.certificate_number.clone(),
+                    issued_on: input.issued_on,
+                    issuer: input.issuer.clone(),
+                    created_at: crate::time::now(),
+                };
+                convictions::insert_judicial_record(conn, &row)?;
+                audit::record(
+                    conn,
+                    &audit::Actor::of(auth),
+                    audit::Entry {
+                        action: "judicial_record_request.create",
+                        entity_type: "judicial_record_request",
+                        entity_id: Some(&row.id),
+                        unit_code: Some(&person.unit_code),
+                        province_code: Some(&person.province_code),
+                        after: Some(serde_json::json!({"person_id": person.id, "outcome": row.outcome})),
+                        ..Default::default()
+                    },
+                )?;
+                Ok(row)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(row.view()))
+}

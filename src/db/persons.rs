@@ -1,0 +1,438 @@
+//! Persons: storage and jurisdiction-scoped queries. Status changes always go through
+//! [`record_status`], which appends to the status history the reports count from.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+
+use super::schema::{person_attribute_changes as pac, person_status_history as psh, persons as p};
+use super::DbConnection;
+use crate::auth::Jurisdiction;
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[diesel(table_name = p)]
+pub struct PersonRow {
+    pub id: String,
+    pub full_name: String,
+    pub other_names: Option<String>,
+    #[serde(skip)]
+    pub search_text: String,
+    pub gender: String,
+    pub date_of_birth: Option<NaiveDate>,
+    pub id_number: Option<String>,
+    pub ethnicity: Option<String>,
+    pub nationality: String,
+    pub country: Option<String>,
+    pub phone: Option<String>,
+    pub unit_code: String,
+    pub province_code: String,
+    pub village: Option<String>,
+    pub address_line: Option<String>,
+    pub education: Option<String>,
+    pub occupation: Option<String>,
+    pub family_situation: Option<String>,
+    pub status: String,
+    pub status_since: NaiveDate,
+    pub active: bool,
+    pub release_date: Option<NaiveDate>,
+    pub release_type: Option<String>,
+    pub release_certificate_number: Option<String>,
+    pub release_certificate_date: Option<NaiveDate>,
+    pub probation_end: Option<NaiveDate>,
+    pub offence_group: Option<String>,
+    pub received_on: Option<NaiveDate>,
+    pub receiving_officer: Option<String>,
+    pub commitment_signed: Option<bool>,
+    pub management_file_number: Option<String>,
+    pub management_started_on: Option<NaiveDate>,
+    pub juvenile: bool,
+    pub late_reception: bool,
+    pub classification: Option<String>,
+    pub needs_focus: bool,
+    pub employment_status: Option<String>,
+    pub expungement_track: Option<String>,
+    pub expungement_due_on: Option<NaiveDate>,
+    pub expungement_status: String,
+    pub expungement_decided_on: Option<NaiveDate>,
+    pub expungement_basis: Option<String>,
+    pub judicial_record_number: Option<String>,
+    pub judicial_record_issuer: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+/// The text `q` searches: folded name, other names and the ID number.
+pub fn search_text(full_name: &str, other_names: Option<&str>, id_number: Option<&str>) -> String {
+    let mut text = crate::text::fold(full_name);
+    for extra in [other_names.map(crate::text::fold), id_number.map(str::to_string)].into_iter().flatten() {
+        text.push(' ');
+        text.push_str(&extra);
+    }
+    text
+}
+
+macro_rules! scoped {
+    ($query:expr, $scope:expr) => {
+        match $scope {
+            Jurisdiction::National => $query,
+            Jurisdiction::Province(code) => $query.filter(p::province_code.eq(code.clone())),
+            Jurisdiction::Commune(code) => $query.filter(p::unit_code.eq(code.clone())),
+        }
+    };
+}
+
+pub fn insert(conn: &mut DbConnection, row: &PersonRow) -> ApiResult<()> {
+    ensure_id_number_free(conn, row.id_number.as_deref(), None)?;
+    diesel::insert_into(p::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+/// ID numbers are unique among persons not yet exited (also enforced by a partial index).
+pub fn ensure_id_number_free(conn: &mut DbConnection, id_number: Option<&str>, except: Option<&str>) -> ApiResult<()> {
+    let Some(number) = id_number else { return Ok(()) };
+    let mut q = p::table.filter(p::id_number.eq(number)).filter(p::active.eq(true)).into_boxed();
+    if let Some(id) = except {
+        q = q.filter(p::id.ne(id));
+    }
+    let n: i64 = q.count().get_result(conn)?;
+    if n > 0 {
+        return Err(ApiError::conflict("duplicate_id_number", "another person under management has this ID number"));
+    }
+    Ok(())
+}
+
+/// A person inside the caller's jurisdiction, or 404.
+pub fn find_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<PersonRow> {
+    let q = p::table.filter(p::id.eq(id)).select(PersonRow::as_select()).into_boxed();
+    scoped!(q, scope).first(conn).optional()?.ok_or(ApiError::NotFound)
+}
+
+/// Same, locking the row on PostgreSQL so concurrent transitions serialise (SQLite's
+/// `BEGIN IMMEDIATE` already does).
+pub fn find_in_for_update(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<PersonRow> {
+    let row = find_in(conn, scope, id)?;
+    match conn {
+        DbConnection::Postgresql(c) => {
+            Ok(p::table.filter(p::id.eq(&row.id)).for_update().select(PersonRow::as_select()).first(c)?)
+        }
+        DbConnection::Sqlite(_) => Ok(row),
+    }
+}
+
+pub fn find_active_by_id_number(
+    conn: &mut DbConnection,
+    scope: &Jurisdiction,
+    number: &str,
+) -> ApiResult<Option<PersonRow>> {
+    let q = p::table
+        .filter(p::id_number.eq(number))
+        .select(PersonRow::as_select())
+        .order(p::updated_at.desc())
+        .into_boxed();
+    Ok(scoped!(q, scope).first(conn).optional()?)
+}
+
+/// Saves every column of `row`, which must still be at `expected_version`; bumps the version.
+pub fn save(conn: &mut DbConnection, row: &PersonRow, expected_version: i32) -> ApiResult<PersonRow> {
+    let mut next = row.clone();
+    next.version = expected_version + 1;
+    next.updated_at = crate::time::now();
+    let n = diesel::update(p::table.filter(p::id.eq(&row.id)).filter(p::version.eq(expected_version)))
+        .set(PersonChangeset(&next))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(ApiError::PreconditionFailed);
+    }
+    Ok(next)
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = p, treat_none_as_null = true)]
+struct PersonChangesetInner<'a> {
+    full_name: &'a str,
+    other_names: Option<&'a str>,
+    search_text: &'a str,
+    gender: &'a str,
+    date_of_birth: Option<NaiveDate>,
+    id_number: Option<&'a str>,
+    ethnicity: Option<&'a str>,
+    nationality: &'a str,
+    country: Option<&'a str>,
+    phone: Option<&'a str>,
+    unit_code: &'a str,
+    province_code: &'a str,
+    village: Option<&'a str>,
+    address_line: Option<&'a str>,
+    education: Option<&'a str>,
+    occupation: Option<&'a str>,
+    family_situation: Option<&'a str>,
+    status: &'a str,
+    status_since: NaiveDate,
+    active: bool,
+    release_date: Option<NaiveDate>,
+    release_type: Option<&'a str>,
+    release_certificate_number: Option<&'a str>,
+    release_certificate_date: Option<NaiveDate>,
+    probation_end: Option<NaiveDate>,
+    offence_group: Option<&'a str>,
+    received_on: Option<NaiveDate>,
+    receiving_officer: Option<&'a str>,
+    commitment_signed: Option<bool>,
+    management_file_number: Option<&'a str>,
+    management_started_on: Option<NaiveDate>,
+    juvenile: bool,
+    late_reception: bool,
+    classification: Option<&'a str>,
+    needs_focus: bool,
+    employment_status: Option<&'a str>,
+    expungement_track: Option<&'a str>,
+    expungement_due_on: Option<NaiveDate>,
+    expungement_status: &'a str,
+    expungement_decided_on: Option<NaiveDate>,
+    expungement_basis: Option<&'a str>,
+    judicial_record_number: Option<&'a str>,
+    judicial_record_issuer: Option<&'a str>,
+    updated_at: NaiveDateTime,
+    version: i32,
+}
+
+struct PersonChangeset<'a>(&'a PersonRow);
+
+impl<'a> AsChangeset for PersonChangeset<'a> {
+    type Target = p::table;
+    type Changeset = <PersonChangesetInner<'a> as AsChangeset>::Changeset;
+
+    fn as_changeset(self) -> Self::Changeset {
+        let r = self.0;
+        PersonChangesetInner {
+            full_name: &r.full_name,
+            other_names: r.other_names.as_deref(),
+            search_text: &r.search_text,
+            gender: &r.gender,
+            date_of_birth: r.date_of_birth,
+            id_number: r.id_number.as_deref(),
+            ethnicity: r.ethnicity.as_deref(),
+            nationality: &r.nationality,
+            country: r.country.as_deref(),
+            phone: r.phone.as_deref(),
+            unit_code: &r.unit_code,
+            province_code: &r.province_code,
+            village: r.village.as_deref(),
+            address_line: r.address_line.as_deref(),
+            education: r.education.as_deref(),
+            occupation: r.occupation.as_deref(),
+            family_situation: r.family_situation.as_deref(),
+            status: &r.status,
+            status_since: r.status_since,
+            active: r.active,
+            release_date: r.release_date,
+            release_type: r.release_type.as_deref(),
+            release_certificate_number: r.release_certificate_number.as_deref(),
+            release_certificate_date: r.release_certificate_date,
+            probation_end: r.probation_end,
+            offence_group: r.offence_group.as_deref(),
+            received_on: r.received_on,
+            receiving_officer: r.receiving_officer.as_deref(),
+            commitment_signed: r.commitment_signed,
+            management_file_number: r.management_file_number.as_deref(),
+            management_started_on: r.management_started_on,
+            juvenile: r.juvenile,
+            late_reception: r.late_reception,
+            classification: r.classification.as_deref(),
+            needs_focus: r.needs_focus,
+            employment_status: r.employment_status.as_deref(),
+            expungement_track: r.expungement_track.as_deref(),
+            expungement_due_on: r.expungement_due_on,
+            expungement_status: &r.expungement_status,
+            expungement_decided_on: r.expungement_decided_on,
+            expungement_basis: r.expungement_basis.as_deref(),
+            judicial_record_number: r.judicial_record_number.as_deref(),
+            judicial_record_issuer: r.judicial_record_issuer.as_deref(),
+            updated_at: r.updated_at,
+            version: r.version,
+        }
+        .as_changeset()
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[diesel(table_name = psh)]
+pub struct StatusRow {
+    pub id: String,
+    pub person_id: String,
+    pub seq: i32,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub occurred_on: NaiveDate,
+    pub unit_code: String,
+    pub province_code: String,
+    pub reason: Option<String>,
+    pub details: Option<String>,
+    pub actor_sub: Option<String>,
+    pub recorded_at: NaiveDateTime,
+}
+
+/// Appends a status change to the history (in the caller's transaction).
+#[allow(clippy::too_many_arguments)]
+pub fn record_status(
+    conn: &mut DbConnection,
+    person: &PersonRow,
+    from: Option<&str>,
+    to: &str,
+    occurred_on: NaiveDate,
+    reason: Option<&str>,
+    details: Option<serde_json::Value>,
+    actor: Option<&str>,
+) -> ApiResult<StatusRow> {
+    let last: Option<i32> =
+        psh::table.filter(psh::person_id.eq(&person.id)).select(diesel::dsl::max(psh::seq)).first(conn)?;
+    let row = StatusRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        person_id: person.id.clone(),
+        seq: last.unwrap_or(0) + 1,
+        from_status: from.map(str::to_string),
+        to_status: to.to_string(),
+        occurred_on,
+        unit_code: person.unit_code.clone(),
+        province_code: person.province_code.clone(),
+        reason: reason.map(str::to_string),
+        details: details.map(|d| d.to_string()),
+        actor_sub: actor.map(str::to_string),
+        recorded_at: crate::time::now(),
+    };
+    diesel::insert_into(psh::table).values(&row).execute(conn)?;
+    Ok(row)
+}
+
+pub fn status_history(conn: &mut DbConnection, person_id: &str) -> ApiResult<Vec<StatusRow>> {
+    Ok(psh::table
+        .filter(psh::person_id.eq(person_id))
+        .order(psh::seq.asc())
+        .select(StatusRow::as_select())
+        .load(conn)?)
+}
+
+pub fn last_status_date(conn: &mut DbConnection, person_id: &str) -> ApiResult<Option<NaiveDate>> {
+    Ok(psh::table.filter(psh::person_id.eq(person_id)).select(diesel::dsl::max(psh::occurred_on)).first(conn)?)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[diesel(table_name = pac)]
+pub struct AttributeChange {
+    pub id: String,
+    pub person_id: String,
+    pub attribute: String,
+    pub value: Option<String>,
+    pub changed_on: NaiveDate,
+    pub reason: Option<String>,
+    pub actor_sub: Option<String>,
+    pub recorded_at: NaiveDateTime,
+}
+
+pub fn record_attribute(conn: &mut DbConnection, change: &AttributeChange) -> ApiResult<()> {
+    diesel::insert_into(pac::table).values(change).execute(conn)?;
+    Ok(())
+}
+
+pub fn attribute_history(
+    conn: &mut DbConnection,
+    person_id: &str,
+    attributes: &[&str],
+) -> ApiResult<Vec<AttributeChange>> {
+    Ok(pac::table
+        .filter(pac::person_id.eq(person_id))
+        .filter(pac::attribute.eq_any(attributes))
+        .order(pac::id.asc())
+        .select(AttributeChange::as_select())
+        .load(conn)?)
+}
+
+/// List filters, already checked against what the caller's roles may filter on.
+#[derive(Debug, Default, Clone)]
+pub struct ListFilter {
+    pub unit: Option<Jurisdiction>,
+    pub status: Option<String>,
+    pub release_type: Option<String>,
+    pub offence_group: Option<String>,
+    pub classification: Option<String>,
+    pub juvenile: Option<bool>,
+    pub needs_focus: Option<bool>,
+    pub received_from: Option<NaiveDate>,
+    pub received_to: Option<NaiveDate>,
+    pub expungement_due_before: Option<NaiveDate>,
+    pub q: Option<String>,
+    pub sort: Sort,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    #[default]
+    FullName,
+    FullNameDesc,
+    ReceivedOn,
+    ReceivedOnDesc,
+    ExpungementDueOn,
+    CreatedAt,
+    CreatedAtDesc,
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    scope: &Jurisdiction,
+    f: &ListFilter,
+    offset: i64,
+    limit: i64,
+) -> ApiResult<(Vec<PersonRow>, i64)> {
+    let build = || {
+        let mut q = scoped!(p::table.into_boxed(), scope);
+        if let Some(unit) = &f.unit {
+            q = scoped!(q, unit);
+        }
+        if let Some(v) = &f.status {
+            q = q.filter(p::status.eq(v.clone()));
+        }
+        if let Some(v) = &f.release_type {
+            q = q.filter(p::release_type.eq(v.clone()));
+        }
+        if let Some(v) = &f.offence_group {
+            q = q.filter(p::offence_group.eq(v.clone()));
+        }
+        if let Some(v) = &f.classification {
+            q = q.filter(p::classification.eq(v.clone()));
+        }
+        if let Some(v) = f.juvenile {
+            q = q.filter(p::juvenile.eq(v));
+        }
+        if let Some(v) = f.needs_focus {
+            q = q.filter(p::needs_focus.eq(v));
+        }
+        if let Some(v) = f.received_from {
+            q = q.filter(p::received_on.ge(v));
+        }
+        if let Some(v) = f.received_to {
+            q = q.filter(p::received_on.le(v));
+        }
+        if let Some(v) = f.expungement_due_before {
+            q = q.filter(p::expungement_due_on.lt(v)).filter(p::active.eq(true));
+        }
+        if let Some(text) = &f.q {
+            q = q.filter(p::search_text.like(super::like_contains(&crate::text::fold(text))).escape('\\'));
+        }
+        q
+    };
+    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
+    let q = build().select(PersonRow::as_select());
+    let q = match f.sort {
+        Sort::FullName => q.order((p::full_name.asc(), p::id.asc())),
+        Sort::FullNameDesc => q.order((p::full_name.desc(), p::id.desc())),
+        Sort::ReceivedOn => q.order((p::received_on.asc(), p::id.asc())),
+        Sort::ReceivedOnDesc => q.order((p::received_on.desc(), p::id.desc())),
+        Sort::ExpungementDueOn => q.order((p::expungement_due_on.asc(), p::id.asc())),
+        Sort::CreatedAt => q.order(p::id.asc()),
+        Sort::CreatedAtDesc => q.order(p::id.desc()),
+    };
+    let rows = q.offset(offset).limit(limit).load(conn)?;
+    Ok((rows, total))
+}

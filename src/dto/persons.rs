@@ -1,0 +1,500 @@
+//! Person wire types. What a response contains depends on the caller's roles: fields a role
+//! may not see are omitted (never sent as null).
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::{Validate, ValidationError};
+
+use crate::auth::Role;
+use crate::db::persons::PersonRow;
+use crate::domain::enums::*;
+use crate::dto::no_control_chars;
+
+/// Which groups of person fields a set of roles may see (purpose limitation).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Visibility {
+    pub residence: bool,
+    pub social: bool,
+    pub release: bool,
+    pub status: bool,
+    pub management: bool,
+    pub criminal: bool,
+    pub expungement: bool,
+}
+
+impl Visibility {
+    pub fn for_roles(roles: &[Role]) -> Visibility {
+        let mut v = Visibility::default();
+        for role in roles {
+            match role {
+                Role::Police | Role::CommuneCommittee => {
+                    return Visibility {
+                        residence: true,
+                        social: true,
+                        release: true,
+                        status: true,
+                        management: true,
+                        criminal: true,
+                        expungement: true,
+                    }
+                }
+                Role::Justice => {
+                    v.release = true;
+                    v.status = true;
+                    v.criminal = true;
+                    v.expungement = true;
+                }
+                Role::Labour => {
+                    v.residence = true;
+                    v.social = true;
+                    v.status = true;
+                }
+                Role::Bank => {
+                    v.residence = true;
+                    v.release = true;
+                }
+                Role::Supervisor => {
+                    v.residence = true;
+                    v.social = true;
+                    v.release = true;
+                    v.status = true;
+                    v.management = true;
+                }
+                Role::Admin | Role::Auditor => {}
+            }
+        }
+        v
+    }
+}
+
+/// A person under (or expected for) community reintegration.
+///
+/// Field groups and who sees them — identity: every role with access; residence: police,
+/// commune_committee, labour, bank, supervisor; social (education, occupation, family,
+/// employment): police, commune_committee, labour, supervisor; release: police,
+/// commune_committee, justice, bank, supervisor; status: all but bank; management
+/// (reception, classification): police, commune_committee, supervisor; criminal (offence
+/// group): police, commune_committee, justice; expungement: police, commune_committee, justice.
+#[derive(Debug, Serialize, ToSchema, Default)]
+pub struct Person {
+    pub id: String,
+    pub full_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other_names: Option<String>,
+    pub gender: Option<Gender>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<NaiveDate>,
+    /// Age in whole years today (Vietnam date).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub age: Option<i32>,
+    /// CCCD, 12 digits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ethnicity: Option<String>,
+    pub nationality: Option<Nationality>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// Commune code (the record's jurisdiction).
+    pub unit: String,
+    pub province: String,
+    /// Residence group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub village: Option<String>,
+    /// Residence group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_line: Option<String>,
+    /// Social group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub education: Option<String>,
+    /// Social group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub occupation: Option<String>,
+    /// Social group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family_situation: Option<String>,
+    /// Social group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub employment_status: Option<EmploymentStatus>,
+    /// Status group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<PersonStatus>,
+    /// Status group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_since: Option<NaiveDate>,
+    /// Release group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub release_date: Option<NaiveDate>,
+    /// Release group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub release_type: Option<ReleaseType>,
+    /// Release group: completion or amnesty certificate number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub release_certificate_number: Option<String>,
+    /// Release group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub release_certificate_date: Option<NaiveDate>,
+    /// Release group: end of probation for parolees.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probation_end: Option<NaiveDate>,
+    /// Release group: days since the release date (Vietnam date).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days_since_release: Option<i64>,
+    /// Management group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_on: Option<NaiveDate>,
+    /// Management group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receiving_officer: Option<String>,
+    /// Management group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commitment_signed: Option<bool>,
+    /// Management group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub management_file_number: Option<String>,
+    /// Management group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub management_started_on: Option<NaiveDate>,
+    /// Management group: under 18 on the day of reception.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub juvenile: Option<bool>,
+    /// Management group: a parolee who reported more than 5 days after release.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub late_reception: Option<bool>,
+    /// Management group: police classification group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub classification: Option<Classification>,
+    /// Management group: needs focused measures.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub needs_focus: Option<bool>,
+    /// Criminal group: offence group of the latest conviction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offence_group: Option<OffenceGroup>,
+    /// Expungement group: forecast track.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expungement_track: Option<String>,
+    /// Expungement group: forecast earliest date (Arts. 70–73).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expungement_due_on: Option<NaiveDate>,
+    /// Expungement group: the justice office's decision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expungement_status: Option<ExpungementStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expungement_decided_on: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub judicial_record_number: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+pub fn age_on(dob: NaiveDate, on: NaiveDate) -> i32 {
+    let mut age = on.year() - dob.year();
+    if (on.month(), on.day()) < (dob.month(), dob.day()) {
+        age -= 1;
+    }
+    age
+}
+
+impl Person {
+    pub fn build(r: &PersonRow, v: Visibility, today: NaiveDate) -> Person {
+        let some = |show: bool, value: Option<String>| if show { value } else { None };
+        Person {
+            id: r.id.clone(),
+            full_name: r.full_name.clone(),
+            other_names: r.other_names.clone(),
+            gender: Gender::parse(&r.gender),
+            date_of_birth: r.date_of_birth,
+            age: r.date_of_birth.map(|d| age_on(d, today)),
+            id_number: r.id_number.clone(),
+            ethnicity: r.ethnicity.clone(),
+            nationality: Nationality::parse(&r.nationality),
+            country: r.country.clone(),
+            phone: r.phone.clone(),
+            unit: r.unit_code.clone(),
+            province: r.province_code.clone(),
+            village: some(v.residence, r.village.clone()),
+            address_line: some(v.residence, r.address_line.clone()),
+            education: some(v.social, r.education.clone()),
+            occupation: some(v.social, r.occupation.clone()),
+            family_situation: some(v.social, r.family_situation.clone()),
+            employment_status: if v.social {
+                r.employment_status.as_deref().and_then(EmploymentStatus::parse)
+            } else {
+                None
+            },
+            status: if v.status { PersonStatus::parse(&r.status) } else { None },
+            status_since: v.status.then_some(r.status_since),
+            release_date: if v.release { r.release_date } else { None },
+            release_type: if v.release { r.release_type.as_deref().and_then(ReleaseType::parse) } else { None },
+            release_certificate_number: some(v.release, r.release_certificate_number.clone()),
+            release_certificate_date: if v.release { r.release_certificate_date } else { None },
+            probation_end: if v.release { r.probation_end } else { None },
+            days_since_release: if v.release { r.release_date.map(|d| (today - d).num_days()) } else { None },
+            received_on: if v.management { r.received_on } else { None },
+            receiving_officer: some(v.management, r.receiving_officer.clone()),
+            commitment_signed: if v.management { r.commitment_signed } else { None },
+            management_file_number: some(v.management, r.management_file_number.clone()),
+            management_started_on: if v.management { r.management_started_on } else { None },
+            juvenile: v.management.then_some(r.juvenile),
+            late_reception: v.management.then_some(r.late_reception),
+            classification: if v.management {
+                r.classification.as_deref().and_then(Classification::parse)
+            } else {
+                None
+            },
+            needs_focus: v.management.then_some(r.needs_focus),
+            offence_group: if v.criminal { r.offence_group.as_deref().and_then(OffenceGroup::parse) } else { None },
+            expungement_track: some(v.expungement, r.expungement_track.clone()),
+            expungement_due_on: if v.expungement { r.expungement_due_on } else { None },
+            expungement_status: if v.expungement { ExpungementStatus::parse(&r.expungement_status) } else { None },
+            expungement_decided_on: if v.expungement { r.expungement_decided_on } else { None },
+            judicial_record_number: some(v.expungement, r.judicial_record_number.clone()),
+            created_at: r.created_at.and_utc(),
+            updated_at: r.updated_at.and_utc(),
+            version: r.version,
+        }
+    }
+}
+
+fn cccd_shape(value: &str) -> Result<(), ValidationError> {
+    if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        let mut e = ValidationError::new("id_number");
+        e.message = Some("must be exactly 12 digits".into());
+        Err(e)
+    }
+}
+
+fn commune_code(value: &str) -> Result<(), ValidationError> {
+    if value.len() == 5 && value.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        let mut e = ValidationError::new("unit");
+        e.message = Some("must be a 5-digit commune code".into());
+        Err(e)
+    }
+}
+
+/// Identity and residence of a new person.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPerson {
+    #[validate(length(min = 1, max = 200), custom(function = "no_control_chars"))]
+    #[schema(example = "Nguyễn Văn An")]
+    pub full_name: String,
+    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    pub other_names: Option<String>,
+    pub gender: Gender,
+    pub date_of_birth: Option<NaiveDate>,
+    /// CCCD: 12 digits, consistent with the year of birth and gender.
+    #[validate(custom(function = "cccd_shape"))]
+    #[schema(example = "001085012345")]
+    pub id_number: Option<String>,
+    #[validate(length(max = 100), custom(function = "no_control_chars"))]
+    pub ethnicity: Option<String>,
+    #[serde(default = "default_nationality")]
+    pub nationality: Nationality,
+    /// Required for foreign nationals.
+    #[validate(length(max = 100), custom(function = "no_control_chars"))]
+    pub country: Option<String>,
+    #[validate(length(max = 30), custom(function = "no_control_chars"))]
+    pub phone: Option<String>,
+    /// Commune of residence (5-digit code).
+    #[validate(custom(function = "commune_code"))]
+    #[schema(example = "00070")]
+    pub unit: String,
+    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    pub village: Option<String>,
+    #[validate(length(max = 500), custom(function = "no_control_chars"))]
+    pub address_line: Option<String>,
+    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    pub education: Option<String>,
+    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    pub occupation: Option<String>,
+    #[validate(length(max = 2000), custom(function = "no_control_chars"))]
+    pub family_situation: Option<String>,
+}
+
+fn default_nationality() -> Nationality {
+    Nationality::Vietnamese
+}
+
+/// Changes to a person. Classification, `needs_focus` and employment changes are kept in a
+/// dated history with `change_reason`. The commune changes only through a transfer.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PersonPatch {
+    #[validate(length(min = 1, max = 200), custom(function = "no_control_chars"))]
+    pub full_name: Option<String>,
+    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    pub other_names: Option<String>,
+    pub gender: Option<Gender>,
+    pub date_of_birth: Option<NaiveDate>,
+    #[validate(custom(function = "cccd_shape"))]
+    pub id_number: Option<String>,
+    #[validate(length(max = 100), custom(function = "no_control_chars"))]
+    pub ethnicity: Option<String>,
+    pub nationality: Option<Nationality>,
+    #[validate(length(max = 100), custom(function = "no_control_chars"))]
+    pub country: Option<String>,
+    #[validate(length(max = 30), custom(function = "no_control_chars"))]
+    pub phone: Option<String>,
+    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    pub village: Option<String>,
+    #[validate(length(max = 500), custom(function = "no_control_chars"))]
+    pub address_line: Option<String>,
+    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    pub education: Option<String>,
+    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    pub occupation: Option<String>,
+    #[validate(length(max = 2000), custom(function = "no_control_chars"))]
+    pub family_situation: Option<String>,
+    pub classification: Option<Classification>,
+    pub needs_focus: Option<bool>,
+    pub employment_status: Option<EmploymentStatus>,
+    /// Date the classification/employment change takes effect (default today).
+    pub changed_on: Option<NaiveDate>,
+    /// Why the classification/employment changed (kept in the history).
+    #[validate(length(max = 1000), custom(function = "no_control_chars"))]
+    pub change_reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PersonQuery {
+    /// A province or commune code inside your unit (a province covers its communes).
+    pub unit: Option<String>,
+    pub status: Option<PersonStatus>,
+    pub release_type: Option<ReleaseType>,
+    /// Roles that see offences only.
+    pub offence_group: Option<OffenceGroup>,
+    /// Roles that see classification only.
+    pub classification: Option<Classification>,
+    pub juvenile: Option<bool>,
+    pub needs_focus: Option<bool>,
+    /// Received on or after this date.
+    pub received_from: Option<NaiveDate>,
+    /// Received on or before this date.
+    pub received_to: Option<NaiveDate>,
+    /// Active persons whose forecast expungement date is before this date ("who becomes
+    /// eligible next month?"). Roles that see expungement only.
+    pub expungement_due_before: Option<NaiveDate>,
+    /// Accent-insensitive search over name, other names and ID number.
+    pub q: Option<String>,
+    /// `full_name` (default), `-full_name`, `received_on`, `-received_on`,
+    /// `expungement_due_on`, `created_at`, `-created_at`.
+    pub sort: Option<String>,
+    pub page: Option<i64>,
+    pub page_size: Option<i64>,
+}
+
+/// A status change as recorded in the history the reports count from.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatusChange {
+    pub seq: i32,
+    pub from_status: Option<PersonStatus>,
+    pub to_status: PersonStatus,
+    pub occurred_on: NaiveDate,
+    /// Commune where the change happened.
+    pub unit: String,
+    pub reason: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub details: Option<serde_json::Value>,
+    pub actor_sub: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl From<crate::db::persons::StatusRow> for StatusChange {
+    fn from(r: crate::db::persons::StatusRow) -> Self {
+        StatusChange {
+            seq: r.seq,
+            from_status: r.from_status.as_deref().and_then(PersonStatus::parse),
+            to_status: PersonStatus::parse(&r.to_status).unwrap_or(PersonStatus::Expected),
+            occurred_on: r.occurred_on,
+            unit: r.unit_code,
+            reason: r.reason,
+            details: r.details.and_then(|d| serde_json::from_str(&d).ok()),
+            actor_sub: r.actor_sub,
+            recorded_at: r.recorded_at.and_utc(),
+        }
+    }
+}
+
+/// A dated change of classification, focus flag or employment status.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttributeChange {
+    /// `classification`, `needs_focus` or `employment_status`.
+    pub attribute: String,
+    pub value: Option<String>,
+    pub changed_on: NaiveDate,
+    pub reason: Option<String>,
+    pub actor_sub: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl From<crate::db::persons::AttributeChange> for AttributeChange {
+    fn from(r: crate::db::persons::AttributeChange) -> Self {
+        AttributeChange {
+            attribute: r.attribute,
+            value: r.value,
+            changed_on: r.changed_on,
+            reason: r.reason,
+            actor_sub: r.actor_sub,
+            recorded_at: r.recorded_at.and_utc(),
+        }
+    }
+}
+
+/// Body of a lifecycle action (abscond, return, law violation, decease).
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionInput {
+    pub occurred_on: NaiveDate,
+    #[validate(length(max = 1000), custom(function = "no_control_chars"))]
+    pub reason: Option<String>,
+}
+
+/// Reception (tiếp nhận): the person reported to the commune.
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceptionInput {
+    pub received_on: NaiveDate,
+    #[validate(length(min = 1, max = 200), custom(function = "no_control_chars"))]
+    pub receiving_officer: String,
+    /// Commitment not to offend signed.
+    pub commitment_signed: bool,
+    #[validate(length(max = 100), custom(function = "no_control_chars"))]
+    pub management_file_number: Option<String>,
+    #[validate(length(max = 1000), custom(function = "no_control_chars"))]
+    pub note: Option<String>,
+}
+
+/// Opening the management file: supervision starts.
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StartManagementInput {
+    pub started_on: NaiveDate,
+    #[validate(length(min = 1, max = 100), custom(function = "no_control_chars"))]
+    pub management_file_number: String,
+}
+
+/// Moving to another commune: the old commune records `moved_out`, the new one receives.
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferInput {
+    #[validate(custom(function = "commune_code"))]
+    pub to_unit: String,
+    pub moved_on: NaiveDate,
+    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    pub village: Option<String>,
+    #[validate(length(max = 500), custom(function = "no_control_chars"))]
+    pub address_line: Option<String>,
+    #[validate(length(max = 1000), custom(function = "no_control_chars"))]
+    pub reason: Option<String>,
+}

@@ -1,0 +1,643 @@
+//! Person use cases: creation, edits with history, lifecycle transitions, convictions and
+//! the justice office's expungement decisions.
+
+use chrono::{Days, NaiveDate};
+
+use crate::auth::Auth;
+use crate::db::convictions::{self, ConvictionRow};
+use crate::db::persons::{self, AttributeChange, PersonRow};
+use crate::db::{admin_units, audit, DbConnection};
+use crate::domain::enums::*;
+use crate::domain::expungement;
+use crate::domain::lifecycle::{self, Transition};
+use crate::dto::convictions::{ConvictionInput, ExpungementDecision};
+use crate::dto::persons::{age_on, NewPerson, PersonPatch, TransferInput};
+use crate::error::{ApiError, ApiResult, InvalidParam};
+
+/// Parolees must report within this many days of release.
+pub const PAROLE_REPORTING_DAYS: u64 = 5;
+
+fn audit_person(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    action: &str,
+    before: Option<&PersonRow>,
+    after: &PersonRow,
+) -> ApiResult<()> {
+    audit::record(
+        conn,
+        &audit::Actor::of(auth),
+        audit::Entry {
+            action,
+            entity_type: "person",
+            entity_id: Some(&after.id),
+            unit_code: Some(&after.unit_code),
+            province_code: Some(&after.province_code),
+            before: before.and_then(|b| serde_json::to_value(b).ok()),
+            after: serde_json::to_value(after).ok(),
+        },
+    )
+}
+
+/// Resolves a commune code the caller may act in.
+pub fn resolve_commune(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    code: &str,
+    field: &str,
+) -> ApiResult<admin_units::UnitRef> {
+    let unit = admin_units::resolve(conn, code, field)?;
+    if unit.level != "commune" {
+        return Err(ApiError::invalid(field, "must be a commune code"));
+    }
+    crate::api::auth::ensure_covers(auth, &unit.code, unit.province_code.as_deref(), field)?;
+    Ok(unit)
+}
+
+fn check_identity(
+    id_number: Option<&str>,
+    dob: Option<NaiveDate>,
+    gender: Gender,
+    nationality: Nationality,
+    country: Option<&str>,
+    today: NaiveDate,
+) -> ApiResult<()> {
+    let mut problems = Vec::new();
+    if let Some(number) = id_number {
+        if let Err(reason) = crate::domain::cccd::check(number, dob, gender) {
+            problems.push(InvalidParam::new("id_number", reason));
+        }
+    }
+    if let Some(d) = dob {
+        if d > today || d < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(d) {
+            problems.push(InvalidParam::new("date_of_birth", "must be between 1900-01-01 and today"));
+        }
+    }
+    if nationality == Nationality::Foreign && country.is_none_or(|c| c.trim().is_empty()) {
+        problems.push(InvalidParam::new("country", "is required for foreign nationals"));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(problems))
+    }
+}
+
+/// A new person record in `expected` (the usual start is a release notice).
+pub fn new_row(unit: &admin_units::UnitRef, input: &NewPerson, today: NaiveDate) -> ApiResult<PersonRow> {
+    check_identity(
+        input.id_number.as_deref(),
+        input.date_of_birth,
+        input.gender,
+        input.nationality,
+        input.country.as_deref(),
+        today,
+    )?;
+    let now = crate::time::now();
+    let full_name = crate::text::normalize(&input.full_name);
+    let other_names = input.other_names.as_deref().map(crate::text::normalize);
+    Ok(PersonRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        search_text: persons::search_text(&full_name, other_names.as_deref(), input.id_number.as_deref()),
+        full_name,
+        other_names,
+        gender: input.gender.as_str().into(),
+        date_of_birth: input.date_of_birth,
+        id_number: input.id_number.clone(),
+        ethnicity: input.ethnicity.clone(),
+        nationality: input.nationality.as_str().into(),
+        country: input.country.clone(),
+        phone: input.phone.clone(),
+        unit_code: unit.code.clone(),
+        province_code: unit.province_code.clone().unwrap_or_default(),
+        village: input.village.as_deref().map(crate::text::normalize),
+        address_line: input.address_line.as_deref().map(crate::text::normalize),
+        education: input.education.clone(),
+        occupation: input.occupation.clone(),
+        family_situation: input.family_situation.clone(),
+        status: PersonStatus::Expected.as_str().into(),
+        status_since: today,
+        active: true,
+        release_date: None,
+        release_type: None,
+        release_certificate_number: None,
+        release_certificate_date: None,
+        probation_end: None,
+        offence_group: None,
+        received_on: None,
+        receiving_officer: None,
+        commitment_signed: None,
+        management_file_number: None,
+        management_started_on: None,
+        juvenile: false,
+        late_reception: false,
+        classification: None,
+        needs_focus: false,
+        employment_status: None,
+        expungement_track: None,
+        expungement_due_on: None,
+        expungement_status: ExpungementStatus::None.as_str().into(),
+        expungement_decided_on: None,
+        expungement_basis: None,
+        judicial_record_number: None,
+        judicial_record_issuer: None,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    })
+}
+
+/// Creates a person in `expected` since `since` (the notice date for a release notice).
+pub fn create(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    input: &NewPerson,
+    since: NaiveDate,
+    today: NaiveDate,
+    reason: Option<&str>,
+) -> ApiResult<PersonRow> {
+    let unit = resolve_commune(conn, auth, &input.unit, "unit")?;
+    let mut row = new_row(&unit, input, today)?;
+    row.status_since = since;
+    persons::insert(conn, &row)?;
+    persons::record_status(conn, &row, None, PersonStatus::Expected.as_str(), since, reason, None, Some(&auth.sub))?;
+    audit_person(conn, auth, "person.create", None, &row)?;
+    Ok(row)
+}
+
+/// Recomputes what is derived from the convictions: release facts of the latest release,
+/// offence group of the latest judgment, and the expungement forecast (Arts. 70–73).
+pub fn refresh_derived(conn: &mut DbConnection, person: &mut PersonRow, today: NaiveDate) -> ApiResult<()> {
+    let rows = convictions::for_person(conn, &person.id)?;
+    if let Some(latest) = rows.iter().filter(|c| c.release_date.is_some()).max_by_key(|c| c.release_date) {
+        person.release_date = latest.release_date;
+        person.release_type = latest.release_type.clone();
+        person.release_certificate_number = latest.certificate_number.clone();
+        person.release_certificate_date = latest.certificate_date;
+        person.probation_end = latest.probation_end;
+    }
+    if let Some(latest) = rows.iter().max_by_key(|c| c.judgment_date) {
+        person.offence_group = Some(latest.offence_group.clone());
+    }
+    let facts: Vec<_> = rows.iter().map(ConvictionRow::facts).collect();
+    if facts.is_empty() {
+        person.expungement_track = None;
+        person.expungement_due_on = None;
+    } else {
+        let f = expungement::forecast(&facts, today);
+        person.expungement_track = Some(track_name(f.track).into());
+        person.expungement_due_on = f.earliest_date;
+    }
+    Ok(())
+}
+
+pub fn track_name(t: expungement::Track) -> &'static str {
+    match t {
+        expungement::Track::Automatic => "automatic",
+        expungement::Track::CourtDecision => "court_decision",
+    }
+}
+
+pub fn forecast(conn: &mut DbConnection, person_id: &str, today: NaiveDate) -> ApiResult<expungement::Forecast> {
+    let facts: Vec<_> = convictions::for_person(conn, person_id)?.iter().map(ConvictionRow::facts).collect();
+    Ok(expungement::forecast(&facts, today))
+}
+
+/// Runs a lifecycle action: checks it is allowed from the current status (409 listing the
+/// allowed actions otherwise) and that its date is coherent, lets `change` fill the
+/// action's fields, then saves, appends the history and audits — in the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+pub fn transition<F>(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    person_id: &str,
+    action: Transition,
+    occurred_on: NaiveDate,
+    reason: Option<&str>,
+    today: NaiveDate,
+    expected_version: Option<i32>,
+    change: F,
+) -> ApiResult<PersonRow>
+where
+    F: FnOnce(&mut DbConnection, &mut PersonRow) -> ApiResult<Option<serde_json::Value>>,
+{
+    let before = persons::find_in_for_update(conn, &auth.jurisdiction, person_id)?;
+    if let Some(v) = expected_version {
+        if v != before.version {
+            return Err(ApiError::PreconditionFailed);
+        }
+    }
+    let current = PersonStatus::parse(&before.status).unwrap_or(PersonStatus::Expected);
+    let next = lifecycle::check(current, action).map_err(|allowed| ApiError::Conflict {
+        code: "transition_not_allowed",
+        detail: format!("`{}` is not allowed while the person is `{}`", action.name(), current.as_str()),
+        allowed: Some(allowed.into_iter().map(str::to_string).collect()),
+    })?;
+    if occurred_on > today {
+        return Err(ApiError::invalid("occurred_on", "must not be in the future"));
+    }
+    if let Some(last) = persons::last_status_date(conn, person_id)? {
+        if occurred_on < last {
+            return Err(ApiError::invalid(
+                "occurred_on",
+                format!("must not be before the last recorded change ({last})"),
+            ));
+        }
+    }
+    let mut after = before.clone();
+    let details = change(conn, &mut after)?;
+    after.status = next.as_str().into();
+    after.status_since = occurred_on;
+    after.active = lifecycle::is_active(next);
+    if after.active && !before.active {
+        persons::ensure_id_number_free(conn, after.id_number.as_deref(), Some(&after.id))?;
+    }
+    let saved = persons::save(conn, &after, before.version)?;
+    persons::record_status(
+        conn,
+        &saved,
+        Some(current.as_str()),
+        next.as_str(),
+        occurred_on,
+        reason,
+        details,
+        Some(&auth.sub),
+    )?;
+    audit_person(conn, auth, &format!("person.{}", action.name()), Some(&before), &saved)?;
+    Ok(saved)
+}
+
+/// Moves a person to another commune: the history shows `moved_out` in the old commune and
+/// `received` in the new one, on the same date; one person throughout.
+pub fn transfer(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    person_id: &str,
+    to: &admin_units::UnitRef,
+    input: &TransferInput,
+    today: NaiveDate,
+) -> ApiResult<PersonRow> {
+    let (moved_on, reason) = (input.moved_on, input.reason.as_deref());
+    let before = persons::find_in_for_update(conn, &auth.jurisdiction, person_id)?;
+    if before.unit_code == to.code {
+        return Err(ApiError::invalid("to_unit", "is the person's current commune"));
+    }
+    let current = PersonStatus::parse(&before.status).unwrap_or(PersonStatus::Expected);
+    lifecycle::check(current, Transition::Transfer).map_err(|allowed| ApiError::Conflict {
+        code: "transition_not_allowed",
+        detail: format!("`transfer` is not allowed while the person is `{}`", current.as_str()),
+        allowed: Some(allowed.into_iter().map(str::to_string).collect()),
+    })?;
+    if moved_on > today {
+        return Err(ApiError::invalid("moved_on", "must not be in the future"));
+    }
+    if persons::last_status_date(conn, person_id)?.is_some_and(|last| moved_on < last) {
+        return Err(ApiError::invalid("moved_on", "must not be before the last recorded change"));
+    }
+    let details = serde_json::json!({"from_unit": before.unit_code, "to_unit": to.code});
+    persons::record_status(
+        conn,
+        &before,
+        Some(current.as_str()),
+        PersonStatus::MovedOut.as_str(),
+        moved_on,
+        reason,
+        Some(details.clone()),
+        Some(&auth.sub),
+    )?;
+    let mut after = before.clone();
+    after.unit_code = to.code.clone();
+    after.province_code = to.province_code.clone().unwrap_or_default();
+    after.village = input.village.as_deref().map(crate::text::normalize);
+    after.address_line = input.address_line.as_deref().map(crate::text::normalize);
+    after.status = PersonStatus::Received.as_str().into();
+    after.status_since = moved_on;
+    after.received_on = Some(moved_on);
+    let saved = persons::save(conn, &after, before.version)?;
+    persons::record_status(
+        conn,
+        &saved,
+        Some(PersonStatus::MovedOut.as_str()),
+        PersonStatus::Received.as_str(),
+        moved_on,
+        reason,
+        Some(details),
+        Some(&auth.sub),
+    )?;
+    audit_person(conn, auth, "person.transfer", Some(&before), &saved)?;
+    Ok(saved)
+}
+
+/// Reception facts: juvenile on the day, late for a parolee (more than 5 days after release).
+pub fn apply_reception(p: &mut PersonRow, received_on: NaiveDate) -> ApiResult<()> {
+    if let Some(release) = p.release_date {
+        if received_on < release {
+            return Err(ApiError::invalid("received_on", format!("must not be before the release date ({release})")));
+        }
+    }
+    p.received_on = Some(received_on);
+    p.juvenile = p.date_of_birth.is_some_and(|d| age_on(d, received_on) < 18);
+    let parolee = p.release_type.as_deref() == Some(ReleaseType::ConditionalEarlyRelease.as_str());
+    p.late_reception =
+        parolee && p.release_date.is_some_and(|release| received_on > release + Days::new(PAROLE_REPORTING_DAYS));
+    Ok(())
+}
+
+pub fn patch(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    person_id: &str,
+    expected_version: i32,
+    patch: &PersonPatch,
+    today: NaiveDate,
+) -> ApiResult<PersonRow> {
+    let before = persons::find_in_for_update(conn, &auth.jurisdiction, person_id)?;
+    if before.version != expected_version {
+        return Err(ApiError::PreconditionFailed);
+    }
+    let mut after = before.clone();
+    let set = |field: &mut Option<String>, value: &Option<String>| {
+        if let Some(v) = value {
+            *field = Some(crate::text::normalize(v)).filter(|s| !s.is_empty());
+        }
+    };
+    if let Some(name) = &patch.full_name {
+        after.full_name = crate::text::normalize(name);
+    }
+    set(&mut after.other_names, &patch.other_names);
+    if let Some(g) = patch.gender {
+        after.gender = g.as_str().into();
+    }
+    if patch.date_of_birth.is_some() {
+        after.date_of_birth = patch.date_of_birth;
+    }
+    if patch.id_number.is_some() {
+        after.id_number = patch.id_number.clone();
+    }
+    set(&mut after.ethnicity, &patch.ethnicity);
+    if let Some(n) = patch.nationality {
+        after.nationality = n.as_str().into();
+    }
+    set(&mut after.country, &patch.country);
+    set(&mut after.phone, &patch.phone);
+    set(&mut after.village, &patch.village);
+    set(&mut after.address_line, &patch.address_line);
+    set(&mut after.education, &patch.education);
+    set(&mut after.occupation, &patch.occupation);
+    set(&mut after.family_situation, &patch.family_situation);
+    check_identity(
+        after.id_number.as_deref(),
+        after.date_of_birth,
+        Gender::parse(&after.gender).unwrap_or(Gender::Other),
+        Nationality::parse(&after.nationality).unwrap_or(Nationality::Vietnamese),
+        after.country.as_deref(),
+        today,
+    )?;
+    if after.id_number != before.id_number && after.active {
+        persons::ensure_id_number_free(conn, after.id_number.as_deref(), Some(&after.id))?;
+    }
+    after.search_text =
+        persons::search_text(&after.full_name, after.other_names.as_deref(), after.id_number.as_deref());
+    if after.received_on.is_some() {
+        after.juvenile = after.date_of_birth.zip(after.received_on).is_some_and(|(d, r)| age_on(d, r) < 18);
+    }
+
+    let changed_on = patch.changed_on.unwrap_or(today);
+    if changed_on > today {
+        return Err(ApiError::invalid("changed_on", "must not be in the future"));
+    }
+    let mut changes: Vec<(&str, Option<String>)> = Vec::new();
+    if let Some(c) = patch.classification {
+        if before.classification.as_deref() != Some(c.as_str()) {
+            after.classification = Some(c.as_str().into());
+            changes.push(("classification", Some(c.as_str().into())));
+        }
+    }
+    if let Some(f) = patch.needs_focus {
+        if before.needs_focus != f {
+            after.needs_focus = f;
+            changes.push(("needs_focus", Some(f.to_string())));
+        }
+    }
+    if let Some(e) = patch.employment_status {
+        if before.employment_status.as_deref() != Some(e.as_str()) {
+            after.employment_status = Some(e.as_str().into());
+            changes.push(("employment_status", Some(e.as_str().into())));
+        }
+    }
+    if !changes.is_empty() && patch.change_reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        return Err(ApiError::invalid("change_reason", "is required when classification, focus or employment changes"));
+    }
+    let saved = persons::save(conn, &after, before.version)?;
+    for (attribute, value) in changes {
+        persons::record_attribute(
+            conn,
+            &AttributeChange {
+                id: uuid::Uuid::now_v7().to_string(),
+                person_id: saved.id.clone(),
+                attribute: attribute.into(),
+                value,
+                changed_on,
+                reason: patch.change_reason.clone(),
+                actor_sub: Some(auth.sub.clone()),
+                recorded_at: crate::time::now(),
+            },
+        )?;
+    }
+    audit_person(conn, auth, "person.update", Some(&before), &saved)?;
+    Ok(saved)
+}
+
+/// Checks that a conviction's dates hang together (422 listing every problem).
+pub fn check_conviction(input: &ConvictionInput, today: NaiveDate) -> ApiResult<()> {
+    let mut problems = Vec::new();
+    let mut bad = |name: &str, reason: &str| problems.push(InvalidParam::new(name, reason));
+    if input.judgment_date > today {
+        bad("judgment_date", "must not be in the future");
+    }
+    match (input.principal.kind, input.principal.months) {
+        (PrincipalKind::Imprisonment, None) => bad("principal.months", "is required for imprisonment"),
+        (PrincipalKind::Imprisonment, Some(m)) if !(1..=360).contains(&m) => {
+            bad("principal.months", "must be between 1 and 360")
+        }
+        (PrincipalKind::Imprisonment, Some(_)) => {}
+        (_, Some(_)) => bad("principal.months", "applies to imprisonment only"),
+        _ => {}
+    }
+    let before_judgment = |d: Option<NaiveDate>| d.is_some_and(|d| d < input.judgment_date);
+    if before_judgment(input.release_date) {
+        bad("release_date", "must not be before the judgment date");
+    }
+    if before_judgment(input.sentence_completed_on) {
+        bad("sentence_completed_on", "must not be before the judgment date");
+    }
+    if input.release_date.is_some_and(|d| d > today) {
+        bad("release_date", "must not be in the future (use a release notice for expected releases)");
+    }
+    if let (Some(cert), Some(release)) = (input.certificate_date, input.release_date) {
+        if cert < input.judgment_date || cert > release + Days::new(365) {
+            bad("certificate_date", "must lie between the judgment and a year after release");
+        }
+    }
+    let custodial = matches!(
+        input.principal.kind,
+        PrincipalKind::Imprisonment | PrincipalKind::Life | PrincipalKind::DeathCommuted
+    );
+    if input.release_date.is_some() && !custodial {
+        bad("release_date", "applies to custodial penalties only");
+    }
+    if input.release_date.is_some() && input.release_type.is_none() {
+        bad("release_type", "is required with a release date");
+    }
+    if input.release_type.is_some() && input.release_date.is_none() {
+        bad("release_date", "is required with a release type");
+    }
+    match (input.release_type, input.probation_end) {
+        (Some(ReleaseType::ConditionalEarlyRelease), None) => {
+            bad("probation_end", "is required for conditional early release")
+        }
+        (Some(ReleaseType::ConditionalEarlyRelease), Some(end)) if input.release_date.is_some_and(|r| end <= r) => {
+            bad("probation_end", "must be after the release date")
+        }
+        (Some(ReleaseType::ConditionalEarlyRelease), Some(_)) => {}
+        (_, Some(_)) => bad("probation_end", "applies to conditional early release only"),
+        _ => {}
+    }
+    for (i, s) in input.supplementary.iter().enumerate() {
+        if s.completed_on.is_some_and(|d| d < input.judgment_date) {
+            bad(&format!("supplementary[{i}].completed_on"), "must not be before the judgment date");
+        }
+        if s.ends_on.is_some_and(|d| d < input.judgment_date) {
+            bad(&format!("supplementary[{i}].ends_on"), "must not be before the judgment date");
+        }
+    }
+    for (i, o) in input.obligations.iter().enumerate() {
+        if o.paid && o.paid_on.is_none() {
+            bad(&format!("obligations[{i}].paid_on"), "is required when paid");
+        }
+        if !o.paid && o.paid_on.is_some() {
+            bad(&format!("obligations[{i}].paid_on"), "must be empty while unpaid");
+        }
+        if o.paid_on.is_some_and(|d| d < input.judgment_date || d > today) {
+            bad(&format!("obligations[{i}].paid_on"), "must lie between the judgment date and today");
+        }
+    }
+    if input.offence_articles.iter().any(|a| a.trim().is_empty() || a.len() > 20) {
+        bad("offence_articles", "each article must be 1–20 characters, e.g. \"249\"");
+    }
+    let national_security = input.offence_group == OffenceGroup::NationalSecurity;
+    if national_security != (input.chapter == 13) {
+        bad("chapter", "national_security offences are Chapter XIII (13), and only they");
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(problems))
+    }
+}
+
+/// Records a judgment. A `new_offence` for a person under management marks them
+/// `reoffended`; either way the derived release facts and the forecast are refreshed.
+pub fn add_conviction(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    person_id: &str,
+    input: &ConvictionInput,
+    today: NaiveDate,
+) -> ApiResult<(PersonRow, ConvictionRow)> {
+    check_conviction(input, today)?;
+    let person = persons::find_in_for_update(conn, &auth.jurisdiction, person_id)?;
+    if let Some(dob) = person.date_of_birth {
+        if input.judgment_date < dob {
+            return Err(ApiError::invalid("judgment_date", "must not be before the date of birth"));
+        }
+    }
+    let row = ConvictionRow::from_input(&person.id, input);
+    convictions::insert(conn, &row)?;
+    audit::record(
+        conn,
+        &audit::Actor::of(auth),
+        audit::Entry {
+            action: "conviction.create",
+            entity_type: "conviction",
+            entity_id: Some(&row.id),
+            unit_code: Some(&person.unit_code),
+            province_code: Some(&person.province_code),
+            after: Some(serde_json::json!({"person_id": person.id, "judgment_number": row.judgment_number})),
+            ..Default::default()
+        },
+    )?;
+    let updated = if input.new_offence {
+        transition(
+            conn,
+            auth,
+            person_id,
+            Transition::Reoffend,
+            input.judgment_date.min(today),
+            Some("new conviction"),
+            today,
+            None,
+            |conn, p| {
+                refresh_derived(conn, p, today)?;
+                Ok(Some(serde_json::json!({"judgment_number": row.judgment_number})))
+            },
+        )?
+    } else {
+        let mut after = person.clone();
+        refresh_derived(conn, &mut after, today)?;
+        persons::save(conn, &after, person.version)?
+    };
+    Ok((updated, row))
+}
+
+/// The justice office's decision. `expunged` ends management in the same transaction.
+pub fn decide_expungement(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    person_id: &str,
+    expected_version: i32,
+    decision: &ExpungementDecision,
+    today: NaiveDate,
+) -> ApiResult<PersonRow> {
+    if decision.decided_on > today {
+        return Err(ApiError::invalid("decided_on", "must not be in the future"));
+    }
+    let fill = |p: &mut PersonRow| {
+        p.expungement_status = decision.status.as_str().into();
+        p.expungement_decided_on = Some(decision.decided_on);
+        p.expungement_basis = decision.basis.clone();
+        p.judicial_record_number = decision.judicial_record_number.clone();
+        p.judicial_record_issuer = decision.judicial_record_issuer.clone();
+    };
+    match decision.status {
+        ExpungementStatus::None => Err(ApiError::invalid("status", "must be pending, expunged or rejected")),
+        ExpungementStatus::Expunged => transition(
+            conn,
+            auth,
+            person_id,
+            Transition::Expunge,
+            decision.decided_on,
+            decision.basis.as_deref(),
+            today,
+            Some(expected_version),
+            |_, p| {
+                fill(p);
+                Ok(Some(serde_json::json!({"judicial_record_number": decision.judicial_record_number})))
+            },
+        ),
+        _ => {
+            let before = persons::find_in_for_update(conn, &auth.jurisdiction, person_id)?;
+            if before.version != expected_version {
+                return Err(ApiError::PreconditionFailed);
+            }
+            if before.status == PersonStatus::Expunged.as_str() {
+                return Err(ApiError::conflict("already_expunged", "the record is already expunged"));
+            }
+            let mut after = before.clone();
+            fill(&mut after);
+            let saved = persons::save(conn, &after, before.version)?;
+            audit_person(conn, auth, "person.expungement_update", Some(&before), &saved)?;
+            Ok(saved)
+        }
+    }
+}
