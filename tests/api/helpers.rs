@@ -80,6 +80,11 @@ fn replace_db_name(url: &str, name: &str) -> String {
 impl TestApp {
     /// Spawns the app; `None` when the backend is PostgreSQL and no server is reachable.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Spawns with adjusted settings (e.g. a trusted JWKS file).
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> Option<TestApp> {
         let _ = env_logger::builder().is_test(true).try_init();
         let dir = tempfile::tempdir().expect("temp dir");
         let mut pg_database = None;
@@ -115,6 +120,8 @@ impl TestApp {
             workers: 2,
             migrate_on_start: true,
         };
+        let mut settings = settings;
+        adjust(&mut settings);
         let app = Application::build(settings.clone()).expect("application builds");
         let address = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());

@@ -289,3 +289,61 @@ dual!(
     client_credentials_and_secret_rotation,
     roles_are_enforced_per_operation,
 );
+
+/// Tokens of an agency's own identity provider are accepted through a trusted JWKS file,
+/// pinned to the key's algorithm and the configured issuer.
+async fn trusted_provider_tokens(backend: Backend) {
+    use ed25519_dalek::pkcs8::EncodePrivateKey;
+    let key = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
+    let x = B64.encode(key.verifying_key().as_bytes());
+    let dir = tempfile::tempdir().unwrap();
+    let jwks_path = dir.path().join("jwks.json");
+    std::fs::write(
+        &jwks_path,
+        json!({"keys": [{"kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "kid": "idp-1", "x": x}]}).to_string(),
+    )
+    .unwrap();
+    let path = jwks_path.clone();
+    let Some(app) = TestApp::spawn_with(backend, move |s| {
+        s.jwt.trusted_jwks_file = Some(path);
+        s.jwt.trusted_issuers = vec!["https://idp.police.example".into()];
+    })
+    .await
+    else {
+        return;
+    };
+    let pem = key.to_pkcs8_pem(Default::default()).unwrap();
+    let sign = |claims: &Value| {
+        let mut h = Header::new(Algorithm::EdDSA);
+        h.kid = Some("idp-1".into());
+        jsonwebtoken::encode(&h, claims, &EncodingKey::from_ed_pem(pem.as_bytes()).unwrap()).unwrap()
+    };
+    let now = chrono::Utc::now().timestamp();
+    let claims = json!({"sub": "officer-77", "iss": "https://idp.police.example", "aud": "thncd-api", "iat": now, "exp": now + 600,
+                        "jti": "x", "roles": ["police", "unknown_role"], "unit": "01", "agency": "Công an tỉnh"});
+    let me = json(app.get("/api/v1/me", &sign(&claims)).await).await;
+    assert_eq!(me["kind"], "external");
+    assert_eq!(me["roles"], json!(["police"]));
+    assert_eq!(me["unit"], "01");
+    // The provider's key cannot speak for our own issuer, nor for an issuer not configured.
+    for iss in ["thncd-test", "https://other.example"] {
+        let mut c = claims.clone();
+        c["iss"] = json!(iss);
+        assert_problem(app.get("/api/v1/me", &sign(&c)).await, 401, "unauthorized").await;
+    }
+    // A token with no known role is refused.
+    let mut c = claims.clone();
+    c["roles"] = json!(["superuser"]);
+    assert_problem(app.get("/api/v1/me", &sign(&c)).await, 401, "unauthorized").await;
+}
+
+mod trusted_provider_tokens {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::trusted_provider_tokens(crate::helpers::Backend::Sqlite).await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::trusted_provider_tokens(crate::helpers::Backend::Postgres).await;
+    }
+}
