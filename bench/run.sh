@@ -222,22 +222,26 @@ machine_ticks() {
   awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print t - $5 - $6, t; exit }' /proc/stat
 }
 
-# CPU time (clock ticks) used so far by this shell's finished children, e.g. wrk.
+# CPU time (clock ticks) used so far by this shell's finished children (wrk). Sets
+# CHILD_TICKS; it must run in the main shell, not in $( ), where `times` would see only
+# the subshell's own children.
 children_ticks() {
-  local line hz
+  local hz line
   hz=$(getconf CLK_TCK)
-  line=$(times | tail -n 1)
-  awk -v hz="$hz" -v l="$line" 'BEGIN {
+  times >"$WORK_TMP/times"
+  line=$(tail -n 1 "$WORK_TMP/times")
+  CHILD_TICKS=$(awk -v hz="$hz" -v l="$line" 'BEGIN {
     n = split(l, f, " "); s = 0
     for (i = 1; i <= n; i++) { split(f[i], p, "m"); sub(/s$/, "", p[2]); s += p[1] * 60 + p[2] }
-    printf "%d", s * hz }'
+    printf "%d", s * hz }')
 }
 
 # CPU ticks used so far by the live PostgreSQL server processes (their comm is "postgres").
 pg_ticks() {
-  awk 'FNR == 1 { l = $0; sub(/^[0-9]+ \(/, "", l); c = l; sub(/\).*$/, "", c)
-                  if (c == "postgres") { sub(/^[^)]*\) /, "", l); split(l, f, " "); s += f[12] + f[13] } }
-       END { printf "%d", s }' /proc/[0-9]*/stat 2>/dev/null || echo 0
+  local pid
+  for pid in $(pgrep -x postgres 2>/dev/null || true); do
+    sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null || true
+  done | awk '{ s += $12 + $13 } END { printf "%d", s }'
 }
 
 kib_to_mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
@@ -263,6 +267,7 @@ scenario() {
 
   local busy
   busy=$(machine_busy_pct)
+  log "$BACKEND: the machine is ${busy}% busy before '$name'"
   if (( busy > BUSY_THRESHOLD )); then
     banner "the machine is already ${busy}% busy before '$name' ($BACKEND): other processes share the cores, figures will be low and noisy"
     NOISY+=("$BACKEND / $name: machine ${busy}% busy before the run")
@@ -283,7 +288,8 @@ scenario() {
   local m0 m1 k0 k1 p0 p1
   cpu0=$(cpu_ticks "$SERVICE_PID")
   read -r -a m0 < <(machine_ticks)
-  k0=$(children_ticks)
+  children_ticks
+  k0=$CHILD_TICKS
   p0=$(pg_ticks)
   t0=$(now_ms)
 
@@ -298,7 +304,8 @@ scenario() {
   t1=$(now_ms)
   cpu1=$(cpu_ticks "$SERVICE_PID" 2>/dev/null || echo "$cpu0")
   read -r -a m1 < <(machine_ticks)
-  k1=$(children_ticks)
+  children_ticks
+  k1=$CHILD_TICKS
   p1=$(pg_ticks)
   local hwm=0
   if (( hwm_reset )); then
@@ -494,7 +501,7 @@ main() {
   done
 
   if (( ${#NOISY[@]} > 0 )); then
-    SUMMARY+=("**Warning**: other processes were using the CPU when these runs started; rerun on a quiet machine:" "")
+    SUMMARY+=("**Warning**: other processes used the CPU before or during these runs (the figures are low and noisy); rerun on a quiet machine:" "")
     local line
     for line in "${NOISY[@]}"; do SUMMARY+=("- $line"); done
     SUMMARY+=("")

@@ -20,6 +20,8 @@ pub struct Settings {
     pub workers: usize,
     /// Run migrations when the server starts.
     pub migrate_on_start: bool,
+    /// Maximum days without contact per classification group (overdue list).
+    pub contact_intervals: crate::domain::contact::ContactIntervals,
 }
 
 #[derive(Clone)]
@@ -105,6 +107,11 @@ impl Settings {
             max_body_bytes: env_parse("THNCD_MAX_BODY_BYTES", 1024 * 1024)?,
             workers: env_parse("THNCD_WORKERS", 0)?,
             migrate_on_start: env_parse("THNCD_MIGRATE_ON_START", true)?,
+            contact_intervals: match env("THNCD_CONTACT_INTERVALS") {
+                Some(text) => crate::domain::contact::ContactIntervals::parse(&text)
+                    .map_err(|e| format!("THNCD_CONTACT_INTERVALS: {e}"))?,
+                None => Default::default(),
+            },
         })
     }
 

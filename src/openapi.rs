@@ -36,7 +36,11 @@ money is integer VND.",
         (name = "lifecycle", description = "Reception, management, transfer and exits, each dated in the status history"),
         (name = "convictions", description = "Judgments, penalties and obligations (sensitive; reads are audited)"),
         (name = "expungement", description = "Criminal Code Arts. 70–73 forecast and the justice office's decisions"),
-        (name = "release-notices", description = "Facilities' pre-release notices and the address check")
+        (name = "release-notices", description = "Facilities' pre-release notices and the address check"),
+        (name = "supervision", description = "Who supervises whom, decided by the commune chairman"),
+        (name = "activities", description = "The activity log: visits, check-ins, counselling, legal help"),
+        (name = "plan", description = "The personal reintegration plan"),
+        (name = "labour", description = "Training, job referrals, social assistance and employers")
     )
 )]
 pub struct ApiDoc;

@@ -6,8 +6,10 @@ pub mod audit_events;
 pub mod auth;
 pub mod clients;
 pub mod health;
+pub mod labour;
 pub mod persons;
 pub mod release_notices;
+pub mod supervision;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -53,7 +55,27 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(release_notices::create_release_notice)
         .service(release_notices::list_release_notices)
         .service(release_notices::get_release_notice)
-        .service(release_notices::verify_release_notice);
+        .service(release_notices::verify_release_notice)
+        .service(supervision::create_assignment)
+        .service(supervision::list_person_assignments)
+        .service(supervision::list_assignments)
+        .service(supervision::end_assignment)
+        .service(supervision::create_activity)
+        .service(supervision::list_activities)
+        .service(supervision::correct_activity)
+        .service(supervision::delete_activity)
+        .service(supervision::get_plan)
+        .service(supervision::update_plan_item)
+        .service(supervision::get_plan_summary)
+        .service(labour::create_training)
+        .service(labour::list_trainings)
+        .service(labour::create_job_referral)
+        .service(labour::list_job_referrals)
+        .service(labour::set_job_referral_outcome)
+        .service(labour::create_social_assistance)
+        .service(labour::list_social_assistance)
+        .service(labour::create_employer)
+        .service(labour::list_employers);
 }
 
 /// Parses a record id from the path: UUIDs only, so garbage never reaches SQL.

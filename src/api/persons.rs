@@ -5,6 +5,7 @@ use actix_web::{get, patch, post, put, web, HttpResponse};
 
 use crate::api::parse_id;
 use crate::auth::{Auth, Jurisdiction, Op};
+use crate::db::persons::PersonScope;
 use crate::db::{admin_units, audit, convictions, idempotency, persons, write_tx, DbConnection};
 use crate::domain::enums::ExpungementStatus;
 use crate::domain::lifecycle::Transition;
@@ -89,6 +90,7 @@ pub async fn list_persons(
     refuse("received_from", q.received_from.is_none() || vis.management);
     refuse("received_to", q.received_to.is_none() || vis.management);
     refuse("expungement_due_before", q.expungement_due_before.is_none() || vis.expungement);
+    refuse("contact_overdue", q.contact_overdue.is_none() || vis.management);
     let unit = match q.unit.as_deref() {
         None => None,
         Some(code) => match Jurisdiction::parse(code) {
@@ -126,6 +128,7 @@ pub async fn list_persons(
         received_to: q.received_to,
         expungement_due_before: q.expungement_due_before,
         q: text,
+        contact_overdue: q.contact_overdue.filter(|v| *v).map(|_| (state.settings.contact_intervals, today_vn())),
         sort,
     };
     let (rows, total) = state
@@ -133,7 +136,7 @@ pub async fn list_persons(
             if let Some(Jurisdiction::Province(code) | Jurisdiction::Commune(code)) = &filter.unit {
                 admin_units::resolve(conn, code, "unit")?;
             }
-            persons::list(conn, &auth.jurisdiction, &filter, page.offset(), page.page_size)
+            persons::list(conn, &PersonScope::of(auth), &filter, page.offset(), page.page_size)
         })
         .await?;
     let items = rows.iter().map(|r| view(r, &auth)).collect();
@@ -180,7 +183,7 @@ pub async fn create_person(
 pub async fn get_person(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
     let row =
-        state.run(&auth, Op::GetPerson, move |conn, auth| persons::find_in(conn, &auth.jurisdiction, &id)).await?;
+        state.run(&auth, Op::GetPerson, move |conn, auth| persons::find_in(conn, &PersonScope::of(auth), &id)).await?;
     Ok(json_with_etag(row.version, &view(&row, &auth)))
 }
 
@@ -234,7 +237,7 @@ pub async fn get_status_history(
     let id = parse_id(&id)?;
     let rows = state
         .run(&auth, Op::GetStatusHistory, move |conn, auth| {
-            let person = persons::find_in(conn, &auth.jurisdiction, &id)?;
+            let person = persons::find_in(conn, &PersonScope::of(auth), &id)?;
             persons::status_history(conn, &person.id)
         })
         .await?;
@@ -259,7 +262,7 @@ pub async fn get_attribute_history(
     let id = parse_id(&id)?;
     let rows = state
         .run(&auth, Op::GetAttributeHistory, move |conn, auth| {
-            let person = persons::find_in(conn, &auth.jurisdiction, &id)?;
+            let person = persons::find_in(conn, &PersonScope::of(auth), &id)?;
             persons::attribute_history(conn, &person.id, &["classification", "needs_focus", "employment_status"])
         })
         .await?;
@@ -488,7 +491,7 @@ pub async fn list_convictions(
     let rows = state
         .run(&auth, Op::ListConvictions, move |conn, auth| {
             write_tx(conn, |conn| {
-                let person = persons::find_in(conn, &auth.jurisdiction, &id)?;
+                let person = persons::find_in(conn, &PersonScope::of(auth), &id)?;
                 audit_sensitive_read(conn, auth, &person, "person.read_convictions")?;
                 convictions::for_person(conn, &person.id)
             })
@@ -566,7 +569,7 @@ pub async fn get_expungement(state: web::Data<AppState>, auth: Auth, id: web::Pa
     let (person, forecast) = state
         .run(&auth, Op::GetExpungement, move |conn, auth| {
             write_tx(conn, |conn| {
-                let person = persons::find_in(conn, &auth.jurisdiction, &id)?;
+                let person = persons::find_in(conn, &PersonScope::of(auth), &id)?;
                 audit_sensitive_read(conn, auth, &person, "person.read_expungement")?;
                 let f = service::forecast(conn, &person.id, today_vn())?;
                 Ok((person, f))
@@ -630,7 +633,7 @@ pub async fn list_judicial_record_requests(
     let id = parse_id(&id)?;
     let rows = state
         .run(&auth, Op::ListJudicialRecordRequests, move |conn, auth| {
-            let person = persons::find_in(conn, &auth.jurisdiction, &id)?;
+            let person = persons::find_in(conn, &PersonScope::of(auth), &id)?;
             convictions::judicial_records(conn, &person.id)
         })
         .await?;
@@ -668,7 +671,7 @@ pub async fn create_judicial_record_request(
     let row = state
         .run(&auth, Op::CreateJudicialRecordRequest, move |conn, auth| {
             write_tx(conn, |conn| {
-                let person = persons::find_in(conn, &auth.jurisdiction, &id)?;
+                let person = persons::find_in(conn, &PersonScope::of(auth), &id)?;
                 let row = convictions::JudicialRecordRow {
                     id: uuid::Uuid::now_v7().to_string(),
                     person_id: person.id.clone(),

@@ -5,6 +5,7 @@ use actix_web::{get, post, web, HttpResponse};
 
 use crate::api::parse_id;
 use crate::auth::{Auth, Jurisdiction, Op};
+use crate::db::persons::PersonScope;
 use crate::db::release_notices::{self, NoticeRow};
 use crate::db::{audit, idempotency, persons, write_tx, DbConnection};
 use crate::domain::lifecycle::Transition;
@@ -33,10 +34,10 @@ fn create_notice(conn: &mut DbConnection, auth: &Auth, input: &NewReleaseNotice)
     let existing = match (&input.person_id, &input.person) {
         (Some(_), Some(_)) => return Err(ApiError::invalid("person", "give either person_id or person, not both")),
         (None, None) => return Err(ApiError::invalid("person", "give person_id or the person's identity")),
-        (Some(id), None) => Some(persons::find_in(conn, &auth.jurisdiction, &parse_id(id)?)?),
+        (Some(id), None) => Some(persons::find_in(conn, &PersonScope::of(auth), &parse_id(id)?)?),
         (None, Some(p)) => match &p.id_number {
             // A person released before is linked, not duplicated (within the caller's unit).
-            Some(number) => persons::find_active_by_id_number(conn, &auth.jurisdiction, number)?,
+            Some(number) => persons::find_active_by_id_number(conn, &PersonScope::of(auth), number)?,
             None => None,
         },
     };

@@ -80,6 +80,13 @@ impl Auth {
         }
     }
 
+    /// A token whose only person-facing role is `supervisor` reaches just its caseload.
+    pub fn caseload_only(&self) -> Option<&str> {
+        let broader = [Role::Police, Role::CommuneCommittee, Role::Justice, Role::Labour, Role::Bank];
+        (self.has_role(Role::Supervisor) && !self.roles.iter().any(|r| broader.contains(r)))
+            .then_some(self.sub.as_str())
+    }
+
     pub fn has_role(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }

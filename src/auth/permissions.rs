@@ -48,19 +48,47 @@ pub enum Op {
     ListReleaseNotices,
     GetReleaseNotice,
     VerifyReleaseNotice,
+    CreateAssignment,
+    ListPersonAssignments,
+    ListAssignments,
+    EndAssignment,
+    CreateActivity,
+    ListActivities,
+    CorrectActivity,
+    DeleteActivity,
+    GetPlan,
+    UpdatePlanItem,
+    GetPlanSummary,
+    CreateTraining,
+    ListTrainings,
+    CreateJobReferral,
+    ListJobReferrals,
+    SetJobReferralOutcome,
+    CreateSocialAssistance,
+    ListSocialAssistance,
+    CreateEmployer,
+    ListEmployers,
 }
 
 const EVERYONE: &[Role] = &Role::ALL;
 /// Agencies that work with person records (purpose decides the fields they get).
-const READ_PERSON: &[Role] = &[Police, CommuneCommittee, Justice, Labour, Bank];
+const READ_PERSON: &[Role] = &[Police, CommuneCommittee, Justice, Labour, Bank, Supervisor];
 /// The standing agency and the commune committee run the lifecycle.
 const MANAGE: &[Role] = &[Police, CommuneCommittee];
 const POLICE: &[Role] = &[Police];
-const STATUS_READ: &[Role] = &[Police, CommuneCommittee, Justice, Labour];
+const STATUS_READ: &[Role] = &[Police, CommuneCommittee, Justice, Labour, Supervisor];
 /// Criminal data: offences, penalties, expungement.
 const CRIMINAL_READ: &[Role] = &[Police, CommuneCommittee, Justice];
 const CONVICTION_WRITE: &[Role] = &[Police, Justice];
 const JUSTICE: &[Role] = &[Justice];
+/// Day-to-day supervision (a supervisor token is limited to its caseload).
+const SUPERVISE: &[Role] = &[Police, CommuneCommittee, Supervisor];
+const PLAN: &[Role] = &[Police, CommuneCommittee, Labour, Supervisor];
+const PLAN_SUMMARY: &[Role] = &[Police, CommuneCommittee, Labour];
+/// The labour office writes its own records.
+const LABOUR: &[Role] = &[Labour];
+const LABOUR_READ: &[Role] = &[Police, CommuneCommittee, Labour, Supervisor];
+const EMPLOYERS_READ: &[Role] = &[Police, CommuneCommittee, Labour];
 
 impl Op {
     pub const ALL: &'static [Op] = &[
@@ -104,6 +132,26 @@ impl Op {
         Op::ListReleaseNotices,
         Op::GetReleaseNotice,
         Op::VerifyReleaseNotice,
+        Op::CreateAssignment,
+        Op::ListPersonAssignments,
+        Op::ListAssignments,
+        Op::EndAssignment,
+        Op::CreateActivity,
+        Op::ListActivities,
+        Op::CorrectActivity,
+        Op::DeleteActivity,
+        Op::GetPlan,
+        Op::UpdatePlanItem,
+        Op::GetPlanSummary,
+        Op::CreateTraining,
+        Op::ListTrainings,
+        Op::CreateJobReferral,
+        Op::ListJobReferrals,
+        Op::SetJobReferralOutcome,
+        Op::CreateSocialAssistance,
+        Op::ListSocialAssistance,
+        Op::CreateEmployer,
+        Op::ListEmployers,
     ];
 
     /// The roles allowed to call this operation.
@@ -125,6 +173,22 @@ impl Op {
             | Op::DisableClient
             | Op::EnableClient => &[Admin],
             Op::ListAuditEvents => &[Admin, Auditor],
+            Op::CreateAssignment | Op::EndAssignment => MANAGE,
+            Op::ListPersonAssignments
+            | Op::ListAssignments
+            | Op::CreateActivity
+            | Op::ListActivities
+            | Op::CorrectActivity
+            | Op::DeleteActivity => SUPERVISE,
+            Op::GetPlan | Op::UpdatePlanItem => PLAN,
+            Op::GetPlanSummary => PLAN_SUMMARY,
+            Op::CreateTraining
+            | Op::CreateJobReferral
+            | Op::SetJobReferralOutcome
+            | Op::CreateSocialAssistance
+            | Op::CreateEmployer => LABOUR,
+            Op::ListTrainings | Op::ListJobReferrals | Op::ListSocialAssistance => LABOUR_READ,
+            Op::ListEmployers => EMPLOYERS_READ,
             Op::ListPersons | Op::GetPerson => READ_PERSON,
             Op::CreatePerson
             | Op::UpdatePerson
@@ -166,6 +230,26 @@ impl Op {
             Op::DisableClient => "disable_client",
             Op::EnableClient => "enable_client",
             Op::ListAuditEvents => "list_audit_events",
+            Op::CreateAssignment => "create_assignment",
+            Op::ListPersonAssignments => "list_person_assignments",
+            Op::ListAssignments => "list_assignments",
+            Op::EndAssignment => "end_assignment",
+            Op::CreateActivity => "create_activity",
+            Op::ListActivities => "list_activities",
+            Op::CorrectActivity => "correct_activity",
+            Op::DeleteActivity => "delete_activity",
+            Op::GetPlan => "get_plan",
+            Op::UpdatePlanItem => "update_plan_item",
+            Op::GetPlanSummary => "get_plan_summary",
+            Op::CreateTraining => "create_training",
+            Op::ListTrainings => "list_trainings",
+            Op::CreateJobReferral => "create_job_referral",
+            Op::ListJobReferrals => "list_job_referrals",
+            Op::SetJobReferralOutcome => "set_job_referral_outcome",
+            Op::CreateSocialAssistance => "create_social_assistance",
+            Op::ListSocialAssistance => "list_social_assistance",
+            Op::CreateEmployer => "create_employer",
+            Op::ListEmployers => "list_employers",
             Op::ListPersons => "list_persons",
             Op::CreatePerson => "create_person",
             Op::GetPerson => "get_person",

@@ -10,9 +10,11 @@ pub mod audit;
 pub mod clients;
 pub mod convictions;
 pub mod idempotency;
+pub mod labour;
 pub mod persons;
 pub mod release_notices;
 pub mod schema;
+pub mod supervision;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::prelude::*;

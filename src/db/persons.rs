@@ -5,7 +5,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
-use super::schema::{person_attribute_changes as pac, person_status_history as psh, persons as p};
+use super::schema::{
+    person_attribute_changes as pac, person_status_history as psh, persons as p, supervision_assignments as sa,
+};
 use super::DbConnection;
 use crate::auth::Jurisdiction;
 use crate::error::{ApiError, ApiResult};
@@ -61,6 +63,8 @@ pub struct PersonRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    pub last_contact_on: Option<NaiveDate>,
+    pub last_check_in_on: Option<NaiveDate>,
 }
 
 /// The text `q` searches: folded name, other names and the ID number.
@@ -73,7 +77,21 @@ pub fn search_text(full_name: &str, other_names: Option<&str>, id_number: Option
     text
 }
 
-macro_rules! scoped {
+/// What part of the registry a caller may reach: its unit, and for a supervisor-only token
+/// just the persons actively assigned to it.
+#[derive(Debug, Clone)]
+pub struct PersonScope {
+    pub jurisdiction: Jurisdiction,
+    pub caseload_of: Option<String>,
+}
+
+impl PersonScope {
+    pub fn of(auth: &crate::auth::Auth) -> PersonScope {
+        PersonScope { jurisdiction: auth.jurisdiction.clone(), caseload_of: auth.caseload_only().map(str::to_string) }
+    }
+}
+
+macro_rules! in_unit {
     ($query:expr, $scope:expr) => {
         match $scope {
             Jurisdiction::National => $query,
@@ -81,6 +99,24 @@ macro_rules! scoped {
             Jurisdiction::Commune(code) => $query.filter(p::unit_code.eq(code.clone())),
         }
     };
+}
+
+macro_rules! scoped {
+    ($query:expr, $scope:expr) => {{
+        let scope: &PersonScope = $scope;
+        let q = in_unit!($query, &scope.jurisdiction);
+        match &scope.caseload_of {
+            None => q,
+            Some(account) => q.filter(
+                p::id.eq_any(
+                    sa::table
+                        .filter(sa::account_id.eq(account.clone()))
+                        .filter(sa::to_date.is_null())
+                        .select(sa::person_id),
+                ),
+            ),
+        }
+    }};
 }
 
 pub fn insert(conn: &mut DbConnection, row: &PersonRow) -> ApiResult<()> {
@@ -104,14 +140,14 @@ pub fn ensure_id_number_free(conn: &mut DbConnection, id_number: Option<&str>, e
 }
 
 /// A person inside the caller's jurisdiction, or 404.
-pub fn find_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<PersonRow> {
+pub fn find_in(conn: &mut DbConnection, scope: &PersonScope, id: &str) -> ApiResult<PersonRow> {
     let q = p::table.filter(p::id.eq(id)).select(PersonRow::as_select()).into_boxed();
     scoped!(q, scope).first(conn).optional()?.ok_or(ApiError::NotFound)
 }
 
 /// Same, locking the row on PostgreSQL so concurrent transitions serialise (SQLite's
 /// `BEGIN IMMEDIATE` already does).
-pub fn find_in_for_update(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<PersonRow> {
+pub fn find_in_for_update(conn: &mut DbConnection, scope: &PersonScope, id: &str) -> ApiResult<PersonRow> {
     let row = find_in(conn, scope, id)?;
     match conn {
         DbConnection::Postgresql(c) => {
@@ -123,7 +159,7 @@ pub fn find_in_for_update(conn: &mut DbConnection, scope: &Jurisdiction, id: &st
 
 pub fn find_active_by_id_number(
     conn: &mut DbConnection,
-    scope: &Jurisdiction,
+    scope: &PersonScope,
     number: &str,
 ) -> ApiResult<Option<PersonRow>> {
     let q = p::table
@@ -148,6 +184,8 @@ pub fn save(conn: &mut DbConnection, row: &PersonRow, expected_version: i32) -> 
     Ok(next)
 }
 
+/// Every column a person edit may change; `last_contact_on`/`last_check_in_on` are left
+/// out: they are recomputed from the activity log by their own statement.
 #[derive(AsChangeset)]
 #[diesel(table_name = p, treat_none_as_null = true)]
 struct PersonChangesetInner<'a> {
@@ -363,6 +401,8 @@ pub struct ListFilter {
     pub received_to: Option<NaiveDate>,
     pub expungement_due_before: Option<NaiveDate>,
     pub q: Option<String>,
+    /// Under management and past their contact interval (or a parolee's check-in) on this date.
+    pub contact_overdue: Option<(crate::domain::contact::ContactIntervals, NaiveDate)>,
     pub sort: Sort,
 }
 
@@ -380,7 +420,7 @@ pub enum Sort {
 
 pub fn list(
     conn: &mut DbConnection,
-    scope: &Jurisdiction,
+    scope: &PersonScope,
     f: &ListFilter,
     offset: i64,
     limit: i64,
@@ -388,7 +428,7 @@ pub fn list(
     let build = || {
         let mut q = scoped!(p::table.into_boxed(), scope);
         if let Some(unit) = &f.unit {
-            q = scoped!(q, unit);
+            q = in_unit!(q, unit);
         }
         if let Some(v) = &f.status {
             q = q.filter(p::status.eq(v.clone()));
@@ -416,6 +456,27 @@ pub fn list(
         }
         if let Some(v) = f.expungement_due_before {
             q = q.filter(p::expungement_due_on.lt(v)).filter(p::active.eq(true));
+        }
+        if let Some((intervals, today)) = &f.contact_overdue {
+            let cut = |group: Option<&str>| intervals.overdue_before(group, *today);
+            let late = |cut: NaiveDate| {
+                p::last_contact_on.lt(cut).or(p::last_contact_on.is_null().and(p::management_started_on.lt(cut)))
+            };
+            let group = |g: &'static str| p::classification.eq(g).and(late(cut(Some(g))));
+            let parole_cut = *today - chrono::Days::new(intervals.parole_check_in as u64);
+            let missed_check_in = p::release_type.eq("conditional_early_release").and(p::probation_end.ge(*today)).and(
+                p::last_check_in_on
+                    .lt(parole_cut)
+                    .or(p::last_check_in_on.is_null().and(p::management_started_on.lt(parole_cut))),
+            );
+            q = q.filter(p::status.eq("under_management")).filter(
+                group("a")
+                    .or(group("b"))
+                    .or(group("c"))
+                    .or(group("d"))
+                    .or(p::classification.is_null().and(late(cut(None))))
+                    .or(missed_check_in),
+            );
         }
         if let Some(text) = &f.q {
             q = q.filter(p::search_text.like(super::like_contains(&crate::text::fold(text))).escape('\\'));

@@ -144,6 +144,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        last_contact_on -> Nullable<Date>,
+        last_check_in_on -> Nullable<Date>,
     }
 }
 
@@ -250,4 +252,174 @@ diesel::allow_tables_to_appear_in_same_query!(
     person_attribute_changes,
     release_notices,
     judicial_record_requests
+);
+
+diesel::table! {
+    supervision_assignments (id) {
+        id -> Text,
+        person_id -> Text,
+        unit_code -> Text,
+        province_code -> Text,
+        supervisor_kind -> Text,
+        supervisor_name -> Text,
+        organisation -> Nullable<Text>,
+        contact -> Nullable<Text>,
+        account_id -> Nullable<Text>,
+        committee_member_id -> Nullable<Text>,
+        is_primary -> Bool,
+        decision_number -> Nullable<Text>,
+        decision_date -> Nullable<Date>,
+        from_date -> Date,
+        to_date -> Nullable<Date>,
+        end_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    activities (id) {
+        id -> Text,
+        person_id -> Text,
+        unit_code -> Text,
+        province_code -> Text,
+        kind -> Text,
+        legal_sub_kind -> Nullable<Text>,
+        occurred_on -> Date,
+        group_session_id -> Nullable<Text>,
+        author_sub -> Text,
+        author_name -> Nullable<Text>,
+        place -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        next_follow_up_on -> Nullable<Date>,
+        deleted -> Bool,
+        deleted_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    activity_revisions (id) {
+        id -> Text,
+        activity_id -> Text,
+        version -> Integer,
+        snapshot -> Text,
+        actor_sub -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    plan_items (id) {
+        id -> Text,
+        person_id -> Text,
+        unit_code -> Text,
+        province_code -> Text,
+        area -> Text,
+        goal -> Nullable<Text>,
+        status -> Text,
+        responsible_agency -> Nullable<Text>,
+        updated_on -> Date,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    plan_updates (id) {
+        id -> Text,
+        plan_item_id -> Text,
+        status -> Text,
+        note -> Nullable<Text>,
+        updated_on -> Date,
+        actor_sub -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    employers (id) {
+        id -> Text,
+        name -> Text,
+        name_folded -> Text,
+        unit_code -> Text,
+        province_code -> Text,
+        sector -> Nullable<Text>,
+        legal_form -> Nullable<Text>,
+        contact -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    trainings (id) {
+        id -> Text,
+        person_id -> Text,
+        unit_code -> Text,
+        province_code -> Text,
+        course -> Text,
+        provider -> Nullable<Text>,
+        level -> Text,
+        start_date -> Date,
+        end_date -> Nullable<Date>,
+        result -> Nullable<Text>,
+        certificate -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    job_referrals (id) {
+        id -> Text,
+        person_id -> Text,
+        unit_code -> Text,
+        province_code -> Text,
+        employer_id -> Nullable<Text>,
+        employer_name -> Text,
+        referred_on -> Date,
+        job -> Text,
+        outcome -> Text,
+        outcome_on -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    social_assistance (id) {
+        id -> Text,
+        person_id -> Text,
+        unit_code -> Text,
+        province_code -> Text,
+        kind -> Text,
+        decision_number -> Nullable<Text>,
+        amount_vnd -> BigInt,
+        period_from -> Date,
+        period_to -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(supervision_assignments -> persons (person_id));
+diesel::joinable!(activities -> persons (person_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    persons,
+    supervision_assignments,
+    activities,
+    activity_revisions,
+    plan_items,
+    plan_updates,
+    employers,
+    trainings,
+    job_referrals,
+    social_assistance
 );

@@ -180,3 +180,136 @@ text_enum!(
         Other => "other",
     }
 );
+
+text_enum!(
+    /// Who supervises a person.
+    SupervisorKind {
+        CommitteeMember => "committee_member",
+        PoliceOfficer => "police_officer",
+        MassOrganisationMember => "mass_organisation_member",
+        VillageHead => "village_head",
+        FamilyMember => "family_member",
+        Employer => "employer",
+    }
+);
+
+text_enum!(
+    /// Organisations supervisors come from.
+    Organisation {
+        Police => "police",
+        CommuneCommittee => "commune_committee",
+        FatherlandFront => "fatherland_front",
+        WomensUnion => "womens_union",
+        YouthUnion => "youth_union",
+        Veterans => "veterans",
+        Farmers => "farmers",
+        Elderly => "elderly",
+        Village => "village",
+        Family => "family",
+        Business => "business",
+        Other => "other",
+    }
+);
+
+text_enum!(
+    /// What was done with or for a person.
+    ActivityKind {
+        HomeVisit => "home_visit",
+        /// Kiểm danh, kiểm diện.
+        CheckIn => "check_in",
+        CounsellingIndividual => "counselling_individual",
+        /// One session, several persons.
+        CounsellingGroup => "counselling_group",
+        PsychologicalSupport => "psychological_support",
+        LegalSupport => "legal_support",
+        VocationalGuidance => "vocational_guidance",
+        LoanGuidance => "loan_guidance",
+        ViolationObserved => "violation_observed",
+        Commendation => "commendation",
+        Other => "other",
+    }
+);
+
+impl ActivityKind {
+    /// Kinds that count as contact with the person for the overdue list.
+    pub fn is_contact(self) -> bool {
+        !matches!(self, ActivityKind::ViolationObserved | ActivityKind::Commendation | ActivityKind::Other)
+    }
+}
+
+text_enum!(
+    LegalSubKind {
+        NationalIdCard => "national_id_card",
+        ResidenceRegistration => "residence_registration",
+        JudicialRecordCertificate => "judicial_record_certificate",
+        ExpungementGuidance => "expungement_guidance",
+        CivilStatus => "civil_status",
+        CivilJudgmentObligation => "civil_judgment_obligation",
+    }
+);
+
+text_enum!(
+    /// Areas of the personal reintegration plan.
+    PlanArea {
+        Residence => "residence",
+        IdentityPapers => "identity_papers",
+        Employment => "employment",
+        VocationalTraining => "vocational_training",
+        FinanceAndLoans => "finance_and_loans",
+        Family => "family",
+        HealthAndDrugs => "health_and_drugs",
+        Legal => "legal",
+        Education => "education",
+    }
+);
+
+text_enum!(
+    PlanStatus {
+        NotStarted => "not_started",
+        InProgress => "in_progress",
+        SupportRequired => "support_required",
+        Done => "done",
+        Declined => "declined",
+    }
+);
+
+text_enum!(
+    ResponsibleAgency {
+        Police => "police",
+        Commune => "commune",
+        Justice => "justice",
+        Labour => "labour",
+        Bank => "bank",
+        MassOrganisation => "mass_organisation",
+        Family => "family",
+    }
+);
+
+text_enum!(
+    TrainingLevel {
+        Elementary => "elementary",
+        Under3Months => "under_3_months",
+        Intermediate => "intermediate",
+        College => "college",
+        Other => "other",
+    }
+);
+
+text_enum!(
+    ReferralOutcome {
+        Pending => "pending",
+        Hired => "hired",
+        NotHired => "not_hired",
+    }
+);
+
+text_enum!(
+    AssistanceKind {
+        /// Monthly social allowance (Decree 20/2021).
+        MonthlyAllowance => "monthly_allowance",
+        Emergency => "emergency",
+        HealthInsurance => "health_insurance",
+        Housing => "housing",
+        Other => "other",
+    }
+);

@@ -1,6 +1,7 @@
 //! Pure domain rules: no I/O, no clock ("today" is passed in), table-tested.
 
 pub mod cccd;
+pub mod contact;
 pub mod enums;
 pub mod expungement;
 pub mod lifecycle;

@@ -6,8 +6,10 @@ pub mod audit;
 pub mod auth;
 pub mod clients;
 pub mod convictions;
+pub mod labour;
 pub mod persons;
 pub mod release_notices;
+pub mod supervision;
 
 use validator::ValidationError;
 

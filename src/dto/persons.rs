@@ -387,6 +387,11 @@ pub struct PersonQuery {
     pub expungement_due_before: Option<NaiveDate>,
     /// Accent-insensitive search over name, other names and ID number.
     pub q: Option<String>,
+    /// Persons under management with no contact within their classification group's
+    /// interval (default A 90, B 60, C 30, D 7 days, unclassified 30; `THNCD_CONTACT_INTERVALS`),
+    /// and parolees who missed a check-in (default every 30 days). Contact exactly N days ago
+    /// is on time; N+1 days ago is overdue.
+    pub contact_overdue: Option<bool>,
     /// `full_name` (default), `-full_name`, `received_on`, `-received_on`,
     /// `expungement_due_on`, `created_at`, `-created_at`.
     pub sort: Option<String>,

@@ -2,3 +2,4 @@
 //! domain rule, write the change, its history and its audit event in one transaction.
 
 pub mod persons;
+pub mod supervision;

@@ -5,7 +5,7 @@ use chrono::{Days, NaiveDate};
 
 use crate::auth::Auth;
 use crate::db::convictions::{self, ConvictionRow};
-use crate::db::persons::{self, AttributeChange, PersonRow};
+use crate::db::persons::{self, AttributeChange, PersonRow, PersonScope};
 use crate::db::{admin_units, audit, DbConnection};
 use crate::domain::enums::*;
 use crate::domain::expungement;
@@ -144,6 +144,8 @@ pub fn new_row(unit: &admin_units::UnitRef, input: &NewPerson, today: NaiveDate)
         created_at: now,
         updated_at: now,
         version: 1,
+        last_contact_on: None,
+        last_check_in_on: None,
     })
 }
 
@@ -221,7 +223,7 @@ pub fn transition<F>(
 where
     F: FnOnce(&mut DbConnection, &mut PersonRow) -> ApiResult<Option<serde_json::Value>>,
 {
-    let before = persons::find_in_for_update(conn, &auth.jurisdiction, person_id)?;
+    let before = persons::find_in_for_update(conn, &PersonScope::of(auth), person_id)?;
     if let Some(v) = expected_version {
         if v != before.version {
             return Err(ApiError::PreconditionFailed);
@@ -264,6 +266,10 @@ where
         Some(&auth.sub),
     )?;
     audit_person(conn, auth, &format!("person.{}", action.name()), Some(&before), &saved)?;
+    // Leaving management ends supervision; an absconded person may come back to the same supervisor.
+    if lifecycle::is_exit(next) && next != PersonStatus::Absconded {
+        crate::services::supervision::end_active_assignments(conn, auth, &saved, occurred_on, action.name())?;
+    }
     Ok(saved)
 }
 
@@ -278,7 +284,7 @@ pub fn transfer(
     today: NaiveDate,
 ) -> ApiResult<PersonRow> {
     let (moved_on, reason) = (input.moved_on, input.reason.as_deref());
-    let before = persons::find_in_for_update(conn, &auth.jurisdiction, person_id)?;
+    let before = persons::find_in_for_update(conn, &PersonScope::of(auth), person_id)?;
     if before.unit_code == to.code {
         return Err(ApiError::invalid("to_unit", "is the person's current commune"));
     }
@@ -325,6 +331,7 @@ pub fn transfer(
         Some(&auth.sub),
     )?;
     audit_person(conn, auth, "person.transfer", Some(&before), &saved)?;
+    crate::services::supervision::end_active_assignments(conn, auth, &saved, moved_on, "transfer")?;
     Ok(saved)
 }
 
@@ -351,7 +358,7 @@ pub fn patch(
     patch: &PersonPatch,
     today: NaiveDate,
 ) -> ApiResult<PersonRow> {
-    let before = persons::find_in_for_update(conn, &auth.jurisdiction, person_id)?;
+    let before = persons::find_in_for_update(conn, &PersonScope::of(auth), person_id)?;
     if before.version != expected_version {
         return Err(ApiError::PreconditionFailed);
     }
@@ -546,7 +553,7 @@ pub fn add_conviction(
     today: NaiveDate,
 ) -> ApiResult<(PersonRow, ConvictionRow)> {
     check_conviction(input, today)?;
-    let person = persons::find_in_for_update(conn, &auth.jurisdiction, person_id)?;
+    let person = persons::find_in_for_update(conn, &PersonScope::of(auth), person_id)?;
     if let Some(dob) = person.date_of_birth {
         if input.judgment_date < dob {
             return Err(ApiError::invalid("judgment_date", "must not be before the date of birth"));
@@ -626,7 +633,7 @@ pub fn decide_expungement(
             },
         ),
         _ => {
-            let before = persons::find_in_for_update(conn, &auth.jurisdiction, person_id)?;
+            let before = persons::find_in_for_update(conn, &PersonScope::of(auth), person_id)?;
             if before.version != expected_version {
                 return Err(ApiError::PreconditionFailed);
             }

@@ -119,6 +119,7 @@ impl TestApp {
             max_body_bytes: 64 * 1024,
             workers: 2,
             migrate_on_start: true,
+            contact_intervals: Default::default(),
         };
         let mut settings = settings;
         adjust(&mut settings);

@@ -10,4 +10,5 @@ mod contract;
 mod errors;
 mod health;
 mod persons;
+mod supervision;
 mod tokens;

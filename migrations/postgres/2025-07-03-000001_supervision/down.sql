@@ -1,0 +1,12 @@
+DROP TABLE social_assistance;
+DROP TABLE job_referrals;
+DROP TABLE trainings;
+DROP TABLE employers;
+DROP TABLE plan_updates;
+DROP TABLE plan_items;
+DROP TABLE activity_revisions;
+DROP TABLE activities;
+DROP TABLE supervision_assignments;
+DROP INDEX persons_contact;
+ALTER TABLE persons DROP COLUMN last_check_in_on;
+ALTER TABLE persons DROP COLUMN last_contact_on;

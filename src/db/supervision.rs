@@ -1,0 +1,388 @@
+//! Supervision assignments, the activity log and the personal plan.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+
+use super::schema::{
+    activities as act, activity_revisions as rev, persons as p, plan_items as pi, plan_updates as pu,
+    supervision_assignments as sa,
+};
+use super::DbConnection;
+use crate::auth::Jurisdiction;
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[diesel(table_name = sa)]
+pub struct AssignmentRow {
+    pub id: String,
+    pub person_id: String,
+    pub unit_code: String,
+    pub province_code: String,
+    pub supervisor_kind: String,
+    pub supervisor_name: String,
+    pub organisation: Option<String>,
+    pub contact: Option<String>,
+    pub account_id: Option<String>,
+    pub committee_member_id: Option<String>,
+    pub is_primary: bool,
+    pub decision_number: Option<String>,
+    pub decision_date: Option<NaiveDate>,
+    pub from_date: NaiveDate,
+    pub to_date: Option<NaiveDate>,
+    pub end_reason: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+macro_rules! in_unit {
+    ($query:expr, $scope:expr, $unit:path, $province:path) => {
+        match $scope {
+            Jurisdiction::National => $query,
+            Jurisdiction::Province(code) => $query.filter($province.eq(code.clone())),
+            Jurisdiction::Commune(code) => $query.filter($unit.eq(code.clone())),
+        }
+    };
+}
+
+pub fn insert_assignment(conn: &mut DbConnection, row: &AssignmentRow) -> ApiResult<()> {
+    diesel::insert_into(sa::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+pub fn active_primary(conn: &mut DbConnection, person_id: &str) -> ApiResult<Option<AssignmentRow>> {
+    Ok(sa::table
+        .filter(sa::person_id.eq(person_id))
+        .filter(sa::is_primary.eq(true))
+        .filter(sa::to_date.is_null())
+        .select(AssignmentRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn active_for_person(conn: &mut DbConnection, person_id: &str) -> ApiResult<Vec<AssignmentRow>> {
+    Ok(sa::table
+        .filter(sa::person_id.eq(person_id))
+        .filter(sa::to_date.is_null())
+        .select(AssignmentRow::as_select())
+        .load(conn)?)
+}
+
+pub fn end_assignment(conn: &mut DbConnection, id: &str, to_date: NaiveDate, reason: &str) -> ApiResult<()> {
+    let n = diesel::update(sa::table.filter(sa::id.eq(id)).filter(sa::to_date.is_null()))
+        .set((
+            sa::to_date.eq(to_date),
+            sa::end_reason.eq(reason),
+            sa::updated_at.eq(crate::time::now()),
+            sa::version.eq(sa::version + 1),
+        ))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(ApiError::conflict("assignment_ended", "the assignment has already ended"));
+    }
+    Ok(())
+}
+
+pub fn for_person(conn: &mut DbConnection, person_id: &str) -> ApiResult<Vec<AssignmentRow>> {
+    Ok(sa::table
+        .filter(sa::person_id.eq(person_id))
+        .order((sa::from_date.asc(), sa::id.asc()))
+        .select(AssignmentRow::as_select())
+        .load(conn)?)
+}
+
+pub fn find_assignment(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<AssignmentRow> {
+    let q = sa::table.filter(sa::id.eq(id)).select(AssignmentRow::as_select()).into_boxed();
+    in_unit!(q, scope, sa::unit_code, sa::province_code).first(conn).optional()?.ok_or(ApiError::NotFound)
+}
+
+#[derive(Debug, Default)]
+pub struct AssignmentFilter {
+    pub account_id: Option<String>,
+    pub active: Option<bool>,
+    pub person_id: Option<String>,
+}
+
+pub fn list_assignments(
+    conn: &mut DbConnection,
+    scope: &Jurisdiction,
+    f: &AssignmentFilter,
+    offset: i64,
+    limit: i64,
+) -> ApiResult<(Vec<AssignmentRow>, i64)> {
+    let build = || {
+        let mut q = in_unit!(sa::table.into_boxed(), scope, sa::unit_code, sa::province_code);
+        if let Some(a) = &f.account_id {
+            q = q.filter(sa::account_id.eq(a.clone()));
+        }
+        match f.active {
+            Some(true) => q = q.filter(sa::to_date.is_null()),
+            Some(false) => q = q.filter(sa::to_date.is_not_null()),
+            None => {}
+        }
+        if let Some(pid) = &f.person_id {
+            q = q.filter(sa::person_id.eq(pid.clone()));
+        }
+        q
+    };
+    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
+    let rows = build()
+        .select(AssignmentRow::as_select())
+        .order((sa::from_date.desc(), sa::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[diesel(table_name = act)]
+pub struct ActivityRow {
+    pub id: String,
+    pub person_id: String,
+    pub unit_code: String,
+    pub province_code: String,
+    pub kind: String,
+    pub legal_sub_kind: Option<String>,
+    pub occurred_on: NaiveDate,
+    pub group_session_id: Option<String>,
+    pub author_sub: String,
+    pub author_name: Option<String>,
+    pub place: Option<String>,
+    pub notes: Option<String>,
+    pub outcome: Option<String>,
+    pub next_follow_up_on: Option<NaiveDate>,
+    pub deleted: bool,
+    pub deleted_reason: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+pub fn insert_activity(conn: &mut DbConnection, row: &ActivityRow) -> ApiResult<()> {
+    diesel::insert_into(act::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+pub fn find_activity(conn: &mut DbConnection, person_id: &str, id: &str) -> ApiResult<ActivityRow> {
+    act::table
+        .filter(act::id.eq(id))
+        .filter(act::person_id.eq(person_id))
+        .select(ActivityRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound)
+}
+
+/// Replaces an activity's content, keeping the previous version as a revision.
+pub fn revise_activity(
+    conn: &mut DbConnection,
+    before: &ActivityRow,
+    after: &ActivityRow,
+    actor: &str,
+    reason: &str,
+) -> ApiResult<()> {
+    diesel::insert_into(rev::table)
+        .values((
+            rev::id.eq(uuid::Uuid::now_v7().to_string()),
+            rev::activity_id.eq(&before.id),
+            rev::version.eq(before.version),
+            rev::snapshot.eq(serde_json::to_string(before).unwrap_or_default()),
+            rev::actor_sub.eq(actor),
+            rev::reason.eq(reason),
+            rev::recorded_at.eq(crate::time::now()),
+        ))
+        .execute(conn)?;
+    let n = diesel::update(act::table.filter(act::id.eq(&before.id)).filter(act::version.eq(before.version)))
+        .set((
+            act::occurred_on.eq(after.occurred_on),
+            act::legal_sub_kind.eq(&after.legal_sub_kind),
+            act::place.eq(&after.place),
+            act::notes.eq(&after.notes),
+            act::outcome.eq(&after.outcome),
+            act::next_follow_up_on.eq(after.next_follow_up_on),
+            act::deleted.eq(after.deleted),
+            act::deleted_reason.eq(&after.deleted_reason),
+            act::updated_at.eq(crate::time::now()),
+            act::version.eq(before.version + 1),
+        ))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(ApiError::PreconditionFailed);
+    }
+    Ok(())
+}
+
+pub fn revision_count(conn: &mut DbConnection, activity_id: &str) -> ApiResult<i64> {
+    Ok(rev::table.filter(rev::activity_id.eq(activity_id)).count().get_result(conn)?)
+}
+
+#[derive(Debug, Default)]
+pub struct ActivityFilter {
+    pub kind: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub include_deleted: bool,
+}
+
+pub fn list_activities(
+    conn: &mut DbConnection,
+    person_id: &str,
+    f: &ActivityFilter,
+    offset: i64,
+    limit: i64,
+) -> ApiResult<(Vec<ActivityRow>, i64)> {
+    let build = || {
+        let mut q = act::table.filter(act::person_id.eq(person_id.to_string())).into_boxed();
+        if !f.include_deleted {
+            q = q.filter(act::deleted.eq(false));
+        }
+        if let Some(k) = &f.kind {
+            q = q.filter(act::kind.eq(k.clone()));
+        }
+        if let Some(d) = f.from {
+            q = q.filter(act::occurred_on.ge(d));
+        }
+        if let Some(d) = f.to {
+            q = q.filter(act::occurred_on.le(d));
+        }
+        q
+    };
+    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
+    let rows = build()
+        .select(ActivityRow::as_select())
+        .order((act::occurred_on.desc(), act::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// Recomputes the person's last contact and last check-in from the log (so corrections and
+/// deletions are reflected) — one statement per column, no read-modify-write race.
+pub fn refresh_contact_dates(conn: &mut DbConnection, person_id: &str) -> ApiResult<()> {
+    let contact_kinds = crate::domain::enums::ActivityKind::ALL
+        .iter()
+        .filter(|k| k.is_contact())
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>();
+    let last_contact: Option<NaiveDate> = act::table
+        .filter(act::person_id.eq(person_id))
+        .filter(act::deleted.eq(false))
+        .filter(act::kind.eq_any(&contact_kinds))
+        .select(diesel::dsl::max(act::occurred_on))
+        .first(conn)?;
+    let last_check_in: Option<NaiveDate> = act::table
+        .filter(act::person_id.eq(person_id))
+        .filter(act::deleted.eq(false))
+        .filter(act::kind.eq("check_in"))
+        .select(diesel::dsl::max(act::occurred_on))
+        .first(conn)?;
+    diesel::update(p::table.find(person_id))
+        .set((p::last_contact_on.eq(last_contact), p::last_check_in_on.eq(last_check_in)))
+        .execute(conn)?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[diesel(table_name = pi)]
+pub struct PlanItemRow {
+    pub id: String,
+    pub person_id: String,
+    pub unit_code: String,
+    pub province_code: String,
+    pub area: String,
+    pub goal: Option<String>,
+    pub status: String,
+    pub responsible_agency: Option<String>,
+    pub updated_on: NaiveDate,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = pu)]
+pub struct PlanUpdateRow {
+    pub id: String,
+    pub plan_item_id: String,
+    pub status: String,
+    pub note: Option<String>,
+    pub updated_on: NaiveDate,
+    pub actor_sub: Option<String>,
+    pub recorded_at: NaiveDateTime,
+}
+
+pub fn plan_items(conn: &mut DbConnection, person_id: &str) -> ApiResult<Vec<PlanItemRow>> {
+    Ok(pi::table.filter(pi::person_id.eq(person_id)).select(PlanItemRow::as_select()).load(conn)?)
+}
+
+pub fn plan_updates(conn: &mut DbConnection, person_id: &str) -> ApiResult<Vec<PlanUpdateRow>> {
+    Ok(pu::table
+        .inner_join(pi::table.on(pi::id.eq(pu::plan_item_id)))
+        .filter(pi::person_id.eq(person_id))
+        .order(pu::id.asc())
+        .select(PlanUpdateRow::as_select())
+        .load(conn)?)
+}
+
+pub fn find_plan_item(conn: &mut DbConnection, person_id: &str, area: &str) -> ApiResult<Option<PlanItemRow>> {
+    Ok(pi::table
+        .filter(pi::person_id.eq(person_id))
+        .filter(pi::area.eq(area))
+        .select(PlanItemRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn upsert_plan_item(conn: &mut DbConnection, row: &PlanItemRow, existed: bool) -> ApiResult<()> {
+    if existed {
+        diesel::update(pi::table.find(&row.id))
+            .set((
+                pi::goal.eq(&row.goal),
+                pi::status.eq(&row.status),
+                pi::responsible_agency.eq(&row.responsible_agency),
+                pi::updated_on.eq(row.updated_on),
+                pi::updated_at.eq(row.updated_at),
+                pi::version.eq(row.version),
+            ))
+            .execute(conn)?;
+    } else {
+        diesel::insert_into(pi::table).values(row).execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn add_plan_update(
+    conn: &mut DbConnection,
+    item_id: &str,
+    status: &str,
+    note: Option<&str>,
+    on: NaiveDate,
+    actor: &str,
+) -> ApiResult<()> {
+    diesel::insert_into(pu::table)
+        .values((
+            pu::id.eq(uuid::Uuid::now_v7().to_string()),
+            pu::plan_item_id.eq(item_id),
+            pu::status.eq(status),
+            pu::note.eq(note),
+            pu::updated_on.eq(on),
+            pu::actor_sub.eq(actor),
+            pu::recorded_at.eq(crate::time::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// (area, status, persons) over the unit's persons still active.
+pub fn plan_summary(conn: &mut DbConnection, scope: &Jurisdiction) -> ApiResult<Vec<(String, String, i64)>> {
+    let q = pi::table
+        .inner_join(p::table.on(p::id.eq(pi::person_id)))
+        .filter(p::active.eq(true))
+        .group_by((pi::area, pi::status))
+        .select((pi::area, pi::status, diesel::dsl::count_star()))
+        .into_boxed();
+    Ok(in_unit!(q, scope, pi::unit_code, pi::province_code).load(conn)?)
+}

@@ -1,0 +1,336 @@
+//! Supervision and support use cases: assignments, the activity log, the plan, and the
+//! labour office's records. Each write commits with its audit event.
+
+use chrono::NaiveDate;
+
+use crate::auth::{Auth, Role};
+use crate::db::persons::{self, PersonRow, PersonScope};
+use crate::db::supervision::{self as sup, ActivityRow, AssignmentRow};
+use crate::db::{accounts, audit, DbConnection};
+use crate::domain::enums::*;
+use crate::dto::supervision::{ActivityCorrection, NewActivity, NewAssignment};
+use crate::error::{ApiError, ApiResult};
+
+#[allow(clippy::too_many_arguments)] // mirrors audit::Entry field by field
+pub fn audit_entry(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    action: &str,
+    entity_type: &str,
+    entity_id: &str,
+    person: &PersonRow,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> ApiResult<()> {
+    audit::record(
+        conn,
+        &audit::Actor::of(auth),
+        audit::Entry {
+            action,
+            entity_type,
+            entity_id: Some(entity_id),
+            unit_code: Some(&person.unit_code),
+            province_code: Some(&person.province_code),
+            before,
+            after,
+        },
+    )
+}
+
+/// Ends every active assignment of a person (exit, transfer), in the caller's transaction.
+pub fn end_active_assignments(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    person: &PersonRow,
+    on: NaiveDate,
+    reason: &str,
+) -> ApiResult<usize> {
+    let active = sup::active_for_person(conn, &person.id)?;
+    for a in &active {
+        sup::end_assignment(conn, &a.id, on.max(a.from_date), reason)?;
+        audit_entry(
+            conn,
+            auth,
+            "assignment.end",
+            "assignment",
+            &a.id,
+            person,
+            None,
+            Some(serde_json::json!({"reason": reason, "to_date": on})),
+        )?;
+    }
+    Ok(active.len())
+}
+
+fn is_manageable(p: &PersonRow) -> bool {
+    matches!(
+        PersonStatus::parse(&p.status),
+        Some(PersonStatus::Expected | PersonStatus::Received | PersonStatus::UnderManagement | PersonStatus::Absconded)
+    )
+}
+
+pub fn assign(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    person_id: &str,
+    input: &NewAssignment,
+    today: NaiveDate,
+) -> ApiResult<AssignmentRow> {
+    let person = persons::find_in_for_update(conn, &PersonScope::of(auth), person_id)?;
+    if !is_manageable(&person) {
+        return Err(ApiError::conflict("person_not_managed", format!("the person is `{}`", person.status)));
+    }
+    if input.from_date > today {
+        return Err(ApiError::invalid("from_date", "must not be in the future"));
+    }
+    if input.decision_date.is_some_and(|d| d > today) {
+        return Err(ApiError::invalid("decision_date", "must not be in the future"));
+    }
+    if let Some(account_id) = &input.account_id {
+        let id =
+            crate::api::parse_id(account_id).map_err(|_| ApiError::invalid("account_id", "is not an account id"))?;
+        let account =
+            accounts::find_by_id(conn, &id)?.ok_or_else(|| ApiError::invalid("account_id", "no such account"))?;
+        let roles = crate::auth::roles::roles_from_db(&account.roles);
+        if !roles.contains(&Role::Supervisor) || account.disabled {
+            return Err(ApiError::invalid("account_id", "must be an enabled account with the supervisor role"));
+        }
+        if !crate::auth::Jurisdiction::parse(&account.unit_code)
+            .is_some_and(|j| j.covers(&person.unit_code, Some(&person.province_code)))
+        {
+            return Err(ApiError::invalid("account_id", "the account's unit does not cover the person's commune"));
+        }
+    }
+    if input.primary {
+        if let Some(old) = sup::active_primary(conn, &person.id)? {
+            if input.from_date < old.from_date {
+                return Err(ApiError::invalid(
+                    "from_date",
+                    "must not be before the current primary assignment's start",
+                ));
+            }
+            sup::end_assignment(conn, &old.id, input.from_date, "reassigned")?;
+            audit_entry(
+                conn,
+                auth,
+                "assignment.end",
+                "assignment",
+                &old.id,
+                &person,
+                None,
+                Some(serde_json::json!({"reason": "reassigned"})),
+            )?;
+        }
+    }
+    let now = crate::time::now();
+    let row = AssignmentRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        person_id: person.id.clone(),
+        unit_code: person.unit_code.clone(),
+        province_code: person.province_code.clone(),
+        supervisor_kind: input.supervisor_kind.as_str().into(),
+        supervisor_name: crate::text::normalize(&input.supervisor_name),
+        organisation: input.organisation.map(|o| o.as_str().into()),
+        contact: input.contact.clone(),
+        account_id: input.account_id.as_deref().and_then(|a| crate::api::parse_id(a).ok()),
+        committee_member_id: input.committee_member_id.clone(),
+        is_primary: input.primary,
+        decision_number: input.decision_number.clone(),
+        decision_date: input.decision_date,
+        from_date: input.from_date,
+        to_date: None,
+        end_reason: None,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    sup::insert_assignment(conn, &row)?;
+    audit_entry(
+        conn,
+        auth,
+        "assignment.create",
+        "assignment",
+        &row.id,
+        &person,
+        None,
+        serde_json::to_value(&row).ok(),
+    )?;
+    Ok(row)
+}
+
+pub fn log_activity(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    person_id: &str,
+    input: &NewActivity,
+    today: NaiveDate,
+) -> ApiResult<Vec<ActivityRow>> {
+    let scope = PersonScope::of(auth);
+    let person = persons::find_in(conn, &scope, person_id)?;
+    if input.occurred_on > today {
+        return Err(ApiError::invalid("occurred_on", "must not be in the future"));
+    }
+    if input.next_follow_up_on.is_some_and(|d| d < input.occurred_on) {
+        return Err(ApiError::invalid("next_follow_up_on", "must not be before occurred_on"));
+    }
+    match (input.kind, input.legal_sub_kind) {
+        (ActivityKind::LegalSupport, None) => {
+            return Err(ApiError::invalid("legal_sub_kind", "is required for legal_support"))
+        }
+        (k, Some(_)) if k != ActivityKind::LegalSupport => {
+            return Err(ApiError::invalid("legal_sub_kind", "applies to legal_support only"))
+        }
+        _ => {}
+    }
+    if !input.participant_ids.is_empty() && input.kind != ActivityKind::CounsellingGroup {
+        return Err(ApiError::invalid("participant_ids", "applies to counselling_group only"));
+    }
+    // One record per person in the session; a person named twice counts once.
+    let mut people = vec![person];
+    for (i, raw) in input.participant_ids.iter().enumerate() {
+        let id = crate::api::parse_id(raw)
+            .map_err(|_| ApiError::invalid(format!("participant_ids[{i}]"), "is not a person id"))?;
+        if people.iter().any(|p| p.id == id) {
+            continue;
+        }
+        let other = persons::find_in(conn, &scope, &id)
+            .map_err(|_| ApiError::invalid(format!("participant_ids[{i}]"), "no such person in your unit"))?;
+        people.push(other);
+    }
+    for p in &people {
+        if !is_manageable(p) {
+            return Err(ApiError::conflict("person_not_managed", format!("{} is `{}`", p.full_name, p.status)));
+        }
+    }
+    let session = (input.kind == ActivityKind::CounsellingGroup).then(|| uuid::Uuid::now_v7().to_string());
+    let now = crate::time::now();
+    let mut rows = Vec::with_capacity(people.len());
+    for p in &people {
+        let row = ActivityRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            person_id: p.id.clone(),
+            unit_code: p.unit_code.clone(),
+            province_code: p.province_code.clone(),
+            kind: input.kind.as_str().into(),
+            legal_sub_kind: input.legal_sub_kind.map(|k| k.as_str().into()),
+            occurred_on: input.occurred_on,
+            group_session_id: session.clone(),
+            author_sub: auth.sub.clone(),
+            author_name: input.author_name.clone(),
+            place: input.place.clone(),
+            notes: input.notes.clone(),
+            outcome: input.outcome.clone(),
+            next_follow_up_on: input.next_follow_up_on,
+            deleted: false,
+            deleted_reason: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        sup::insert_activity(conn, &row)?;
+        if input.kind.is_contact() {
+            sup::refresh_contact_dates(conn, &p.id)?;
+        }
+        audit_entry(
+            conn,
+            auth,
+            "activity.create",
+            "activity",
+            &row.id,
+            p,
+            None,
+            Some(
+                serde_json::json!({"person_id": p.id, "kind": row.kind, "occurred_on": row.occurred_on, "group_session_id": row.group_session_id}),
+            ),
+        )?;
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+pub fn correct_activity(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    person_id: &str,
+    activity_id: &str,
+    expected_version: i32,
+    input: &ActivityCorrection,
+    today: NaiveDate,
+) -> ApiResult<ActivityRow> {
+    let person = persons::find_in(conn, &PersonScope::of(auth), person_id)?;
+    let before = sup::find_activity(conn, &person.id, activity_id)?;
+    if before.deleted {
+        return Err(ApiError::conflict("activity_deleted", "a deleted activity cannot be corrected"));
+    }
+    if before.version != expected_version {
+        return Err(ApiError::PreconditionFailed);
+    }
+    let mut after = before.clone();
+    if let Some(d) = input.occurred_on {
+        if d > today {
+            return Err(ApiError::invalid("occurred_on", "must not be in the future"));
+        }
+        after.occurred_on = d;
+    }
+    if input.legal_sub_kind.is_some() {
+        if before.kind != ActivityKind::LegalSupport.as_str() {
+            return Err(ApiError::invalid("legal_sub_kind", "applies to legal_support only"));
+        }
+        after.legal_sub_kind = input.legal_sub_kind.map(|k| k.as_str().into());
+    }
+    if input.place.is_some() {
+        after.place = input.place.clone();
+    }
+    if input.notes.is_some() {
+        after.notes = input.notes.clone();
+    }
+    if input.outcome.is_some() {
+        after.outcome = input.outcome.clone();
+    }
+    if input.next_follow_up_on.is_some() {
+        after.next_follow_up_on = input.next_follow_up_on;
+    }
+    sup::revise_activity(conn, &before, &after, &auth.sub, &input.reason)?;
+    sup::refresh_contact_dates(conn, &person.id)?;
+    let saved = sup::find_activity(conn, &person.id, activity_id)?;
+    audit_entry(
+        conn,
+        auth,
+        "activity.correct",
+        "activity",
+        &saved.id,
+        &person,
+        serde_json::to_value(&before).ok(),
+        serde_json::to_value(&saved).ok(),
+    )?;
+    Ok(saved)
+}
+
+pub fn delete_activity(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    person_id: &str,
+    activity_id: &str,
+    reason: &str,
+) -> ApiResult<()> {
+    let person = persons::find_in(conn, &PersonScope::of(auth), person_id)?;
+    let before = sup::find_activity(conn, &person.id, activity_id)?;
+    if before.deleted {
+        return Err(ApiError::NotFound);
+    }
+    let mut after = before.clone();
+    after.deleted = true;
+    after.deleted_reason = Some(reason.to_string());
+    sup::revise_activity(conn, &before, &after, &auth.sub, reason)?;
+    sup::refresh_contact_dates(conn, &person.id)?;
+    audit_entry(
+        conn,
+        auth,
+        "activity.delete",
+        "activity",
+        &before.id,
+        &person,
+        serde_json::to_value(&before).ok(),
+        Some(serde_json::json!({"reason": reason})),
+    )
+}
