@@ -40,7 +40,10 @@ money is integer VND.",
         (name = "supervision", description = "Who supervises whom, decided by the commune chairman"),
         (name = "activities", description = "The activity log: visits, check-ins, counselling, legal help"),
         (name = "plan", description = "The personal reintegration plan"),
-        (name = "labour", description = "Training, job referrals, social assistance and employers")
+        (name = "labour", description = "Training, job referrals, social assistance and employers"),
+        (name = "committees", description = "Steering committees and working groups, with dated membership"),
+        (name = "models", description = "Reintegration models: five steps, participants, reviews"),
+        (name = "outreach", description = "Outreach events and propagandists")
     )
 )]
 pub struct ApiDoc;

@@ -5,8 +5,10 @@ pub mod admin_units;
 pub mod audit_events;
 pub mod auth;
 pub mod clients;
+pub mod committees;
 pub mod health;
 pub mod labour;
+pub mod models;
 pub mod persons;
 pub mod release_notices;
 pub mod supervision;
@@ -75,7 +77,28 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(labour::create_social_assistance)
         .service(labour::list_social_assistance)
         .service(labour::create_employer)
-        .service(labour::list_employers);
+        .service(labour::list_employers)
+        .service(committees::create_committee)
+        .service(committees::list_committees)
+        .service(committees::get_committee)
+        .service(committees::add_member)
+        .service(committees::end_member)
+        .service(committees::consolidate_committee)
+        .service(committees::dissolve_committee)
+        .service(models::create_model)
+        .service(models::list_models)
+        .service(models::get_model)
+        .service(models::record_milestone)
+        .service(models::change_model_status)
+        .service(models::add_participant)
+        .service(models::leave_model)
+        .service(models::add_review)
+        .service(models::get_model_summary)
+        .service(models::create_outreach_event)
+        .service(models::list_outreach_events)
+        .service(models::get_outreach_summary)
+        .service(models::create_propagandist)
+        .service(models::list_propagandists);
 }
 
 /// Parses a record id from the path: UUIDs only, so garbage never reaches SQL.

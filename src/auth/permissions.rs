@@ -68,6 +68,27 @@ pub enum Op {
     ListSocialAssistance,
     CreateEmployer,
     ListEmployers,
+    CreateCommittee,
+    ListCommittees,
+    GetCommittee,
+    AddCommitteeMember,
+    EndCommitteeMember,
+    ConsolidateCommittee,
+    DissolveCommittee,
+    CreateModel,
+    ListModels,
+    GetModel,
+    RecordMilestone,
+    ChangeModelStatus,
+    AddModelParticipant,
+    LeaveModel,
+    AddModelReview,
+    GetModelSummary,
+    CreateOutreachEvent,
+    ListOutreachEvents,
+    GetOutreachSummary,
+    CreatePropagandist,
+    ListPropagandists,
 }
 
 const EVERYONE: &[Role] = &Role::ALL;
@@ -88,6 +109,8 @@ const PLAN_SUMMARY: &[Role] = &[Police, CommuneCommittee, Labour];
 /// The labour office writes its own records.
 const LABOUR: &[Role] = &[Labour];
 const LABOUR_READ: &[Role] = &[Police, CommuneCommittee, Labour, Supervisor];
+/// Committees, models and outreach: the agencies that take part in them.
+const ORG_READ: &[Role] = &[Police, CommuneCommittee, Justice, Labour];
 const EMPLOYERS_READ: &[Role] = &[Police, CommuneCommittee, Labour];
 
 impl Op {
@@ -152,6 +175,27 @@ impl Op {
         Op::ListSocialAssistance,
         Op::CreateEmployer,
         Op::ListEmployers,
+        Op::CreateCommittee,
+        Op::ListCommittees,
+        Op::GetCommittee,
+        Op::AddCommitteeMember,
+        Op::EndCommitteeMember,
+        Op::ConsolidateCommittee,
+        Op::DissolveCommittee,
+        Op::CreateModel,
+        Op::ListModels,
+        Op::GetModel,
+        Op::RecordMilestone,
+        Op::ChangeModelStatus,
+        Op::AddModelParticipant,
+        Op::LeaveModel,
+        Op::AddModelReview,
+        Op::GetModelSummary,
+        Op::CreateOutreachEvent,
+        Op::ListOutreachEvents,
+        Op::GetOutreachSummary,
+        Op::CreatePropagandist,
+        Op::ListPropagandists,
     ];
 
     /// The roles allowed to call this operation.
@@ -173,6 +217,27 @@ impl Op {
             | Op::DisableClient
             | Op::EnableClient => &[Admin],
             Op::ListAuditEvents => &[Admin, Auditor],
+            Op::CreateCommittee
+            | Op::AddCommitteeMember
+            | Op::EndCommitteeMember
+            | Op::ConsolidateCommittee
+            | Op::DissolveCommittee
+            | Op::CreateModel
+            | Op::RecordMilestone
+            | Op::ChangeModelStatus
+            | Op::AddModelParticipant
+            | Op::LeaveModel
+            | Op::AddModelReview
+            | Op::CreateOutreachEvent
+            | Op::CreatePropagandist => MANAGE,
+            Op::ListCommittees
+            | Op::GetCommittee
+            | Op::ListModels
+            | Op::GetModel
+            | Op::GetModelSummary
+            | Op::ListOutreachEvents
+            | Op::GetOutreachSummary
+            | Op::ListPropagandists => ORG_READ,
             Op::CreateAssignment | Op::EndAssignment => MANAGE,
             Op::ListPersonAssignments
             | Op::ListAssignments
@@ -230,6 +295,27 @@ impl Op {
             Op::DisableClient => "disable_client",
             Op::EnableClient => "enable_client",
             Op::ListAuditEvents => "list_audit_events",
+            Op::CreateCommittee => "create_committee",
+            Op::ListCommittees => "list_committees",
+            Op::GetCommittee => "get_committee",
+            Op::AddCommitteeMember => "add_member",
+            Op::EndCommitteeMember => "end_member",
+            Op::ConsolidateCommittee => "consolidate_committee",
+            Op::DissolveCommittee => "dissolve_committee",
+            Op::CreateModel => "create_model",
+            Op::ListModels => "list_models",
+            Op::GetModel => "get_model",
+            Op::RecordMilestone => "record_milestone",
+            Op::ChangeModelStatus => "change_model_status",
+            Op::AddModelParticipant => "add_participant",
+            Op::LeaveModel => "leave_model",
+            Op::AddModelReview => "add_review",
+            Op::GetModelSummary => "get_model_summary",
+            Op::CreateOutreachEvent => "create_outreach_event",
+            Op::ListOutreachEvents => "list_outreach_events",
+            Op::GetOutreachSummary => "get_outreach_summary",
+            Op::CreatePropagandist => "create_propagandist",
+            Op::ListPropagandists => "list_propagandists",
             Op::CreateAssignment => "create_assignment",
             Op::ListPersonAssignments => "list_person_assignments",
             Op::ListAssignments => "list_assignments",

@@ -423,3 +423,163 @@ diesel::allow_tables_to_appear_in_same_query!(
     job_referrals,
     social_assistance
 );
+
+diesel::table! {
+    steering_committees (id) {
+        id -> Text,
+        unit_code -> Text,
+        province_code -> Text,
+        name -> Text,
+        working_group_name -> Nullable<Text>,
+        decision_number -> Text,
+        decision_date -> Date,
+        signer -> Nullable<Text>,
+        status -> Text,
+        dissolution_decision_number -> Nullable<Text>,
+        dissolved_on -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    committee_consolidations (id) {
+        id -> Text,
+        committee_id -> Text,
+        decision_number -> Text,
+        decision_date -> Date,
+        note -> Nullable<Text>,
+        changes -> Text,
+        actor_sub -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    committee_members (id) {
+        id -> Text,
+        committee_id -> Text,
+        body -> Text,
+        role -> Text,
+        full_name -> Text,
+        title -> Nullable<Text>,
+        organisation -> Nullable<Text>,
+        contact -> Nullable<Text>,
+        account_id -> Nullable<Text>,
+        from_date -> Date,
+        to_date -> Nullable<Date>,
+        end_reason -> Nullable<Text>,
+        consolidation_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    reintegration_models (id) {
+        id -> Text,
+        unit_code -> Text,
+        province_code -> Text,
+        name -> Text,
+        name_folded -> Text,
+        model_type -> Text,
+        sponsor_organisation -> Nullable<Text>,
+        committee_id -> Nullable<Text>,
+        founding_decision_number -> Nullable<Text>,
+        founding_decision_date -> Nullable<Date>,
+        description -> Nullable<Text>,
+        business_lines -> Text,
+        status -> Text,
+        status_since -> Date,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    model_milestones (id) {
+        id -> Text,
+        model_id -> Text,
+        step -> Text,
+        step_order -> Integer,
+        achieved_on -> Date,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    model_participants (id) {
+        id -> Text,
+        model_id -> Text,
+        person_id -> Nullable<Text>,
+        member_id -> Nullable<Text>,
+        helper_name -> Nullable<Text>,
+        role -> Text,
+        joined_on -> Date,
+        left_on -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    model_reviews (id) {
+        id -> Text,
+        model_id -> Text,
+        kind -> Text,
+        period_from -> Date,
+        period_to -> Date,
+        reviewed_on -> Date,
+        rating -> Text,
+        findings -> Nullable<Text>,
+        commendation -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outreach_events (id) {
+        id -> Text,
+        unit_code -> Text,
+        province_code -> Text,
+        held_on -> Date,
+        kind -> Text,
+        topic -> Text,
+        organiser -> Nullable<Text>,
+        audience_count -> Integer,
+        quantity -> Integer,
+        model_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    propagandists (id) {
+        id -> Text,
+        unit_code -> Text,
+        province_code -> Text,
+        full_name -> Text,
+        organisation -> Nullable<Text>,
+        from_date -> Date,
+        to_date -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    steering_committees,
+    committee_consolidations,
+    committee_members,
+    reintegration_models,
+    model_milestones,
+    model_participants,
+    model_reviews,
+    outreach_events,
+    propagandists,
+    persons
+);

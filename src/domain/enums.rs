@@ -313,3 +313,103 @@ text_enum!(
         Other => "other",
     }
 );
+
+text_enum!(
+    CommitteeStatus {
+        Active => "active",
+        Dissolved => "dissolved",
+    }
+);
+
+text_enum!(
+    /// The steering committee itself, or its working group (Tổ giúp việc).
+    CommitteeBody {
+        Committee => "committee",
+        WorkingGroup => "working_group",
+    }
+);
+
+text_enum!(
+    /// Committee: head, standing_deputy, deputy, member. Working group: leader, deputy, member.
+    MemberRole {
+        Head => "head",
+        StandingDeputy => "standing_deputy",
+        Deputy => "deputy",
+        Member => "member",
+        Leader => "leader",
+    }
+);
+
+text_enum!(
+    ModelType {
+        /// Tổ tự quản hỗ trợ tái hòa nhập cộng đồng.
+        SelfManagementGroup => "self_management_group",
+        /// Đội thanh niên tình nguyện.
+        YouthVolunteerTeam => "youth_volunteer_team",
+        EmploymentSupport => "employment_support",
+        /// Chung tay quản lý, giáo dục, giúp đỡ…
+        JointManagement => "joint_management",
+        SupervisionEducation => "supervision_education",
+        /// Forestry, livestock.
+        Production => "production",
+        Other => "other",
+    }
+);
+
+text_enum!(
+    ModelStatus {
+        Planned => "planned",
+        Active => "active",
+        Suspended => "suspended",
+        Dissolved => "dissolved",
+    }
+);
+
+text_enum!(
+    /// The five steps of building a model, in order.
+    ModelStep {
+        CommitteeFormed => "committee_formed",
+        RegulationsIssued => "regulations_issued",
+        FirstActivities => "first_activities",
+        /// Ra mắt.
+        Launched => "launched",
+        Maintaining => "maintaining",
+    }
+);
+
+text_enum!(
+    ParticipantRole {
+        Participant => "participant",
+        Helper => "helper",
+    }
+);
+
+text_enum!(
+    ReviewKind {
+        /// Sơ kết.
+        Interim => "interim",
+        /// Tổng kết.
+        Final => "final",
+    }
+);
+
+text_enum!(
+    ReviewRating {
+        Effective => "effective",
+        Average => "average",
+        Ineffective => "ineffective",
+    }
+);
+
+text_enum!(
+    OutreachKind {
+        Meeting => "meeting",
+        BroadcastNews => "broadcast_news",
+        Article => "article",
+        LeafletDistribution => "leaflet_distribution",
+        InFacilitySession => "in_facility_session",
+        Banner => "banner",
+        Loudspeaker => "loudspeaker",
+        Other => "other",
+    }
+);

@@ -1,5 +1,6 @@
 //! Use cases that span several records: load under the caller's jurisdiction, apply a pure
 //! domain rule, write the change, its history and its audit event in one transaction.
 
+pub mod committees;
 pub mod persons;
 pub mod supervision;

@@ -101,6 +101,17 @@ pub fn assign(
             return Err(ApiError::invalid("account_id", "the account's unit does not cover the person's commune"));
         }
     }
+    let committee_member_id = match &input.committee_member_id {
+        Some(raw) => {
+            let id = crate::api::parse_id(raw)
+                .map_err(|_| ApiError::invalid("committee_member_id", "is not a member id"))?;
+            crate::db::committees::member_in_unit(conn, &id, &person.unit_code)?.ok_or_else(|| {
+                ApiError::invalid("committee_member_id", "no active member of the commune's steering committee")
+            })?;
+            Some(id)
+        }
+        None => None,
+    };
     if input.primary {
         if let Some(old) = sup::active_primary(conn, &person.id)? {
             if input.from_date < old.from_date {
@@ -133,7 +144,7 @@ pub fn assign(
         organisation: input.organisation.map(|o| o.as_str().into()),
         contact: input.contact.clone(),
         account_id: input.account_id.as_deref().and_then(|a| crate::api::parse_id(a).ok()),
-        committee_member_id: input.committee_member_id.clone(),
+        committee_member_id,
         is_primary: input.primary,
         decision_number: input.decision_number.clone(),
         decision_date: input.decision_date,

@@ -1,0 +1,9 @@
+DROP TABLE propagandists;
+DROP TABLE outreach_events;
+DROP TABLE model_reviews;
+DROP TABLE model_participants;
+DROP TABLE model_milestones;
+DROP TABLE reintegration_models;
+DROP TABLE committee_members;
+DROP TABLE committee_consolidations;
+DROP TABLE steering_committees;

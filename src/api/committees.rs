@@ -1,0 +1,291 @@
+//! Steering committees (Ban Chỉ đạo) and their working groups (Tổ giúp việc).
+
+use actix_web::{get, post, web, HttpResponse};
+
+use crate::api::parse_id;
+use crate::auth::{Auth, Jurisdiction, Op};
+use crate::db::committees::{self as db, CommitteeRow, MemberRow};
+use crate::db::{write_tx, DbConnection};
+use crate::domain::enums::*;
+use crate::dto::committees::*;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::http::extract::ApiJson;
+use crate::http::pagination::{Page, PageRequest};
+use crate::services::committees as service;
+use crate::state::AppState;
+use crate::time::today_vn;
+
+fn member_view(m: &MemberRow, open: Option<Vec<String>>) -> Member {
+    Member {
+        id: m.id.clone(),
+        body: CommitteeBody::parse(&m.body).unwrap_or(CommitteeBody::Committee),
+        role: MemberRole::parse(&m.role).unwrap_or(MemberRole::Member),
+        full_name: m.full_name.clone(),
+        title: m.title.clone(),
+        organisation: m.organisation.as_deref().and_then(Organisation::parse),
+        contact: m.contact.clone(),
+        account_id: m.account_id.clone(),
+        from_date: m.from_date,
+        to_date: m.to_date,
+        end_reason: m.end_reason.clone(),
+        consolidation_id: m.consolidation_id.clone(),
+        open_assignments: open,
+    }
+}
+
+/// The committee with its composition on `as_of`: members with from_date ≤ as_of and no end
+/// or an end after as_of (a successor starts the day the predecessor ends).
+fn committee_view(conn: &mut DbConnection, c: &CommitteeRow, as_of: chrono::NaiveDate) -> ApiResult<Committee> {
+    let members = db::members(conn, &c.id)?
+        .iter()
+        .filter(|m| m.from_date <= as_of && m.to_date.is_none_or(|t| t > as_of))
+        .map(|m| member_view(m, None))
+        .collect();
+    let consolidations = db::consolidations(conn, &c.id)?
+        .into_iter()
+        .map(|r| Consolidation {
+            id: r.id,
+            decision_number: r.decision_number,
+            decision_date: r.decision_date,
+            note: r.note,
+            created_at: r.created_at.and_utc(),
+        })
+        .collect();
+    Ok(Committee {
+        id: c.id.clone(),
+        unit: c.unit_code.clone(),
+        name: c.name.clone(),
+        working_group_name: c.working_group_name.clone(),
+        decision_number: c.decision_number.clone(),
+        decision_date: c.decision_date,
+        signer: c.signer.clone(),
+        status: CommitteeStatus::parse(&c.status).unwrap_or(CommitteeStatus::Active),
+        dissolution_decision_number: c.dissolution_decision_number.clone(),
+        dissolved_on: c.dissolved_on,
+        as_of,
+        members,
+        consolidations,
+        version: c.version,
+    })
+}
+
+/// Establish a commune's steering committee with its first members (exactly one head and one
+/// standing deputy). At most one active committee per commune.
+#[utoipa::path(
+    tag = "committees",
+    request_body = NewCommittee,
+    responses(
+        (status = 201, body = Committee),
+        (status = 409, description = "An active committee exists, or the head/standing-deputy rule fails", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/steering-committees")]
+pub async fn create_committee(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: ApiJson<NewCommittee>,
+) -> ApiResult<HttpResponse> {
+    let input = body.0;
+    let view = state
+        .run(&auth, Op::CreateCommittee, move |conn, auth| {
+            write_tx(conn, |conn| {
+                let c = service::establish(conn, auth, &input, today_vn())?;
+                committee_view(conn, &c, today_vn().max(c.decision_date))
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// Committees in your unit.
+#[utoipa::path(tag = "committees", params(CommitteeListQuery), responses((status = 200, body = Page<CommitteeSummary>)))]
+#[get("/steering-committees")]
+pub async fn list_committees(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: web::Query<CommitteeListQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = query.into_inner();
+    let page = PageRequest::new(q.page, q.page_size)?;
+    let unit = q
+        .unit
+        .as_deref()
+        .map(|c| {
+            Jurisdiction::parse(c).ok_or_else(|| ApiError::invalid("unit", "must be VN, a province or a commune code"))
+        })
+        .transpose()?;
+    let (rows, total) = state
+        .run(&auth, Op::ListCommittees, move |conn, auth| {
+            db::list(
+                conn,
+                &auth.jurisdiction,
+                unit.as_ref(),
+                q.status.map(|s| s.as_str()),
+                page.offset(),
+                page.page_size,
+            )
+        })
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|c| CommitteeSummary {
+            status: CommitteeStatus::parse(&c.status).unwrap_or(CommitteeStatus::Active),
+            id: c.id,
+            unit: c.unit_code,
+            name: c.name,
+            decision_number: c.decision_number,
+            decision_date: c.decision_date,
+            dissolved_on: c.dissolved_on,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(page.wrap(items, total)))
+}
+
+/// A committee and its composition on `as_of` (default today).
+#[utoipa::path(
+    tag = "committees",
+    params(("id" = String, Path), CommitteeQuery),
+    responses((status = 200, body = Committee), (status = 404, description = "No such committee in your unit", body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/steering-committees/{id}")]
+pub async fn get_committee(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    query: web::Query<CommitteeQuery>,
+) -> ApiResult<HttpResponse> {
+    let id = parse_id(&id)?;
+    let as_of = query.into_inner().as_of.unwrap_or_else(today_vn);
+    let view = state
+        .run(&auth, Op::GetCommittee, move |conn, auth| {
+            let c = db::find_in(conn, &auth.jurisdiction, &id)?;
+            committee_view(conn, &c, as_of)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Add a member. A second head or standing deputy is a 409 unless `replaces` names the one
+/// leaving, who is then ended the same day in the same transaction.
+#[utoipa::path(
+    tag = "committees",
+    request_body = NewMember,
+    params(("id" = String, Path)),
+    responses(
+        (status = 201, body = Member),
+        (status = 404, description = "No such committee in your unit", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Head/standing-deputy rule, or the committee is dissolved", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/steering-committees/{id}/members")]
+pub async fn add_member(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    body: ApiJson<NewMember>,
+) -> ApiResult<HttpResponse> {
+    let id = parse_id(&id)?;
+    let input = body.0;
+    let row = state
+        .run(&auth, Op::AddCommitteeMember, move |conn, auth| {
+            write_tx(conn, |conn| service::add(conn, auth, &id, &input, today_vn()))
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(member_view(&row, None)))
+}
+
+/// A member leaves. The answer lists the supervision assignments they still hold, to reassign.
+#[utoipa::path(
+    tag = "committees",
+    request_body = EndMember,
+    params(("id" = String, Path), ("member_id" = String, Path)),
+    responses(
+        (status = 200, body = Member),
+        (status = 404, description = "No such member", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Would leave the committee without its head or standing deputy", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/steering-committees/{id}/members/{member_id}/end")]
+pub async fn end_member(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<(String, String)>,
+    body: ApiJson<EndMember>,
+) -> ApiResult<HttpResponse> {
+    let (id, member_id) = path.into_inner();
+    let (id, member_id) = (parse_id(&id)?, parse_id(&member_id)?);
+    let input = body.0;
+    if input.to_date > today_vn() {
+        return Err(ApiError::invalid("to_date", "must not be in the future"));
+    }
+    let (row, open) = state
+        .run(&auth, Op::EndCommitteeMember, move |conn, auth| {
+            write_tx(conn, |conn| service::end(conn, auth, &id, &member_id, input.to_date, input.reason.as_deref()))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(member_view(&row, Some(open))))
+}
+
+/// Consolidation (kiện toàn): several membership changes under one decision, recorded as
+/// one event; the head/standing-deputy rule is checked on the result.
+#[utoipa::path(
+    tag = "committees",
+    request_body = NewConsolidation,
+    params(("id" = String, Path)),
+    responses(
+        (status = 201, body = Committee),
+        (status = 404, description = "No such committee in your unit", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The result breaks the head/standing-deputy rule", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/steering-committees/{id}/consolidations")]
+pub async fn consolidate_committee(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    body: ApiJson<NewConsolidation>,
+) -> ApiResult<HttpResponse> {
+    let id = parse_id(&id)?;
+    let input = body.0;
+    let view = state
+        .run(&auth, Op::ConsolidateCommittee, move |conn, auth| {
+            write_tx(conn, |conn| {
+                let row = service::consolidate(conn, auth, &id, &input, today_vn())?;
+                let c = db::find_in(conn, &auth.jurisdiction, &id)?;
+                committee_view(conn, &c, row.decision_date)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// Dissolve the committee by decision; every member's term ends that day.
+#[utoipa::path(
+    tag = "committees",
+    request_body = Dissolution,
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, body = Committee),
+        (status = 404, description = "No such committee in your unit", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already dissolved", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/steering-committees/{id}/dissolve")]
+pub async fn dissolve_committee(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    body: ApiJson<Dissolution>,
+) -> ApiResult<HttpResponse> {
+    let id = parse_id(&id)?;
+    let input = body.0;
+    let view = state
+        .run(&auth, Op::DissolveCommittee, move |conn, auth| {
+            write_tx(conn, |conn| {
+                let c = service::dissolve(conn, auth, &id, &input.decision_number, input.dissolved_on, today_vn())?;
+                committee_view(conn, &c, input.dissolved_on)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}

@@ -1,0 +1,775 @@
+//! Reintegration models (mô hình), outreach events and propagandists.
+
+use actix_web::{get, post, web, HttpResponse};
+
+use crate::api::parse_id;
+use crate::auth::{Auth, Jurisdiction, Op};
+use crate::db::models::{self as db, MilestoneRow, ModelRow, OutreachRow, ParticipantRow, PropagandistRow, ReviewRow};
+use crate::db::persons::{self, PersonScope};
+use crate::db::{admin_units, audit, write_tx, DbConnection};
+use crate::domain::enums::*;
+use crate::domain::model_steps;
+use crate::dto::models::*;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::http::extract::ApiJson;
+use crate::http::pagination::{Page, PageRequest};
+use crate::state::AppState;
+use crate::time::today_vn;
+
+fn audit_model(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    action: &str,
+    m: &ModelRow,
+    entity_id: &str,
+    after: Option<serde_json::Value>,
+) -> ApiResult<()> {
+    audit::record(
+        conn,
+        &audit::Actor::of(auth),
+        audit::Entry {
+            action,
+            entity_type: "model",
+            entity_id: Some(entity_id),
+            unit_code: Some(&m.unit_code),
+            province_code: Some(&m.province_code),
+            before: None,
+            after,
+        },
+    )
+}
+
+fn model_view(m: &ModelRow, active_participants: i64) -> Model {
+    Model {
+        id: m.id.clone(),
+        unit: m.unit_code.clone(),
+        name: m.name.clone(),
+        model_type: ModelType::parse(&m.model_type).unwrap_or(ModelType::Other),
+        sponsor_organisation: m.sponsor_organisation.as_deref().and_then(Organisation::parse),
+        committee_id: m.committee_id.clone(),
+        founding_decision_number: m.founding_decision_number.clone(),
+        founding_decision_date: m.founding_decision_date,
+        description: m.description.clone(),
+        business_lines: serde_json::from_str(&m.business_lines).unwrap_or_default(),
+        status: ModelStatus::parse(&m.status).unwrap_or(ModelStatus::Planned),
+        status_since: m.status_since,
+        active_participants,
+        milestones: None,
+        participants: None,
+        reviews: None,
+        version: m.version,
+    }
+}
+
+fn full_view(conn: &mut DbConnection, m: &ModelRow) -> ApiResult<Model> {
+    let participants = db::participants(conn, &m.id)?;
+    let active = participants.iter().filter(|p| p.left_on.is_none() && p.role == "participant").count() as i64;
+    let mut view = model_view(m, active);
+    view.milestones = Some(
+        db::milestones(conn, &m.id)?
+            .into_iter()
+            .map(|r| Milestone {
+                step: ModelStep::parse(&r.step).unwrap_or(ModelStep::CommitteeFormed),
+                achieved_on: r.achieved_on,
+                note: r.note,
+            })
+            .collect(),
+    );
+    view.participants = Some(participants.iter().map(participant_view).collect());
+    view.reviews = Some(
+        db::reviews(conn, &m.id)?
+            .into_iter()
+            .map(|r| Review {
+                id: r.id,
+                kind: ReviewKind::parse(&r.kind).unwrap_or(ReviewKind::Interim),
+                period_from: r.period_from,
+                period_to: r.period_to,
+                reviewed_on: r.reviewed_on,
+                rating: ReviewRating::parse(&r.rating).unwrap_or(ReviewRating::Average),
+                findings: r.findings,
+                commendation: r.commendation,
+            })
+            .collect(),
+    );
+    Ok(view)
+}
+
+fn participant_view(p: &ParticipantRow) -> Participant {
+    Participant {
+        id: p.id.clone(),
+        role: ParticipantRole::parse(&p.role).unwrap_or(ParticipantRole::Participant),
+        person_id: p.person_id.clone(),
+        member_id: p.member_id.clone(),
+        helper_name: p.helper_name.clone(),
+        joined_on: p.joined_on,
+        left_on: p.left_on,
+    }
+}
+
+fn unit_filter(unit: Option<&str>) -> ApiResult<Option<Jurisdiction>> {
+    unit.map(|c| {
+        Jurisdiction::parse(c).ok_or_else(|| ApiError::invalid("unit", "must be VN, a province or a commune code"))
+    })
+    .transpose()
+}
+
+/// Register a model in a commune (status `planned` until launched).
+#[utoipa::path(tag = "models", request_body = NewModel, responses((status = 201, body = Model)))]
+#[post("/models")]
+pub async fn create_model(state: web::Data<AppState>, auth: Auth, body: ApiJson<NewModel>) -> ApiResult<HttpResponse> {
+    let input = body.0;
+    let view = state
+        .run(&auth, Op::CreateModel, move |conn, auth| {
+            let unit = crate::services::persons::resolve_commune(conn, auth, &input.unit, "unit")?;
+            let committee_id = match &input.committee_id {
+                Some(raw) => {
+                    let id = parse_id(raw).map_err(|_| ApiError::invalid("committee_id", "is not an id"))?;
+                    let c = crate::db::committees::find_in(conn, &auth.jurisdiction, &id)
+                        .map_err(|_| ApiError::invalid("committee_id", "no such committee in your unit"))?;
+                    if c.unit_code != unit.code {
+                        return Err(ApiError::invalid("committee_id", "belongs to another commune"));
+                    }
+                    Some(id)
+                }
+                None => None,
+            };
+            if input.founding_decision_date.is_some_and(|d| d > today_vn()) {
+                return Err(ApiError::invalid("founding_decision_date", "must not be in the future"));
+            }
+            write_tx(conn, |conn| {
+                let now = crate::time::now();
+                let name = crate::text::normalize(&input.name);
+                let row = ModelRow {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    unit_code: unit.code.clone(),
+                    province_code: unit.province_code.clone().unwrap_or_default(),
+                    name_folded: crate::text::fold(&name),
+                    name,
+                    model_type: input.model_type.as_str().into(),
+                    sponsor_organisation: input.sponsor_organisation.map(|o| o.as_str().into()),
+                    committee_id: committee_id.clone(),
+                    founding_decision_number: input.founding_decision_number.clone(),
+                    founding_decision_date: input.founding_decision_date,
+                    description: input.description.clone(),
+                    business_lines: serde_json::to_string(
+                        &input.business_lines.iter().map(|b| crate::text::normalize(b)).collect::<Vec<_>>(),
+                    )
+                    .unwrap_or_else(|_| "[]".into()),
+                    status: ModelStatus::Planned.as_str().into(),
+                    status_since: today_vn(),
+                    created_at: now,
+                    updated_at: now,
+                    version: 1,
+                };
+                db::insert_model(conn, &row)?;
+                audit_model(conn, auth, "model.create", &row, &row.id, serde_json::to_value(&row).ok())?;
+                full_view(conn, &row)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// Models in your unit, by commune and name.
+#[utoipa::path(tag = "models", params(ModelQuery), responses((status = 200, body = Page<Model>)))]
+#[get("/models")]
+pub async fn list_models(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: web::Query<ModelQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = query.into_inner();
+    let page = PageRequest::new(q.page, q.page_size)?;
+    let filter = db::ModelFilter {
+        unit: unit_filter(q.unit.as_deref())?,
+        model_type: q.model_type.map(|t| t.as_str().into()),
+        status: q.status.map(|s| s.as_str().into()),
+    };
+    let (rows, total, counts) = state
+        .run(&auth, Op::ListModels, move |conn, auth| {
+            let (rows, total) = db::list_models(conn, &auth.jurisdiction, &filter, page.offset(), page.page_size)?;
+            let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+            let counts = db::active_participant_counts(conn, &ids)?;
+            Ok((rows, total, counts))
+        })
+        .await?;
+    let items = rows
+        .iter()
+        .map(|r| model_view(r, counts.iter().find(|(id, _)| *id == r.id).map(|(_, n)| *n).unwrap_or(0)))
+        .collect();
+    Ok(HttpResponse::Ok().json(page.wrap(items, total)))
+}
+
+/// One model with its milestones, participants and reviews.
+#[utoipa::path(
+    tag = "models",
+    params(("id" = String, Path)),
+    responses((status = 200, body = Model), (status = 404, description = "No such model in your unit", body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/models/{id}")]
+pub async fn get_model(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let id = parse_id(&id)?;
+    let view = state
+        .run(&auth, Op::GetModel, move |conn, auth| {
+            let m = db::find_model(conn, &auth.jurisdiction, &id)?;
+            full_view(conn, &m)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Record one of the five steps. Steps come in order and on non-decreasing dates: a launch
+/// before regulations is a 409. Launching makes a planned model active.
+#[utoipa::path(
+    tag = "models",
+    request_body = NewMilestone,
+    params(("id" = String, Path)),
+    responses(
+        (status = 201, body = Model),
+        (status = 404, description = "No such model in your unit", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Out of order, or already recorded", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/models/{id}/milestones")]
+pub async fn record_milestone(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    body: ApiJson<NewMilestone>,
+) -> ApiResult<HttpResponse> {
+    let id = parse_id(&id)?;
+    let input = body.0;
+    if input.achieved_on > today_vn() {
+        return Err(ApiError::invalid("achieved_on", "must not be in the future"));
+    }
+    let view = state
+        .run(&auth, Op::RecordMilestone, move |conn, auth| {
+            write_tx(conn, |conn| {
+                let m = db::find_model(conn, &auth.jurisdiction, &id)?;
+                let done: Vec<(ModelStep, chrono::NaiveDate)> = db::milestones(conn, &m.id)?
+                    .iter()
+                    .filter_map(|r| Some((ModelStep::parse(&r.step)?, r.achieved_on)))
+                    .collect();
+                model_steps::check_next(&done, input.step, input.achieved_on)
+                    .map_err(|why| ApiError::conflict("step_out_of_order", why))?;
+                let row = MilestoneRow {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    model_id: m.id.clone(),
+                    step: input.step.as_str().into(),
+                    step_order: model_steps::order(input.step) as i32 + 1,
+                    achieved_on: input.achieved_on,
+                    note: input.note.clone(),
+                    created_at: crate::time::now(),
+                };
+                db::insert_milestone(conn, &row)?;
+                let current = ModelStatus::parse(&m.status).unwrap_or(ModelStatus::Planned);
+                let next = model_steps::status_after(input.step, current);
+                if next != current {
+                    db::set_model_status(conn, &m, next.as_str(), input.achieved_on)?;
+                }
+                audit_model(conn, auth, "model.milestone", &m, &row.id, serde_json::to_value(&row).ok())?;
+                let m = db::find_model(conn, &auth.jurisdiction, &id)?;
+                full_view(conn, &m)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// Suspend, reactivate or dissolve a model.
+#[utoipa::path(
+    tag = "models",
+    request_body = StatusChangeInput,
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, body = Model),
+        (status = 404, description = "No such model in your unit", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not allowed from the current status", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/models/{id}/status")]
+pub async fn change_model_status(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    body: ApiJson<StatusChangeInput>,
+) -> ApiResult<HttpResponse> {
+    let id = parse_id(&id)?;
+    let input = body.0;
+    let view = state
+        .run(&auth, Op::ChangeModelStatus, move |conn, auth| {
+            write_tx(conn, |conn| {
+                let m = db::find_model(conn, &auth.jurisdiction, &id)?;
+                let current = ModelStatus::parse(&m.status).unwrap_or(ModelStatus::Planned);
+                let allowed = matches!(
+                    (current, input.status),
+                    (ModelStatus::Active, ModelStatus::Suspended | ModelStatus::Dissolved)
+                        | (ModelStatus::Suspended, ModelStatus::Active | ModelStatus::Dissolved)
+                        | (ModelStatus::Planned, ModelStatus::Dissolved)
+                );
+                if !allowed {
+                    return Err(ApiError::conflict(
+                        "status_not_allowed",
+                        format!(
+                            "cannot go from `{}` to `{}` (a planned model becomes active by its launch)",
+                            current.as_str(),
+                            input.status.as_str()
+                        ),
+                    ));
+                }
+                if input.on < m.status_since || input.on > today_vn() {
+                    return Err(ApiError::invalid("on", "must lie between the current status date and today"));
+                }
+                db::set_model_status(conn, &m, input.status.as_str(), input.on)?;
+                audit_model(
+                    conn,
+                    auth,
+                    "model.status",
+                    &m,
+                    &m.id,
+                    Some(serde_json::json!({"status": input.status, "on": input.on, "reason": input.reason})),
+                )?;
+                let m = db::find_model(conn, &auth.jurisdiction, &id)?;
+                full_view(conn, &m)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// A person joins (participant), or a committee member helps (helper).
+#[utoipa::path(
+    tag = "models",
+    request_body = NewParticipant,
+    params(("id" = String, Path)),
+    responses(
+        (status = 201, body = Participant),
+        (status = 404, description = "No such model in your unit", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already taking part, or the model is dissolved", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/models/{id}/participants")]
+pub async fn add_participant(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    body: ApiJson<NewParticipant>,
+) -> ApiResult<HttpResponse> {
+    let id = parse_id(&id)?;
+    let input = body.0;
+    if input.joined_on > today_vn() {
+        return Err(ApiError::invalid("joined_on", "must not be in the future"));
+    }
+    let row = state
+        .run(&auth, Op::AddModelParticipant, move |conn, auth| {
+            write_tx(conn, |conn| {
+                let m = db::find_model(conn, &auth.jurisdiction, &id)?;
+                if m.status == ModelStatus::Dissolved.as_str() {
+                    return Err(ApiError::conflict("model_dissolved", "the model is dissolved"));
+                }
+                let (person_id, member_id) = match (input.role, &input.person_id, &input.member_id) {
+                    (ParticipantRole::Participant, Some(pid), None) => {
+                        let pid = parse_id(pid).map_err(|_| ApiError::invalid("person_id", "is not an id"))?;
+                        let person = persons::find_in(conn, &PersonScope::of(auth), &pid)
+                            .map_err(|_| ApiError::invalid("person_id", "no such person in your unit"))?;
+                        let already = db::participants(conn, &m.id)?
+                            .iter()
+                            .any(|p| p.person_id.as_deref() == Some(person.id.as_str()) && p.left_on.is_none());
+                        if already {
+                            return Err(ApiError::conflict("already_participating", "the person already takes part"));
+                        }
+                        (Some(person.id), None)
+                    }
+                    (ParticipantRole::Helper, None, member) => {
+                        let member_id = match member {
+                            Some(raw) => {
+                                let mid = parse_id(raw).map_err(|_| ApiError::invalid("member_id", "is not an id"))?;
+                                crate::db::committees::member_in_unit(conn, &mid, &m.unit_code)?.ok_or_else(|| {
+                                    ApiError::invalid("member_id", "no active committee member of the commune")
+                                })?;
+                                Some(mid)
+                            }
+                            None if input.helper_name.is_some() => None,
+                            None => {
+                                return Err(ApiError::invalid("member_id", "a helper needs member_id or helper_name"))
+                            }
+                        };
+                        (None, member_id)
+                    }
+                    (ParticipantRole::Participant, _, _) => {
+                        return Err(ApiError::invalid("person_id", "a participant is a person: give person_id only"))
+                    }
+                    (ParticipantRole::Helper, Some(_), _) => {
+                        return Err(ApiError::invalid("person_id", "helpers are members, not persons"))
+                    }
+                };
+                let row = ParticipantRow {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    model_id: m.id.clone(),
+                    person_id,
+                    member_id,
+                    helper_name: input.helper_name.clone(),
+                    role: input.role.as_str().into(),
+                    joined_on: input.joined_on,
+                    left_on: None,
+                    created_at: crate::time::now(),
+                };
+                db::insert_participant(conn, &row)?;
+                audit_model(conn, auth, "model.participant_join", &m, &row.id, serde_json::to_value(&row).ok())?;
+                Ok(row)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(participant_view(&row)))
+}
+
+/// A participant or helper leaves.
+#[utoipa::path(
+    tag = "models",
+    request_body = LeaveInput,
+    params(("id" = String, Path), ("participant_id" = String, Path)),
+    responses(
+        (status = 200, body = Participant),
+        (status = 404, description = "No such participant", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already left", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/models/{id}/participants/{participant_id}/leave")]
+pub async fn leave_model(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<(String, String)>,
+    body: ApiJson<LeaveInput>,
+) -> ApiResult<HttpResponse> {
+    let (id, pid) = path.into_inner();
+    let (id, pid) = (parse_id(&id)?, parse_id(&pid)?);
+    let input = body.0;
+    if input.left_on > today_vn() {
+        return Err(ApiError::invalid("left_on", "must not be in the future"));
+    }
+    let row = state
+        .run(&auth, Op::LeaveModel, move |conn, auth| {
+            write_tx(conn, |conn| {
+                let m = db::find_model(conn, &auth.jurisdiction, &id)?;
+                let row = db::leave(conn, &m.id, &pid, input.left_on)?;
+                audit_model(conn, auth, "model.participant_leave", &m, &row.id, serde_json::to_value(&row).ok())?;
+                Ok(row)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(participant_view(&row)))
+}
+
+/// A periodic review (sơ kết / tổng kết) with its rating, findings and any commendation.
+#[utoipa::path(
+    tag = "models",
+    request_body = NewReview,
+    params(("id" = String, Path)),
+    responses((status = 201, body = Model), (status = 404, description = "No such model in your unit", body = Problem, content_type = "application/problem+json"))
+)]
+#[post("/models/{id}/reviews")]
+pub async fn add_review(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    body: ApiJson<NewReview>,
+) -> ApiResult<HttpResponse> {
+    let id = parse_id(&id)?;
+    let input = body.0;
+    if input.period_to < input.period_from {
+        return Err(ApiError::invalid("period_to", "must not be before period_from"));
+    }
+    if input.reviewed_on < input.period_from || input.reviewed_on > today_vn() {
+        return Err(ApiError::invalid("reviewed_on", "must lie between the period start and today"));
+    }
+    let view = state
+        .run(&auth, Op::AddModelReview, move |conn, auth| {
+            write_tx(conn, |conn| {
+                let m = db::find_model(conn, &auth.jurisdiction, &id)?;
+                let row = ReviewRow {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    model_id: m.id.clone(),
+                    kind: input.kind.as_str().into(),
+                    period_from: input.period_from,
+                    period_to: input.period_to,
+                    reviewed_on: input.reviewed_on,
+                    rating: input.rating.as_str().into(),
+                    findings: input.findings.clone(),
+                    commendation: input.commendation.clone(),
+                    created_at: crate::time::now(),
+                };
+                db::insert_review(conn, &row)?;
+                audit_model(conn, auth, "model.review", &m, &row.id, serde_json::to_value(&row).ok())?;
+                full_view(conn, &m)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// Per type, models (all and active) and their participants in a unit, and the share of
+/// communes with persons under management that run at least one active model.
+#[utoipa::path(tag = "models", params(crate::dto::supervision::UnitQuery), responses((status = 200, body = ModelSummary)))]
+#[get("/models-summary")]
+pub async fn get_model_summary(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: web::Query<crate::dto::supervision::UnitQuery>,
+) -> ApiResult<HttpResponse> {
+    let unit = query.into_inner().unit;
+    let summary = state
+        .run(&auth, Op::GetModelSummary, move |conn, auth| {
+            let (scope, code) = scope_for(conn, auth, unit.as_deref())?;
+            let types = db::type_counts(conn, &scope)?;
+            let (managed, with_model) = db::coverage(conn, &scope)?;
+            Ok(ModelSummary {
+                unit: code,
+                by_type: ModelType::ALL
+                    .iter()
+                    .map(|t| {
+                        let (models, active, participants) = types
+                            .iter()
+                            .find(|(k, ..)| k == t.as_str())
+                            .map(|(_, a, b, c)| (*a, *b, *c))
+                            .unwrap_or((0, 0, 0));
+                        ModelTypeCount { model_type: *t, models, active, participants }
+                    })
+                    .collect(),
+                communes_with_managed_persons: managed,
+                communes_with_active_model: with_model,
+                coverage_percent: (managed > 0).then(|| (with_model as f64 * 10000.0 / managed as f64).round() / 100.0),
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(summary))
+}
+
+/// The caller's unit, or a unit inside it.
+fn scope_for(conn: &mut DbConnection, auth: &Auth, unit: Option<&str>) -> ApiResult<(Jurisdiction, String)> {
+    match unit {
+        None => Ok((auth.jurisdiction.clone(), auth.unit.clone())),
+        Some(code) => {
+            let j = Jurisdiction::parse(code)
+                .ok_or_else(|| ApiError::invalid("unit", "must be VN, a province or a commune code"))?;
+            let u = admin_units::resolve(conn, code, "unit")?;
+            crate::api::auth::ensure_covers(auth, &u.code, u.province_code.as_deref(), "unit")?;
+            Ok((j, u.code))
+        }
+    }
+}
+
+fn outreach_view(r: &OutreachRow) -> OutreachEvent {
+    OutreachEvent {
+        id: r.id.clone(),
+        unit: r.unit_code.clone(),
+        held_on: r.held_on,
+        kind: OutreachKind::parse(&r.kind).unwrap_or(OutreachKind::Other),
+        topic: r.topic.clone(),
+        organiser: r.organiser.clone(),
+        audience_count: r.audience_count,
+        quantity: r.quantity,
+        model_id: r.model_id.clone(),
+    }
+}
+
+/// Record an outreach event (tuyên truyền).
+#[utoipa::path(tag = "outreach", request_body = NewOutreachEvent, responses((status = 201, body = OutreachEvent)))]
+#[post("/outreach-events")]
+pub async fn create_outreach_event(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: ApiJson<NewOutreachEvent>,
+) -> ApiResult<HttpResponse> {
+    let input = body.0;
+    if input.held_on > today_vn() {
+        return Err(ApiError::invalid("held_on", "must not be in the future"));
+    }
+    let row = state
+        .run(&auth, Op::CreateOutreachEvent, move |conn, auth| {
+            let unit = crate::services::persons::resolve_commune(conn, auth, &input.unit, "unit")?;
+            let model_id = match &input.model_id {
+                Some(raw) => {
+                    let id = parse_id(raw).map_err(|_| ApiError::invalid("model_id", "is not an id"))?;
+                    let m = db::find_model(conn, &auth.jurisdiction, &id)
+                        .map_err(|_| ApiError::invalid("model_id", "no such model in your unit"))?;
+                    Some(m.id)
+                }
+                None => None,
+            };
+            write_tx(conn, |conn| {
+                let now = crate::time::now();
+                let row = OutreachRow {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    unit_code: unit.code.clone(),
+                    province_code: unit.province_code.clone().unwrap_or_default(),
+                    held_on: input.held_on,
+                    kind: input.kind.as_str().into(),
+                    topic: crate::text::normalize(&input.topic),
+                    organiser: input.organiser.clone(),
+                    audience_count: input.audience_count,
+                    quantity: input.quantity,
+                    model_id: model_id.clone(),
+                    created_at: now,
+                    updated_at: now,
+                    version: 1,
+                };
+                db::insert_outreach(conn, &row)?;
+                audit::record(
+                    conn,
+                    &audit::Actor::of(auth),
+                    audit::Entry {
+                        action: "outreach.create",
+                        entity_type: "outreach_event",
+                        entity_id: Some(&row.id),
+                        unit_code: Some(&row.unit_code),
+                        province_code: Some(&row.province_code),
+                        after: serde_json::to_value(&row).ok(),
+                        ..Default::default()
+                    },
+                )?;
+                Ok(row)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(outreach_view(&row)))
+}
+
+/// Outreach events in your unit, newest first.
+#[utoipa::path(tag = "outreach", params(OutreachQuery), responses((status = 200, body = Page<OutreachEvent>)))]
+#[get("/outreach-events")]
+pub async fn list_outreach_events(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: web::Query<OutreachQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = query.into_inner();
+    let page = PageRequest::new(q.page, q.page_size)?;
+    let filter = db::OutreachFilter {
+        unit: unit_filter(q.unit.as_deref())?,
+        kind: q.kind.map(|k| k.as_str().into()),
+        from: q.from,
+        to: q.to,
+    };
+    let (rows, total) = state
+        .run(&auth, Op::ListOutreachEvents, move |conn, auth| {
+            db::list_outreach(conn, &auth.jurisdiction, &filter, page.offset(), page.page_size)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(page.wrap(rows.iter().map(outreach_view).collect(), total)))
+}
+
+/// Totals by kind (events, audience, quantity) over a period, communes holding outreach,
+/// and communes with propagandists (active on the period's last day, or today).
+#[utoipa::path(tag = "outreach", params(OutreachQuery), responses((status = 200, body = OutreachSummary)))]
+#[get("/outreach-summary")]
+pub async fn get_outreach_summary(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: web::Query<OutreachQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = query.into_inner();
+    let unit = q.unit.clone();
+    let (from, to) = (q.from, q.to);
+    let summary = state
+        .run(&auth, Op::GetOutreachSummary, move |conn, auth| {
+            let (scope, _) = scope_for(conn, auth, unit.as_deref())?;
+            let filter = db::OutreachFilter { unit: None, kind: None, from, to };
+            let (rows, communes) = db::outreach_totals(conn, &scope, &filter)?;
+            let with_propagandists = db::communes_with_propagandists(conn, &scope, to.unwrap_or_else(today_vn))?;
+            let by_kind: Vec<OutreachTotals> = OutreachKind::ALL
+                .iter()
+                .map(|k| {
+                    let (events, audience, quantity) = rows
+                        .iter()
+                        .find(|(kind, ..)| kind == k.as_str())
+                        .map(|(_, a, b, c)| (*a, *b, *c))
+                        .unwrap_or((0, 0, 0));
+                    OutreachTotals { kind: *k, events, audience, quantity }
+                })
+                .collect();
+            Ok(OutreachSummary {
+                events: by_kind.iter().map(|t| t.events).sum(),
+                audience: by_kind.iter().map(|t| t.audience).sum(),
+                by_kind,
+                communes_holding_outreach: communes,
+                communes_with_propagandists: with_propagandists,
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(summary))
+}
+
+fn propagandist_view(r: &PropagandistRow) -> Propagandist {
+    Propagandist {
+        id: r.id.clone(),
+        unit: r.unit_code.clone(),
+        full_name: r.full_name.clone(),
+        organisation: r.organisation.as_deref().and_then(Organisation::parse),
+        from_date: r.from_date,
+        to_date: r.to_date,
+    }
+}
+
+/// Register a commune propagandist (tuyên truyền viên).
+#[utoipa::path(tag = "outreach", request_body = NewPropagandist, responses((status = 201, body = Propagandist)))]
+#[post("/propagandists")]
+pub async fn create_propagandist(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: ApiJson<NewPropagandist>,
+) -> ApiResult<HttpResponse> {
+    let input = body.0;
+    if input.to_date.is_some_and(|t| t < input.from_date) {
+        return Err(ApiError::invalid("to_date", "must not be before from_date"));
+    }
+    let row = state
+        .run(&auth, Op::CreatePropagandist, move |conn, auth| {
+            let unit = crate::services::persons::resolve_commune(conn, auth, &input.unit, "unit")?;
+            write_tx(conn, |conn| {
+                let row = PropagandistRow {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    unit_code: unit.code.clone(),
+                    province_code: unit.province_code.clone().unwrap_or_default(),
+                    full_name: crate::text::normalize(&input.full_name),
+                    organisation: input.organisation.map(|o| o.as_str().into()),
+                    from_date: input.from_date,
+                    to_date: input.to_date,
+                    created_at: crate::time::now(),
+                };
+                db::insert_propagandist(conn, &row)?;
+                audit::record(
+                    conn,
+                    &audit::Actor::of(auth),
+                    audit::Entry {
+                        action: "propagandist.create",
+                        entity_type: "propagandist",
+                        entity_id: Some(&row.id),
+                        unit_code: Some(&row.unit_code),
+                        province_code: Some(&row.province_code),
+                        after: serde_json::to_value(&row).ok(),
+                        ..Default::default()
+                    },
+                )?;
+                Ok(row)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(propagandist_view(&row)))
+}
+
+/// Propagandists in your unit.
+#[utoipa::path(tag = "outreach", params(crate::dto::supervision::UnitQuery), responses((status = 200, body = Vec<Propagandist>)))]
+#[get("/propagandists")]
+pub async fn list_propagandists(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: web::Query<crate::dto::supervision::UnitQuery>,
+) -> ApiResult<HttpResponse> {
+    let unit = unit_filter(query.into_inner().unit.as_deref())?;
+    let rows = state
+        .run(&auth, Op::ListPropagandists, move |conn, auth| {
+            db::list_propagandists(conn, &auth.jurisdiction, unit.as_ref())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(rows.iter().map(propagandist_view).collect::<Vec<_>>()))
+}

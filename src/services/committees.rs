@@ -1,0 +1,309 @@
+//! Steering committees: establishment, membership changes and consolidations under the
+//! head / standing-deputy rule, dissolution.
+
+use chrono::NaiveDate;
+
+use crate::auth::Auth;
+use crate::db::committees::{self as db, CommitteeRow, ConsolidationRow, MemberRow};
+use crate::db::{accounts, audit, DbConnection};
+use crate::domain::committee::{check_leadership, role_fits_body, Span};
+use crate::domain::enums::*;
+use crate::dto::committees::{MemberChange, NewCommittee, NewConsolidation, NewMember};
+use crate::error::{ApiError, ApiResult};
+
+pub fn audit_committee(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    action: &str,
+    c: &CommitteeRow,
+    entity_id: &str,
+    after: Option<serde_json::Value>,
+) -> ApiResult<()> {
+    audit::record(
+        conn,
+        &audit::Actor::of(auth),
+        audit::Entry {
+            action,
+            entity_type: if action.starts_with("committee_member") { "committee_member" } else { "steering_committee" },
+            entity_id: Some(entity_id),
+            unit_code: Some(&c.unit_code),
+            province_code: Some(&c.province_code),
+            before: None,
+            after,
+        },
+    )
+}
+
+fn member_row(
+    conn: &mut DbConnection,
+    c: &CommitteeRow,
+    m: &NewMember,
+    field: &str,
+    consolidation: Option<&str>,
+) -> ApiResult<MemberRow> {
+    if !role_fits_body(m.body, m.role) {
+        return Err(ApiError::invalid(
+            format!("{field}.role"),
+            format!("`{}` is not a role of the {}", m.role.as_str(), m.body.as_str()),
+        ));
+    }
+    if m.from_date < c.decision_date {
+        return Err(ApiError::invalid(
+            format!("{field}.from_date"),
+            "must not be before the committee's establishing decision",
+        ));
+    }
+    let account_id = match &m.account_id {
+        Some(raw) => {
+            let id = crate::api::parse_id(raw)
+                .map_err(|_| ApiError::invalid(format!("{field}.account_id"), "is not an account id"))?;
+            accounts::find_by_id(conn, &id)?
+                .ok_or_else(|| ApiError::invalid(format!("{field}.account_id"), "no such account"))?;
+            Some(id)
+        }
+        None => None,
+    };
+    let now = crate::time::now();
+    Ok(MemberRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        committee_id: c.id.clone(),
+        body: m.body.as_str().into(),
+        role: m.role.as_str().into(),
+        full_name: crate::text::normalize(&m.full_name),
+        title: m.title.clone(),
+        organisation: m.organisation.map(|o| o.as_str().into()),
+        contact: m.contact.clone(),
+        account_id,
+        from_date: m.from_date,
+        to_date: None,
+        end_reason: None,
+        consolidation_id: consolidation.map(str::to_string),
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    })
+}
+
+/// Re-reads the membership and checks the leadership rule over the committee's life.
+fn check(conn: &mut DbConnection, c: &CommitteeRow) -> ApiResult<()> {
+    let spans: Vec<Span> = db::members(conn, &c.id)?
+        .iter()
+        .filter_map(|m| {
+            Some(Span {
+                body: CommitteeBody::parse(&m.body)?,
+                role: MemberRole::parse(&m.role)?,
+                from: m.from_date,
+                to: m.to_date,
+            })
+        })
+        .collect();
+    check_leadership(&spans, c.decision_date, c.dissolved_on).map_err(|why| ApiError::conflict("leadership_rule", why))
+}
+
+fn add_member(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    c: &CommitteeRow,
+    m: &NewMember,
+    field: &str,
+    consolidation: Option<&str>,
+) -> ApiResult<MemberRow> {
+    let row = member_row(conn, c, m, field, consolidation)?;
+    if let Some(old) = &m.replaces {
+        let old = crate::api::parse_id(old)
+            .map_err(|_| ApiError::invalid(format!("{field}.replaces"), "is not a member id"))?;
+        let current = db::members(conn, &c.id)?;
+        let target = current
+            .iter()
+            .find(|x| x.id == old && x.to_date.is_none())
+            .ok_or_else(|| ApiError::invalid(format!("{field}.replaces"), "no such active member of this committee"))?;
+        if m.from_date < target.from_date {
+            return Err(ApiError::invalid(
+                format!("{field}.from_date"),
+                "must not be before the replaced member's start",
+            ));
+        }
+        db::end_member(conn, &target.id, m.from_date, Some("replaced"))?;
+        audit_committee(
+            conn,
+            auth,
+            "committee_member.end",
+            c,
+            &target.id,
+            Some(serde_json::json!({"to_date": m.from_date, "reason": "replaced"})),
+        )?;
+    }
+    db::insert_member(conn, &row)?;
+    audit_committee(conn, auth, "committee_member.add", c, &row.id, serde_json::to_value(&row).ok())?;
+    Ok(row)
+}
+
+pub fn establish(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    input: &NewCommittee,
+    today: NaiveDate,
+) -> ApiResult<CommitteeRow> {
+    let unit = crate::services::persons::resolve_commune(conn, auth, &input.unit, "unit")?;
+    if input.decision_date > today {
+        return Err(ApiError::invalid("decision_date", "must not be in the future"));
+    }
+    let now = crate::time::now();
+    let c = CommitteeRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        unit_code: unit.code.clone(),
+        province_code: unit.province_code.clone().unwrap_or_default(),
+        name: crate::text::normalize(&input.name),
+        working_group_name: input.working_group_name.clone(),
+        decision_number: input.decision_number.trim().into(),
+        decision_date: input.decision_date,
+        signer: input.signer.clone(),
+        status: CommitteeStatus::Active.as_str().into(),
+        dissolution_decision_number: None,
+        dissolved_on: None,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    db::insert(conn, &c)?;
+    audit_committee(conn, auth, "steering_committee.establish", &c, &c.id, serde_json::to_value(&c).ok())?;
+    for (i, m) in input.members.iter().enumerate() {
+        if m.replaces.is_some() {
+            return Err(ApiError::invalid(format!("members[{i}].replaces"), "not allowed at establishment"));
+        }
+        add_member(conn, auth, &c, m, &format!("members[{i}]"), None)?;
+    }
+    check(conn, &c)?;
+    Ok(c)
+}
+
+fn active_committee(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<CommitteeRow> {
+    let c = db::find_in(conn, &auth.jurisdiction, id)?;
+    if c.status != CommitteeStatus::Active.as_str() {
+        return Err(ApiError::conflict("committee_dissolved", "the committee is dissolved"));
+    }
+    db::touch(conn, &c)?;
+    Ok(c)
+}
+
+pub fn add(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    committee_id: &str,
+    m: &NewMember,
+    today: NaiveDate,
+) -> ApiResult<MemberRow> {
+    let c = active_committee(conn, auth, committee_id)?;
+    if m.from_date > today {
+        return Err(ApiError::invalid("from_date", "must not be in the future"));
+    }
+    let row = add_member(conn, auth, &c, m, "member", None)?;
+    check(conn, &c)?;
+    Ok(row)
+}
+
+/// A member leaves; the answer lists the supervision assignments they still hold.
+pub fn end(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    committee_id: &str,
+    member_id: &str,
+    to: NaiveDate,
+    reason: Option<&str>,
+) -> ApiResult<(MemberRow, Vec<String>)> {
+    let c = active_committee(conn, auth, committee_id)?;
+    let member = db::members(conn, &c.id)?.into_iter().find(|m| m.id == member_id).ok_or(ApiError::NotFound)?;
+    if to < member.from_date {
+        return Err(ApiError::invalid("to_date", "must not be before the member's start"));
+    }
+    db::end_member(conn, member_id, to, reason)?;
+    check(conn, &c)?;
+    audit_committee(
+        conn,
+        auth,
+        "committee_member.end",
+        &c,
+        member_id,
+        Some(serde_json::json!({"to_date": to, "reason": reason})),
+    )?;
+    let after = db::members(conn, &c.id)?.into_iter().find(|m| m.id == member_id).ok_or(ApiError::NotFound)?;
+    let open = db::open_assignments(conn, member_id)?;
+    Ok((after, open))
+}
+
+pub fn consolidate(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    committee_id: &str,
+    input: &NewConsolidation,
+    today: NaiveDate,
+) -> ApiResult<ConsolidationRow> {
+    let c = active_committee(conn, auth, committee_id)?;
+    if input.decision_date > today || input.decision_date < c.decision_date {
+        return Err(ApiError::invalid("decision_date", "must lie between the establishing decision and today"));
+    }
+    let row = ConsolidationRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        committee_id: c.id.clone(),
+        decision_number: input.decision_number.trim().into(),
+        decision_date: input.decision_date,
+        note: input.note.clone(),
+        changes: serde_json::to_string(&input.changes).unwrap_or_default(),
+        actor_sub: Some(auth.sub.clone()),
+        created_at: crate::time::now(),
+    };
+    db::insert_consolidation(conn, &row)?;
+    for (i, change) in input.changes.iter().enumerate() {
+        match change {
+            MemberChange::Add { member } => {
+                if member.from_date != input.decision_date {
+                    return Err(ApiError::invalid(
+                        format!("changes[{i}].member.from_date"),
+                        "must be the decision date",
+                    ));
+                }
+                add_member(conn, auth, &c, member, &format!("changes[{i}].member"), Some(&row.id))?;
+            }
+            MemberChange::End { member_id, reason } => {
+                let id = crate::api::parse_id(member_id)
+                    .map_err(|_| ApiError::invalid(format!("changes[{i}].member_id"), "is not a member id"))?;
+                let exists = db::members(conn, &c.id)?.iter().any(|m| m.id == id && m.to_date.is_none());
+                if !exists {
+                    return Err(ApiError::invalid(
+                        format!("changes[{i}].member_id"),
+                        "no such active member of this committee",
+                    ));
+                }
+                db::end_member(conn, &id, input.decision_date, reason.as_deref().or(Some("consolidation")))?;
+            }
+        }
+    }
+    // The rule is checked once, after the whole set: a consolidation may swap the head.
+    check(conn, &c)?;
+    audit_committee(conn, auth, "steering_committee.consolidate", &c, &row.id, serde_json::to_value(&row).ok())?;
+    Ok(row)
+}
+
+pub fn dissolve(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    committee_id: &str,
+    decision: &str,
+    on: NaiveDate,
+    today: NaiveDate,
+) -> ApiResult<CommitteeRow> {
+    let c = db::find_in(conn, &auth.jurisdiction, committee_id)?;
+    if c.status != CommitteeStatus::Active.as_str() {
+        return Err(ApiError::conflict("committee_dissolved", "the committee is already dissolved"));
+    }
+    if on > today || on < c.decision_date {
+        return Err(ApiError::invalid("dissolved_on", "must lie between the establishing decision and today"));
+    }
+    for m in db::members(conn, &c.id)?.iter().filter(|m| m.to_date.is_none()) {
+        db::end_member(conn, &m.id, on.max(m.from_date), Some("committee dissolved"))?;
+    }
+    db::dissolve(conn, &c, decision, on)?;
+    let after = db::find_in(conn, &auth.jurisdiction, committee_id)?;
+    audit_committee(conn, auth, "steering_committee.dissolve", &after, &after.id, serde_json::to_value(&after).ok())?;
+    Ok(after)
+}
