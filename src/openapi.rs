@@ -43,7 +43,9 @@ money is integer VND.",
         (name = "labour", description = "Training, job referrals, social assistance and employers"),
         (name = "committees", description = "Steering committees and working groups, with dated membership"),
         (name = "models", description = "Reintegration models: five steps, participants, reviews"),
-        (name = "outreach", description = "Outreach events and propagandists")
+        (name = "outreach", description = "Outreach events and propagandists"),
+        (name = "loans", description = "Loans under Decision 22/2023/QĐ-TTg: eligibility, applications, the bank's postings"),
+        (name = "loan-lists", description = "The commune's monthly list of persons eligible for a loan")
     )
 )]
 pub struct ApiDoc;

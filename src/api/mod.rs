@@ -8,6 +8,7 @@ pub mod clients;
 pub mod committees;
 pub mod health;
 pub mod labour;
+pub mod loans;
 pub mod models;
 pub mod persons;
 pub mod release_notices;
@@ -98,7 +99,29 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(models::list_outreach_events)
         .service(models::get_outreach_summary)
         .service(models::create_propagandist)
-        .service(models::list_propagandists);
+        .service(models::list_propagandists)
+        .service(loans::get_loan_eligibility)
+        .service(loans::create_loan_list)
+        .service(loans::list_loan_lists)
+        .service(loans::get_loan_list)
+        .service(loans::certify_loan_list)
+        .service(loans::send_loan_list)
+        .service(loans::acknowledge_loan_list)
+        .service(loans::get_loan_portfolio)
+        .service(loans::list_loan_rates)
+        .service(loans::create_loan_rate)
+        .service(loans::create_loan)
+        .service(loans::list_loans)
+        .service(loans::get_loan)
+        .service(loans::submit_loan)
+        .service(loans::certify_loan)
+        .service(loans::approve_loan)
+        .service(loans::reject_loan)
+        .service(loans::post_disbursement)
+        .service(loans::post_repayment)
+        .service(loans::mark_loan_overdue)
+        .service(loans::write_off_loan)
+        .service(loans::record_use_check);
 }
 
 /// Parses a record id from the path: UUIDs only, so garbage never reaches SQL.

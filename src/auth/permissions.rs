@@ -89,6 +89,28 @@ pub enum Op {
     GetOutreachSummary,
     CreatePropagandist,
     ListPropagandists,
+    GetLoanEligibility,
+    CreateLoanList,
+    ListLoanLists,
+    GetLoanList,
+    CertifyLoanList,
+    SendLoanList,
+    AcknowledgeLoanList,
+    CreateLoan,
+    ListLoans,
+    GetLoan,
+    SubmitLoan,
+    CertifyLoan,
+    ApproveLoan,
+    RejectLoan,
+    PostDisbursement,
+    PostRepayment,
+    MarkLoanOverdue,
+    WriteOffLoan,
+    RecordUseCheck,
+    GetLoanPortfolio,
+    ListLoanRates,
+    CreateLoanRate,
 }
 
 const EVERYONE: &[Role] = &Role::ALL;
@@ -111,6 +133,12 @@ const LABOUR: &[Role] = &[Labour];
 const LABOUR_READ: &[Role] = &[Police, CommuneCommittee, Labour, Supervisor];
 /// Committees, models and outreach: the agencies that take part in them.
 const ORG_READ: &[Role] = &[Police, CommuneCommittee, Justice, Labour];
+/// Loans: the standing agency, the committee and the bank.
+const LOAN_READ: &[Role] = &[Police, CommuneCommittee, Bank];
+const LOAN_APPLY: &[Role] = &[Police, CommuneCommittee];
+const COMMITTEE: &[Role] = &[CommuneCommittee];
+const BANK: &[Role] = &[Bank];
+const RATE_WRITE: &[Role] = &[Bank, Admin];
 const EMPLOYERS_READ: &[Role] = &[Police, CommuneCommittee, Labour];
 
 impl Op {
@@ -196,6 +224,28 @@ impl Op {
         Op::GetOutreachSummary,
         Op::CreatePropagandist,
         Op::ListPropagandists,
+        Op::GetLoanEligibility,
+        Op::CreateLoanList,
+        Op::ListLoanLists,
+        Op::GetLoanList,
+        Op::CertifyLoanList,
+        Op::SendLoanList,
+        Op::AcknowledgeLoanList,
+        Op::CreateLoan,
+        Op::ListLoans,
+        Op::GetLoan,
+        Op::SubmitLoan,
+        Op::CertifyLoan,
+        Op::ApproveLoan,
+        Op::RejectLoan,
+        Op::PostDisbursement,
+        Op::PostRepayment,
+        Op::MarkLoanOverdue,
+        Op::WriteOffLoan,
+        Op::RecordUseCheck,
+        Op::GetLoanPortfolio,
+        Op::ListLoanRates,
+        Op::CreateLoanRate,
     ];
 
     /// The roles allowed to call this operation.
@@ -217,6 +267,25 @@ impl Op {
             | Op::DisableClient
             | Op::EnableClient => &[Admin],
             Op::ListAuditEvents => &[Admin, Auditor],
+            Op::GetLoanEligibility
+            | Op::ListLoanLists
+            | Op::GetLoanList
+            | Op::ListLoans
+            | Op::GetLoan
+            | Op::GetLoanPortfolio
+            | Op::ListLoanRates => LOAN_READ,
+            Op::CreateLoanList | Op::SendLoanList => POLICE,
+            Op::CertifyLoanList | Op::CertifyLoan => COMMITTEE,
+            Op::AcknowledgeLoanList
+            | Op::ApproveLoan
+            | Op::RejectLoan
+            | Op::PostDisbursement
+            | Op::PostRepayment
+            | Op::MarkLoanOverdue
+            | Op::WriteOffLoan => BANK,
+            Op::CreateLoan | Op::SubmitLoan => LOAN_APPLY,
+            Op::RecordUseCheck => MANAGE,
+            Op::CreateLoanRate => RATE_WRITE,
             Op::CreateCommittee
             | Op::AddCommitteeMember
             | Op::EndCommitteeMember
@@ -295,6 +364,28 @@ impl Op {
             Op::DisableClient => "disable_client",
             Op::EnableClient => "enable_client",
             Op::ListAuditEvents => "list_audit_events",
+            Op::GetLoanEligibility => "get_loan_eligibility",
+            Op::CreateLoanList => "create_loan_list",
+            Op::ListLoanLists => "list_loan_lists",
+            Op::GetLoanList => "get_loan_list",
+            Op::CertifyLoanList => "certify_loan_list",
+            Op::SendLoanList => "send_loan_list",
+            Op::AcknowledgeLoanList => "acknowledge_loan_list",
+            Op::CreateLoan => "create_loan",
+            Op::ListLoans => "list_loans",
+            Op::GetLoan => "get_loan",
+            Op::SubmitLoan => "submit_loan",
+            Op::CertifyLoan => "certify_loan",
+            Op::ApproveLoan => "approve_loan",
+            Op::RejectLoan => "reject_loan",
+            Op::PostDisbursement => "post_disbursement",
+            Op::PostRepayment => "post_repayment",
+            Op::MarkLoanOverdue => "mark_loan_overdue",
+            Op::WriteOffLoan => "write_off_loan",
+            Op::RecordUseCheck => "record_use_check",
+            Op::GetLoanPortfolio => "get_loan_portfolio",
+            Op::ListLoanRates => "list_loan_rates",
+            Op::CreateLoanRate => "create_loan_rate",
             Op::CreateCommittee => "create_committee",
             Op::ListCommittees => "list_committees",
             Op::GetCommittee => "get_committee",

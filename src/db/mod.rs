@@ -12,6 +12,7 @@ pub mod committees;
 pub mod convictions;
 pub mod idempotency;
 pub mod labour;
+pub mod loans;
 pub mod models;
 pub mod persons;
 pub mod release_notices;

@@ -583,3 +583,134 @@ diesel::allow_tables_to_appear_in_same_query!(
     propagandists,
     persons
 );
+
+diesel::table! {
+    loan_rates (id) {
+        id -> Text,
+        effective_from -> Date,
+        annual_rate_bp -> Integer,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    loan_lists (id) {
+        id -> Text,
+        unit_code -> Text,
+        province_code -> Text,
+        month -> Text,
+        version_no -> Integer,
+        status -> Text,
+        supersedes_id -> Nullable<Text>,
+        certified_decision_number -> Nullable<Text>,
+        certified_on -> Nullable<Date>,
+        sent_on -> Nullable<Date>,
+        acknowledged_on -> Nullable<Date>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    loan_list_entries (id) {
+        id -> Text,
+        list_id -> Text,
+        person_id -> Text,
+        purpose -> Text,
+        amount_wished_vnd -> BigInt,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    loans (id) {
+        id -> Text,
+        unit_code -> Text,
+        province_code -> Text,
+        borrower_kind -> Text,
+        person_id -> Nullable<Text>,
+        household_rep_name -> Nullable<Text>,
+        household_rep_id_number -> Nullable<Text>,
+        establishment_name -> Nullable<Text>,
+        establishment_registration -> Nullable<Text>,
+        workforce -> Nullable<Integer>,
+        qualifying_employees -> Nullable<Integer>,
+        plan_certified -> Bool,
+        collateral -> Bool,
+        collateral_description -> Nullable<Text>,
+        outstanding_same_purpose -> Bool,
+        purpose -> Text,
+        course_name -> Nullable<Text>,
+        course_months -> Nullable<Integer>,
+        amount_vnd -> BigInt,
+        term_months -> Integer,
+        entrusting_organisation -> Nullable<Text>,
+        savings_group -> Nullable<Text>,
+        application_date -> Date,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        approved_amount_vnd -> Nullable<BigInt>,
+        approved_on -> Nullable<Date>,
+        rate_bp -> Nullable<Integer>,
+        due_on -> Nullable<Date>,
+        disbursed_total_vnd -> BigInt,
+        principal_repaid_vnd -> BigInt,
+        interest_paid_vnd -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    loan_postings (id) {
+        id -> Text,
+        loan_id -> Text,
+        kind -> Text,
+        principal_vnd -> BigInt,
+        interest_vnd -> BigInt,
+        value_date -> Date,
+        bank_reference -> Text,
+        actor_sub -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    loan_events (id) {
+        id -> Text,
+        loan_id -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        occurred_on -> Date,
+        reason -> Nullable<Text>,
+        actor_sub -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    loan_checks (id) {
+        id -> Text,
+        loan_id -> Text,
+        checked_on -> Date,
+        result -> Text,
+        findings -> Nullable<Text>,
+        actor_sub -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    loan_rates,
+    loan_lists,
+    loan_list_entries,
+    loans,
+    loan_postings,
+    loan_events,
+    loan_checks,
+    persons
+);

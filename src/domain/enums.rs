@@ -413,3 +413,55 @@ text_enum!(
         Other => "other",
     }
 );
+
+text_enum!(
+    /// Where a loan stands.
+    LoanStatus {
+        Draft => "draft",
+        Submitted => "submitted",
+        /// Certified by the commune People's Committee.
+        Certified => "certified",
+        Approved => "approved",
+        Rejected => "rejected",
+        Disbursed => "disbursed",
+        Repaying => "repaying",
+        Overdue => "overdue",
+        Settled => "settled",
+        /// Misuse found: the loan is being recovered.
+        Recovery => "recovery",
+        WrittenOff => "written_off",
+    }
+);
+
+text_enum!(
+    BorrowerKind {
+        Person => "person",
+        Establishment => "establishment",
+    }
+);
+
+text_enum!(
+    LoanListStatus {
+        Draft => "draft",
+        Certified => "certified",
+        Sent => "sent",
+        Acknowledged => "acknowledged",
+    }
+);
+
+text_enum!(
+    /// Socio-political organisations the bank entrusts lending to.
+    EntrustingOrganisation {
+        WomensUnion => "womens_union",
+        Farmers => "farmers",
+        Veterans => "veterans",
+        YouthUnion => "youth_union",
+    }
+);
+
+text_enum!(
+    UseCheckResult {
+        Proper => "proper",
+        Misused => "misused",
+    }
+);

@@ -8,6 +8,7 @@ pub mod clients;
 pub mod committees;
 pub mod convictions;
 pub mod labour;
+pub mod loans;
 pub mod models;
 pub mod persons;
 pub mod release_notices;

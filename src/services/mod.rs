@@ -2,5 +2,6 @@
 //! domain rule, write the change, its history and its audit event in one transaction.
 
 pub mod committees;
+pub mod loans;
 pub mod persons;
 pub mod supervision;

@@ -9,6 +9,7 @@ mod audit;
 mod contract;
 mod errors;
 mod health;
+mod loans;
 mod organisation;
 mod persons;
 mod supervision;

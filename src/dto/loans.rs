@@ -1,0 +1,346 @@
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::domain::enums::*;
+use crate::domain::loan_rules::Purpose;
+use crate::dto::no_control_chars;
+
+/// Eligibility under Decision 22/2023/QĐ-TTg, with every failed condition in plain words.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Eligibility {
+    pub eligible: bool,
+    #[schema(value_type = String, example = "production_business")]
+    pub purpose: Purpose,
+    pub as_of: NaiveDate,
+    /// The cap that applies (VND).
+    pub max_amount_vnd: i64,
+    pub max_term_months: u32,
+    /// Last day a loan can be applied for (5 years after completing the sentence).
+    pub deadline: Option<NaiveDate>,
+    pub failures: Vec<FailedCondition>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FailedCondition {
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EligibilityQuery {
+    /// `production_business` or `vocational_training`.
+    #[param(value_type = String)]
+    pub purpose: Purpose,
+    /// Date of the application (default today).
+    pub as_of: Option<NaiveDate>,
+    /// Course length, for vocational training.
+    pub course_months: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListEntryInput {
+    pub person_id: String,
+    #[schema(value_type = String, example = "production_business")]
+    pub purpose: Purpose,
+    #[validate(range(min = 1, max = 2_000_000_000_i64))]
+    pub amount_wished_vnd: i64,
+    #[validate(length(max = 1000), custom(function = "no_control_chars"))]
+    pub note: Option<String>,
+}
+
+/// The monthly list of returned persons who obey the law and want a loan, compiled by the
+/// commune police.
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewLoanList {
+    /// Commune code.
+    pub unit: String,
+    /// `YYYY-MM`.
+    #[schema(example = "2026-11")]
+    pub month: String,
+    #[validate(nested, length(max = 2000))]
+    pub entries: Vec<ListEntryInput>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoanListEntry {
+    pub person_id: String,
+    pub full_name: String,
+    #[schema(value_type = String)]
+    pub purpose: Purpose,
+    pub amount_wished_vnd: i64,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoanList {
+    pub id: String,
+    pub unit: String,
+    pub month: String,
+    /// 1 for the first list of the month; a changed certified list is a new version.
+    pub version_no: i32,
+    pub status: LoanListStatus,
+    pub supersedes_id: Option<String>,
+    pub certified_decision_number: Option<String>,
+    pub certified_on: Option<NaiveDate>,
+    pub sent_on: Option<NaiveDate>,
+    pub acknowledged_on: Option<NaiveDate>,
+    pub entries: Vec<LoanListEntry>,
+    pub version: i32,
+}
+
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CertifyList {
+    #[validate(length(min = 1, max = 100), custom(function = "no_control_chars"))]
+    pub decision_number: String,
+    pub certified_on: NaiveDate,
+}
+
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DatedAction {
+    pub on: NaiveDate,
+    #[validate(length(max = 1000), custom(function = "no_control_chars"))]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct LoanListQuery {
+    pub unit: Option<String>,
+    pub month: Option<String>,
+    pub status: Option<LoanListStatus>,
+    pub page: Option<i64>,
+    pub page_size: Option<i64>,
+}
+
+/// A loan application: an individual (through the household) or an establishment.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewLoan {
+    pub borrower_kind: BorrowerKind,
+    /// For individuals.
+    pub person_id: Option<String>,
+    /// The household representative who transacts (individual loans).
+    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    pub household_rep_name: Option<String>,
+    #[validate(length(equal = 12))]
+    pub household_rep_id_number: Option<String>,
+    /// Commune of an establishment (individuals: the person's commune).
+    pub unit: Option<String>,
+    #[validate(length(max = 300), custom(function = "no_control_chars"))]
+    pub establishment_name: Option<String>,
+    #[validate(length(max = 100), custom(function = "no_control_chars"))]
+    pub establishment_registration: Option<String>,
+    #[validate(range(min = 1, max = 100000))]
+    pub workforce: Option<i32>,
+    #[validate(range(min = 0, max = 100000))]
+    pub qualifying_employees: Option<i32>,
+    #[serde(default)]
+    pub plan_certified: bool,
+    #[serde(default)]
+    pub collateral: bool,
+    #[validate(length(max = 1000), custom(function = "no_control_chars"))]
+    pub collateral_description: Option<String>,
+    /// Declared by the borrower; the bank may correct it.
+    #[serde(default)]
+    pub outstanding_same_purpose: bool,
+    #[schema(value_type = String, example = "production_business")]
+    pub purpose: Purpose,
+    #[validate(length(max = 300), custom(function = "no_control_chars"))]
+    pub course_name: Option<String>,
+    #[validate(range(min = 1, max = 60))]
+    pub course_months: Option<i32>,
+    #[validate(range(min = 1, max = 100_000_000_000_i64))]
+    pub amount_vnd: i64,
+    #[validate(range(min = 1, max = 240))]
+    pub term_months: i32,
+    pub entrusting_organisation: Option<EntrustingOrganisation>,
+    #[validate(length(max = 300), custom(function = "no_control_chars"))]
+    pub savings_group: Option<String>,
+    pub application_date: NaiveDate,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Loan {
+    pub id: String,
+    pub unit: String,
+    pub borrower_kind: BorrowerKind,
+    pub person_id: Option<String>,
+    pub borrower_name: Option<String>,
+    pub household_rep_name: Option<String>,
+    pub establishment_name: Option<String>,
+    pub establishment_registration: Option<String>,
+    pub workforce: Option<i32>,
+    pub qualifying_employees: Option<i32>,
+    pub collateral: bool,
+    #[schema(value_type = String)]
+    pub purpose: Purpose,
+    pub course_name: Option<String>,
+    pub course_months: Option<i32>,
+    pub amount_vnd: i64,
+    pub term_months: i32,
+    pub entrusting_organisation: Option<EntrustingOrganisation>,
+    pub savings_group: Option<String>,
+    pub application_date: NaiveDate,
+    pub status: LoanStatus,
+    pub status_reason: Option<String>,
+    pub approved_amount_vnd: Option<i64>,
+    pub approved_on: Option<NaiveDate>,
+    /// Rate in force at approval, basis points per year (660 = 6.60 %).
+    pub rate_bp: Option<i32>,
+    /// Overdue rate: 130 % of the loan rate.
+    pub overdue_rate_bp: Option<i32>,
+    pub due_on: Option<NaiveDate>,
+    pub disbursed_total_vnd: i64,
+    pub principal_repaid_vnd: i64,
+    pub principal_outstanding_vnd: i64,
+    pub interest_paid_vnd: i64,
+    /// Interest accrued to today (actual/365, rounded half up to whole VND) less interest paid.
+    pub interest_due_vnd: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postings: Option<Vec<Posting>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<Vec<ScheduleLine>>,
+    pub version: i32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScheduleLine {
+    pub due_on: NaiveDate,
+    pub principal_vnd: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Posting {
+    pub id: String,
+    /// `disbursement` or `repayment`.
+    pub kind: String,
+    pub principal_vnd: i64,
+    pub interest_vnd: i64,
+    pub value_date: NaiveDate,
+    pub bank_reference: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    #[validate(range(min = 1, max = 100_000_000_000_i64))]
+    pub approved_amount_vnd: i64,
+    pub approved_on: NaiveDate,
+    /// The bank's correction of the declared outstanding debt, if any.
+    pub outstanding_same_purpose: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rejection {
+    pub rejected_on: NaiveDate,
+    #[validate(length(min = 1, max = 1000), custom(function = "no_control_chars"))]
+    pub reason: String,
+}
+
+/// A disbursement tranche posted by the bank.
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewDisbursement {
+    #[validate(range(min = 1, max = 100_000_000_000_i64))]
+    pub amount_vnd: i64,
+    pub value_date: NaiveDate,
+    #[validate(length(min = 1, max = 100), custom(function = "no_control_chars"))]
+    pub bank_reference: String,
+}
+
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewRepayment {
+    #[validate(range(min = 0, max = 100_000_000_000_i64))]
+    pub principal_vnd: i64,
+    #[validate(range(min = 0, max = 100_000_000_000_i64))]
+    pub interest_vnd: i64,
+    pub paid_on: NaiveDate,
+    #[validate(length(min = 1, max = 100), custom(function = "no_control_chars"))]
+    pub bank_reference: String,
+}
+
+/// A check that the money is used for its purpose.
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUseCheck {
+    pub checked_on: NaiveDate,
+    pub result: UseCheckResult,
+    #[validate(length(max = 2000), custom(function = "no_control_chars"))]
+    pub findings: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct LoanQuery {
+    pub unit: Option<String>,
+    pub status: Option<LoanStatus>,
+    pub person_id: Option<String>,
+    pub page: Option<i64>,
+    pub page_size: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PortfolioQuery {
+    /// A province or commune inside your unit (default: your unit).
+    pub unit: Option<String>,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// `json` (default) or `csv`.
+    pub format: Option<String>,
+}
+
+/// What the bank sends the provincial police each month.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Portfolio {
+    pub unit: String,
+    pub month: String,
+    /// Distinct persons on certified (or later) lists of the month.
+    pub listed_eligible: i64,
+    /// Loans applied for in the month.
+    pub applications: i64,
+    /// Loans approved in the month.
+    pub approved: i64,
+    /// Loans with a disbursement in the month, and the amount disbursed in the month.
+    pub disbursed_loans: i64,
+    pub disbursed_vnd: i64,
+    /// Principal outstanding at month end over all loans.
+    pub outstanding_vnd: i64,
+    /// Loans overdue at month end (status now overdue) and their outstanding principal.
+    pub overdue_loans: i64,
+    pub overdue_vnd: i64,
+    /// Principal repaid in the month.
+    pub recovered_vnd: i64,
+}
+
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewRate {
+    pub effective_from: NaiveDate,
+    /// Basis points per year.
+    #[validate(range(min = 1, max = 5000))]
+    pub annual_rate_bp: i32,
+    #[validate(length(max = 500), custom(function = "no_control_chars"))]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Rate {
+    pub effective_from: NaiveDate,
+    pub annual_rate_bp: i32,
+    pub note: Option<String>,
+}

@@ -1,0 +1,330 @@
+//! Loan use cases: eligibility (Decision 22/2023 engine), monthly lists, the loan lifecycle
+//! and the bank's postings. Every posting locks its loan, so concurrent tranches can never
+//! exceed the approved amount.
+
+use chrono::{Datelike, Months, NaiveDate};
+
+use crate::auth::Auth;
+use crate::db::loans::{self as db, LoanRow, PostingRow};
+use crate::db::persons::{self, PersonRow, PersonScope};
+use crate::db::{audit, DbConnection};
+use crate::domain::enums::*;
+use crate::domain::interest;
+use crate::domain::loan_lifecycle::{self, LoanAction};
+use crate::domain::loan_rules::{self, Decision, EstablishmentFacts, IndividualFacts, LoanConfig, Purpose, Request};
+use crate::error::{ApiError, ApiResult, InvalidParam};
+
+pub fn purpose_str(p: Purpose) -> &'static str {
+    match p {
+        Purpose::ProductionBusiness => "production_business",
+        Purpose::VocationalTraining => "vocational_training",
+    }
+}
+
+pub fn parse_purpose(s: &str) -> Purpose {
+    if s == "vocational_training" {
+        Purpose::VocationalTraining
+    } else {
+        Purpose::ProductionBusiness
+    }
+}
+
+pub fn month_of(d: NaiveDate) -> String {
+    format!("{:04}-{:02}", d.year(), d.month())
+}
+
+/// `YYYY-MM` → first and last day.
+pub fn month_bounds(month: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let (y, m) = month.split_once('-')?;
+    if y.len() != 4 || m.len() != 2 {
+        return None;
+    }
+    let first = NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1)?;
+    let last = first.checked_add_months(Months::new(1))?.pred_opt()?;
+    Some((first, last))
+}
+
+fn audit_loan(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    action: &str,
+    loan: &LoanRow,
+    extra: Option<serde_json::Value>,
+) -> ApiResult<()> {
+    audit::record(
+        conn,
+        &audit::Actor::of(auth),
+        audit::Entry {
+            action,
+            entity_type: "loan",
+            entity_id: Some(&loan.id),
+            unit_code: Some(&loan.unit_code),
+            province_code: Some(&loan.province_code),
+            before: None,
+            after: extra.or_else(|| Some(serde_json::json!({"status": loan.status, "version": loan.version}))),
+        },
+    )
+}
+
+/// The facts the engine needs about a person, read from the registry on `as_of`.
+pub fn individual_facts(
+    conn: &mut DbConnection,
+    person: &PersonRow,
+    purpose: Purpose,
+    as_of: NaiveDate,
+    declared_debt: bool,
+    except_loan: &str,
+) -> ApiResult<IndividualFacts> {
+    let completed =
+        crate::db::convictions::for_person(conn, &person.id)?.iter().filter_map(|c| c.sentence_completed_on).max();
+    let on_list = db::on_certified_list(conn, &person.id, &month_of(as_of), purpose_str(purpose))?;
+    let outstanding =
+        declared_debt || db::has_outstanding_same_purpose(conn, &person.id, purpose_str(purpose), except_loan)?;
+    let since = as_of.checked_sub_months(Months::new(1)).unwrap_or(as_of);
+    let violations = crate::db::supervision::list_activities(
+        conn,
+        &person.id,
+        &crate::db::supervision::ActivityFilter {
+            kind: Some("violation_observed".into()),
+            from: Some(since),
+            to: Some(as_of),
+            include_deleted: false,
+        },
+        0,
+        1,
+    )?
+    .1;
+    Ok(IndividualFacts {
+        release_type: person.release_type.clone(),
+        certificate_number: person.release_certificate_number.clone(),
+        sentence_completed_on: completed,
+        status: person.status.clone(),
+        on_certified_list: on_list,
+        outstanding_same_purpose: outstanding,
+        violation_since_last_list: violations > 0,
+    })
+}
+
+pub fn eligibility(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    person_id: &str,
+    purpose: Purpose,
+    as_of: NaiveDate,
+    course_months: Option<u32>,
+) -> ApiResult<(Decision, Option<NaiveDate>)> {
+    let person = persons::find_in(conn, &PersonScope::of(auth), person_id)?;
+    let facts = individual_facts(conn, &person, purpose, as_of, false, "")?;
+    let cfg = LoanConfig::default();
+    let deadline = facts.sentence_completed_on.map(|d| loan_rules::five_year_deadline(d, &cfg));
+    let request = Request { purpose, amount_vnd: None, term_months: None, course_months, collateral: false };
+    Ok((loan_rules::check_individual(&facts, &request, as_of, &cfg), deadline))
+}
+
+/// A refusal by the engine: one `invalid_params` entry per failed condition.
+pub fn failures_to_problem(decision: &Decision) -> ApiError {
+    ApiError::Validation(decision.failures.iter().map(|f| InvalidParam::new(f.code, f.message.clone())).collect())
+}
+
+/// Runs the engine on a loan as it stands (at submission).
+pub fn check_loan(conn: &mut DbConnection, loan: &LoanRow) -> ApiResult<Decision> {
+    let cfg = LoanConfig::default();
+    let purpose = parse_purpose(&loan.purpose);
+    let request = Request {
+        purpose,
+        amount_vnd: Some(loan.amount_vnd),
+        term_months: Some(loan.term_months.max(0) as u32),
+        course_months: loan.course_months.map(|m| m.max(0) as u32),
+        collateral: loan.collateral,
+    };
+    Ok(match (BorrowerKind::parse(&loan.borrower_kind), &loan.person_id) {
+        (Some(BorrowerKind::Person), Some(pid)) => {
+            let person = persons::find_in(
+                conn,
+                &PersonScope { jurisdiction: crate::auth::Jurisdiction::National, caseload_of: None },
+                pid,
+            )?;
+            let facts = individual_facts(
+                conn,
+                &person,
+                purpose,
+                loan.application_date,
+                loan.outstanding_same_purpose,
+                &loan.id,
+            )?;
+            loan_rules::check_individual(&facts, &request, loan.application_date, &cfg)
+        }
+        _ => {
+            let facts = EstablishmentFacts {
+                registration_number: loan.establishment_registration.clone(),
+                workforce: loan.workforce.unwrap_or(0).max(0) as u32,
+                qualifying_employees: loan.qualifying_employees.unwrap_or(0).max(0) as u32,
+                plan_certified: loan.plan_certified,
+                outstanding_same_purpose: loan.outstanding_same_purpose,
+            };
+            loan_rules::check_establishment(&facts, &request, loan.application_date, &cfg)
+        }
+    })
+}
+
+fn not_allowed(current: LoanStatus, action: LoanAction, allowed: Vec<&'static str>) -> ApiError {
+    ApiError::Conflict {
+        code: "loan_action_not_allowed",
+        detail: format!("`{}` is not allowed while the loan is `{}`", action.name(), current.as_str()),
+        allowed: Some(allowed.into_iter().map(str::to_string).collect()),
+    }
+}
+
+/// 409 (listing what is allowed) unless `action` may run on the loan now.
+pub fn ensure_allowed(loan: &LoanRow, action: LoanAction) -> ApiResult<()> {
+    let current = LoanStatus::parse(&loan.status).unwrap_or(LoanStatus::Draft);
+    loan_lifecycle::next(current, action, false).map(|_| ()).map_err(|allowed| not_allowed(current, action, allowed))
+}
+
+/// Moves a locked loan through `action`, appending its event and audit record.
+#[allow(clippy::too_many_arguments)]
+pub fn step(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    before: &LoanRow,
+    mut after: LoanRow,
+    action: LoanAction,
+    on: NaiveDate,
+    reason: Option<&str>,
+    settles: bool,
+) -> ApiResult<LoanRow> {
+    let current = LoanStatus::parse(&before.status).unwrap_or(LoanStatus::Draft);
+    let next =
+        loan_lifecycle::next(current, action, settles).map_err(|allowed| not_allowed(current, action, allowed))?;
+    after.status = next.as_str().into();
+    if reason.is_some() {
+        after.status_reason = reason.map(str::to_string);
+    }
+    let saved = db::save_loan(conn, &after, before.version)?;
+    if next != current {
+        db::record_event(conn, &saved.id, current.as_str(), next.as_str(), on, reason, &auth.sub)?;
+    }
+    audit_loan(conn, auth, &format!("loan.{}", action.name()), &saved, None)?;
+    Ok(saved)
+}
+
+pub fn rate_on(conn: &mut DbConnection, on: NaiveDate) -> ApiResult<u32> {
+    let table: Vec<interest::RatePeriod> = db::rates(conn)?
+        .iter()
+        .map(|r| interest::RatePeriod {
+            effective_from: r.effective_from,
+            annual_rate_bp: r.annual_rate_bp.max(0) as u32,
+        })
+        .collect();
+    interest::rate_on(&table, on)
+        .ok_or_else(|| ApiError::unprocessable("no_rate", format!("no lending rate is in force on {on}")))
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn disburse(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    loan_id: &str,
+    amount: i64,
+    value_date: NaiveDate,
+    reference: &str,
+    today: NaiveDate,
+) -> ApiResult<(LoanRow, PostingRow)> {
+    let before = db::find_loan_for_update(conn, &auth.jurisdiction, loan_id)?;
+    let approved = before.approved_amount_vnd.unwrap_or(0);
+    if before.approved_on.is_some_and(|d| value_date < d) || value_date > today {
+        return Err(ApiError::invalid("value_date", "must lie between the approval date and today"));
+    }
+    ensure_allowed(&before, LoanAction::Disburse)?;
+    if before.disbursed_total_vnd + amount > approved {
+        return Err(ApiError::Validation(vec![InvalidParam::new(
+            "amount_vnd",
+            format!(
+                "{} VND already disbursed of {} approved: at most {} VND more",
+                before.disbursed_total_vnd,
+                approved,
+                approved - before.disbursed_total_vnd
+            ),
+        )]));
+    }
+    let posting = PostingRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        loan_id: before.id.clone(),
+        kind: "disbursement".into(),
+        principal_vnd: amount,
+        interest_vnd: 0,
+        value_date,
+        bank_reference: reference.trim().into(),
+        actor_sub: Some(auth.sub.clone()),
+        created_at: crate::time::now(),
+    };
+    let mut after = before.clone();
+    after.disbursed_total_vnd += amount;
+    let saved = step(conn, auth, &before, after, LoanAction::Disburse, value_date, None, false)?;
+    db::insert_posting(conn, &posting)?;
+    Ok((saved, posting))
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn repay(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    loan_id: &str,
+    principal: i64,
+    interest_vnd: i64,
+    paid_on: NaiveDate,
+    reference: &str,
+    today: NaiveDate,
+) -> ApiResult<(LoanRow, PostingRow)> {
+    let before = db::find_loan_for_update(conn, &auth.jurisdiction, loan_id)?;
+    if principal == 0 && interest_vnd == 0 {
+        return Err(ApiError::invalid("principal_vnd", "a repayment needs principal or interest"));
+    }
+    if paid_on > today || before.approved_on.is_some_and(|d| paid_on < d) {
+        return Err(ApiError::invalid("paid_on", "must lie between the approval date and today"));
+    }
+    ensure_allowed(&before, LoanAction::Repay)?;
+    let outstanding = before.disbursed_total_vnd - before.principal_repaid_vnd;
+    if principal > outstanding {
+        return Err(ApiError::invalid(
+            "principal_vnd",
+            format!("exceeds the principal outstanding ({outstanding} VND)"),
+        ));
+    }
+    let posting = PostingRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        loan_id: before.id.clone(),
+        kind: "repayment".into(),
+        principal_vnd: principal,
+        interest_vnd,
+        value_date: paid_on,
+        bank_reference: reference.trim().into(),
+        actor_sub: Some(auth.sub.clone()),
+        created_at: crate::time::now(),
+    };
+    let mut after = before.clone();
+    after.principal_repaid_vnd += principal;
+    after.interest_paid_vnd += interest_vnd;
+    let settles = after.principal_repaid_vnd == after.approved_amount_vnd.unwrap_or(after.disbursed_total_vnd)
+        && after.principal_repaid_vnd == after.disbursed_total_vnd;
+    let saved = step(conn, auth, &before, after, LoanAction::Repay, paid_on, None, settles)?;
+    db::insert_posting(conn, &posting)?;
+    Ok((saved, posting))
+}
+
+/// Interest accrued to `to` on the disbursed principal, less interest already paid.
+pub fn interest_due(loan: &LoanRow, postings: &[PostingRow], to: NaiveDate) -> i64 {
+    let Some(rate) = loan.rate_bp else { return 0 };
+    let mut balance = 0i64;
+    let events: Vec<(NaiveDate, i64)> = postings
+        .iter()
+        .map(|p| {
+            balance += if p.kind == "disbursement" { p.principal_vnd } else { -p.principal_vnd };
+            (p.value_date, balance)
+        })
+        .collect();
+    if events.is_empty() {
+        return 0;
+    }
+    (interest::accrued_interest(&events, rate.max(0) as u32, loan.due_on, to) - loan.interest_paid_vnd).max(0)
+}
