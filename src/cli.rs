@@ -27,6 +27,13 @@ pub enum Command {
     },
     /// Exit 0 when the local service answers `GET /healthz` (for container health checks).
     Healthcheck,
+    /// Fill a fresh database with a reproducible demo population.
+    DemoData {
+        #[arg(long, default_value_t = 500)]
+        persons: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
     /// Manage staff accounts.
     #[command(subcommand)]
     Accounts(AccountsCommand),
@@ -84,6 +91,20 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             app.run_until_stopped().await.map_err(|e| format!("server error: {e}"))
         }
         Command::Healthcheck => healthcheck(),
+        Command::DemoData { persons, seed } => {
+            let settings = Settings::from_env()?;
+            let pool = crate::startup::open_database(&Settings { migrate_on_start: true, ..settings })?;
+            let mut conn = pool.get().map_err(|e| format!("cannot connect: {e}"))?;
+            let stats = crate::demo::generate(
+                &mut conn,
+                &crate::demo::DemoOptions { persons, seed, today: crate::time::today_vn() },
+            )?;
+            println!(
+                "{} persons, {} convictions, {} status changes in {:.1} s",
+                stats.persons, stats.convictions, stats.history_rows, stats.seconds
+            );
+            Ok(())
+        }
         Command::Migrate => {
             let settings = Settings::from_env()?;
             let pool = db::build_pool(&settings.database_url, 1)?;

@@ -7,6 +7,7 @@ mod accounts;
 mod admin_units;
 mod audit;
 mod contract;
+mod demo;
 mod errors;
 mod health;
 mod loans;
