@@ -10,7 +10,7 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
-local ids, path_t, body_t, headers, n = {}, nil, nil, nil, 0
+local ids, path_t, body_t, headers, n, nonce = {}, nil, nil, nil, 0, nil
 function init(args)
   for line in io.lines(args[1]) do
     if #line > 0 then table.insert(ids, line) end
@@ -18,12 +18,14 @@ function init(args)
   path_t, body_t = args[2], args[3]
   headers = { ["Authorization"] = "Bearer " .. os.getenv("THNCD_BENCH_TOKEN"), ["Content-Type"] = "application/json" }
   math.randomseed(os.time() * 1000 + thread_id)
+  -- Unique across runs too (the warm-up run must not reuse the measured run's references).
+  nonce = tostring(os.time()) .. tostring(math.random(1000000))
 end
 
 function request()
   n = n + 1
   local id = ids[math.random(#ids)]
   local path = path_t:gsub("{id}", id)
-  local body = body_t:gsub("{n}", tostring(thread_id) .. "-" .. tostring(n))
+  local body = body_t:gsub("{n}", nonce .. "-" .. tostring(thread_id) .. "-" .. tostring(n))
   return wrk.format("POST", path, headers, body)
 end
