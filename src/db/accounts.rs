@@ -80,20 +80,10 @@ pub fn insert(conn: &mut DbConnection, new: &NewAccount) -> ApiResult<AccountRow
     Ok(a::table.find(&new.id).select(AccountRow::as_select()).first(conn)?)
 }
 
-macro_rules! scoped {
-    ($query:expr, $scope:expr) => {
-        match $scope {
-            Jurisdiction::National => $query,
-            Jurisdiction::Province(p) => $query.filter(a::province_code.eq(p.clone())),
-            Jurisdiction::Commune(c) => $query.filter(a::unit_code.eq(c.clone())),
-        }
-    };
-}
-
 /// An account inside the caller's jurisdiction; anything else is a 404.
 pub fn find_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<AccountRow> {
     let query = a::table.filter(a::id.eq(id)).select(AccountRow::as_select()).into_boxed();
-    scoped!(query, scope).first(conn).optional()?.ok_or(ApiError::NotFound)
+    in_unit!(query, scope, a::unit_code, a::province_code).first(conn).optional()?.ok_or(ApiError::NotFound)
 }
 
 pub fn find_by_id(conn: &mut DbConnection, id: &str) -> ApiResult<Option<AccountRow>> {
@@ -118,7 +108,7 @@ pub fn list(
     limit: i64,
 ) -> ApiResult<(Vec<AccountRow>, i64)> {
     let build = || {
-        let mut q = scoped!(a::table.into_boxed(), scope);
+        let mut q = in_unit!(a::table.into_boxed(), scope, a::unit_code, a::province_code);
         if let Some(text) = &f.q {
             let pattern = super::like_contains(&text.to_lowercase());
             q = q.filter(a::username.like(pattern.clone()).escape('\\').or(a::full_name.like(pattern).escape('\\')));

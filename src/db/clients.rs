@@ -53,19 +53,9 @@ pub fn insert(conn: &mut DbConnection, row: &ClientRow) -> ApiResult<ClientRow> 
     Ok(c::table.find(&row.id).select(ClientRow::as_select()).first(conn)?)
 }
 
-macro_rules! scoped {
-    ($query:expr, $scope:expr) => {
-        match $scope {
-            Jurisdiction::National => $query,
-            Jurisdiction::Province(p) => $query.filter(c::province_code.eq(p.clone())),
-            Jurisdiction::Commune(code) => $query.filter(c::unit_code.eq(code.clone())),
-        }
-    };
-}
-
 pub fn find_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<ClientRow> {
     let query = c::table.filter(c::id.eq(id)).select(ClientRow::as_select()).into_boxed();
-    scoped!(query, scope).first(conn).optional()?.ok_or(ApiError::NotFound)
+    in_unit!(query, scope, c::unit_code, c::province_code).first(conn).optional()?.ok_or(ApiError::NotFound)
 }
 
 pub fn find_by_client_id(conn: &mut DbConnection, client_id: &str) -> ApiResult<Option<ClientRow>> {
@@ -80,7 +70,7 @@ pub fn list(
     limit: i64,
 ) -> ApiResult<(Vec<ClientRow>, i64)> {
     let build = || {
-        let mut q = scoped!(c::table.into_boxed(), scope);
+        let mut q = in_unit!(c::table.into_boxed(), scope, c::unit_code, c::province_code);
         if let Some(d) = disabled {
             q = q.filter(c::disabled.eq(d));
         }

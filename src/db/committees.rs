@@ -64,16 +64,6 @@ pub struct ConsolidationRow {
     pub created_at: NaiveDateTime,
 }
 
-macro_rules! in_unit {
-    ($query:expr, $scope:expr) => {
-        match $scope {
-            Jurisdiction::National => $query,
-            Jurisdiction::Province(code) => $query.filter(sc::province_code.eq(code.clone())),
-            Jurisdiction::Commune(code) => $query.filter(sc::unit_code.eq(code.clone())),
-        }
-    };
-}
-
 pub fn insert(conn: &mut DbConnection, row: &CommitteeRow) -> ApiResult<()> {
     let active: i64 =
         sc::table.filter(sc::unit_code.eq(&row.unit_code)).filter(sc::status.eq("active")).count().get_result(conn)?;
@@ -86,7 +76,7 @@ pub fn insert(conn: &mut DbConnection, row: &CommitteeRow) -> ApiResult<()> {
 
 pub fn find_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<CommitteeRow> {
     let q = sc::table.filter(sc::id.eq(id)).select(CommitteeRow::as_select()).into_boxed();
-    in_unit!(q, scope).first(conn).optional()?.ok_or(ApiError::NotFound)
+    in_unit!(q, scope, sc::unit_code, sc::province_code).first(conn).optional()?.ok_or(ApiError::NotFound)
 }
 
 pub fn list(
@@ -98,9 +88,9 @@ pub fn list(
     limit: i64,
 ) -> ApiResult<(Vec<CommitteeRow>, i64)> {
     let build = || {
-        let mut q = in_unit!(sc::table.into_boxed(), scope);
+        let mut q = in_unit!(sc::table.into_boxed(), scope, sc::unit_code, sc::province_code);
         if let Some(u) = unit {
-            q = in_unit!(q, u);
+            q = in_unit!(q, u, sc::unit_code, sc::province_code);
         }
         if let Some(s) = status {
             q = q.filter(sc::status.eq(s.to_string()));

@@ -12,16 +12,6 @@ use super::DbConnection;
 use crate::auth::Jurisdiction;
 use crate::error::{ApiError, ApiResult};
 
-macro_rules! in_unit {
-    ($query:expr, $scope:expr, $unit:path, $province:path) => {
-        match $scope {
-            Jurisdiction::National => $query,
-            Jurisdiction::Province(code) => $query.filter($province.eq(code.clone())),
-            Jurisdiction::Commune(code) => $query.filter($unit.eq(code.clone())),
-        }
-    };
-}
-
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = lr)]
 pub struct RateRow {

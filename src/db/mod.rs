@@ -4,6 +4,18 @@
 //! [`DbConnection`]; only where SQL truly differs (upserts, `BEGIN IMMEDIATE`) do we match
 //! on the variant.
 
+/// Restricts a query to a jurisdiction, given the record's unit and province columns: the
+/// one way records are scoped, so an out-of-unit row is never loaded.
+macro_rules! in_unit {
+    ($query:expr, $scope:expr, $unit:path, $province:path) => {
+        match $scope {
+            $crate::auth::Jurisdiction::National => $query,
+            $crate::auth::Jurisdiction::Province(code) => $query.filter($province.eq(code.clone())),
+            $crate::auth::Jurisdiction::Commune(code) => $query.filter($unit.eq(code.clone())),
+        }
+    };
+}
+
 pub mod accounts;
 pub mod admin_units;
 pub mod audit;

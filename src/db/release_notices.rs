@@ -30,16 +30,6 @@ pub struct NoticeRow {
     pub version: i32,
 }
 
-macro_rules! scoped {
-    ($query:expr, $scope:expr) => {
-        match $scope {
-            Jurisdiction::National => $query,
-            Jurisdiction::Province(code) => $query.filter(rn::province_code.eq(code.clone())),
-            Jurisdiction::Commune(code) => $query.filter(rn::unit_code.eq(code.clone())),
-        }
-    };
-}
-
 pub fn insert(conn: &mut DbConnection, row: &NoticeRow) -> ApiResult<()> {
     diesel::insert_into(rn::table).values(row).execute(conn)?;
     Ok(())
@@ -47,7 +37,7 @@ pub fn insert(conn: &mut DbConnection, row: &NoticeRow) -> ApiResult<()> {
 
 pub fn find_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<NoticeRow> {
     let q = rn::table.filter(rn::id.eq(id)).select(NoticeRow::as_select()).into_boxed();
-    scoped!(q, scope).first(conn).optional()?.ok_or(ApiError::NotFound)
+    in_unit!(q, scope, rn::unit_code, rn::province_code).first(conn).optional()?.ok_or(ApiError::NotFound)
 }
 
 pub fn record_verification(
@@ -89,9 +79,9 @@ pub fn list(
     limit: i64,
 ) -> ApiResult<(Vec<NoticeRow>, i64)> {
     let build = || {
-        let mut q = scoped!(rn::table.into_boxed(), scope);
+        let mut q = in_unit!(rn::table.into_boxed(), scope, rn::unit_code, rn::province_code);
         if let Some(unit) = &f.unit {
-            q = scoped!(q, unit);
+            q = in_unit!(q, unit, rn::unit_code, rn::province_code);
         }
         if let Some(today) = f.overdue_on {
             q = q.filter(rn::verified_on.is_null()).filter(rn::verification_due_on.lt(today));

@@ -36,16 +36,6 @@ pub struct AssignmentRow {
     pub version: i32,
 }
 
-macro_rules! in_unit {
-    ($query:expr, $scope:expr, $unit:path, $province:path) => {
-        match $scope {
-            Jurisdiction::National => $query,
-            Jurisdiction::Province(code) => $query.filter($province.eq(code.clone())),
-            Jurisdiction::Commune(code) => $query.filter($unit.eq(code.clone())),
-        }
-    };
-}
-
 pub fn insert_assignment(conn: &mut DbConnection, row: &AssignmentRow) -> ApiResult<()> {
     diesel::insert_into(sa::table).values(row).execute(conn)?;
     Ok(())
