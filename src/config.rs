@@ -22,6 +22,8 @@ pub struct Settings {
     pub migrate_on_start: bool,
     /// Maximum days without contact per classification group (overdue list).
     pub contact_intervals: crate::domain::contact::ContactIntervals,
+    /// Report due dates per period kind (`THNCD_REPORT_DUE=semiannual=05-15,annual=11-15`).
+    pub report_due: crate::domain::reporting::DueDates,
 }
 
 #[derive(Clone)]
@@ -110,6 +112,12 @@ impl Settings {
             contact_intervals: match env("THNCD_CONTACT_INTERVALS") {
                 Some(text) => crate::domain::contact::ContactIntervals::parse(&text)
                     .map_err(|e| format!("THNCD_CONTACT_INTERVALS: {e}"))?,
+                None => Default::default(),
+            },
+            report_due: match env("THNCD_REPORT_DUE") {
+                Some(text) => {
+                    crate::domain::reporting::DueDates::parse(&text).map_err(|e| format!("THNCD_REPORT_DUE: {e}"))?
+                }
                 None => Default::default(),
             },
         })

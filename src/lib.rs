@@ -12,6 +12,7 @@ pub mod demo;
 pub mod domain;
 pub mod dto;
 pub mod error;
+pub mod export;
 pub mod http;
 pub mod openapi;
 pub mod services;

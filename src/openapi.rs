@@ -45,6 +45,7 @@ money is integer VND.",
         (name = "models", description = "Reintegration models: five steps, participants, reviews"),
         (name = "outreach", description = "Outreach events and propagandists"),
         (name = "loans", description = "Loans under Decision 22/2023/QĐ-TTg: eligibility, applications, the bank's postings"),
+        (name = "reports", description = "Live indicators, targets, periodic reports up the administrative ladder, exports"),
         (name = "loan-lists", description = "The commune's monthly list of persons eligible for a loan")
     )
 )]

@@ -12,6 +12,7 @@ pub mod loans;
 pub mod models;
 pub mod persons;
 pub mod release_notices;
+pub mod reports;
 pub mod supervision;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -121,7 +122,23 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(loans::post_repayment)
         .service(loans::mark_loan_overdue)
         .service(loans::write_off_loan)
-        .service(loans::record_use_check);
+        .service(loans::record_use_check)
+        // Fixed paths before `/reports/{id}`.
+        .service(reports::get_indicators)
+        .service(reports::list_overdue_reports)
+        .service(reports::list_targets)
+        .service(reports::set_target)
+        .service(reports::delete_target)
+        .service(reports::create_report)
+        .service(reports::list_reports)
+        .service(reports::get_report)
+        .service(reports::update_report)
+        .service(reports::submit_report)
+        .service(reports::accept_report)
+        .service(reports::return_report)
+        .service(reports::revise_report)
+        .service(reports::export_report)
+        .service(reports::get_consolidated_report);
 }
 
 /// Parses a record id from the path: UUIDs only, so garbage never reaches SQL.

@@ -111,6 +111,21 @@ pub enum Op {
     GetLoanPortfolio,
     ListLoanRates,
     CreateLoanRate,
+    GetIndicators,
+    ListTargets,
+    SetTarget,
+    DeleteTarget,
+    CreateReport,
+    ListReports,
+    GetReport,
+    UpdateReport,
+    SubmitReport,
+    AcceptReport,
+    ReturnReport,
+    ReviseReport,
+    ExportReport,
+    GetConsolidatedReport,
+    ListOverdueReports,
 }
 
 const EVERYONE: &[Role] = &Role::ALL;
@@ -138,6 +153,8 @@ const LOAN_READ: &[Role] = &[Police, CommuneCommittee, Bank];
 const LOAN_APPLY: &[Role] = &[Police, CommuneCommittee];
 const COMMITTEE: &[Role] = &[CommuneCommittee];
 const BANK: &[Role] = &[Bank];
+/// Aggregate figures and reports: the agencies that write or read them, and auditors.
+const REPORT_READ: &[Role] = &[Police, CommuneCommittee, Justice, Labour, Auditor];
 const RATE_WRITE: &[Role] = &[Bank, Admin];
 const EMPLOYERS_READ: &[Role] = &[Police, CommuneCommittee, Labour];
 
@@ -246,6 +263,21 @@ impl Op {
         Op::GetLoanPortfolio,
         Op::ListLoanRates,
         Op::CreateLoanRate,
+        Op::GetIndicators,
+        Op::ListTargets,
+        Op::SetTarget,
+        Op::DeleteTarget,
+        Op::CreateReport,
+        Op::ListReports,
+        Op::GetReport,
+        Op::UpdateReport,
+        Op::SubmitReport,
+        Op::AcceptReport,
+        Op::ReturnReport,
+        Op::ReviseReport,
+        Op::ExportReport,
+        Op::GetConsolidatedReport,
+        Op::ListOverdueReports,
     ];
 
     /// The roles allowed to call this operation.
@@ -286,6 +318,21 @@ impl Op {
             Op::CreateLoan | Op::SubmitLoan => LOAN_APPLY,
             Op::RecordUseCheck => MANAGE,
             Op::CreateLoanRate => RATE_WRITE,
+            Op::GetIndicators => REPORT_READ,
+            Op::ListTargets => REPORT_READ,
+            Op::SetTarget => MANAGE,
+            Op::DeleteTarget => MANAGE,
+            Op::CreateReport => MANAGE,
+            Op::ListReports => REPORT_READ,
+            Op::GetReport => REPORT_READ,
+            Op::UpdateReport => MANAGE,
+            Op::SubmitReport => MANAGE,
+            Op::AcceptReport => MANAGE,
+            Op::ReturnReport => MANAGE,
+            Op::ReviseReport => MANAGE,
+            Op::ExportReport => REPORT_READ,
+            Op::GetConsolidatedReport => REPORT_READ,
+            Op::ListOverdueReports => REPORT_READ,
             Op::CreateCommittee
             | Op::AddCommitteeMember
             | Op::EndCommitteeMember
@@ -386,6 +433,21 @@ impl Op {
             Op::GetLoanPortfolio => "get_loan_portfolio",
             Op::ListLoanRates => "list_loan_rates",
             Op::CreateLoanRate => "create_loan_rate",
+            Op::GetIndicators => "get_indicators",
+            Op::ListTargets => "list_targets",
+            Op::SetTarget => "set_target",
+            Op::DeleteTarget => "delete_target",
+            Op::CreateReport => "create_report",
+            Op::ListReports => "list_reports",
+            Op::GetReport => "get_report",
+            Op::UpdateReport => "update_report",
+            Op::SubmitReport => "submit_report",
+            Op::AcceptReport => "accept_report",
+            Op::ReturnReport => "return_report",
+            Op::ReviseReport => "revise_report",
+            Op::ExportReport => "export_report",
+            Op::GetConsolidatedReport => "get_consolidated_report",
+            Op::ListOverdueReports => "list_overdue_reports",
             Op::CreateCommittee => "create_committee",
             Op::ListCommittees => "list_committees",
             Op::GetCommittee => "get_committee",

@@ -143,3 +143,15 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter, offset: i64, limit: i6
     let items = build().select(AdminUnit::as_select()).order(au::code.asc()).offset(offset).limit(limit).load(conn)?;
     Ok((items, total))
 }
+
+/// The units one level below `parent` (provinces below `VN`, communes below a province),
+/// as (code, name).
+pub fn children(conn: &mut DbConnection, parent: &str) -> ApiResult<Vec<(String, String)>> {
+    let q = au::table.select((au::code, au::name)).order(au::code.asc()).into_boxed();
+    let q = if parent == NATIONAL_CODE {
+        q.filter(au::level.eq("province"))
+    } else {
+        q.filter(au::parent_code.eq(parent.to_string()))
+    };
+    Ok(q.load(conn)?)
+}

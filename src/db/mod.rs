@@ -28,6 +28,7 @@ pub mod loans;
 pub mod models;
 pub mod persons;
 pub mod release_notices;
+pub mod reports;
 pub mod schema;
 pub mod supervision;
 

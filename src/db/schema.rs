@@ -714,3 +714,51 @@ diesel::allow_tables_to_appear_in_same_query!(
     loan_checks,
     persons
 );
+
+diesel::table! {
+    report_targets (id) {
+        id -> Text,
+        unit_code -> Text,
+        province_code -> Text,
+        year -> Integer,
+        indicator -> Text,
+        measure -> Text,
+        min_value -> Nullable<BigInt>,
+        max_value -> Nullable<BigInt>,
+        note -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    reports (id) {
+        id -> Text,
+        unit_code -> Text,
+        province_code -> Text,
+        period_kind -> Text,
+        period_from -> Date,
+        period_to -> Date,
+        year -> Integer,
+        version_no -> Integer,
+        supersedes_id -> Nullable<Text>,
+        status -> Text,
+        title -> Text,
+        snapshot -> Text,
+        sections -> Text,
+        due_on -> Nullable<Date>,
+        created_by -> Nullable<Text>,
+        submitted_at -> Nullable<Timestamp>,
+        submitted_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+        decision_comment -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(report_targets, reports, admin_units);

@@ -465,3 +465,50 @@ text_enum!(
         Misused => "misused",
     }
 );
+
+text_enum!(
+    /// Kind of periodic report.
+    PeriodKind {
+        /// Six-monthly (báo cáo 6 tháng).
+        Semiannual => "semiannual",
+        /// Yearly (báo cáo năm).
+        Annual => "annual",
+        /// Phase review (sơ kết, tổng kết giai đoạn).
+        Phase => "phase",
+        /// Five-year review.
+        FiveYear => "five_year",
+        Custom => "custom",
+    }
+);
+
+text_enum!(
+    /// Where a periodic report stands.
+    ReportStatus {
+        /// Being written; figures can be refreshed and sections edited.
+        Draft => "draft",
+        /// Sent to the parent unit; frozen.
+        Submitted => "submitted",
+        /// Accepted by the parent unit.
+        Accepted => "accepted",
+        /// Sent back with comments; a corrected version follows.
+        Returned => "returned",
+    }
+);
+
+text_enum!(
+    /// Whether a target is on a rate (percent) or a count.
+    TargetMeasure {
+        Rate => "rate",
+        Count => "count",
+    }
+);
+
+text_enum!(
+    /// Actual against target.
+    TargetOutcome {
+        Met => "met",
+        NotMet => "not_met",
+        /// The rate has no denominator in the period.
+        NoData => "no_data",
+    }
+);

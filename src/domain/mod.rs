@@ -10,4 +10,5 @@ pub mod lifecycle;
 pub mod loan_lifecycle;
 pub mod loan_rules;
 pub mod model_steps;
+pub mod reporting;
 pub mod working_days;

@@ -12,6 +12,7 @@ pub mod loans;
 pub mod models;
 pub mod persons;
 pub mod release_notices;
+pub mod reports;
 pub mod supervision;
 
 use validator::ValidationError;

@@ -4,4 +4,5 @@
 pub mod committees;
 pub mod loans;
 pub mod persons;
+pub mod reports;
 pub mod supervision;

@@ -120,6 +120,7 @@ impl TestApp {
             workers: 2,
             migrate_on_start: true,
             contact_intervals: Default::default(),
+            report_due: Default::default(),
         };
         let mut settings = settings;
         adjust(&mut settings);

@@ -1,0 +1,944 @@
+//! Report figures as SQL aggregates, and the targets and reports tables.
+//!
+//! The indicator queries are hand-written SQL: they need window-free "latest change up to a
+//! day" logic, self-joins on the status history and conditional distinct counts, which read
+//! more plainly as SQL than as diesel DSL. The SQL is the same on both backends; only the
+//! placeholder syntax differs (`$n` on PostgreSQL, `?n` on SQLite). Nothing is loaded row by
+//! row: every query returns counts, grouped at most by a handful of small categories, or
+//! the list of commune codes (≤ 3,321) behind the commune shares.
+
+use std::collections::BTreeSet;
+
+use chrono::{Datelike, Months, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Date, Nullable, Text};
+
+use super::schema::{report_targets as rt, reports as r};
+use super::{DbConnection, MultiBackend};
+use crate::auth::Jurisdiction;
+use crate::domain::enums::{ActivityKind, LegalSubKind, ModelType, OutreachKind};
+use crate::dto::reports::*;
+use crate::error::{ApiError, ApiResult};
+
+/// Values bound to a query, in placeholder order.
+enum Bind {
+    Text(String),
+    Date(NaiveDate),
+}
+
+/// Raw SQL with numbered placeholders for the connection's backend.
+struct Sql {
+    pg: bool,
+    binds: Vec<Bind>,
+}
+
+impl Sql {
+    fn new(conn: &DbConnection) -> Sql {
+        Sql { pg: matches!(conn, DbConnection::Postgresql(_)), binds: Vec::new() }
+    }
+
+    fn placeholder(&self) -> String {
+        let n = self.binds.len();
+        if self.pg {
+            format!("${n}")
+        } else {
+            format!("?{n}")
+        }
+    }
+
+    fn date(&mut self, d: NaiveDate) -> String {
+        self.binds.push(Bind::Date(d));
+        self.placeholder()
+    }
+
+    fn text(&mut self, t: &str) -> String {
+        self.binds.push(Bind::Text(t.to_string()));
+        self.placeholder()
+    }
+
+    /// `alias` lies in the reported unit.
+    fn scope(&mut self, alias: &str, scope: &Jurisdiction) -> String {
+        match scope {
+            Jurisdiction::National => "1 = 1".into(),
+            Jurisdiction::Province(p) => format!("{alias}.province_code = {}", self.text(p)),
+            Jurisdiction::Commune(c) => format!("{alias}.unit_code = {}", self.text(c)),
+        }
+    }
+
+    fn load<T>(self, conn: &mut DbConnection, text: String) -> ApiResult<Vec<T>>
+    where
+        T: QueryableByName<MultiBackend> + 'static,
+    {
+        let mut q = diesel::sql_query(text).into_boxed::<MultiBackend>();
+        for b in self.binds {
+            q = match b {
+                Bind::Text(t) => q.bind::<Text, _>(t),
+                Bind::Date(d) => q.bind::<Date, _>(d),
+            };
+        }
+        Ok(q.load::<T>(conn)?)
+    }
+}
+
+const MANAGED: &str = "('received', 'under_management')";
+
+#[derive(QueryableByName)]
+struct CaseloadRow {
+    #[diesel(sql_type = BigInt)]
+    m_start: i64,
+    #[diesel(sql_type = BigInt)]
+    m_end: i64,
+    #[diesel(sql_type = BigInt)]
+    entered: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    gender: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    juvenile: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    classification: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    employment: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    focus: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
+struct EventRow {
+    #[diesel(sql_type = Text)]
+    to_status: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    from_status: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    release_type: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    late: i64,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
+struct KindRow {
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    sub: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    n1: i64,
+    #[diesel(sql_type = BigInt)]
+    n2: i64,
+    #[diesel(sql_type = BigInt)]
+    n3: i64,
+}
+
+#[derive(QueryableByName)]
+struct CodeRow {
+    #[diesel(sql_type = Text)]
+    code: String,
+}
+
+#[derive(QueryableByName)]
+struct Scalars {
+    #[diesel(sql_type = BigInt)]
+    counselling_persons: i64,
+    #[diesel(sql_type = BigInt)]
+    legal_persons: i64,
+    #[diesel(sql_type = BigInt)]
+    trainings_started: i64,
+    #[diesel(sql_type = BigInt)]
+    trained_persons: i64,
+    #[diesel(sql_type = BigInt)]
+    trainings_completed: i64,
+    #[diesel(sql_type = BigInt)]
+    job_referrals: i64,
+    #[diesel(sql_type = BigInt)]
+    hires: i64,
+    #[diesel(sql_type = BigInt)]
+    hired_persons: i64,
+    #[diesel(sql_type = BigInt)]
+    assistance_grants: i64,
+    #[diesel(sql_type = BigInt)]
+    assistance_persons: i64,
+    #[diesel(sql_type = BigInt)]
+    assistance_vnd: i64,
+    #[diesel(sql_type = BigInt)]
+    listed_eligible: i64,
+    #[diesel(sql_type = BigInt)]
+    applications: i64,
+    #[diesel(sql_type = BigInt)]
+    disbursed_loans: i64,
+    #[diesel(sql_type = BigInt)]
+    borrowers: i64,
+    #[diesel(sql_type = BigInt)]
+    disbursed_vnd: i64,
+    #[diesel(sql_type = BigInt)]
+    outstanding_vnd: i64,
+    #[diesel(sql_type = BigInt)]
+    committees_active: i64,
+    #[diesel(sql_type = BigInt)]
+    propagandists: i64,
+    #[diesel(sql_type = BigInt)]
+    notices: i64,
+    #[diesel(sql_type = BigInt)]
+    in_facility_counselling: i64,
+    #[diesel(sql_type = BigInt)]
+    travel_allowances: i64,
+    #[diesel(sql_type = BigInt)]
+    travel_allowance_vnd: i64,
+}
+
+/// Persons managed at the start, at the end and during the period, with the end-of-period
+/// breakdowns. "Managed on day D" = the latest status change up to D recorded in the unit
+/// is `received` or `under_management`; every move out of a unit is recorded in that unit,
+/// so filtering the history by unit first is exact.
+fn caseload(
+    conn: &mut DbConnection,
+    scope: &Jurisdiction,
+    from: NaiveDate,
+    to: NaiveDate,
+    today: NaiveDate,
+) -> ApiResult<Caseload> {
+    let mut q = Sql::new(conn);
+    let f1 = q.date(from);
+    let f2 = q.date(from);
+    let t1 = q.date(to);
+    let sc = q.scope("h", scope);
+    let adult_born_by = to.checked_sub_months(Months::new(18 * 12)).unwrap_or(to);
+    let dob = q.date(adult_born_by);
+    // On a past day the values come from the dated attribute history; up to today the
+    // current columns are the latest change (saves a lookup per person on live reports).
+    let (class, employment, focus) = if to >= today {
+        (
+            "p.classification".to_string(),
+            "p.employment_status".to_string(),
+            "CASE WHEN p.needs_focus THEN 'true' ELSE 'false' END".to_string(),
+        )
+    } else {
+        let mut attr = |name: &str| {
+            let t = q.date(to);
+            format!(
+                "(SELECT c.value FROM person_attribute_changes c WHERE c.person_id = p.id AND c.attribute = '{name}' \
+                 AND c.changed_on <= {t} ORDER BY c.changed_on DESC, c.recorded_at DESC LIMIT 1)"
+            )
+        };
+        (attr("classification"), attr("employment_status"), attr("needs_focus"))
+    };
+    let text = format!(
+        "WITH sp AS (
+            SELECT h.person_id,
+                   MAX(CASE WHEN h.occurred_on < {f1} THEN h.seq END) AS seq_start,
+                   MAX(h.seq) AS seq_end,
+                   MAX(CASE WHEN h.occurred_on >= {f2} AND h.to_status IN {MANAGED} THEN 1 ELSE 0 END) AS entered
+            FROM person_status_history h
+            WHERE h.occurred_on <= {t1} AND {sc}
+            GROUP BY h.person_id
+        ), st AS (
+            SELECT sp.person_id, sp.entered,
+                   CASE WHEN s.to_status IN {MANAGED} THEN 1 ELSE 0 END AS m_start,
+                   CASE WHEN e.to_status IN {MANAGED} THEN 1 ELSE 0 END AS m_end
+            FROM sp
+            JOIN person_status_history e ON e.person_id = sp.person_id AND e.seq = sp.seq_end
+            LEFT JOIN person_status_history s ON s.person_id = sp.person_id AND s.seq = sp.seq_start
+        ), x AS (
+            SELECT st.m_start, st.m_end, st.entered,
+                   CASE WHEN st.m_end = 1 THEN p.gender END AS gender,
+                   CASE WHEN st.m_end = 1 AND p.date_of_birth > {dob} THEN 1 ELSE 0 END AS juvenile,
+                   CASE WHEN st.m_end = 1 THEN {class} END AS classification,
+                   CASE WHEN st.m_end = 1 THEN {employment} END AS employment,
+                   CASE WHEN st.m_end = 1 THEN {focus} END AS focus
+            FROM st JOIN persons p ON p.id = st.person_id
+        )
+        SELECT CAST(m_start AS BIGINT) AS m_start, CAST(m_end AS BIGINT) AS m_end, CAST(entered AS BIGINT) AS entered,
+               gender, CAST(juvenile AS BIGINT) AS juvenile, classification, employment, focus, COUNT(*) AS n
+        FROM x
+        GROUP BY m_start, m_end, entered, gender, juvenile, classification, employment, focus"
+    );
+    let rows: Vec<CaseloadRow> = q.load(conn, text)?;
+    let mut c = Caseload::default();
+    for row in rows {
+        let n = row.n;
+        if row.m_start == 1 {
+            c.at_start += n;
+        }
+        if row.m_start == 1 || row.entered == 1 {
+            c.during_period += n;
+        }
+        if row.m_end != 1 {
+            continue;
+        }
+        c.at_end += n;
+        match row.gender.as_deref() {
+            Some("male") => c.at_end_male += n,
+            Some("female") => c.at_end_female += n,
+            _ => c.at_end_other_sex += n,
+        }
+        if row.juvenile == 1 {
+            c.at_end_juveniles += n;
+        }
+        match row.classification.as_deref() {
+            Some("a") => c.at_end_group_a += n,
+            Some("b") => c.at_end_group_b += n,
+            Some("c") => c.at_end_group_c += n,
+            Some("d") => c.at_end_group_d += n,
+            _ => c.at_end_unclassified += n,
+        }
+        if row.focus.as_deref() == Some("true") {
+            c.at_end_needs_focus += n;
+        }
+        match row.employment.as_deref() {
+            Some("stable") => c.at_end_employed_stable += n,
+            Some("unstable") => c.at_end_employed_unstable += n,
+            Some("unemployed") => c.at_end_unemployed += n,
+            _ => c.at_end_employment_unknown += n,
+        }
+    }
+    Ok(c)
+}
+
+/// Receptions, files opened and exits dated in the period. A move between two communes of
+/// the unit is neither a reception nor an exit of the unit.
+fn events(
+    conn: &mut DbConnection,
+    scope: &Jurisdiction,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> ApiResult<(Receptions, Exits, i64)> {
+    let mut q = Sql::new(conn);
+    let f = q.date(from);
+    let t = q.date(to);
+    let sc = q.scope("h", scope);
+    let sc_prev = q.scope("prv", scope);
+    let sc_next = q.scope("nxt", scope);
+    let text = format!(
+        "SELECT h.to_status AS to_status, h.from_status AS from_status, p.release_type AS release_type,
+                CAST(CASE WHEN p.late_reception AND h.from_status = 'expected' THEN 1 ELSE 0 END AS BIGINT) AS late,
+                COUNT(*) AS n
+         FROM person_status_history h
+         JOIN persons p ON p.id = h.person_id
+         LEFT JOIN person_status_history prv ON prv.person_id = h.person_id AND prv.seq = h.seq - 1
+         LEFT JOIN person_status_history nxt ON nxt.person_id = h.person_id AND nxt.seq = h.seq + 1
+         WHERE h.occurred_on >= {f} AND h.occurred_on <= {t} AND {sc}
+           AND h.to_status IN ('received', 'under_management', 'expunged', 'reoffended', 'law_violation',
+                               'moved_out', 'absconded', 'deceased')
+           AND CASE WHEN h.to_status = 'received' AND COALESCE(h.from_status, '') = 'moved_out'
+                         AND prv.person_id IS NOT NULL AND {sc_prev} THEN 1 ELSE 0 END = 0
+           AND CASE WHEN h.to_status = 'moved_out' AND nxt.person_id IS NOT NULL AND {sc_next}
+                    THEN 1 ELSE 0 END = 0
+         GROUP BY h.to_status, h.from_status, p.release_type,
+                  CASE WHEN p.late_reception AND h.from_status = 'expected' THEN 1 ELSE 0 END"
+    );
+    let rows: Vec<EventRow> = q.load(conn, text)?;
+    let (mut rec, mut ex, mut files) = (Receptions::default(), Exits::default(), 0);
+    for row in rows {
+        let n = row.n;
+        match row.to_status.as_str() {
+            "received" => {
+                rec.total += n;
+                match row.release_type.as_deref() {
+                    Some("completed_sentence") => rec.completed_sentence += n,
+                    Some("special_amnesty") => rec.special_amnesty += n,
+                    Some("conditional_early_release") => rec.conditional_early_release += n,
+                    _ => rec.release_type_unknown += n,
+                }
+                if row.from_status.as_deref() == Some("moved_out") {
+                    rec.transferred_in += n;
+                }
+                if row.late == 1 {
+                    rec.late_parolees += n;
+                }
+            }
+            "under_management" => {
+                if row.from_status.as_deref() == Some("received") {
+                    files += n;
+                }
+            }
+            exit => {
+                ex.total += n;
+                match exit {
+                    "expunged" => ex.expunged += n,
+                    "reoffended" => ex.reoffended += n,
+                    "law_violation" => ex.law_violation += n,
+                    "moved_out" => ex.moved_out += n,
+                    "absconded" => ex.absconded += n,
+                    _ => ex.deceased += n,
+                }
+            }
+        }
+    }
+    Ok((rec, ex, files))
+}
+
+fn codes(conn: &mut DbConnection, q: Sql, text: String) -> ApiResult<BTreeSet<String>> {
+    Ok(q.load::<CodeRow>(conn, text)?.into_iter().map(|r| r.code).collect())
+}
+
+/// Communes where someone was managed on a day of the period: a managed-state row recorded
+/// there that is either dated in the period or still the latest change at its start.
+pub fn communes_with_managed(
+    conn: &mut DbConnection,
+    scope: &Jurisdiction,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> ApiResult<BTreeSet<String>> {
+    let mut q = Sql::new(conn);
+    let sc = q.scope("h", scope);
+    let t = q.date(to);
+    let f1 = q.date(from);
+    let f2 = q.date(from);
+    let text = format!(
+        "SELECT DISTINCT h.unit_code AS code
+         FROM person_status_history h
+         LEFT JOIN person_status_history nxt ON nxt.person_id = h.person_id AND nxt.seq = h.seq + 1
+         WHERE {sc} AND h.to_status IN {MANAGED} AND h.occurred_on <= {t}
+           AND (h.occurred_on >= {f1} OR nxt.person_id IS NULL OR nxt.occurred_on >= {f2})"
+    );
+    codes(conn, q, text)
+}
+
+fn activity_kinds(
+    conn: &mut DbConnection,
+    scope: &Jurisdiction,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> ApiResult<Vec<KindRow>> {
+    let mut q = Sql::new(conn);
+    let f = q.date(from);
+    let t = q.date(to);
+    let sc = q.scope("a", scope);
+    let text = format!(
+        "SELECT a.kind AS kind, a.legal_sub_kind AS sub, COUNT(*) AS n1, COUNT(DISTINCT a.person_id) AS n2,
+                COUNT(DISTINCT a.group_session_id) AS n3
+         FROM activities a
+         WHERE NOT a.deleted AND a.occurred_on >= {f} AND a.occurred_on <= {t} AND {sc}
+         GROUP BY a.kind, a.legal_sub_kind"
+    );
+    q.load(conn, text)
+}
+
+/// Month keys (`YYYY-MM`) bounding the period, for the monthly loan lists.
+fn month_key(d: NaiveDate) -> String {
+    format!("{:04}-{:02}", d.year(), d.month())
+}
+
+fn scalars(conn: &mut DbConnection, scope: &Jurisdiction, from: NaiveDate, to: NaiveDate) -> ApiResult<Scalars> {
+    let mut q = Sql::new(conn);
+    // Each sub-select binds its own values, in the order they are written.
+    let period = |q: &mut Sql, col: &str| {
+        let (f, t) = (q.date(from), q.date(to));
+        format!("{col} >= {f} AND {col} <= {t}")
+    };
+    let act = |q: &mut Sql, kinds: &str| {
+        let p = period(q, "a.occurred_on");
+        let s = q.scope("a", scope);
+        format!(
+            "(SELECT COUNT(DISTINCT a.person_id) FROM activities a WHERE NOT a.deleted AND a.kind IN {kinds} AND {p} AND {s})"
+        )
+    };
+    let counselling = act(&mut q, "('counselling_individual', 'counselling_group')");
+    let legal = act(&mut q, "('legal_support')");
+    let count = |q: &mut Sql, expr: &str, table: &str, alias: &str, date_col: &str, extra: &str| {
+        let p = period(q, &format!("{alias}.{date_col}"));
+        let s = q.scope(alias, scope);
+        format!("(SELECT CAST(COALESCE({expr}, 0) AS BIGINT) FROM {table} {alias} WHERE {p} AND {s}{extra})")
+    };
+    let trainings_started = count(&mut q, "COUNT(*)", "trainings", "t", "start_date", "");
+    let trained_persons = count(&mut q, "COUNT(DISTINCT t.person_id)", "trainings", "t", "start_date", "");
+    let trainings_completed = count(&mut q, "COUNT(*)", "trainings", "t", "end_date", "");
+    let job_referrals = count(&mut q, "COUNT(*)", "job_referrals", "j", "referred_on", "");
+    let hires = count(&mut q, "COUNT(*)", "job_referrals", "j", "outcome_on", " AND j.outcome = 'hired'");
+    let hired_persons =
+        count(&mut q, "COUNT(DISTINCT j.person_id)", "job_referrals", "j", "outcome_on", " AND j.outcome = 'hired'");
+    let grants = count(&mut q, "COUNT(*)", "social_assistance", "s", "period_from", "");
+    let grant_persons = count(&mut q, "COUNT(DISTINCT s.person_id)", "social_assistance", "s", "period_from", "");
+    let grant_vnd = count(&mut q, "SUM(s.amount_vnd)", "social_assistance", "s", "period_from", "");
+    let applications = count(&mut q, "COUNT(*)", "loans", "l", "application_date", "");
+    let notices = count(&mut q, "COUNT(*)", "release_notices", "n", "notice_date", "");
+    let in_facility = count(&mut q, "SUM(n.counselling_sessions)", "release_notices", "n", "notice_date", "");
+    let allowances =
+        count(&mut q, "COUNT(*)", "release_notices", "n", "notice_date", " AND n.travel_allowance_vnd > 0");
+    let allowance_vnd = count(&mut q, "SUM(n.travel_allowance_vnd)", "release_notices", "n", "notice_date", "");
+    let listed = {
+        let (m1, m2) = (q.text(&month_key(from)), q.text(&month_key(to)));
+        let s = q.scope("ll", scope);
+        format!(
+            "(SELECT COUNT(DISTINCT e.person_id) FROM loan_list_entries e JOIN loan_lists ll ON ll.id = e.list_id
+              WHERE ll.month >= {m1} AND ll.month <= {m2} AND ll.status <> 'draft' AND {s})"
+        )
+    };
+    let disbursed = |q: &mut Sql, expr: &str| {
+        let p = period(q, "lp.value_date");
+        let s = q.scope("l", scope);
+        format!(
+            "(SELECT CAST(COALESCE({expr}, 0) AS BIGINT) FROM loan_postings lp JOIN loans l ON l.id = lp.loan_id
+              WHERE lp.kind = 'disbursement' AND {p} AND {s})"
+        )
+    };
+    let disbursed_loans = disbursed(&mut q, "COUNT(DISTINCT lp.loan_id)");
+    let borrowers = disbursed(&mut q, "COUNT(DISTINCT l.person_id)");
+    let disbursed_vnd = disbursed(&mut q, "SUM(lp.principal_vnd)");
+    let outstanding = {
+        let t = q.date(to);
+        let s = q.scope("l", scope);
+        format!(
+            "(SELECT CAST(COALESCE(SUM(CASE WHEN lp.kind = 'disbursement' THEN lp.principal_vnd
+                                            WHEN lp.kind = 'repayment' THEN -lp.principal_vnd ELSE 0 END), 0) AS BIGINT)
+              FROM loan_postings lp JOIN loans l ON l.id = lp.loan_id WHERE lp.value_date <= {t} AND {s})"
+        )
+    };
+    let committees = {
+        let (t1, t2) = (q.date(to), q.date(to));
+        let s = q.scope("c", scope);
+        format!(
+            "(SELECT COUNT(*) FROM steering_committees c WHERE c.decision_date <= {t1}
+              AND (c.dissolved_on IS NULL OR c.dissolved_on > {t2}) AND {s})"
+        )
+    };
+    let propagandists = {
+        let (t1, t2) = (q.date(to), q.date(to));
+        let s = q.scope("g", scope);
+        format!(
+            "(SELECT COUNT(*) FROM propagandists g WHERE g.from_date <= {t1}
+              AND (g.to_date IS NULL OR g.to_date >= {t2}) AND {s})"
+        )
+    };
+    let text = format!(
+        "SELECT {counselling} AS counselling_persons, {legal} AS legal_persons,
+                {trainings_started} AS trainings_started, {trained_persons} AS trained_persons,
+                {trainings_completed} AS trainings_completed, {job_referrals} AS job_referrals, {hires} AS hires,
+                {hired_persons} AS hired_persons, {grants} AS assistance_grants, {grant_persons} AS assistance_persons,
+                {grant_vnd} AS assistance_vnd, {listed} AS listed_eligible, {applications} AS applications,
+                {disbursed_loans} AS disbursed_loans, {borrowers} AS borrowers, {disbursed_vnd} AS disbursed_vnd,
+                {outstanding} AS outstanding_vnd, {committees} AS committees_active, {propagandists} AS propagandists,
+                {notices} AS notices, {in_facility} AS in_facility_counselling, {allowances} AS travel_allowances,
+                {allowance_vnd} AS travel_allowance_vnd"
+    );
+    q.load::<Scalars>(conn, text)?.pop().ok_or_else(|| ApiError::internal("indicator scalars returned no row"))
+}
+
+/// A model counts as active on `to` when it is active since then, or left the active state
+/// after `to` having been founded by then.
+fn model_active_on(q: &mut Sql, to: NaiveDate) -> String {
+    let (t1, t2, t3) = (q.date(to), q.date(to), q.date(to));
+    format!(
+        "((m.status = 'active' AND m.status_since <= {t1})
+          OR (m.status IN ('suspended', 'dissolved') AND m.status_since > {t2}
+              AND COALESCE(m.founding_decision_date, m.status_since) <= {t3}))"
+    )
+}
+
+fn models(conn: &mut DbConnection, scope: &Jurisdiction, to: NaiveDate) -> ApiResult<Vec<KindRow>> {
+    let mut q = Sql::new(conn);
+    let (t1, t2) = (q.date(to), q.date(to));
+    let active = model_active_on(&mut q, to);
+    let sc = q.scope("m", scope);
+    let text = format!(
+        "SELECT m.model_type AS kind, CAST(NULL AS TEXT) AS sub, COUNT(DISTINCT m.id) AS n1,
+                COUNT(mp.person_id) AS n2, COUNT(mp.id) AS n3
+         FROM reintegration_models m
+         LEFT JOIN model_participants mp ON mp.model_id = m.id AND mp.joined_on <= {t1}
+              AND (mp.left_on IS NULL OR mp.left_on > {t2})
+         WHERE {active} AND {sc}
+         GROUP BY m.model_type"
+    );
+    q.load(conn, text)
+}
+
+fn communes_with_model(conn: &mut DbConnection, scope: &Jurisdiction, to: NaiveDate) -> ApiResult<BTreeSet<String>> {
+    let mut q = Sql::new(conn);
+    let active = model_active_on(&mut q, to);
+    let sc = q.scope("m", scope);
+    let text = format!("SELECT DISTINCT m.unit_code AS code FROM reintegration_models m WHERE {active} AND {sc}");
+    codes(conn, q, text)
+}
+
+fn outreach(conn: &mut DbConnection, scope: &Jurisdiction, from: NaiveDate, to: NaiveDate) -> ApiResult<Vec<KindRow>> {
+    let mut q = Sql::new(conn);
+    let (f, t) = (q.date(from), q.date(to));
+    let sc = q.scope("o", scope);
+    let text = format!(
+        "SELECT o.kind AS kind, CAST(NULL AS TEXT) AS sub, COUNT(*) AS n1,
+                CAST(COALESCE(SUM(o.audience_count), 0) AS BIGINT) AS n2, CAST(COALESCE(SUM(o.quantity), 0) AS BIGINT) AS n3
+         FROM outreach_events o WHERE o.held_on >= {f} AND o.held_on <= {t} AND {sc}
+         GROUP BY o.kind"
+    );
+    q.load(conn, text)
+}
+
+fn communes_with_outreach(
+    conn: &mut DbConnection,
+    scope: &Jurisdiction,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> ApiResult<BTreeSet<String>> {
+    let mut q = Sql::new(conn);
+    let (f, t) = (q.date(from), q.date(to));
+    let sc = q.scope("o", scope);
+    let text = format!("SELECT DISTINCT o.unit_code AS code FROM outreach_events o WHERE o.held_on >= {f} AND o.held_on <= {t} AND {sc}");
+    codes(conn, q, text)
+}
+
+fn communes_with_propagandists(
+    conn: &mut DbConnection,
+    scope: &Jurisdiction,
+    to: NaiveDate,
+) -> ApiResult<BTreeSet<String>> {
+    let mut q = Sql::new(conn);
+    let (t1, t2) = (q.date(to), q.date(to));
+    let sc = q.scope("g", scope);
+    let text = format!(
+        "SELECT DISTINCT g.unit_code AS code FROM propagandists g
+         WHERE g.from_date <= {t1} AND (g.to_date IS NULL OR g.to_date >= {t2}) AND {sc}"
+    );
+    codes(conn, q, text)
+}
+
+/// All live figures for a unit and a period (targets are added by the service).
+pub fn indicators(
+    conn: &mut DbConnection,
+    unit: &str,
+    unit_name: &str,
+    scope: &Jurisdiction,
+    from: NaiveDate,
+    to: NaiveDate,
+    today: NaiveDate,
+) -> ApiResult<Indicators> {
+    let mut managed = caseload(conn, scope, from, to, today)?;
+    let (received, exits, files_opened) = events(conn, scope, from, to)?;
+    managed.files_opened = files_opened;
+    let with_managed = communes_with_managed(conn, scope, from, to)?;
+
+    let kinds = activity_kinds(conn, scope, from, to)?;
+    let s = scalars(conn, scope, from, to)?;
+    let mut support = Support {
+        counselling_persons: s.counselling_persons,
+        legal_help_persons: s.legal_persons,
+        trainings_started: s.trainings_started,
+        trained_persons: s.trained_persons,
+        trainings_completed: s.trainings_completed,
+        job_referrals: s.job_referrals,
+        hires: s.hires,
+        hired_persons: s.hired_persons,
+        assistance_grants: s.assistance_grants,
+        assistance_persons: s.assistance_persons,
+        assistance_vnd: s.assistance_vnd,
+        ..Default::default()
+    };
+    for kind in ActivityKind::ALL {
+        let rows = kinds.iter().filter(|k| k.kind == kind.as_str());
+        let count = rows.clone().map(|k| k.n1).sum();
+        // Distinct persons cannot be summed across legal sub-kinds; the scalar query has them.
+        let persons = match kind {
+            ActivityKind::LegalSupport => s.legal_persons,
+            _ => rows.clone().map(|k| k.n2).sum(),
+        };
+        support.activities.push(KindCount { kind: kind.as_str().into(), count, persons });
+    }
+    for sub in LegalSubKind::ALL {
+        let row = kinds.iter().find(|k| k.kind == "legal_support" && k.sub.as_deref() == Some(sub.as_str()));
+        support.legal_support.push(KindCount {
+            kind: sub.as_str().into(),
+            count: row.map_or(0, |r| r.n1),
+            persons: row.map_or(0, |r| r.n2),
+        });
+    }
+    let individual: i64 = kinds.iter().filter(|k| k.kind == "counselling_individual").map(|k| k.n1).sum();
+    let group_sessions: i64 = kinds.iter().filter(|k| k.kind == "counselling_group").map(|k| k.n3).sum();
+    support.counselling_sessions = individual + group_sessions;
+
+    let model_rows = models(conn, scope, to)?;
+    let outreach_rows = outreach(conn, scope, from, to)?;
+    let with_model = communes_with_model(conn, scope, to)?;
+    let with_outreach = communes_with_outreach(conn, scope, from, to)?;
+    let with_propagandists = communes_with_propagandists(conn, scope, to)?;
+    let among = |set: &BTreeSet<String>| with_managed.intersection(set).count() as i64;
+    let mut org = Organisation {
+        committees_active: s.committees_active,
+        propagandists: s.propagandists,
+        communes_with_managed: with_managed.len() as i64,
+        communes_with_model: among(&with_model),
+        communes_with_outreach: among(&with_outreach),
+        communes_with_propagandists: among(&with_propagandists),
+        ..Default::default()
+    };
+    for t in ModelType::ALL {
+        let row = model_rows.iter().find(|r| r.kind == t.as_str());
+        let (count, persons, all) = row.map_or((0, 0, 0), |r| (r.n1, r.n2, r.n3));
+        org.models_by_type.push(KindCount { kind: t.as_str().into(), count, persons });
+        org.models_active += count;
+        org.model_person_participants += persons;
+        org.model_participants += all;
+    }
+    for k in OutreachKind::ALL {
+        let row = outreach_rows.iter().find(|r| r.kind == k.as_str());
+        let (count, audience, quantity) = row.map_or((0, 0, 0), |r| (r.n1, r.n2, r.n3));
+        org.outreach_by_kind.push(KindCount { kind: k.as_str().into(), count, persons: audience });
+        org.outreach_events += count;
+        org.outreach_audience += audience;
+        org.outreach_quantity += quantity;
+    }
+    let loans = LoanFigures {
+        listed_eligible: s.listed_eligible,
+        applications: s.applications,
+        disbursed_loans: s.disbursed_loans,
+        borrowers: s.borrowers,
+        disbursed_vnd: s.disbursed_vnd,
+        outstanding_vnd: s.outstanding_vnd,
+    };
+    let pre_release = PreRelease {
+        notices: s.notices,
+        in_facility_counselling: s.in_facility_counselling,
+        travel_allowances: s.travel_allowances,
+        travel_allowance_vnd: s.travel_allowance_vnd,
+    };
+    let reoffences = exits.reoffended + exits.law_violation;
+    let employed = managed.at_end_employed_stable + managed.at_end_employed_unstable;
+    let rates = Rates {
+        reoffending_of_received: Rate::of(reoffences, received.total),
+        reoffending_of_managed: Rate::of(reoffences, managed.during_period),
+        trained: Rate::of(support.trained_persons, managed.during_period),
+        placed_in_jobs: Rate::of(support.hired_persons, managed.during_period),
+        given_loans: Rate::of(loans.borrowers, loans.listed_eligible),
+        given_legal_help: Rate::of(support.legal_help_persons, managed.during_period),
+        employed_at_end: Rate::of(employed, managed.at_end),
+        communes_with_model: Rate::of(org.communes_with_model, org.communes_with_managed),
+        communes_with_outreach: Rate::of(org.communes_with_outreach, org.communes_with_managed),
+        communes_with_propagandists: Rate::of(org.communes_with_propagandists, org.communes_with_managed),
+    };
+    Ok(Indicators {
+        unit: unit.to_string(),
+        unit_name: unit_name.to_string(),
+        from,
+        to,
+        received,
+        exits,
+        managed,
+        support,
+        loans,
+        organisation: org,
+        pre_release,
+        rates,
+        targets: Vec::new(),
+        computed_at: chrono::Utc::now(),
+    })
+}
+
+// ---- targets ----
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = rt)]
+pub struct TargetRow {
+    pub id: String,
+    pub unit_code: String,
+    pub province_code: String,
+    pub year: i32,
+    pub indicator: String,
+    pub measure: String,
+    pub min_value: Option<i64>,
+    pub max_value: Option<i64>,
+    pub note: Option<String>,
+    pub created_by: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+pub fn target_for(conn: &mut DbConnection, unit: &str, year: i32, indicator: &str) -> ApiResult<Option<TargetRow>> {
+    Ok(rt::table
+        .filter(rt::unit_code.eq(unit))
+        .filter(rt::year.eq(year))
+        .filter(rt::indicator.eq(indicator))
+        .select(TargetRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn insert_target(conn: &mut DbConnection, row: &TargetRow) -> ApiResult<()> {
+    diesel::insert_into(rt::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+pub fn update_target(conn: &mut DbConnection, row: &TargetRow) -> ApiResult<()> {
+    diesel::update(rt::table.filter(rt::id.eq(&row.id))).set(row).execute(conn)?;
+    Ok(())
+}
+
+/// Targets set by any of `units` for the year (the unit, its province and VN).
+pub fn targets_of(conn: &mut DbConnection, units: &[String], year: i32) -> ApiResult<Vec<TargetRow>> {
+    Ok(rt::table
+        .filter(rt::unit_code.eq_any(units))
+        .filter(rt::year.eq(year))
+        .order((rt::indicator.asc(), rt::unit_code.asc()))
+        .select(TargetRow::as_select())
+        .load(conn)?)
+}
+
+/// A target by id, inside the caller's unit.
+pub fn find_target_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<TargetRow> {
+    let q = rt::table.filter(rt::id.eq(id)).into_boxed();
+    in_unit!(q, scope, rt::unit_code, rt::province_code)
+        .select(TargetRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound)
+}
+
+pub fn delete_target(conn: &mut DbConnection, id: &str) -> ApiResult<()> {
+    diesel::delete(rt::table.filter(rt::id.eq(id))).execute(conn)?;
+    Ok(())
+}
+
+// ---- reports ----
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = r, treat_none_as_null = true)]
+pub struct ReportRow {
+    pub id: String,
+    pub unit_code: String,
+    pub province_code: String,
+    pub period_kind: String,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    pub year: i32,
+    pub version_no: i32,
+    pub supersedes_id: Option<String>,
+    pub status: String,
+    pub title: String,
+    pub snapshot: String,
+    pub sections: String,
+    pub due_on: Option<NaiveDate>,
+    pub created_by: Option<String>,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub submitted_by: Option<String>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub decided_by: Option<String>,
+    pub decision_comment: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+/// Reports visible to a unit: its own, and for a province or VN those of units inside it.
+pub fn find_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<ReportRow> {
+    let q = r::table.filter(r::id.eq(id)).into_boxed();
+    in_unit!(q, scope, r::unit_code, r::province_code)
+        .select(ReportRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound)
+}
+
+pub fn insert(conn: &mut DbConnection, row: &ReportRow) -> ApiResult<()> {
+    diesel::insert_into(r::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+/// Saves a report if its version is still `expected` (409 otherwise).
+pub fn save(conn: &mut DbConnection, row: &ReportRow, expected: i32) -> ApiResult<ReportRow> {
+    let mut next = row.clone();
+    next.version = expected + 1;
+    next.updated_at = crate::time::now();
+    let n =
+        diesel::update(r::table.filter(r::id.eq(&row.id)).filter(r::version.eq(expected))).set(&next).execute(conn)?;
+    if n == 0 {
+        return Err(ApiError::PreconditionFailed);
+    }
+    Ok(next)
+}
+
+/// The highest version number for a unit's period.
+pub fn last_version_no(
+    conn: &mut DbConnection,
+    unit: &str,
+    kind: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> ApiResult<Option<i32>> {
+    Ok(r::table
+        .filter(r::unit_code.eq(unit))
+        .filter(r::period_kind.eq(kind))
+        .filter(r::period_from.eq(from))
+        .filter(r::period_to.eq(to))
+        .select(diesel::dsl::max(r::version_no))
+        .first(conn)?)
+}
+
+pub struct ReportFilter {
+    pub unit: Option<Jurisdiction>,
+    pub period_kind: Option<String>,
+    pub year: Option<i32>,
+    pub status: Option<String>,
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    scope: &Jurisdiction,
+    f: &ReportFilter,
+    offset: i64,
+    limit: i64,
+) -> ApiResult<(Vec<ReportRow>, i64)> {
+    let build = || {
+        let mut q = r::table.into_boxed();
+        q = in_unit!(q, scope, r::unit_code, r::province_code);
+        if let Some(u) = &f.unit {
+            q = in_unit!(q, u, r::unit_code, r::province_code);
+        }
+        if let Some(k) = &f.period_kind {
+            q = q.filter(r::period_kind.eq(k.clone()));
+        }
+        if let Some(y) = f.year {
+            q = q.filter(r::year.eq(y));
+        }
+        if let Some(s) = &f.status {
+            q = q.filter(r::status.eq(s.clone()));
+        }
+        q
+    };
+    let total: i64 = build().count().get_result(conn)?;
+    let rows = build()
+        .order((r::period_to.desc(), r::unit_code.asc(), r::version_no.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(ReportRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// The latest report per unit among `units` for a period kind and year (any status).
+pub fn latest_for_units(conn: &mut DbConnection, units: &[String], kind: &str, year: i32) -> ApiResult<Vec<ReportRow>> {
+    let rows: Vec<ReportRow> = r::table
+        .filter(r::unit_code.eq_any(units))
+        .filter(r::period_kind.eq(kind))
+        .filter(r::year.eq(year))
+        .order((r::unit_code.asc(), r::created_at.desc(), r::version_no.desc()))
+        .select(ReportRow::as_select())
+        .load(conn)?;
+    Ok(rows)
+}
+
+/// Communes' latest submitted or accepted reports in a province for the same period.
+pub fn submitted_in_province(
+    conn: &mut DbConnection,
+    province: &str,
+    kind: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> ApiResult<Vec<ReportRow>> {
+    let rows: Vec<ReportRow> = r::table
+        .filter(r::province_code.eq(province))
+        .filter(r::unit_code.ne(province))
+        .filter(r::period_kind.eq(kind))
+        .filter(r::period_from.eq(from))
+        .filter(r::period_to.eq(to))
+        .filter(r::status.eq_any(["submitted", "accepted"]))
+        .order((r::unit_code.asc(), r::version_no.desc()))
+        .select(ReportRow::as_select())
+        .load(conn)?;
+    let mut latest: Vec<ReportRow> = Vec::new();
+    for row in rows {
+        if latest.last().is_none_or(|l| l.unit_code != row.unit_code) {
+            latest.push(row);
+        }
+    }
+    Ok(latest)
+}

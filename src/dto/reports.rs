@@ -1,0 +1,855 @@
+//! Indicators, targets and periodic reports on the wire.
+//!
+//! Counting rules, stated once here and in each field's description:
+//! - A person is **managed** on a day when their latest status change up to that day, among
+//!   the changes recorded in the unit, is `received` or `under_management`. A person who
+//!   moved between communes of one province is therefore counted once in the province.
+//! - Events (receptions, exits, activities…) count when their date lies in `[from, to]`,
+//!   both days included, in the unit where they were recorded.
+//! - Moves between two communes of the reported unit are neither receptions nor exits of
+//!   that unit; at commune level they are (`transferred_in`, `moved_out`).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::domain::enums::*;
+use crate::domain::reporting::rate_hundredths;
+use crate::dto::no_control_chars;
+
+/// A rate shown with what it is made of.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct Rate {
+    pub numerator: i64,
+    pub denominator: i64,
+    /// `numerator / denominator` in percent, rounded half up to 2 decimals; null when the
+    /// denominator is 0.
+    pub percent: Option<f64>,
+}
+
+impl Rate {
+    pub fn of(numerator: i64, denominator: i64) -> Rate {
+        Rate { numerator, denominator, percent: rate_hundredths(numerator, denominator).map(|h| h as f64 / 100.0) }
+    }
+
+    pub fn hundredths(&self) -> Option<i64> {
+        rate_hundredths(self.numerator, self.denominator)
+    }
+}
+
+/// Receptions in the period (tiếp nhận), by how the person left prison.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct Receptions {
+    /// Status changes to `received` in the period in the unit (excluding moves inside the unit).
+    pub total: i64,
+    pub completed_sentence: i64,
+    pub special_amnesty: i64,
+    pub conditional_early_release: i64,
+    /// Receptions of persons with no release recorded yet.
+    pub release_type_unknown: i64,
+    /// Of the total: persons moved in from a commune outside the unit.
+    pub transferred_in: i64,
+    /// Parolees received more than 5 days after release (reception in the period).
+    pub late_parolees: i64,
+}
+
+/// Exits in the period ("số giảm"), by reason.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct Exits {
+    pub total: i64,
+    /// Record expunged (xóa án tích).
+    pub expunged: i64,
+    /// Convicted of a new crime (tái phạm tội).
+    pub reoffended: i64,
+    /// Administrative law violation (VPPL).
+    pub law_violation: i64,
+    /// Moved to a commune outside the unit.
+    pub moved_out: i64,
+    pub absconded: i64,
+    pub deceased: i64,
+}
+
+/// The caseload.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct Caseload {
+    /// Managed at the end of the day before `from`.
+    pub at_start: i64,
+    /// Managed at the end of `to`.
+    pub at_end: i64,
+    /// Distinct persons managed at any time in the period (at start, or received or under
+    /// management on a day of the period).
+    pub during_period: i64,
+    /// Management files opened in the period (`received` → `under_management`).
+    pub files_opened: i64,
+    /// Of `at_end`: by sex.
+    pub at_end_male: i64,
+    pub at_end_female: i64,
+    pub at_end_other_sex: i64,
+    /// Of `at_end`: under 18 on `to`.
+    pub at_end_juveniles: i64,
+    /// Of `at_end`: police classification group on `to` (Circular 10/2024/TT-BCA).
+    pub at_end_group_a: i64,
+    pub at_end_group_b: i64,
+    pub at_end_group_c: i64,
+    pub at_end_group_d: i64,
+    pub at_end_unclassified: i64,
+    /// Of `at_end`: marked as needing focused measures on `to`.
+    pub at_end_needs_focus: i64,
+    /// Of `at_end`: employment on `to` (latest recorded change up to `to`).
+    pub at_end_employed_stable: i64,
+    pub at_end_employed_unstable: i64,
+    pub at_end_unemployed: i64,
+    pub at_end_employment_unknown: i64,
+}
+
+/// Activities of one kind in the period.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct KindCount {
+    /// Activity kind, legal-support sub-kind, model type or outreach kind.
+    pub kind: String,
+    /// Records (activities, models, events).
+    pub count: i64,
+    /// Distinct persons concerned (for outreach: total audience).
+    pub persons: i64,
+}
+
+/// Support given in the period.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct Support {
+    /// Every activity kind, with records and distinct persons (deleted records excluded).
+    pub activities: Vec<KindCount>,
+    /// Legal-procedure help by sub-kind (CCCD, residence, judicial record, expungement
+    /// guidance, civil status, civil-judgment obligations).
+    pub legal_support: Vec<KindCount>,
+    /// Individual counselling records plus distinct group sessions.
+    pub counselling_sessions: i64,
+    /// Distinct persons counselled (individual or group).
+    pub counselling_persons: i64,
+    /// Distinct persons given legal-procedure help.
+    pub legal_help_persons: i64,
+    /// Trainings started in the period, and distinct persons trained.
+    pub trainings_started: i64,
+    pub trained_persons: i64,
+    /// Trainings ending in the period.
+    pub trainings_completed: i64,
+    /// Job referrals made in the period.
+    pub job_referrals: i64,
+    /// Referrals with outcome `hired` dated in the period, and distinct persons hired.
+    pub hires: i64,
+    pub hired_persons: i64,
+    /// Social assistance starting in the period: grants, distinct persons, VND.
+    pub assistance_grants: i64,
+    pub assistance_persons: i64,
+    pub assistance_vnd: i64,
+}
+
+/// Loans under Decision 22/2023/QĐ-TTg.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct LoanFigures {
+    /// Distinct persons on the monthly eligibility lists (certified or later) of the
+    /// period's months.
+    pub listed_eligible: i64,
+    /// Applications dated in the period.
+    pub applications: i64,
+    /// Loans with a disbursement in the period, the persons borrowing, and VND disbursed.
+    pub disbursed_loans: i64,
+    pub borrowers: i64,
+    pub disbursed_vnd: i64,
+    /// Principal disbursed minus principal repaid, on `to`.
+    pub outstanding_vnd: i64,
+}
+
+/// Reintegration models, committees and outreach.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct Organisation {
+    /// Active models on `to` by type (`persons`: managed persons participating on `to`).
+    pub models_by_type: Vec<KindCount>,
+    pub models_active: i64,
+    /// Participants on `to` (persons, members and helpers), and of them managed persons.
+    pub model_participants: i64,
+    pub model_person_participants: i64,
+    /// Steering committees established by `to` and not dissolved by then.
+    pub committees_active: i64,
+    /// Outreach events held in the period by kind (`persons`: audience).
+    pub outreach_by_kind: Vec<KindCount>,
+    pub outreach_events: i64,
+    pub outreach_audience: i64,
+    /// Items produced or distributed (articles, leaflets, broadcasts…).
+    pub outreach_quantity: i64,
+    /// Propagandists serving on `to`.
+    pub propagandists: i64,
+    /// Communes with at least one person managed in the period (the denominator of the
+    /// commune shares below).
+    pub communes_with_managed: i64,
+    /// Of those: communes running an active model on `to`, holding outreach in the period,
+    /// having a propagandist on `to`.
+    pub communes_with_model: i64,
+    pub communes_with_outreach: i64,
+    pub communes_with_propagandists: i64,
+}
+
+/// Pre-release work (notices dated in the period).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct PreRelease {
+    pub notices: i64,
+    /// In-facility counselling sessions recorded on the notices.
+    pub in_facility_counselling: i64,
+    /// Notices with a travel allowance, and the VND paid.
+    pub travel_allowances: i64,
+    pub travel_allowance_vnd: i64,
+}
+
+/// The headline rates, each with its numerator and denominator.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct Rates {
+    /// (reoffended + law violations in the period) ÷ received in the period.
+    pub reoffending_of_received: Rate,
+    /// (reoffended + law violations in the period) ÷ persons managed during the period.
+    pub reoffending_of_managed: Rate,
+    /// Distinct persons whose training started in the period ÷ managed during the period.
+    pub trained: Rate,
+    /// Distinct persons hired in the period ÷ managed during the period.
+    pub placed_in_jobs: Rate,
+    /// Distinct borrowers with a disbursement in the period ÷ persons listed eligible.
+    pub given_loans: Rate,
+    /// Distinct persons given legal-procedure help ÷ managed during the period.
+    pub given_legal_help: Rate,
+    /// Employed (stable or unstable) at the end ÷ managed at the end.
+    pub employed_at_end: Rate,
+    /// Communes with an active model ÷ communes with managed persons.
+    pub communes_with_model: Rate,
+    /// Communes holding outreach ÷ communes with managed persons.
+    pub communes_with_outreach: Rate,
+    /// Communes with a propagandist ÷ communes with managed persons.
+    pub communes_with_propagandists: Rate,
+}
+
+/// An indicator measured against its target.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct TargetCheck {
+    /// Indicator key, e.g. `rates.reoffending_of_managed` or `support.trained_persons`.
+    pub indicator: String,
+    pub measure: TargetMeasure,
+    /// Bounds (percent for rates), inclusive.
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// The actual value (percent for rates); null when a rate has no denominator.
+    pub actual: Option<f64>,
+    pub outcome: TargetOutcome,
+    /// The unit whose target applies (the unit itself, its province, or VN).
+    pub set_by: String,
+}
+
+/// Live figures for a unit and a period, computed with SQL aggregates.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct Indicators {
+    /// `VN`, a province or a commune code.
+    pub unit: String,
+    pub unit_name: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub received: Receptions,
+    pub exits: Exits,
+    pub managed: Caseload,
+    pub support: Support,
+    pub loans: LoanFigures,
+    pub organisation: Organisation,
+    pub pre_release: PreRelease,
+    pub rates: Rates,
+    /// Targets for the year of `to` that apply to the unit, with actual and outcome.
+    pub targets: Vec<TargetCheck>,
+    pub computed_at: DateTime<Utc>,
+}
+
+/// How a figure is shown.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FigureValue {
+    Count(i64),
+    Vnd(i64),
+    Rate(Rate),
+}
+
+impl FigureValue {
+    /// The comparable value: counts and VND as they are, rates in hundredths of a percent.
+    pub fn comparable(&self) -> Option<i64> {
+        match self {
+            FigureValue::Count(n) | FigureValue::Vnd(n) => Some(*n),
+            FigureValue::Rate(r) => r.hundredths(),
+        }
+    }
+
+    /// As written in exports: `7.46` for rates, plain integers otherwise.
+    pub fn display(&self) -> String {
+        match self {
+            FigureValue::Count(n) | FigureValue::Vnd(n) => n.to_string(),
+            FigureValue::Rate(r) => r.hundredths().map(|h| format!("{}.{:02}", h / 100, h % 100)).unwrap_or_default(),
+        }
+    }
+}
+
+/// One line of the indicator table: stable key, Vietnamese label, value.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    pub key: String,
+    pub label: String,
+    pub section: &'static str,
+    pub value: FigureValue,
+}
+
+fn kind_label(kind: &str) -> &str {
+    match kind {
+        "home_visit" => "thăm gặp tại nhà",
+        "check_in" => "kiểm diện",
+        "counselling_individual" => "tư vấn cá nhân",
+        "counselling_group" => "tư vấn nhóm",
+        "psychological_support" => "hỗ trợ tâm lý",
+        "legal_support" => "trợ giúp pháp lý",
+        "vocational_guidance" => "hướng nghiệp",
+        "loan_guidance" => "hướng dẫn vay vốn",
+        "violation_observed" => "phát hiện vi phạm",
+        "commendation" => "khen ngợi",
+        "national_id_card" => "làm CCCD",
+        "residence_registration" => "đăng ký cư trú",
+        "judicial_record_certificate" => "phiếu lý lịch tư pháp",
+        "expungement_guidance" => "hướng dẫn xóa án tích",
+        "civil_status" => "hộ tịch",
+        "civil_judgment_obligation" => "nghĩa vụ thi hành án dân sự",
+        "self_management_group" => "Tổ tự quản",
+        "youth_volunteer_team" => "Đội thanh niên tình nguyện",
+        "employment_support" => "hỗ trợ việc làm",
+        "joint_management" => "chung tay quản lý, giáo dục",
+        "supervision_education" => "giám sát, giáo dục",
+        "production" => "sản xuất",
+        "meeting" => "họp, hội nghị",
+        "broadcast_news" => "tin phát thanh, truyền hình",
+        "article" => "bài viết",
+        "leaflet_distribution" => "phát tờ rơi",
+        "in_facility_session" => "buổi tại cơ sở giam giữ",
+        "banner" => "băng rôn, khẩu hiệu",
+        "loudspeaker" => "loa truyền thanh",
+        _ => "khác",
+    }
+}
+
+impl Indicators {
+    /// The flat table used by CSV, XLSX, HTML, targets and comparisons.
+    pub fn figures(&self) -> Vec<Figure> {
+        let mut out = Vec::new();
+        let mut push = |section: &'static str, key: String, label: String, value: FigureValue| {
+            out.push(Figure { key, label, section, value });
+        };
+        use FigureValue::{Count as C, Rate as R, Vnd as V};
+        let r = &self.received;
+        for (k, l, v) in [
+            ("total", "Tổng số tiếp nhận trong kỳ", r.total),
+            ("completed_sentence", "— chấp hành xong án phạt tù", r.completed_sentence),
+            ("special_amnesty", "— được đặc xá", r.special_amnesty),
+            ("conditional_early_release", "— tha tù trước thời hạn có điều kiện", r.conditional_early_release),
+            ("release_type_unknown", "— chưa rõ hình thức", r.release_type_unknown),
+            ("transferred_in", "— từ nơi khác chuyển đến", r.transferred_in),
+            ("late_parolees", "Tha tù có điều kiện trình diện quá 5 ngày", r.late_parolees),
+        ] {
+            push("received", format!("received.{k}"), l.into(), C(v));
+        }
+        let e = &self.exits;
+        for (k, l, v) in [
+            ("total", "Tổng số giảm trong kỳ", e.total),
+            ("expunged", "— được xóa án tích", e.expunged),
+            ("reoffended", "— tái phạm tội", e.reoffended),
+            ("law_violation", "— vi phạm pháp luật", e.law_violation),
+            ("moved_out", "— chuyển đi nơi khác", e.moved_out),
+            ("absconded", "— bỏ đi khỏi địa phương", e.absconded),
+            ("deceased", "— chết", e.deceased),
+        ] {
+            push("exits", format!("exits.{k}"), l.into(), C(v));
+        }
+        let m = &self.managed;
+        for (k, l, v) in [
+            ("at_start", "Đang quản lý đầu kỳ", m.at_start),
+            ("at_end", "Đang quản lý cuối kỳ", m.at_end),
+            ("during_period", "Số người được quản lý trong kỳ", m.during_period),
+            ("files_opened", "Hồ sơ quản lý lập mới", m.files_opened),
+            ("at_end_male", "Cuối kỳ — nam", m.at_end_male),
+            ("at_end_female", "Cuối kỳ — nữ", m.at_end_female),
+            ("at_end_other_sex", "Cuối kỳ — giới tính khác", m.at_end_other_sex),
+            ("at_end_juveniles", "Cuối kỳ — người chưa thành niên", m.at_end_juveniles),
+            ("at_end_group_a", "Cuối kỳ — nhóm A", m.at_end_group_a),
+            ("at_end_group_b", "Cuối kỳ — nhóm B", m.at_end_group_b),
+            ("at_end_group_c", "Cuối kỳ — nhóm C", m.at_end_group_c),
+            ("at_end_group_d", "Cuối kỳ — nhóm D", m.at_end_group_d),
+            ("at_end_unclassified", "Cuối kỳ — chưa phân loại", m.at_end_unclassified),
+            ("at_end_needs_focus", "Cuối kỳ — cần áp dụng biện pháp trọng điểm", m.at_end_needs_focus),
+            ("at_end_employed_stable", "Cuối kỳ — có việc làm ổn định", m.at_end_employed_stable),
+            ("at_end_employed_unstable", "Cuối kỳ — có việc làm không ổn định", m.at_end_employed_unstable),
+            ("at_end_unemployed", "Cuối kỳ — chưa có việc làm", m.at_end_unemployed),
+            ("at_end_employment_unknown", "Cuối kỳ — chưa rõ việc làm", m.at_end_employment_unknown),
+        ] {
+            push("managed", format!("managed.{k}"), l.into(), C(v));
+        }
+        let s = &self.support;
+        for a in &s.activities {
+            let l = kind_label(&a.kind);
+            push("support", format!("support.activities.{}.count", a.kind), format!("Lượt {l}"), C(a.count));
+            push("support", format!("support.activities.{}.persons", a.kind), format!("Số người — {l}"), C(a.persons));
+        }
+        for a in &s.legal_support {
+            let l = kind_label(&a.kind);
+            push(
+                "support",
+                format!("support.legal_support.{}.count", a.kind),
+                format!("Trợ giúp pháp lý — {l}"),
+                C(a.count),
+            );
+            push(
+                "support",
+                format!("support.legal_support.{}.persons", a.kind),
+                format!("Số người được trợ giúp — {l}"),
+                C(a.persons),
+            );
+        }
+        for (k, l, v) in [
+            ("counselling_sessions", "Buổi tư vấn tâm lý", s.counselling_sessions),
+            ("counselling_persons", "Số người được tư vấn", s.counselling_persons),
+            ("legal_help_persons", "Số người được trợ giúp pháp lý", s.legal_help_persons),
+            ("trainings_started", "Khóa đào tạo nghề bắt đầu", s.trainings_started),
+            ("trained_persons", "Số người được đào tạo nghề", s.trained_persons),
+            ("trainings_completed", "Khóa đào tạo nghề kết thúc", s.trainings_completed),
+            ("job_referrals", "Lượt giới thiệu việc làm", s.job_referrals),
+            ("hires", "Lượt được tuyển dụng", s.hires),
+            ("hired_persons", "Số người có việc làm qua giới thiệu", s.hired_persons),
+            ("assistance_grants", "Lượt trợ giúp xã hội", s.assistance_grants),
+            ("assistance_persons", "Số người được trợ giúp xã hội", s.assistance_persons),
+        ] {
+            push("support", format!("support.{k}"), l.into(), C(v));
+        }
+        push("support", "support.assistance_vnd".into(), "Kinh phí trợ giúp xã hội (đồng)".into(), V(s.assistance_vnd));
+        let lo = &self.loans;
+        for (k, l, v) in [
+            ("listed_eligible", "Số người đủ điều kiện vay (danh sách)", C(lo.listed_eligible)),
+            ("applications", "Hồ sơ đề nghị vay", C(lo.applications)),
+            ("disbursed_loans", "Khoản vay được giải ngân", C(lo.disbursed_loans)),
+            ("borrowers", "Số người được vay", C(lo.borrowers)),
+            ("disbursed_vnd", "Số tiền giải ngân (đồng)", V(lo.disbursed_vnd)),
+            ("outstanding_vnd", "Dư nợ cuối kỳ (đồng)", V(lo.outstanding_vnd)),
+        ] {
+            push("loans", format!("loans.{k}"), l.into(), v);
+        }
+        let o = &self.organisation;
+        for mt in &o.models_by_type {
+            let l = kind_label(&mt.kind);
+            push("organisation", format!("organisation.models.{}.count", mt.kind), format!("Mô hình {l}"), C(mt.count));
+            push(
+                "organisation",
+                format!("organisation.models.{}.persons", mt.kind),
+                format!("Người tham gia mô hình {l}"),
+                C(mt.persons),
+            );
+        }
+        for ok in &o.outreach_by_kind {
+            let l = kind_label(&ok.kind);
+            push(
+                "organisation",
+                format!("organisation.outreach.{}.count", ok.kind),
+                format!("Tuyên truyền — {l}"),
+                C(ok.count),
+            );
+            push(
+                "organisation",
+                format!("organisation.outreach.{}.audience", ok.kind),
+                format!("Lượt người nghe — {l}"),
+                C(ok.persons),
+            );
+        }
+        for (k, l, v) in [
+            ("models_active", "Mô hình đang hoạt động", o.models_active),
+            ("model_participants", "Người tham gia mô hình", o.model_participants),
+            ("model_person_participants", "Người được quản lý tham gia mô hình", o.model_person_participants),
+            ("committees_active", "Ban Chỉ đạo đang hoạt động", o.committees_active),
+            ("outreach_events", "Hoạt động tuyên truyền", o.outreach_events),
+            ("outreach_audience", "Lượt người được tuyên truyền", o.outreach_audience),
+            ("outreach_quantity", "Số tin, bài, tờ rơi", o.outreach_quantity),
+            ("propagandists", "Tuyên truyền viên", o.propagandists),
+            ("communes_with_managed", "Số xã có người được quản lý", o.communes_with_managed),
+            ("communes_with_model", "Số xã có mô hình", o.communes_with_model),
+            ("communes_with_outreach", "Số xã tổ chức tuyên truyền", o.communes_with_outreach),
+            ("communes_with_propagandists", "Số xã có tuyên truyền viên", o.communes_with_propagandists),
+        ] {
+            push("organisation", format!("organisation.{k}"), l.into(), C(v));
+        }
+        let p = &self.pre_release;
+        push("pre_release", "pre_release.notices".into(), "Thông báo trước khi chấp hành xong án".into(), C(p.notices));
+        push(
+            "pre_release",
+            "pre_release.in_facility_counselling".into(),
+            "Buổi tư vấn tại cơ sở giam giữ".into(),
+            C(p.in_facility_counselling),
+        );
+        push(
+            "pre_release",
+            "pre_release.travel_allowances".into(),
+            "Số người được cấp tiền tàu xe".into(),
+            C(p.travel_allowances),
+        );
+        push(
+            "pre_release",
+            "pre_release.travel_allowance_vnd".into(),
+            "Tiền tàu xe (đồng)".into(),
+            V(p.travel_allowance_vnd),
+        );
+        let rt = &self.rates;
+        for (k, l, v) in [
+            ("reoffending_of_received", "Tỷ lệ tái phạm, VPPL trên số tiếp nhận (%)", rt.reoffending_of_received),
+            ("reoffending_of_managed", "Tỷ lệ tái phạm, VPPL trên số được quản lý (%)", rt.reoffending_of_managed),
+            ("trained", "Tỷ lệ được đào tạo nghề (%)", rt.trained),
+            ("placed_in_jobs", "Tỷ lệ được giới thiệu có việc làm (%)", rt.placed_in_jobs),
+            ("given_loans", "Tỷ lệ người đủ điều kiện được vay vốn (%)", rt.given_loans),
+            ("given_legal_help", "Tỷ lệ được trợ giúp pháp lý (%)", rt.given_legal_help),
+            ("employed_at_end", "Tỷ lệ có việc làm cuối kỳ (%)", rt.employed_at_end),
+            ("communes_with_model", "Tỷ lệ xã có mô hình (%)", rt.communes_with_model),
+            ("communes_with_outreach", "Tỷ lệ xã tổ chức tuyên truyền (%)", rt.communes_with_outreach),
+            ("communes_with_propagandists", "Tỷ lệ xã có tuyên truyền viên (%)", rt.communes_with_propagandists),
+        ] {
+            push("rates", format!("rates.{k}"), l.into(), R(v));
+        }
+        out
+    }
+}
+
+/// Section titles of the printable report, in order.
+pub const SECTION_TITLES: [(&str, &str); 8] = [
+    ("received", "Tiếp nhận"),
+    ("exits", "Số giảm"),
+    ("managed", "Quản lý, giám sát"),
+    ("support", "Tư vấn, trợ giúp pháp lý, đào tạo nghề, việc làm, trợ giúp xã hội"),
+    ("loans", "Vay vốn (Quyết định 22/2023/QĐ-TTg)"),
+    ("organisation", "Mô hình, Ban Chỉ đạo, tuyên truyền"),
+    ("pre_release", "Công tác trước khi chấp hành xong án"),
+    ("rates", "Các tỷ lệ"),
+];
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct IndicatorQuery {
+    /// `VN`, a province or a commune code; defaults to your unit.
+    pub unit: Option<String>,
+    /// First day of the period.
+    pub from: NaiveDate,
+    /// Last day of the period (included).
+    pub to: NaiveDate,
+    /// `json` (default), `csv` or `xlsx`.
+    pub format: Option<String>,
+}
+
+/// A target for an indicator in a year.
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TargetInput {
+    /// Unit setting the target (defaults to yours).
+    pub unit: Option<String>,
+    #[validate(range(min = 2000, max = 2100))]
+    pub year: i32,
+    /// An indicator key as listed by the indicators' CSV (`rates.reoffending_of_managed`,
+    /// `support.trained_persons`, …).
+    #[validate(length(min = 1, max = 120))]
+    #[schema(example = "rates.reoffending_of_managed")]
+    pub indicator: String,
+    pub measure: TargetMeasure,
+    /// Lower bound, inclusive (percent for rates).
+    pub min: Option<f64>,
+    /// Upper bound, inclusive (percent for rates): "under 1 %" is `max: 1`.
+    #[schema(example = 1.0)]
+    pub max: Option<f64>,
+    #[validate(length(max = 500), custom(function = "no_control_chars"))]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Target {
+    pub id: String,
+    pub unit: String,
+    pub year: i32,
+    pub indicator: String,
+    pub measure: TargetMeasure,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub note: Option<String>,
+    pub version: i32,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TargetQuery {
+    /// Unit whose effective targets to list (defaults to yours).
+    pub unit: Option<String>,
+    pub year: i32,
+}
+
+/// The targets that apply to a unit in a year: its own, else its province's, else national.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EffectiveTargets {
+    pub unit: String,
+    pub year: i32,
+    pub items: Vec<EffectiveTarget>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EffectiveTarget {
+    #[serde(flatten)]
+    pub target: Target,
+    /// Whether the unit set it itself (false: inherited).
+    pub own: bool,
+}
+
+/// Narrative sections clerks fill in, following the usual report layout.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, Validate, ToSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSections {
+    /// Tình hình chung.
+    #[validate(length(max = 20000), custom(function = "no_control_chars"))]
+    pub situation: Option<String>,
+    /// Công tác chỉ đạo, ban hành văn bản.
+    #[validate(length(max = 20000), custom(function = "no_control_chars"))]
+    pub direction_and_documents: Option<String>,
+    /// Đánh giá — ưu điểm.
+    #[validate(length(max = 20000), custom(function = "no_control_chars"))]
+    pub strengths: Option<String>,
+    /// Đánh giá — hạn chế, nguyên nhân.
+    #[validate(length(max = 20000), custom(function = "no_control_chars"))]
+    pub limits: Option<String>,
+    /// Đề xuất, kiến nghị.
+    #[validate(length(max = 20000), custom(function = "no_control_chars"))]
+    pub recommendations: Option<String>,
+    /// Phương hướng, nhiệm vụ thời gian tới.
+    #[validate(length(max = 20000), custom(function = "no_control_chars"))]
+    pub next_tasks: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewReport {
+    /// Reporting unit (defaults to yours).
+    pub unit: Option<String>,
+    pub period_kind: PeriodKind,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    #[validate(length(max = 300), custom(function = "no_control_chars"))]
+    pub title: Option<String>,
+    #[validate(nested)]
+    #[serde(default)]
+    pub sections: ReportSections,
+    /// Overrides the configured due date (phase, five-year and custom reports have none).
+    pub due_on: Option<NaiveDate>,
+}
+
+/// Section edits on a draft (fields left out stay as they are).
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportPatch {
+    #[validate(length(min = 1, max = 300), custom(function = "no_control_chars"))]
+    pub title: Option<String>,
+    #[validate(nested)]
+    pub sections: Option<ReportSections>,
+    /// Recompute the frozen figures from the live data now.
+    #[serde(default)]
+    pub refresh_figures: bool,
+}
+
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportDecision {
+    /// Required when returning a report.
+    #[validate(length(max = 5000), custom(function = "no_control_chars"))]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Report {
+    pub id: String,
+    pub unit: String,
+    pub unit_name: String,
+    pub period_kind: PeriodKind,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    pub year: i32,
+    /// 1 for the first report of this unit and period; corrections count up.
+    pub version_no: i32,
+    pub supersedes_id: Option<String>,
+    pub status: ReportStatus,
+    pub title: String,
+    pub sections: ReportSections,
+    /// The figures frozen when the report was created (or last refreshed as a draft).
+    pub figures: Indicators,
+    pub due_on: Option<NaiveDate>,
+    /// Submitted after the due date.
+    pub late: bool,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub submitted_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decided_by: Option<String>,
+    pub decision_comment: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportSummary {
+    pub id: String,
+    pub unit: String,
+    pub period_kind: PeriodKind,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    pub year: i32,
+    pub version_no: i32,
+    pub status: ReportStatus,
+    pub title: String,
+    pub due_on: Option<NaiveDate>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub version: i32,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ReportListQuery {
+    /// A unit inside yours: its own reports and, for a province, its communes'.
+    pub unit: Option<String>,
+    pub period_kind: Option<PeriodKind>,
+    pub year: Option<i32>,
+    pub status: Option<ReportStatus>,
+    pub page: Option<i64>,
+    pub page_size: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// `csv`, `xlsx` or `html`.
+    pub format: String,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct OverdueQuery {
+    /// Parent unit whose sub-units to check (defaults to yours).
+    pub unit: Option<String>,
+    pub period_kind: PeriodKind,
+    pub year: i32,
+}
+
+/// Units one level below that have not submitted a report of the kind for the year by its
+/// due date.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OverdueUnits {
+    pub unit: String,
+    pub period_kind: PeriodKind,
+    pub year: i32,
+    pub due_on: Option<NaiveDate>,
+    /// Whether the due date has passed (before it, the list shows who has not submitted yet).
+    pub past_due: bool,
+    pub items: Vec<OverdueUnit>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OverdueUnit {
+    pub unit: String,
+    pub name: String,
+    /// Status of the unit's latest report for the period, if any (`draft`, `returned`).
+    pub latest_status: Option<ReportStatus>,
+}
+
+/// A figure that differs between a commune's submitted report and the live data.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FigureDifference {
+    pub key: String,
+    pub label: String,
+    pub submitted: Option<i64>,
+    pub live: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommuneFigures {
+    pub unit: String,
+    pub name: String,
+    /// The commune's latest submitted or accepted report for the same period kind and dates.
+    pub report_id: Option<String>,
+    pub report_status: Option<ReportStatus>,
+    /// The submitted figures (null when nothing was submitted).
+    pub submitted: Option<Indicators>,
+    /// The same figures computed now.
+    pub live: Indicators,
+    /// Figures that differ (rates in hundredths of a percent).
+    pub differences: Vec<FigureDifference>,
+}
+
+/// A province report beside its communes' submitted and live figures.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Consolidated {
+    pub report_id: String,
+    pub unit: String,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    pub communes: Vec<CommuneFigures>,
+    /// Communes with managed persons in the period but no submitted report.
+    pub missing: Vec<String>,
+}
+
+impl Default for Rates {
+    fn default() -> Self {
+        let z = Rate::of(0, 0);
+        Rates {
+            reoffending_of_received: z,
+            reoffending_of_managed: z,
+            trained: z,
+            placed_in_jobs: z,
+            given_loans: z,
+            given_legal_help: z,
+            employed_at_end: z,
+            communes_with_model: z,
+            communes_with_outreach: z,
+            communes_with_propagandists: z,
+        }
+    }
+}
+
+impl Indicators {
+    /// All-zero figures with every kind listed: the catalogue of indicator keys.
+    pub fn zero(unit: &str, from: NaiveDate, to: NaiveDate) -> Indicators {
+        let kinds =
+            |all: &[&str]| all.iter().map(|k| KindCount { kind: k.to_string(), count: 0, persons: 0 }).collect();
+        Indicators {
+            unit: unit.into(),
+            unit_name: String::new(),
+            from,
+            to,
+            received: Default::default(),
+            exits: Default::default(),
+            managed: Default::default(),
+            support: Support {
+                activities: kinds(&ActivityKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
+                legal_support: kinds(&LegalSubKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
+                ..Default::default()
+            },
+            loans: Default::default(),
+            organisation: Organisation {
+                models_by_type: kinds(&ModelType::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
+                outreach_by_kind: kinds(&OutreachKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
+                ..Default::default()
+            },
+            pre_release: Default::default(),
+            rates: Default::default(),
+            targets: Vec::new(),
+            computed_at: DateTime::<Utc>::UNIX_EPOCH,
+        }
+    }
+
+    /// The keys a target may name.
+    pub fn keys() -> Vec<String> {
+        let d = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default();
+        Indicators::zero("VN", d, d).figures().into_iter().map(|f| f.key).collect()
+    }
+}

@@ -1,0 +1,560 @@
+//! Indicators with their targets, targets, and the periodic-report workflow.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::auth::{Auth, Jurisdiction};
+use crate::db::audit;
+use crate::db::reports::{self as db, ReportRow, TargetRow};
+use crate::db::{admin_units, DbConnection};
+use crate::domain::enums::{PeriodKind, ReportStatus, TargetMeasure};
+use crate::domain::reporting::{self, Bounds, DueDates, ReportAction};
+use crate::dto::reports::*;
+use crate::error::{ApiError, ApiResult};
+
+/// A reporting unit, checked against the caller's jurisdiction.
+#[derive(Debug, Clone)]
+pub struct ReportUnit {
+    pub code: String,
+    pub name: String,
+    pub scope: Jurisdiction,
+    /// The province (the unit itself for a province; empty for VN).
+    pub province_code: String,
+}
+
+impl ReportUnit {
+    /// The unit, its province and VN: where targets are looked up, nearest first.
+    fn target_chain(&self) -> Vec<String> {
+        let mut chain = vec![self.code.clone()];
+        if matches!(self.scope, Jurisdiction::Commune(_)) {
+            chain.push(self.province_code.clone());
+        }
+        if self.code != crate::auth::roles::NATIONAL_CODE {
+            chain.push(crate::auth::roles::NATIONAL_CODE.into());
+        }
+        chain
+    }
+}
+
+/// Resolves `unit` (default: the caller's own) inside the caller's jurisdiction; a unit
+/// outside it is a 422 on `field`, like every other out-of-unit code.
+pub fn resolve_unit(conn: &mut DbConnection, auth: &Auth, unit: Option<&str>, field: &str) -> ApiResult<ReportUnit> {
+    let code = unit.unwrap_or(&auth.unit);
+    let scope = Jurisdiction::parse(code)
+        .ok_or_else(|| ApiError::invalid(field, "must be VN, a 2-digit province or a 5-digit commune code"))?;
+    let u = admin_units::find(conn, code)
+        .map_err(|_| ApiError::invalid(field, format!("`{code}` is not a current administrative unit code")))?;
+    crate::api::auth::ensure_covers(auth, &u.code, u.province_code.as_deref(), field)?;
+    Ok(ReportUnit { province_code: u.province_code.clone().unwrap_or_default(), code: u.code, name: u.name, scope })
+}
+
+fn period_problem(
+    (field, reason): (&'static str, &'static str),
+    from_field: &'static str,
+    to_field: &'static str,
+) -> ApiError {
+    ApiError::invalid(if field == "from" { from_field } else { to_field }, reason)
+}
+
+fn to_hundredths(v: Option<f64>, field: &str) -> ApiResult<Option<i64>> {
+    match v {
+        None => Ok(None),
+        Some(x) if x.is_finite() && (0.0..=1e12).contains(&x) => Ok(Some((x * 100.0).round() as i64)),
+        Some(_) => Err(ApiError::invalid(field, "must be a non-negative number")),
+    }
+}
+
+fn from_hundredths(v: Option<i64>) -> Option<f64> {
+    v.map(|h| h as f64 / 100.0)
+}
+
+pub fn target_view(t: &TargetRow) -> Target {
+    Target {
+        id: t.id.clone(),
+        unit: t.unit_code.clone(),
+        year: t.year,
+        indicator: t.indicator.clone(),
+        measure: TargetMeasure::parse(&t.measure).unwrap_or(TargetMeasure::Count),
+        min: from_hundredths(t.min_value),
+        max: from_hundredths(t.max_value),
+        note: t.note.clone(),
+        version: t.version,
+    }
+}
+
+/// The targets that apply to a unit in a year, nearest unit first per indicator.
+pub fn effective_targets(conn: &mut DbConnection, unit: &ReportUnit, year: i32) -> ApiResult<Vec<(TargetRow, bool)>> {
+    let chain = unit.target_chain();
+    let rows = db::targets_of(conn, &chain, year)?;
+    let mut out: Vec<(TargetRow, bool)> = Vec::new();
+    for row in rows {
+        let rank = chain.iter().position(|c| *c == row.unit_code).unwrap_or(usize::MAX);
+        match out.iter_mut().find(|(t, _)| t.indicator == row.indicator) {
+            Some(existing) => {
+                let existing_rank = chain.iter().position(|c| *c == existing.0.unit_code).unwrap_or(usize::MAX);
+                if rank < existing_rank {
+                    *existing = (row.clone(), rank == 0);
+                }
+            }
+            None => out.push((row.clone(), rank == 0)),
+        }
+    }
+    Ok(out)
+}
+
+/// Live indicators for a unit and period, measured against the year's targets.
+pub fn indicators(
+    conn: &mut DbConnection,
+    unit: &ReportUnit,
+    from: NaiveDate,
+    to: NaiveDate,
+    today: NaiveDate,
+) -> ApiResult<Indicators> {
+    reporting::check_period(from, to).map_err(|p| period_problem(p, "from", "to"))?;
+    let mut ind = db::indicators(conn, &unit.code, &unit.name, &unit.scope, from, to, today)?;
+    let figures = ind.figures();
+    for (t, _) in effective_targets(conn, unit, to.year())? {
+        let Some(fig) = figures.iter().find(|f| f.key == t.indicator) else { continue };
+        let measure = TargetMeasure::parse(&t.measure).unwrap_or(TargetMeasure::Count);
+        let actual = match (measure, fig.value) {
+            (TargetMeasure::Rate, FigureValue::Rate(r)) => r.hundredths(),
+            (_, v) => v.comparable().map(|n| n * 100),
+        };
+        ind.targets.push(TargetCheck {
+            indicator: t.indicator.clone(),
+            measure,
+            min: from_hundredths(t.min_value),
+            max: from_hundredths(t.max_value),
+            actual: from_hundredths(actual),
+            outcome: reporting::evaluate(Bounds { min: t.min_value, max: t.max_value }, actual),
+            set_by: t.unit_code.clone(),
+        });
+    }
+    Ok(ind)
+}
+
+/// Creates or replaces the unit's target for an indicator and year.
+pub fn set_target(conn: &mut DbConnection, auth: &Auth, input: &TargetInput) -> ApiResult<(TargetRow, bool)> {
+    let unit = resolve_unit(conn, auth, input.unit.as_deref(), "unit")?;
+    if !Indicators::keys().contains(&input.indicator) {
+        return Err(ApiError::invalid("indicator", "is not an indicator key (see the indicators CSV export)"));
+    }
+    let is_rate = input.indicator.starts_with("rates.");
+    if is_rate != (input.measure == TargetMeasure::Rate) {
+        return Err(ApiError::invalid(
+            "measure",
+            if is_rate { "must be `rate` for a rate" } else { "must be `count` for a count" },
+        ));
+    }
+    let bounds = Bounds { min: to_hundredths(input.min, "min")?, max: to_hundredths(input.max, "max")? };
+    reporting::check_bounds(input.measure, bounds).map_err(|(f, r)| ApiError::invalid(f, r))?;
+    let now = crate::time::now();
+    let existing = db::target_for(conn, &unit.code, input.year, &input.indicator)?;
+    let created = existing.is_none();
+    let row = match existing {
+        Some(mut t) => {
+            t.measure = input.measure.as_str().into();
+            t.min_value = bounds.min;
+            t.max_value = bounds.max;
+            t.note = input.note.clone();
+            t.updated_at = now;
+            t.version += 1;
+            db::update_target(conn, &t)?;
+            t
+        }
+        None => {
+            let t = TargetRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                unit_code: unit.code.clone(),
+                province_code: unit.province_code.clone(),
+                year: input.year,
+                indicator: input.indicator.clone(),
+                measure: input.measure.as_str().into(),
+                min_value: bounds.min,
+                max_value: bounds.max,
+                note: input.note.clone(),
+                created_by: Some(auth.sub.clone()),
+                created_at: now,
+                updated_at: now,
+                version: 1,
+            };
+            db::insert_target(conn, &t)?;
+            t
+        }
+    };
+    audit::record(
+        conn,
+        &audit::Actor::of(auth),
+        audit::Entry {
+            action: "target.set",
+            entity_type: "report_target",
+            entity_id: Some(&row.id),
+            unit_code: Some(&row.unit_code),
+            province_code: Some(&row.province_code),
+            after: Some(serde_json::to_value(target_view(&row)).unwrap_or_default()),
+            ..Default::default()
+        },
+    )?;
+    Ok((row, created))
+}
+
+pub fn delete_target(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<()> {
+    let t = db::find_target_in(conn, &auth.jurisdiction, id)?;
+    db::delete_target(conn, &t.id)?;
+    audit::record(
+        conn,
+        &audit::Actor::of(auth),
+        audit::Entry {
+            action: "target.delete",
+            entity_type: "report_target",
+            entity_id: Some(&t.id),
+            unit_code: Some(&t.unit_code),
+            province_code: Some(&t.province_code),
+            before: Some(serde_json::to_value(target_view(&t)).unwrap_or_default()),
+            ..Default::default()
+        },
+    )?;
+    Ok(())
+}
+
+fn kind_title(kind: PeriodKind) -> &'static str {
+    match kind {
+        PeriodKind::Semiannual => "Báo cáo 6 tháng",
+        PeriodKind::Annual => "Báo cáo năm",
+        PeriodKind::Phase => "Báo cáo sơ kết giai đoạn",
+        PeriodKind::FiveYear => "Báo cáo tổng kết 5 năm",
+        PeriodKind::Custom => "Báo cáo",
+    }
+}
+
+fn snapshot_json(ind: &Indicators) -> ApiResult<String> {
+    serde_json::to_string(ind).map_err(|e| ApiError::internal(format!("snapshot: {e}")))
+}
+
+pub fn parse_snapshot(row: &ReportRow) -> ApiResult<Indicators> {
+    serde_json::from_str(&row.snapshot).map_err(|e| ApiError::internal(format!("report {} snapshot: {e}", row.id)))
+}
+
+pub fn parse_sections(row: &ReportRow) -> ReportSections {
+    serde_json::from_str(&row.sections).unwrap_or_default()
+}
+
+fn audit_report(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    action: &str,
+    row: &ReportRow,
+    extra: Option<serde_json::Value>,
+) -> ApiResult<()> {
+    let mut after = serde_json::json!({
+        "status": row.status, "version_no": row.version_no, "period_kind": row.period_kind,
+        "period_from": row.period_from, "period_to": row.period_to,
+    });
+    if let (Some(obj), Some(serde_json::Value::Object(more))) = (after.as_object_mut(), extra) {
+        obj.extend(more);
+    }
+    audit::record(
+        conn,
+        &audit::Actor::of(auth),
+        audit::Entry {
+            action,
+            entity_type: "report",
+            entity_id: Some(&row.id),
+            unit_code: Some(&row.unit_code),
+            province_code: Some(&row.province_code),
+            after: Some(after),
+            ..Default::default()
+        },
+    )
+}
+
+/// Starts a report: freezes the live figures and keeps the sections. One chain of versions
+/// per unit and period; a later version comes only through `revise`.
+pub fn create(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    input: &NewReport,
+    due: &DueDates,
+    today: NaiveDate,
+) -> ApiResult<ReportRow> {
+    let unit = resolve_unit(conn, auth, input.unit.as_deref(), "unit")?;
+    reporting::check_period(input.period_from, input.period_to)
+        .map_err(|p| period_problem(p, "period_from", "period_to"))?;
+    if input.period_to > today {
+        return Err(ApiError::invalid("period_to", "must not be in the future"));
+    }
+    let kind = input.period_kind;
+    if db::last_version_no(conn, &unit.code, kind.as_str(), input.period_from, input.period_to)?.is_some() {
+        return Err(ApiError::Conflict {
+            code: "report_exists",
+            detail: "this unit already has a report for the period; revise it to make a new version".into(),
+            allowed: Some(vec!["revise".into()]),
+        });
+    }
+    let year = input.period_to.year();
+    let figures = indicators(conn, &unit, input.period_from, input.period_to, today)?;
+    let now = crate::time::now();
+    let row = ReportRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        unit_code: unit.code.clone(),
+        province_code: unit.province_code.clone(),
+        period_kind: kind.as_str().into(),
+        period_from: input.period_from,
+        period_to: input.period_to,
+        year,
+        version_no: 1,
+        supersedes_id: None,
+        status: ReportStatus::Draft.as_str().into(),
+        title: input
+            .title
+            .as_deref()
+            .map(crate::text::normalize)
+            .unwrap_or_else(|| format!("{} {year} — {}", kind_title(kind), unit.name)),
+        snapshot: snapshot_json(&figures)?,
+        sections: serde_json::to_string(&input.sections).unwrap_or_else(|_| "{}".into()),
+        due_on: input.due_on.or_else(|| due.due(kind, year)),
+        created_by: Some(auth.sub.clone()),
+        submitted_at: None,
+        submitted_by: None,
+        decided_at: None,
+        decided_by: None,
+        decision_comment: None,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    db::insert(conn, &row)?;
+    audit_report(conn, auth, "report.create", &row, None)?;
+    Ok(row)
+}
+
+fn step(row: &ReportRow, action: ReportAction) -> ApiResult<ReportStatus> {
+    let status = ReportStatus::parse(&row.status).unwrap_or(ReportStatus::Draft);
+    reporting::report_step(status, action).map_err(|allowed| ApiError::Conflict {
+        code: "transition_not_allowed",
+        detail: format!("`{}` is not allowed while the report is `{}`", action.name(), status.as_str()),
+        allowed: Some(allowed.into_iter().map(str::to_string).collect()),
+    })
+}
+
+/// Only the reporting unit itself writes its report (a province does not edit a commune's).
+fn ensure_own(auth: &Auth, row: &ReportRow) -> ApiResult<()> {
+    if auth.unit == row.unit_code {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("only the reporting unit may change its report".into()))
+    }
+}
+
+/// Only the unit above reviews: the province for a commune, VN for a province.
+fn ensure_parent(auth: &Auth, row: &ReportRow) -> ApiResult<()> {
+    let parent_ok = match &auth.jurisdiction {
+        Jurisdiction::National => row.unit_code != crate::auth::roles::NATIONAL_CODE,
+        Jurisdiction::Province(p) => row.province_code == *p && row.unit_code != *p,
+        Jurisdiction::Commune(_) => false,
+    };
+    if parent_ok {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("only the unit the report is submitted to may accept or return it".into()))
+    }
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+    expected_version: i32,
+    patch: &ReportPatch,
+    today: NaiveDate,
+) -> ApiResult<ReportRow> {
+    let before = db::find_in(conn, &auth.jurisdiction, id)?;
+    ensure_own(auth, &before)?;
+    step(&before, ReportAction::Edit)?;
+    if expected_version != before.version {
+        return Err(ApiError::PreconditionFailed);
+    }
+    let mut after = before.clone();
+    if let Some(t) = &patch.title {
+        after.title = crate::text::normalize(t);
+    }
+    if let Some(s) = &patch.sections {
+        after.sections = serde_json::to_string(s).unwrap_or_else(|_| "{}".into());
+    }
+    if patch.refresh_figures {
+        let unit = resolve_unit(conn, auth, Some(&before.unit_code), "unit")?;
+        after.snapshot = snapshot_json(&indicators(conn, &unit, before.period_from, before.period_to, today)?)?;
+    }
+    let saved = db::save(conn, &after, before.version)?;
+    audit_report(conn, auth, "report.update", &saved, Some(serde_json::json!({"refreshed": patch.refresh_figures})))?;
+    Ok(saved)
+}
+
+pub fn submit(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<ReportRow> {
+    let before = db::find_in(conn, &auth.jurisdiction, id)?;
+    ensure_own(auth, &before)?;
+    let next = step(&before, ReportAction::Submit)?;
+    let mut after = before.clone();
+    after.status = next.as_str().into();
+    after.submitted_at = Some(crate::time::now());
+    after.submitted_by = Some(auth.sub.clone());
+    let saved = db::save(conn, &after, before.version)?;
+    audit_report(conn, auth, "report.submit", &saved, None)?;
+    Ok(saved)
+}
+
+pub fn decide(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+    action: ReportAction,
+    comment: Option<&str>,
+) -> ApiResult<ReportRow> {
+    let before = db::find_in(conn, &auth.jurisdiction, id)?;
+    ensure_parent(auth, &before)?;
+    let next = step(&before, action)?;
+    if action == ReportAction::Return && comment.is_none_or(|c| c.trim().is_empty()) {
+        return Err(ApiError::invalid("comment", "is required when returning a report"));
+    }
+    let mut after = before.clone();
+    after.status = next.as_str().into();
+    after.decided_at = Some(crate::time::now());
+    after.decided_by = Some(auth.sub.clone());
+    after.decision_comment = comment.map(crate::text::normalize);
+    let saved = db::save(conn, &after, before.version)?;
+    let name = if action == ReportAction::Accept { "report.accept" } else { "report.return" };
+    audit_report(conn, auth, name, &saved, Some(serde_json::json!({"comment": saved.decision_comment})))?;
+    Ok(saved)
+}
+
+/// A correction: a new draft version with fresh figures and the previous sections. Only the
+/// latest version of a period may be revised.
+pub fn revise(conn: &mut DbConnection, auth: &Auth, id: &str, today: NaiveDate) -> ApiResult<ReportRow> {
+    let before = db::find_in(conn, &auth.jurisdiction, id)?;
+    ensure_own(auth, &before)?;
+    step(&before, ReportAction::Revise)?;
+    let last = db::last_version_no(conn, &before.unit_code, &before.period_kind, before.period_from, before.period_to)?;
+    if last != Some(before.version_no) {
+        return Err(ApiError::Conflict {
+            code: "not_latest_version",
+            detail: "a newer version of this report exists; revise that one".into(),
+            allowed: None,
+        });
+    }
+    let unit = resolve_unit(conn, auth, Some(&before.unit_code), "unit")?;
+    let figures = indicators(conn, &unit, before.period_from, before.period_to, today)?;
+    let now = crate::time::now();
+    let row = ReportRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        version_no: before.version_no + 1,
+        supersedes_id: Some(before.id.clone()),
+        status: ReportStatus::Draft.as_str().into(),
+        snapshot: snapshot_json(&figures)?,
+        created_by: Some(auth.sub.clone()),
+        submitted_at: None,
+        submitted_by: None,
+        decided_at: None,
+        decided_by: None,
+        decision_comment: None,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        ..before.clone()
+    };
+    db::insert(conn, &row)?;
+    audit_report(conn, auth, "report.revise", &row, Some(serde_json::json!({"supersedes_id": before.id})))?;
+    Ok(row)
+}
+
+/// A province report beside each commune's latest submitted figures for the same period and
+/// the same figures computed now.
+pub fn consolidated(conn: &mut DbConnection, auth: &Auth, id: &str, today: NaiveDate) -> ApiResult<Consolidated> {
+    let report = db::find_in(conn, &auth.jurisdiction, id)?;
+    if report.unit_code.len() != 2 {
+        return Err(ApiError::Unprocessable {
+            code: "not_a_province_report",
+            detail: "consolidation applies to a province's report".into(),
+        });
+    }
+    let submitted =
+        db::submitted_in_province(conn, &report.unit_code, &report.period_kind, report.period_from, report.period_to)?;
+    let labels: Vec<Figure> = Indicators::zero("VN", report.period_from, report.period_to).figures();
+    let mut communes = Vec::new();
+    for row in &submitted {
+        let unit = resolve_unit(conn, auth, Some(&row.unit_code), "unit")?;
+        let live = db::indicators(conn, &unit.code, &unit.name, &unit.scope, row.period_from, row.period_to, today)?;
+        let sub = parse_snapshot(row)?;
+        let pairs = |ind: &Indicators| -> Vec<(String, Option<i64>)> {
+            ind.figures().into_iter().map(|f| (f.key, f.value.comparable())).collect()
+        };
+        let differences = reporting::differences(&pairs(&sub), &pairs(&live))
+            .into_iter()
+            .map(|d| FigureDifference {
+                label: labels.iter().find(|f| f.key == d.key).map(|f| f.label.clone()).unwrap_or_default(),
+                key: d.key,
+                submitted: d.submitted,
+                live: d.live,
+            })
+            .collect();
+        communes.push(CommuneFigures {
+            unit: unit.code,
+            name: unit.name,
+            report_id: Some(row.id.clone()),
+            report_status: ReportStatus::parse(&row.status),
+            submitted: Some(sub),
+            live,
+            differences,
+        });
+    }
+    let province = resolve_unit(conn, auth, Some(&report.unit_code), "unit")?;
+    let with_managed = db::communes_with_managed(conn, &province.scope, report.period_from, report.period_to)?;
+    let missing = with_managed.into_iter().filter(|c| !submitted.iter().any(|r| r.unit_code == *c)).collect();
+    Ok(Consolidated {
+        report_id: report.id,
+        unit: report.unit_code,
+        period_from: report.period_from,
+        period_to: report.period_to,
+        communes,
+        missing,
+    })
+}
+
+/// Sub-units that have not submitted a report of the kind for the year.
+pub fn overdue(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    q: &OverdueQuery,
+    due: &DueDates,
+    today: NaiveDate,
+) -> ApiResult<OverdueUnits> {
+    let parent = resolve_unit(conn, auth, q.unit.as_deref(), "unit")?;
+    if matches!(parent.scope, Jurisdiction::Commune(_)) {
+        return Err(ApiError::invalid("unit", "must be a province or VN (communes have no sub-units)"));
+    }
+    if !(2000..=2100).contains(&q.year) {
+        return Err(ApiError::invalid("year", "must be between 2000 and 2100"));
+    }
+    let children = admin_units::children(conn, &parent.code)?;
+    let codes: Vec<String> = children.iter().map(|(c, _)| c.clone()).collect();
+    let reports = db::latest_for_units(conn, &codes, q.period_kind.as_str(), q.year)?;
+    let due_on = due.due(q.period_kind, q.year);
+    let mut items = Vec::new();
+    for (code, name) in children {
+        let mine: Vec<&ReportRow> = reports.iter().filter(|r| r.unit_code == code).collect();
+        let done = mine.iter().any(|r| r.status == "submitted" || r.status == "accepted");
+        if !done {
+            items.push(OverdueUnit {
+                unit: code,
+                name,
+                latest_status: mine.first().and_then(|r| ReportStatus::parse(&r.status)),
+            });
+        }
+    }
+    Ok(OverdueUnits {
+        unit: parent.code,
+        period_kind: q.period_kind,
+        year: q.year,
+        due_on,
+        past_due: due_on.is_some_and(|d| today > d),
+        items,
+    })
+}
