@@ -100,8 +100,22 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 &crate::demo::DemoOptions { persons, seed, today: crate::time::today_vn() },
             )?;
             println!(
-                "{} persons, {} convictions, {} status changes in {:.1} s",
-                stats.persons, stats.convictions, stats.history_rows, stats.seconds
+                "{} persons, {} convictions, {} status changes, {} attribute changes, {} activities, {} trainings, \
+                 {} job referrals, {} assistance grants, {} loans ({} postings), {} committees, {} models, {} outreach events in {:.1} s",
+                stats.persons,
+                stats.convictions,
+                stats.history_rows,
+                stats.attribute_changes,
+                stats.activities,
+                stats.trainings,
+                stats.referrals,
+                stats.assistance,
+                stats.loans,
+                stats.postings,
+                stats.committees,
+                stats.models,
+                stats.outreach,
+                stats.seconds
             );
             Ok(())
         }

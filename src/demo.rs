@@ -27,7 +27,63 @@ pub struct DemoStats {
     pub persons: usize,
     pub convictions: usize,
     pub history_rows: usize,
+    pub attribute_changes: usize,
+    pub activities: usize,
+    pub trainings: usize,
+    pub referrals: usize,
+    pub assistance: usize,
+    pub loans: usize,
+    pub postings: usize,
+    pub committees: usize,
+    pub models: usize,
+    pub outreach: usize,
     pub seconds: f64,
+}
+
+/// Rows for the support, labour and loan tables, filled per batch of persons.
+#[derive(Default)]
+struct Extras {
+    attributes: Vec<String>,
+    activities: Vec<String>,
+    trainings: Vec<String>,
+    referrals: Vec<String>,
+    assistance: Vec<String>,
+    lists: Vec<String>,
+    entries: Vec<String>,
+    loans: Vec<String>,
+    postings: Vec<String>,
+}
+
+const ACTIVITY_KINDS: &[(&str, u32)] = &[
+    ("home_visit", 30),
+    ("check_in", 25),
+    ("counselling_individual", 10),
+    ("psychological_support", 5),
+    ("legal_support", 12),
+    ("vocational_guidance", 6),
+    ("loan_guidance", 4),
+    ("violation_observed", 2),
+    ("commendation", 3),
+    ("other", 3),
+];
+const LEGAL_SUB_KINDS: &[&str] = &[
+    "national_id_card",
+    "residence_registration",
+    "judicial_record_certificate",
+    "expungement_guidance",
+    "civil_status",
+    "civil_judgment_obligation",
+];
+
+fn uid(rng: &mut StdRng) -> String {
+    uuid::Builder::from_random_bytes(rng.gen()).into_uuid().to_string()
+}
+
+fn insert(conn: &mut DbConnection, table: &str, columns: &str, rows: &[String]) -> QueryResult<usize> {
+    for chunk in rows.chunks(2000) {
+        diesel::sql_query(format!("INSERT INTO {table} ({columns}) VALUES {}", chunk.join(", "))).execute(conn)?;
+    }
+    Ok(rows.len())
 }
 
 const FAMILY: &[(&str, u32)] = &[
@@ -143,12 +199,16 @@ pub fn generate(conn: &mut DbConnection, opts: &DemoOptions) -> Result<DemoStats
     let now = crate::time::now().format("%Y-%m-%d %H:%M:%S").to_string();
     let mut stats = DemoStats::default();
     let mut id_serial: u32 = 0;
+    // (unit, month) → loan list id; communes' first managed persons (model participants).
+    let mut lists: std::collections::HashMap<(String, String), String> = std::collections::HashMap::new();
+    let mut participants: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
     let batch = 500;
     let mut done = 0;
     while done < opts.persons {
         let n = batch.min(opts.persons - done);
         let (mut persons, mut convictions, mut history) =
             (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n * 4));
+        let mut extras = Extras::default();
         for _ in 0..n {
             let u: f64 = rng.gen();
             let idx = cumulative.partition_point(|c| *c < u).min(communes.len() - 1);
@@ -327,6 +387,28 @@ pub fn generate(conn: &mut DbConnection, opts: &DemoOptions) -> Result<DemoStats
                     province = q(&province),
                 ));
             }
+            if !matches!(status, "expected" | "received") {
+                let end = exit_on.unwrap_or(opts.today).max(managed_on);
+                let person = DemoPerson {
+                    id: &id,
+                    unit: &unit,
+                    province: &province,
+                    received_on,
+                    managed_on,
+                    end,
+                    classification,
+                    employment,
+                    loan_ok: matches!(release_type, Some("completed_sentence" | "special_amnesty"))
+                        && exit_on.is_none(),
+                };
+                person_extras(&mut rng, &sql, &now, opts.today, &person, &mut extras, &mut lists);
+                if status == "under_management" {
+                    let members = participants.entry(unit.clone()).or_default();
+                    if members.len() < 5 {
+                        members.push(id.clone());
+                    }
+                }
+            }
         }
         stats.persons += persons.len();
         stats.convictions += convictions.len();
@@ -349,14 +431,268 @@ pub fn generate(conn: &mut DbConnection, opts: &DemoOptions) -> Result<DemoStats
                 history.join(", ")
             ))
             .execute(conn)?;
+            let e = &extras;
+            stats.attribute_changes += insert(conn, "person_attribute_changes", "id, person_id, attribute, value, changed_on, reason, actor_sub, recorded_at", &e.attributes)?;
+            stats.activities += insert(conn, "activities", "id, person_id, unit_code, province_code, kind, legal_sub_kind, occurred_on, group_session_id, author_sub, author_name, place, notes, outcome, next_follow_up_on, deleted, deleted_reason, created_at, updated_at, version", &e.activities)?;
+            stats.trainings += insert(conn, "trainings", "id, person_id, unit_code, province_code, course, provider, level, start_date, end_date, result, certificate, created_at", &e.trainings)?;
+            stats.referrals += insert(conn, "job_referrals", "id, person_id, unit_code, province_code, employer_id, employer_name, referred_on, job, outcome, outcome_on, created_at, updated_at, version", &e.referrals)?;
+            stats.assistance += insert(conn, "social_assistance", "id, person_id, unit_code, province_code, kind, decision_number, amount_vnd, period_from, period_to, created_at", &e.assistance)?;
+            insert(conn, "loan_lists", "id, unit_code, province_code, month, version_no, status, supersedes_id, certified_decision_number, certified_on, sent_on, acknowledged_on, created_by, created_at, updated_at, version", &e.lists)?;
+            insert(conn, "loan_list_entries", "id, list_id, person_id, purpose, amount_wished_vnd, note", &e.entries)?;
+            stats.loans += insert(conn, "loans", LOAN_COLUMNS, &e.loans)?;
+            stats.postings += insert(conn, "loan_postings", "id, loan_id, kind, principal_vnd, interest_vnd, value_date, bank_reference, actor_sub, created_at", &e.postings)?;
             Ok::<_, diesel::result::Error>(())
         })
         .map_err(|e| format!("insert failed: {e}"))?;
         done += n;
     }
+    communes_extras(conn, &mut rng, &sql, &now, opts.today, &participants, &mut stats)?;
     if sql.backend == Backend::Postgres {
         let _ = diesel::sql_query("ANALYZE").execute(conn);
     }
     stats.seconds = started.elapsed().as_secs_f64();
     Ok(stats)
+}
+
+const LOAN_COLUMNS: &str =
+    "id, unit_code, province_code, borrower_kind, person_id, household_rep_name, household_rep_id_number, \
+    establishment_name, establishment_registration, workforce, qualifying_employees, plan_certified, collateral, \
+    collateral_description, outstanding_same_purpose, purpose, course_name, course_months, amount_vnd, term_months, \
+    entrusting_organisation, savings_group, application_date, status, status_reason, approved_amount_vnd, approved_on, \
+    rate_bp, due_on, disbursed_total_vnd, principal_repaid_vnd, interest_paid_vnd, created_at, updated_at, version";
+
+struct DemoPerson<'a> {
+    id: &'a str,
+    unit: &'a str,
+    province: &'a str,
+    received_on: NaiveDate,
+    managed_on: NaiveDate,
+    /// Last day under management (exit or today).
+    end: NaiveDate,
+    classification: &'a str,
+    employment: &'a str,
+    loan_ok: bool,
+}
+
+fn day_in(rng: &mut StdRng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
+    let span = (to - from).num_days().max(0) as u64;
+    from + Days::new(rng.gen_range(0..=span))
+}
+
+/// Dated attributes, about ten activities, and sometimes training, a job referral, social
+/// assistance and a loan (listed, applied, and in any state from rejected to settled).
+fn person_extras(
+    rng: &mut StdRng,
+    sql: &Sql,
+    now: &str,
+    today: NaiveDate,
+    p: &DemoPerson<'_>,
+    out: &mut Extras,
+    lists: &mut std::collections::HashMap<(String, String), String>,
+) {
+    let (pid, unit, province) = (q(p.id), q(p.unit), q(p.province));
+    for (attribute, value) in [
+        ("classification", p.classification),
+        ("employment_status", p.employment),
+        ("needs_focus", if p.classification == "d" { "true" } else { "false" }),
+    ] {
+        out.attributes.push(format!(
+            "({}, {pid}, '{attribute}', '{value}', '{}', 'demo-data', 'demo-data', '{now}')",
+            q(&uid(rng)),
+            p.received_on
+        ));
+    }
+    for _ in 0..rng.gen_range(5..=15) {
+        let kind = *pick_weighted(rng, ACTIVITY_KINDS);
+        let sub = (kind == "legal_support").then(|| LEGAL_SUB_KINDS[rng.gen_range(0..LEGAL_SUB_KINDS.len())]);
+        out.activities.push(format!(
+            "({}, {pid}, {unit}, {province}, '{kind}', {}, '{}', NULL, 'demo-data', 'Cán bộ', NULL, NULL, NULL, NULL, {}, NULL, '{now}', '{now}', 1)",
+            q(&uid(rng)),
+            qo(sub),
+            day_in(rng, p.managed_on, p.end),
+            sql.b(false)
+        ));
+    }
+    if rng.gen_bool(0.2) {
+        let start = day_in(rng, p.managed_on, p.end);
+        let end = start + Days::new(90);
+        out.trainings.push(format!(
+            "({}, {pid}, {unit}, {province}, 'Sửa chữa xe máy', 'Trung tâm GDNN', 'under_3_months', '{start}', {}, NULL, NULL, '{now}')",
+            q(&uid(rng)),
+            qd((end <= today).then_some(end))
+        ));
+    }
+    if rng.gen_bool(0.15) {
+        let on = day_in(rng, p.managed_on, p.end);
+        let hired_on = on + Days::new(rng.gen_range(3..30));
+        let hired = rng.gen_bool(0.6) && hired_on <= today;
+        out.referrals.push(format!(
+            "({}, {pid}, {unit}, {province}, NULL, 'Công ty TNHH May', '{on}', 'công nhân', '{}', {}, '{now}', '{now}', 1)",
+            q(&uid(rng)),
+            if hired { "hired" } else { "pending" },
+            qd(hired.then_some(hired_on))
+        ));
+    }
+    if rng.gen_bool(0.08) {
+        out.assistance.push(format!(
+            "({}, {pid}, {unit}, {province}, 'monthly_allowance', NULL, {}, '{}', NULL, '{now}')",
+            q(&uid(rng)),
+            rng.gen_range(3..10) * 100_000,
+            day_in(rng, p.managed_on, p.end)
+        ));
+    }
+    if p.loan_ok && rng.gen_bool(0.14) {
+        let applied = day_in(rng, p.managed_on.max(today - Days::new(1095)), today);
+        let month = format!("{:04}-{:02}", applied.year(), applied.month());
+        let list_id = match lists.get(&(p.unit.to_string(), month.clone())) {
+            Some(id) => id.clone(),
+            None => {
+                let id = uid(rng);
+                let first = NaiveDate::from_ymd_opt(applied.year(), applied.month(), 1).unwrap_or(applied);
+                out.lists.push(format!(
+                    "({}, {unit}, {province}, '{month}', 1, 'acknowledged', NULL, 'QĐ-UBND', '{first}', '{first}', '{first}', 'demo-data', '{now}', '{now}', 1)",
+                    q(&id)
+                ));
+                lists.insert((p.unit.to_string(), month), id.clone());
+                id
+            }
+        };
+        let amount: i64 = rng.gen_range(2..=10) * 10_000_000;
+        out.entries.push(format!("({}, {}, {pid}, 'production_business', {amount}, NULL)", q(&uid(rng)), q(&list_id)));
+        let roll = rng.gen_range(0..100);
+        let status = match roll {
+            0..=9 => "submitted",
+            10..=14 => "rejected",
+            15..=24 => "approved",
+            25..=59 => "disbursed",
+            60..=84 => "repaying",
+            85..=91 => "overdue",
+            _ => "settled",
+        };
+        let approved = !matches!(status, "submitted" | "rejected");
+        let approved_on = (applied + Days::new(rng.gen_range(5..20))).min(today);
+        let disbursed_on = (approved_on + Days::new(rng.gen_range(1..10))).min(today);
+        let disbursed = matches!(status, "disbursed" | "repaying" | "overdue" | "settled");
+        let repaid = match status {
+            "repaying" | "overdue" => amount / 10 * rng.gen_range(1..5),
+            "settled" => amount,
+            _ => 0,
+        };
+        let loan_id = uid(rng);
+        out.loans.push(format!(
+            "({lid}, {unit}, {province}, 'person', {pid}, 'Người thân', NULL, NULL, NULL, NULL, NULL, {f}, {f}, NULL, {f}, 'production_business', NULL, NULL, \
+             {amount}, 36, 'womens_union', 'Tổ TK&VV', '{applied}', '{status}', NULL, {appr}, {appr_on}, {rate}, {due}, {disb}, {repaid}, 0, '{now}', '{now}', 1)",
+            lid = q(&loan_id),
+            f = sql.b(false),
+            appr = if approved { amount.to_string() } else { "NULL".into() },
+            appr_on = if approved { qd(Some(approved_on)) } else { "NULL".into() },
+            rate = if approved { "660" } else { "NULL" },
+            due = if approved { qd(approved_on.checked_add_months(chrono::Months::new(36))) } else { "NULL".into() },
+            disb = if disbursed { amount } else { 0 },
+        ));
+        if disbursed {
+            out.postings.push(format!(
+                "({}, {}, 'disbursement', {amount}, 0, '{disbursed_on}', {}, 'demo-data', '{now}')",
+                q(&uid(rng)),
+                q(&loan_id),
+                q(&format!("DEMO-{}", uid(rng)))
+            ));
+            if repaid > 0 {
+                let paid_on = day_in(rng, disbursed_on, today);
+                out.postings.push(format!(
+                    "({}, {}, 'repayment', {repaid}, {}, '{paid_on}', {}, 'demo-data', '{now}')",
+                    q(&uid(rng)),
+                    q(&loan_id),
+                    repaid / 20,
+                    q(&format!("DEMO-{}", uid(rng)))
+                ));
+            }
+        }
+    }
+}
+
+/// Per commune that has managed persons: a steering committee, a model with participants,
+/// outreach over five years and a propagandist, each with a plausible probability.
+fn communes_extras(
+    conn: &mut DbConnection,
+    rng: &mut StdRng,
+    sql: &Sql,
+    now: &str,
+    today: NaiveDate,
+    participants: &std::collections::BTreeMap<String, Vec<String>>,
+    stats: &mut DemoStats,
+) -> Result<(), String> {
+    let provinces: std::collections::HashMap<String, String> = schema::admin_units::table
+        .filter(schema::admin_units::level.eq("commune"))
+        .select((schema::admin_units::code, schema::admin_units::province_code.assume_not_null()))
+        .load::<(String, String)>(conn)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .collect();
+    let (mut committees, mut models, mut members, mut outreach, mut propagandists) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let five_years = today - Days::new(1825);
+    const MODEL_TYPES: &[&str] =
+        &["self_management_group", "youth_volunteer_team", "employment_support", "joint_management"];
+    const OUTREACH: &[(&str, i64, i64)] = &[
+        ("meeting", 60, 1),
+        ("broadcast_news", 0, 2),
+        ("article", 0, 1),
+        ("leaflet_distribution", 200, 300),
+        ("loudspeaker", 0, 5),
+    ];
+    for (unit, persons) in participants {
+        let (u, p) = (q(unit), q(provinces.get(unit).map(String::as_str).unwrap_or("")));
+        if rng.gen_bool(0.4) {
+            committees.push(format!(
+                "({}, {u}, {p}, 'Ban Chỉ đạo THNCĐ', 'Tổ giúp việc', 'QĐ-UBND', '{}', 'Chủ tịch UBND', 'active', NULL, NULL, '{now}', '{now}', 1)",
+                q(&uid(rng)),
+                day_in(rng, five_years, today)
+            ));
+        }
+        if rng.gen_bool(0.25) {
+            let model_id = uid(rng);
+            let founded = day_in(rng, five_years, today);
+            let kind = MODEL_TYPES[rng.gen_range(0..MODEL_TYPES.len())];
+            models.push(format!(
+                "({}, {u}, {p}, 'Tổ tự quản', 'to tu quan', '{kind}', 'fatherland_front', NULL, 'QĐ', '{founded}', NULL, '[]', 'active', '{}', '{now}', '{now}', 1)",
+                q(&model_id),
+                (founded + Days::new(60)).min(today)
+            ));
+            for person in persons {
+                members.push(format!(
+                    "({}, {}, {}, NULL, NULL, 'participant', '{}', NULL, '{now}')",
+                    q(&uid(rng)),
+                    q(&model_id),
+                    q(person),
+                    (founded + Days::new(60)).min(today)
+                ));
+            }
+        }
+        for _ in 0..rng.gen_range(0..=6) {
+            let (kind, audience, quantity) = OUTREACH[rng.gen_range(0..OUTREACH.len())];
+            outreach.push(format!(
+                "({}, {u}, {p}, '{}', '{kind}', 'Phổ biến pháp luật', NULL, {audience}, {quantity}, NULL, '{now}', '{now}', 1)",
+                q(&uid(rng)),
+                day_in(rng, five_years, today)
+            ));
+        }
+        if rng.gen_bool(0.5) {
+            propagandists.push(format!(
+                "({}, {u}, {p}, 'Tuyên truyền viên', 'youth_union', '{}', NULL, '{now}')",
+                q(&uid(rng)),
+                day_in(rng, five_years, today)
+            ));
+        }
+    }
+    let _ = sql;
+    db::write_tx(conn, |conn| {
+        stats.committees += insert(conn, "steering_committees", "id, unit_code, province_code, name, working_group_name, decision_number, decision_date, signer, status, dissolution_decision_number, dissolved_on, created_at, updated_at, version", &committees)?;
+        stats.models += insert(conn, "reintegration_models", "id, unit_code, province_code, name, name_folded, model_type, sponsor_organisation, committee_id, founding_decision_number, founding_decision_date, description, business_lines, status, status_since, created_at, updated_at, version", &models)?;
+        insert(conn, "model_participants", "id, model_id, person_id, member_id, helper_name, role, joined_on, left_on, created_at", &members)?;
+        stats.outreach += insert(conn, "outreach_events", "id, unit_code, province_code, held_on, kind, topic, organiser, audience_count, quantity, model_id, created_at, updated_at, version", &outreach)?;
+        insert(conn, "propagandists", "id, unit_code, province_code, full_name, organisation, from_date, to_date, created_at", &propagandists)?;
+        Ok::<_, diesel::result::Error>(())
+    })
+    .map_err(|e| format!("insert failed: {e}"))
 }

@@ -52,7 +52,7 @@ pub async fn get_indicators(
     let ind = state
         .run(&auth, Op::GetIndicators, move |conn, auth| {
             let unit = service::resolve_unit(conn, auth, q.unit.as_deref(), "unit")?;
-            service::indicators(conn, &unit, q.from, q.to, today_vn())
+            service::indicators(conn, &unit, q.from, q.to)
         })
         .await?;
     let name = format!("chi-tieu-{}-{}-{}", ind.unit, ind.from, ind.to);
@@ -332,7 +332,7 @@ pub async fn update_report(
     let id = parse_id(&id)?;
     let input = body.0;
     report_write(&state, &auth, Op::UpdateReport, false, move |conn, auth| {
-        service::update(conn, auth, &id, if_match.0, &input, today_vn())
+        service::update(conn, auth, &id, if_match.0, &input)
     })
     .await
 }
@@ -424,8 +424,7 @@ pub async fn return_report(
 #[post("/reports/{id}/revise")]
 pub async fn revise_report(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
-    report_write(&state, &auth, Op::ReviseReport, true, move |conn, auth| service::revise(conn, auth, &id, today_vn()))
-        .await
+    report_write(&state, &auth, Op::ReviseReport, true, move |conn, auth| service::revise(conn, auth, &id)).await
 }
 
 /// The report as a file: `csv` (figures), `xlsx` (an indicator sheet with Vietnamese labels
@@ -517,8 +516,7 @@ pub async fn get_consolidated_report(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
-    let out = state
-        .run(&auth, Op::GetConsolidatedReport, move |conn, auth| service::consolidated(conn, auth, &id, today_vn()))
-        .await?;
+    let out =
+        state.run(&auth, Op::GetConsolidatedReport, move |conn, auth| service::consolidated(conn, auth, &id)).await?;
     Ok(HttpResponse::Ok().json(out))
 }

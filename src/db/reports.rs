@@ -192,13 +192,7 @@ struct Scalars {
 /// breakdowns. "Managed on day D" = the latest status change up to D recorded in the unit
 /// is `received` or `under_management`; every move out of a unit is recorded in that unit,
 /// so filtering the history by unit first is exact.
-fn caseload(
-    conn: &mut DbConnection,
-    scope: &Jurisdiction,
-    from: NaiveDate,
-    to: NaiveDate,
-    today: NaiveDate,
-) -> ApiResult<Caseload> {
+fn caseload(conn: &mut DbConnection, scope: &Jurisdiction, from: NaiveDate, to: NaiveDate) -> ApiResult<Caseload> {
     let mut q = Sql::new(conn);
     let f1 = q.date(from);
     let f2 = q.date(from);
@@ -206,24 +200,16 @@ fn caseload(
     let sc = q.scope("h", scope);
     let adult_born_by = to.checked_sub_months(Months::new(18 * 12)).unwrap_or(to);
     let dob = q.date(adult_born_by);
-    // On a past day the values come from the dated attribute history; up to today the
-    // current columns are the latest change (saves a lookup per person on live reports).
-    let (class, employment, focus) = if to >= today {
-        (
-            "p.classification".to_string(),
-            "p.employment_status".to_string(),
-            "CASE WHEN p.needs_focus THEN 'true' ELSE 'false' END".to_string(),
+    // Values on `to` come from the dated attribute history (the latest change up to that
+    // day; same-day changes in the order they were recorded).
+    let mut attr = |name: &str| {
+        let t = q.date(to);
+        format!(
+            "(SELECT c.value FROM person_attribute_changes c WHERE c.person_id = p.id AND c.attribute = '{name}' \
+             AND c.changed_on <= {t} ORDER BY c.changed_on DESC, c.id DESC LIMIT 1)"
         )
-    } else {
-        let mut attr = |name: &str| {
-            let t = q.date(to);
-            format!(
-                "(SELECT c.value FROM person_attribute_changes c WHERE c.person_id = p.id AND c.attribute = '{name}' \
-                 AND c.changed_on <= {t} ORDER BY c.changed_on DESC, c.recorded_at DESC LIMIT 1)"
-            )
-        };
-        (attr("classification"), attr("employment_status"), attr("needs_focus"))
     };
+    let (class, employment, focus) = (attr("classification"), attr("employment_status"), attr("needs_focus"));
     let text = format!(
         "WITH sp AS (
             SELECT h.person_id,
@@ -601,9 +587,8 @@ pub fn indicators(
     scope: &Jurisdiction,
     from: NaiveDate,
     to: NaiveDate,
-    today: NaiveDate,
 ) -> ApiResult<Indicators> {
-    let mut managed = caseload(conn, scope, from, to, today)?;
+    let mut managed = caseload(conn, scope, from, to)?;
     let (received, exits, files_opened) = events(conn, scope, from, to)?;
     managed.files_opened = files_opened;
     let with_managed = communes_with_managed(conn, scope, from, to)?;

@@ -414,20 +414,23 @@ pub fn patch(
         return Err(ApiError::invalid("changed_on", "must not be in the future"));
     }
     let mut changes: Vec<(&str, Option<String>)> = Vec::new();
+    // A value stated with its own date is history even when it equals the current one: a
+    // backdated statement can change what was true on an earlier day.
+    let dated = patch.changed_on.is_some();
     if let Some(c) = patch.classification {
-        if before.classification.as_deref() != Some(c.as_str()) {
+        if dated || before.classification.as_deref() != Some(c.as_str()) {
             after.classification = Some(c.as_str().into());
             changes.push(("classification", Some(c.as_str().into())));
         }
     }
     if let Some(f) = patch.needs_focus {
-        if before.needs_focus != f {
+        if dated || before.needs_focus != f {
             after.needs_focus = f;
             changes.push(("needs_focus", Some(f.to_string())));
         }
     }
     if let Some(e) = patch.employment_status {
-        if before.employment_status.as_deref() != Some(e.as_str()) {
+        if dated || before.employment_status.as_deref() != Some(e.as_str()) {
             after.employment_status = Some(e.as_str().into());
             changes.push(("employment_status", Some(e.as_str().into())));
         }

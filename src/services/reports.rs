@@ -102,15 +102,9 @@ pub fn effective_targets(conn: &mut DbConnection, unit: &ReportUnit, year: i32) 
 }
 
 /// Live indicators for a unit and period, measured against the year's targets.
-pub fn indicators(
-    conn: &mut DbConnection,
-    unit: &ReportUnit,
-    from: NaiveDate,
-    to: NaiveDate,
-    today: NaiveDate,
-) -> ApiResult<Indicators> {
+pub fn indicators(conn: &mut DbConnection, unit: &ReportUnit, from: NaiveDate, to: NaiveDate) -> ApiResult<Indicators> {
     reporting::check_period(from, to).map_err(|p| period_problem(p, "from", "to"))?;
-    let mut ind = db::indicators(conn, &unit.code, &unit.name, &unit.scope, from, to, today)?;
+    let mut ind = db::indicators(conn, &unit.code, &unit.name, &unit.scope, from, to)?;
     let figures = ind.figures();
     for (t, _) in effective_targets(conn, unit, to.year())? {
         let Some(fig) = figures.iter().find(|f| f.key == t.indicator) else { continue };
@@ -291,7 +285,7 @@ pub fn create(
         });
     }
     let year = input.period_to.year();
-    let figures = indicators(conn, &unit, input.period_from, input.period_to, today)?;
+    let figures = indicators(conn, &unit, input.period_from, input.period_to)?;
     let now = crate::time::now();
     let row = ReportRow {
         id: uuid::Uuid::now_v7().to_string(),
@@ -365,7 +359,6 @@ pub fn update(
     id: &str,
     expected_version: i32,
     patch: &ReportPatch,
-    today: NaiveDate,
 ) -> ApiResult<ReportRow> {
     let before = db::find_in(conn, &auth.jurisdiction, id)?;
     ensure_own(auth, &before)?;
@@ -382,7 +375,7 @@ pub fn update(
     }
     if patch.refresh_figures {
         let unit = resolve_unit(conn, auth, Some(&before.unit_code), "unit")?;
-        after.snapshot = snapshot_json(&indicators(conn, &unit, before.period_from, before.period_to, today)?)?;
+        after.snapshot = snapshot_json(&indicators(conn, &unit, before.period_from, before.period_to)?)?;
     }
     let saved = db::save(conn, &after, before.version)?;
     audit_report(conn, auth, "report.update", &saved, Some(serde_json::json!({"refreshed": patch.refresh_figures})))?;
@@ -428,7 +421,7 @@ pub fn decide(
 
 /// A correction: a new draft version with fresh figures and the previous sections. Only the
 /// latest version of a period may be revised.
-pub fn revise(conn: &mut DbConnection, auth: &Auth, id: &str, today: NaiveDate) -> ApiResult<ReportRow> {
+pub fn revise(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<ReportRow> {
     let before = db::find_in(conn, &auth.jurisdiction, id)?;
     ensure_own(auth, &before)?;
     step(&before, ReportAction::Revise)?;
@@ -441,7 +434,7 @@ pub fn revise(conn: &mut DbConnection, auth: &Auth, id: &str, today: NaiveDate) 
         });
     }
     let unit = resolve_unit(conn, auth, Some(&before.unit_code), "unit")?;
-    let figures = indicators(conn, &unit, before.period_from, before.period_to, today)?;
+    let figures = indicators(conn, &unit, before.period_from, before.period_to)?;
     let now = crate::time::now();
     let row = ReportRow {
         id: uuid::Uuid::now_v7().to_string(),
@@ -467,7 +460,7 @@ pub fn revise(conn: &mut DbConnection, auth: &Auth, id: &str, today: NaiveDate) 
 
 /// A province report beside each commune's latest submitted figures for the same period and
 /// the same figures computed now.
-pub fn consolidated(conn: &mut DbConnection, auth: &Auth, id: &str, today: NaiveDate) -> ApiResult<Consolidated> {
+pub fn consolidated(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<Consolidated> {
     let report = db::find_in(conn, &auth.jurisdiction, id)?;
     if report.unit_code.len() != 2 {
         return Err(ApiError::Unprocessable {
@@ -481,7 +474,7 @@ pub fn consolidated(conn: &mut DbConnection, auth: &Auth, id: &str, today: Naive
     let mut communes = Vec::new();
     for row in &submitted {
         let unit = resolve_unit(conn, auth, Some(&row.unit_code), "unit")?;
-        let live = db::indicators(conn, &unit.code, &unit.name, &unit.scope, row.period_from, row.period_to, today)?;
+        let live = db::indicators(conn, &unit.code, &unit.name, &unit.scope, row.period_from, row.period_to)?;
         let sub = parse_snapshot(row)?;
         let pairs = |ind: &Indicators| -> Vec<(String, Option<i64>)> {
             ind.figures().into_iter().map(|f| (f.key, f.value.comparable())).collect()

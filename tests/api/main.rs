@@ -13,5 +13,6 @@ mod health;
 mod loans;
 mod organisation;
 mod persons;
+mod reports;
 mod supervision;
 mod tokens;
