@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Report benchmarks on a national-scale population: for each backend, a fresh database filled
+# by `thncd demo-data` (persons, ~10 activities each, loans, models, outreach…), the release
+# service, then sequential timed requests (median of RUNS):
+#   - GET /api/v1/reports/indicators for VN, the largest province and its largest commune,
+#     over one year and over five years;
+#   - the XLSX export of a province report with a sheet per commune (every commune of the
+#     province submits its own report first, through the API).
+#   PERSONS=200000 RUNS=5 BACKENDS="postgres sqlite" bash bench/reports.sh
+set -Eeuo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PERSONS=${PERSONS:-200000}
+RUNS=${RUNS:-5}
+BACKENDS=${BACKENDS:-"postgres sqlite"}
+BIN=${THNCD_BIN:-$ROOT/target/release/thncd}
+PW=Bench-password-1
+PORT=18091
+OUT=${OUT:-$ROOT/bench/results/reports-$(date -u +%Y%m%dT%H%M%SZ)}
+mkdir -p "$OUT"
+[[ -x $BIN ]] || (cd "$ROOT" && cargo build --release --locked)
+command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq; }
+
+PID=""
+cleanup() { [[ -n $PID ]] && kill "$PID" 2>/dev/null || true; }
+trap cleanup EXIT
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+timed() { # token url -> median seconds over RUNS (one warm-up)
+  local t=$1 url=$2
+  curl -fsS -o /dev/null -H "Authorization: Bearer $t" "$url"
+  for _ in $(seq 1 "$RUNS"); do
+    curl -fsS -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $t" "$url"
+  done | median
+}
+
+for backend in $BACKENDS; do
+  data=$(mktemp -d)
+  if [[ $backend == postgres ]]; then
+    psql -U postgres -h 127.0.0.1 -qc "DROP DATABASE IF EXISTS thncd_bench_reports" -c "CREATE DATABASE thncd_bench_reports" >/dev/null
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/thncd_bench_reports
+  else
+    unset DATABASE_URL
+  fi
+  export THNCD_DATA_DIR=$data RUST_LOG=warn THNCD_BIND=127.0.0.1:$PORT
+  echo "== $backend: demo-data --persons $PERSONS" >&2
+  "$BIN" demo-data --persons "$PERSONS" --seed 42 | tee "$OUT/$backend-demo.txt" >&2
+  THNCD_PASSWORD=$PW "$BIN" accounts create --username bench.vn --role police --unit VN >/dev/null
+  "$BIN" serve >"$OUT/$backend-service.log" 2>&1 &
+  PID=$!
+  for _ in $(seq 1 100); do curl -fs "localhost:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+  tok() { curl -fs -X POST "localhost:$PORT/api/v1/auth/token" -d grant_type=password -d "username=$1" -d "password=$PW" | jq -r .access_token; }
+  VN=$(tok bench.vn)
+  api() { local t=$1; shift; curl -fsS -H "Authorization: Bearer $t" -H 'Content-Type: application/json' "$@"; }
+  today=$(date +%F); year_ago=$(date -d '-1 year +1 day' +%F); five=$(date -d '-5 years +1 day' +%F)
+  # The largest province and commune by persons under management.
+  prov=$(for p in $(api "$VN" "localhost:$PORT/api/v1/admin-units?level=province&page_size=50" | jq -r '.items[].code'); do
+    echo "$(api "$VN" "localhost:$PORT/api/v1/persons?unit=$p&status=under_management&page_size=1" | jq .total) $p"; done | sort -rn | head -1 | cut -d' ' -f2)
+  commune=$(api "$VN" "localhost:$PORT/api/v1/persons?unit=$prov&status=under_management&page_size=200" | jq -r '.items[].unit' | sort | uniq -c | sort -rn | head -1 | awk '{print $2}')
+  {
+    echo "### $backend ($(head -1 "$OUT/$backend-demo.txt"))"
+    echo
+    echo "| request | median of $RUNS |"
+    echo "|---|---:|"
+    for unit in VN "$prov" "$commune"; do
+      for from in "$year_ago" "$five"; do
+        s=$(timed "$VN" "localhost:$PORT/api/v1/reports/indicators?unit=$unit&from=$from&to=$today")
+        echo "| indicators $unit, $from..$today | ${s} s |"
+      done
+    done
+  } | tee -a "$OUT/summary.md"
+
+  # Every commune of the province reports; then the province's report and its XLSX.
+  communes=$(api "$VN" "localhost:$PORT/api/v1/admin-units?parent=$prov&page_size=200" | jq -r '.items[].code')
+  n=0
+  for c in $communes; do
+    THNCD_PASSWORD=$PW "$BIN" accounts create --username "bench.$c" --role commune_committee --unit "$c" >/dev/null 2>&1 || true
+    t=$(tok "bench.$c")
+    id=$(api "$t" "localhost:$PORT/api/v1/reports" -d "{\"period_kind\":\"annual\",\"period_from\":\"$year_ago\",\"period_to\":\"$today\"}" | jq -r .id)
+    api "$t" -X POST "localhost:$PORT/api/v1/reports/$id/submit" >/dev/null
+    n=$((n + 1))
+  done
+  THNCD_PASSWORD=$PW "$BIN" accounts create --username "bench.p$prov" --role police --unit "$prov" >/dev/null
+  PT=$(tok "bench.p$prov")
+  start=$(date +%s.%N)
+  rid=$(api "$PT" "localhost:$PORT/api/v1/reports" -d "{\"period_kind\":\"annual\",\"period_from\":\"$year_ago\",\"period_to\":\"$today\"}" | jq -r .id)
+  created=$(echo "$(date +%s.%N) - $start" | bc)
+  xlsx=$(timed "$PT" "localhost:$PORT/api/v1/reports/$rid/export?format=xlsx")
+  size=$(curl -fsS -H "Authorization: Bearer $PT" "localhost:$PORT/api/v1/reports/$rid/export?format=xlsx" | wc -c)
+  cons=$(timed "$PT" "localhost:$PORT/api/v1/reports/$rid/consolidated")
+  {
+    echo "| create province $prov report (freezes its indicators) | ${created} s |"
+    echo "| XLSX export, $n commune sheets + province, $size bytes | ${xlsx} s |"
+    echo "| consolidated view ($n communes: submitted vs live, recomputed) | ${cons} s |"
+    echo
+  } | tee -a "$OUT/summary.md"
+  echo "peak RSS: $(awk '/VmHWM/ {print $2, $3}' /proc/$PID/status)" | tee -a "$OUT/summary.md"
+  kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
+  rm -rf "$data"
+done
+echo "results in $OUT" >&2
