@@ -24,6 +24,10 @@ pub struct Settings {
     pub contact_intervals: crate::domain::contact::ContactIntervals,
     /// Report due dates per period kind (`THNCD_REPORT_DUE=semiannual=05-15,annual=11-15`).
     pub report_due: crate::domain::reporting::DueDates,
+    /// Background worker: webhook delivery and the daily expungement job.
+    pub worker: crate::worker::WorkerSettings,
+    /// Largest import file in bytes.
+    pub import_max_bytes: usize,
 }
 
 #[derive(Clone)]
@@ -120,6 +124,15 @@ impl Settings {
                 }
                 None => Default::default(),
             },
+            worker: crate::worker::WorkerSettings {
+                interval_ms: env_parse("THNCD_WORKER_INTERVAL_MS", 1000)?,
+                max_attempts: env_parse("THNCD_WEBHOOK_MAX_ATTEMPTS", 8)?,
+                backoff_base_ms: env_parse("THNCD_WEBHOOK_BACKOFF_MS", 30_000)?,
+                timeout_ms: env_parse("THNCD_WEBHOOK_TIMEOUT_MS", 10_000)?,
+                allow_private_urls: env_parse("THNCD_WEBHOOK_ALLOW_PRIVATE", false)?,
+                enabled: env_parse("THNCD_WORKER", true)?,
+            },
+            import_max_bytes: env_parse("THNCD_IMPORT_MAX_BYTES", 20 * 1024 * 1024)?,
         })
     }
 

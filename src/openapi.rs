@@ -46,6 +46,7 @@ money is integer VND.",
         (name = "outreach", description = "Outreach events and propagandists"),
         (name = "loans", description = "Loans under Decision 22/2023/QĐ-TTg: eligibility, applications, the bank's postings"),
         (name = "reports", description = "Live indicators, targets, periodic reports up the administrative ladder, exports"),
+        (name = "integrations", description = "Change feed, signed webhooks, bulk import of person files, printable lists"),
         (name = "loan-lists", description = "The commune's monthly list of persons eligible for a loan")
     )
 )]

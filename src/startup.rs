@@ -21,6 +21,8 @@ use crate::state::AppState;
 pub struct Application {
     port: u16,
     server: Server,
+    pool: crate::db::DbPool,
+    settings: Settings,
 }
 
 /// Every route of the service, in one place: health checks and `/api/v1`.
@@ -63,6 +65,7 @@ impl Application {
         } else {
             settings.workers
         };
+        let worker_pool = pool.clone();
         let state = web::Data::new(AppState { pool, keys, settings: settings.clone() });
         let cors_origins = settings.cors_origins.clone();
         let max_body = settings.max_body_bytes;
@@ -101,15 +104,19 @@ impl Application {
             settings.backend(),
             started.elapsed().as_millis()
         );
-        Ok(Application { port, server })
+        Ok(Application { port, server, pool: worker_pool, settings })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
+    /// Serves until stopped, with the background worker (webhooks, daily jobs) alongside.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let worker = tokio::spawn(crate::worker::run(self.pool.clone(), self.settings.clone()));
+        let result = self.server.await;
+        worker.abort();
+        result
     }
 }
 

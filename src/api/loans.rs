@@ -282,6 +282,16 @@ async fn advance_list(
                 db::update_list_status(conn, &l, to, (column, on), decision.as_deref())?;
                 let after = db::find_list(conn, &auth.jurisdiction, &id)?;
                 audit_list(conn, auth, &format!("loan_list.{to}"), &after)?;
+                if to == "sent" {
+                    crate::db::events::emit(
+                        conn,
+                        "loan_list.sent",
+                        "loan_list",
+                        &after.id,
+                        &after.unit_code,
+                        &after.province_code,
+                    )?;
+                }
                 list_view(conn, &after)
             })
         })

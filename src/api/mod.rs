@@ -7,6 +7,8 @@ pub mod auth;
 pub mod clients;
 pub mod committees;
 pub mod health;
+pub mod imports;
+pub mod integrations;
 pub mod labour;
 pub mod loans;
 pub mod models;
@@ -138,7 +140,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(reports::return_report)
         .service(reports::revise_report)
         .service(reports::export_report)
-        .service(reports::get_consolidated_report);
+        .service(reports::get_consolidated_report)
+        .service(integrations::list_events)
+        .service(integrations::create_webhook)
+        .service(integrations::list_webhooks)
+        .service(integrations::get_webhook)
+        .service(integrations::delete_webhook)
+        .service(integrations::list_webhook_deliveries)
+        .service(integrations::replay_webhook_delivery)
+        .service(imports::import_persons)
+        .service(imports::export_persons);
 }
 
 /// Parses a record id from the path: UUIDs only, so garbage never reaches SQL.

@@ -126,6 +126,15 @@ pub enum Op {
     ExportReport,
     GetConsolidatedReport,
     ListOverdueReports,
+    ListEvents,
+    CreateWebhook,
+    ListWebhooks,
+    GetWebhook,
+    DeleteWebhook,
+    ListWebhookDeliveries,
+    ReplayWebhookDelivery,
+    ImportPersons,
+    ExportPersons,
 }
 
 const EVERYONE: &[Role] = &Role::ALL;
@@ -155,6 +164,10 @@ const COMMITTEE: &[Role] = &[CommuneCommittee];
 const BANK: &[Role] = &[Bank];
 /// Aggregate figures and reports: the agencies that write or read them, and auditors.
 const REPORT_READ: &[Role] = &[Police, CommuneCommittee, Justice, Labour, Auditor];
+/// Partner agencies hear of changes (each event type is further limited by role).
+const EVENTS: &[Role] = &[Police, CommuneCommittee, Justice, Labour, Bank];
+/// Printed lists of persons (fields as each role may see them).
+const EXPORT: &[Role] = &[Police, CommuneCommittee, Justice, Labour, Bank];
 const RATE_WRITE: &[Role] = &[Bank, Admin];
 const EMPLOYERS_READ: &[Role] = &[Police, CommuneCommittee, Labour];
 
@@ -278,6 +291,15 @@ impl Op {
         Op::ExportReport,
         Op::GetConsolidatedReport,
         Op::ListOverdueReports,
+        Op::ListEvents,
+        Op::CreateWebhook,
+        Op::ListWebhooks,
+        Op::GetWebhook,
+        Op::DeleteWebhook,
+        Op::ListWebhookDeliveries,
+        Op::ReplayWebhookDelivery,
+        Op::ImportPersons,
+        Op::ExportPersons,
     ];
 
     /// The roles allowed to call this operation.
@@ -333,6 +355,15 @@ impl Op {
             Op::ExportReport => REPORT_READ,
             Op::GetConsolidatedReport => REPORT_READ,
             Op::ListOverdueReports => REPORT_READ,
+            Op::ListEvents => EVENTS,
+            Op::CreateWebhook => EVENTS,
+            Op::ListWebhooks => EVENTS,
+            Op::GetWebhook => EVENTS,
+            Op::DeleteWebhook => EVENTS,
+            Op::ListWebhookDeliveries => EVENTS,
+            Op::ReplayWebhookDelivery => EVENTS,
+            Op::ImportPersons => MANAGE,
+            Op::ExportPersons => EXPORT,
             Op::CreateCommittee
             | Op::AddCommitteeMember
             | Op::EndCommitteeMember
@@ -448,6 +479,15 @@ impl Op {
             Op::ExportReport => "export_report",
             Op::GetConsolidatedReport => "get_consolidated_report",
             Op::ListOverdueReports => "list_overdue_reports",
+            Op::ListEvents => "list_events",
+            Op::CreateWebhook => "create_webhook",
+            Op::ListWebhooks => "list_webhooks",
+            Op::GetWebhook => "get_webhook",
+            Op::DeleteWebhook => "delete_webhook",
+            Op::ListWebhookDeliveries => "list_webhook_deliveries",
+            Op::ReplayWebhookDelivery => "replay_webhook_delivery",
+            Op::ImportPersons => "import_persons",
+            Op::ExportPersons => "export_persons",
             Op::CreateCommittee => "create_committee",
             Op::ListCommittees => "list_committees",
             Op::GetCommittee => "get_committee",

@@ -22,6 +22,7 @@ pub mod audit;
 pub mod clients;
 pub mod committees;
 pub mod convictions;
+pub mod events;
 pub mod idempotency;
 pub mod labour;
 pub mod loans;
@@ -31,6 +32,7 @@ pub mod release_notices;
 pub mod reports;
 pub mod schema;
 pub mod supervision;
+pub mod webhooks;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::prelude::*;

@@ -762,3 +762,95 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(report_targets, reports, admin_units);
+
+diesel::table! {
+    domain_events (id) {
+        id -> BigInt,
+        xid -> BigInt,
+        event_id -> Text,
+        event_type -> Text,
+        entity_type -> Text,
+        entity_id -> Text,
+        unit_code -> Text,
+        province_code -> Text,
+        occurred_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    expungement_due_notices (person_id, due_on) {
+        person_id -> Text,
+        due_on -> Date,
+        noticed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_subscriptions (id) {
+        id -> Text,
+        owner_sub -> Text,
+        owner_roles -> Text,
+        unit_code -> Text,
+        province_code -> Text,
+        url -> Text,
+        event_types -> Text,
+        secret -> Text,
+        active -> Bool,
+        description -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        subscription_id -> Text,
+        event_seq -> BigInt,
+        event_id -> Text,
+        event_type -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_status_code -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_dispatch (id) {
+        id -> Integer,
+        last_xid -> BigInt,
+        last_id -> BigInt,
+        locked_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    imports (id) {
+        id -> Text,
+        actor_sub -> Text,
+        unit_code -> Text,
+        province_code -> Text,
+        file_name -> Nullable<Text>,
+        format -> Text,
+        rows_total -> Integer,
+        rows_imported -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    domain_events,
+    webhook_subscriptions,
+    webhook_deliveries,
+    webhook_dispatch,
+    persons,
+    expungement_due_notices
+);

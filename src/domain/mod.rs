@@ -4,6 +4,7 @@ pub mod cccd;
 pub mod committee;
 pub mod contact;
 pub mod enums;
+pub mod events;
 pub mod expungement;
 pub mod interest;
 pub mod lifecycle;

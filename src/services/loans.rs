@@ -205,6 +205,15 @@ pub fn step(
         db::record_event(conn, &saved.id, current.as_str(), next.as_str(), on, reason, &auth.sub)?;
     }
     audit_loan(conn, auth, &format!("loan.{}", action.name()), &saved, None)?;
+    let event = match action {
+        LoanAction::Approve => Some("loan.approved"),
+        LoanAction::Disburse => Some("loan.disbursed"),
+        LoanAction::MarkOverdue => Some("loan.overdue"),
+        _ => None,
+    };
+    if let Some(event) = event {
+        crate::db::events::emit(conn, event, "loan", &saved.id, &saved.unit_code, &saved.province_code)?;
+    }
     Ok(saved)
 }
 

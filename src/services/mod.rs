@@ -2,6 +2,7 @@
 //! domain rule, write the change, its history and its audit event in one transaction.
 
 pub mod committees;
+pub mod imports;
 pub mod loans;
 pub mod persons;
 pub mod reports;

@@ -6,7 +6,7 @@ use chrono::{Days, NaiveDate};
 use crate::auth::Auth;
 use crate::db::convictions::{self, ConvictionRow};
 use crate::db::persons::{self, AttributeChange, PersonRow, PersonScope};
-use crate::db::{admin_units, audit, DbConnection};
+use crate::db::{admin_units, audit, events, DbConnection};
 use crate::domain::enums::*;
 use crate::domain::expungement;
 use crate::domain::lifecycle::{self, Transition};
@@ -164,6 +164,7 @@ pub fn create(
     persons::insert(conn, &row)?;
     persons::record_status(conn, &row, None, PersonStatus::Expected.as_str(), since, reason, None, Some(&auth.sub))?;
     audit_person(conn, auth, "person.create", None, &row)?;
+    events::emit(conn, "person.expected", "person", &row.id, &row.unit_code, &row.province_code)?;
     Ok(row)
 }
 
@@ -171,6 +172,12 @@ pub fn create(
 /// offence group of the latest judgment, and the expungement forecast (Arts. 70–73).
 pub fn refresh_derived(conn: &mut DbConnection, person: &mut PersonRow, today: NaiveDate) -> ApiResult<()> {
     let rows = convictions::for_person(conn, &person.id)?;
+    apply_derived(person, &rows, today);
+    Ok(())
+}
+
+/// The derivation itself, from the person's convictions.
+pub fn apply_derived(person: &mut PersonRow, rows: &[ConvictionRow], today: NaiveDate) {
     if let Some(latest) = rows.iter().filter(|c| c.release_date.is_some()).max_by_key(|c| c.release_date) {
         person.release_date = latest.release_date;
         person.release_type = latest.release_type.clone();
@@ -190,7 +197,6 @@ pub fn refresh_derived(conn: &mut DbConnection, person: &mut PersonRow, today: N
         person.expungement_track = Some(track_name(f.track).into());
         person.expungement_due_on = f.earliest_date;
     }
-    Ok(())
 }
 
 pub fn track_name(t: expungement::Track) -> &'static str {
@@ -266,6 +272,12 @@ where
         Some(&auth.sub),
     )?;
     audit_person(conn, auth, &format!("person.{}", action.name()), Some(&before), &saved)?;
+    let event = match action {
+        Transition::Reception => "person.received",
+        Transition::ReleaseNotice => "person.expected",
+        _ => "person.status_changed",
+    };
+    events::emit(conn, event, "person", &saved.id, &saved.unit_code, &saved.province_code)?;
     // Leaving management ends supervision; an absconded person may come back to the same supervisor.
     if lifecycle::is_exit(next) && next != PersonStatus::Absconded {
         crate::services::supervision::end_active_assignments(conn, auth, &saved, occurred_on, action.name())?;
@@ -331,6 +343,9 @@ pub fn transfer(
         Some(&auth.sub),
     )?;
     audit_person(conn, auth, "person.transfer", Some(&before), &saved)?;
+    // Both communes hear of the move.
+    events::emit(conn, "person.transferred", "person", &saved.id, &before.unit_code, &before.province_code)?;
+    events::emit(conn, "person.transferred", "person", &saved.id, &saved.unit_code, &saved.province_code)?;
     crate::services::supervision::end_active_assignments(conn, auth, &saved, moved_on, "transfer")?;
     Ok(saved)
 }
@@ -621,20 +636,24 @@ pub fn decide_expungement(
     };
     match decision.status {
         ExpungementStatus::None => Err(ApiError::invalid("status", "must be pending, expunged or rejected")),
-        ExpungementStatus::Expunged => transition(
-            conn,
-            auth,
-            person_id,
-            Transition::Expunge,
-            decision.decided_on,
-            decision.basis.as_deref(),
-            today,
-            Some(expected_version),
-            |_, p| {
-                fill(p);
-                Ok(Some(serde_json::json!({"judicial_record_number": decision.judicial_record_number})))
-            },
-        ),
+        ExpungementStatus::Expunged => {
+            let saved = transition(
+                conn,
+                auth,
+                person_id,
+                Transition::Expunge,
+                decision.decided_on,
+                decision.basis.as_deref(),
+                today,
+                Some(expected_version),
+                |_, p| {
+                    fill(p);
+                    Ok(Some(serde_json::json!({"judicial_record_number": decision.judicial_record_number})))
+                },
+            )?;
+            events::emit(conn, "expungement.updated", "person", &saved.id, &saved.unit_code, &saved.province_code)?;
+            Ok(saved)
+        }
         _ => {
             let before = persons::find_in_for_update(conn, &PersonScope::of(auth), person_id)?;
             if before.version != expected_version {
@@ -647,6 +666,7 @@ pub fn decide_expungement(
             fill(&mut after);
             let saved = persons::save(conn, &after, before.version)?;
             audit_person(conn, auth, "person.expungement_update", Some(&before), &saved)?;
+            events::emit(conn, "expungement.updated", "person", &saved.id, &saved.unit_code, &saved.province_code)?;
             Ok(saved)
         }
     }

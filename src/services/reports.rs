@@ -392,6 +392,7 @@ pub fn submit(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<Repor
     after.submitted_by = Some(auth.sub.clone());
     let saved = db::save(conn, &after, before.version)?;
     audit_report(conn, auth, "report.submit", &saved, None)?;
+    crate::db::events::emit(conn, "report.submitted", "report", &saved.id, &saved.unit_code, &saved.province_code)?;
     Ok(saved)
 }
 

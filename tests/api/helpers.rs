@@ -121,6 +121,15 @@ impl TestApp {
             migrate_on_start: true,
             contact_intervals: Default::default(),
             report_due: Default::default(),
+            worker: thncd::worker::WorkerSettings {
+                interval_ms: 50,
+                max_attempts: 3,
+                backoff_base_ms: 100,
+                timeout_ms: 2000,
+                allow_private_urls: true,
+                enabled: true,
+            },
+            import_max_bytes: 20 * 1024 * 1024,
         };
         let mut settings = settings;
         adjust(&mut settings);

@@ -10,6 +10,7 @@ mod contract;
 mod demo;
 mod errors;
 mod health;
+mod integrations;
 mod loans;
 mod organisation;
 mod persons;

@@ -1,0 +1,302 @@
+//! Bulk import of person files, and the printed lists of persons (CSV, XLSX).
+
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use futures_util::StreamExt;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::auth::{Auth, Jurisdiction, Op};
+use crate::db::persons::{self as db, ListFilter, PersonScope, Sort};
+use crate::db::write_tx;
+use crate::dto::persons::{Person, Visibility};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::export::csv_cell;
+use crate::services::imports::{self as service, ImportReport};
+use crate::state::AppState;
+use crate::time::today_vn;
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// Check every row and report, writing nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// The file's name, kept with the import (only its last path component).
+    pub file_name: Option<String>,
+}
+
+/// Only the last path component, without control characters, at most 200 characters.
+fn clean_file_name(raw: &str) -> Option<String> {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = last.chars().filter(|c| !c.is_control()).take(200).collect();
+    let clean = clean.trim().trim_start_matches('.').to_string();
+    (!clean.is_empty()).then_some(clean)
+}
+
+/// Imports persons (with their judgment and status) from a CSV (`text/csv`, UTF-8 with or
+/// without BOM) or XLSX body; Vietnamese or English headers, dates `dd/mm/yyyy` or ISO.
+/// `dry_run=true` reports every row's problems and writes nothing; a real run is
+/// all-or-nothing (422 listing every problem as `rows[N].column`) and audited as one import.
+#[utoipa::path(
+    tag = "integrations",
+    params(ImportQuery),
+    request_body(content = String, content_type = "text/csv", description = "CSV, or an XLSX workbook (first sheet) with the XLSX content type"),
+    responses(
+        (status = 200, description = "Dry run: the report", body = ImportReport),
+        (status = 201, description = "Imported", body = ImportReport),
+        (status = 413, description = "File too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither CSV nor XLSX", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Rows with problems: nothing written", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/imports")]
+pub async fn import_persons(
+    state: web::Data<AppState>,
+    auth: Auth,
+    req: HttpRequest,
+    query: web::Query<ImportQuery>,
+    mut body: web::Payload,
+) -> ApiResult<HttpResponse> {
+    auth.require(Op::ImportPersons)?;
+    let q = query.into_inner();
+    let essence = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let format = match essence.as_str() {
+        "text/csv" => "csv",
+        XLSX => "xlsx",
+        _ => return Err(ApiError::UnsupportedMediaType),
+    };
+    let limit = state.settings.import_max_bytes;
+    let mut bytes = web::BytesMut::new();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|_| ApiError::bad_request("body_unreadable", "the body could not be read"))?;
+        if bytes.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    let table =
+        web::block(
+            move || if format == "csv" { crate::import::read_csv(&bytes) } else { crate::import::read_xlsx(&bytes) },
+        )
+        .await
+        .map_err(|e| ApiError::internal(format!("import parse task: {e}")))?
+        .map_err(|reason| ApiError::invalid("file", reason))?;
+    let file_name = q.file_name.as_deref().and_then(clean_file_name);
+    let dry_run = q.dry_run;
+    let report = state
+        .run(&auth, Op::ImportPersons, move |conn, auth| {
+            if dry_run {
+                service::run(conn, auth, &table, format, file_name.as_deref(), true, today_vn())
+            } else {
+                write_tx(conn, |conn| service::run(conn, auth, &table, format, file_name.as_deref(), false, today_vn()))
+            }
+        })
+        .await?;
+    Ok(if dry_run { HttpResponse::Ok().json(report) } else { HttpResponse::Created().json(report) })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// `managed` (under management), `overdue_contacts`, `loan_candidates` (under
+    /// management after a completed sentence or amnesty, with a certificate: the persons the
+    /// monthly list is drawn from) or `expungement_due` (forecast date by `due_before`,
+    /// default today).
+    pub list: String,
+    /// A unit inside yours (default: yours).
+    pub unit: Option<String>,
+    /// `csv` (default) or `xlsx`.
+    pub format: Option<String>,
+    pub due_before: Option<chrono::NaiveDate>,
+}
+
+/// Most rows one export returns.
+const EXPORT_MAX: i64 = 100_000;
+
+/// The lists officials print, with exactly the fields your role may see in the API (a bank
+/// token never receives offence, penalty or classification columns). Cells that would start a
+/// spreadsheet formula are neutralised.
+#[utoipa::path(
+    tag = "integrations",
+    params(ExportQuery),
+    responses(
+        (status = 200, description = "The list", content((String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 422, description = "Unknown list or format, or a unit outside yours", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/exports/persons")]
+pub async fn export_persons(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: web::Query<ExportQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = query.into_inner();
+    let format = q.format.clone().unwrap_or_else(|| "csv".into());
+    if !["csv", "xlsx"].contains(&format.as_str()) {
+        return Err(ApiError::invalid("format", "csv or xlsx"));
+    }
+    let today = today_vn();
+    let mut filter = ListFilter {
+        unit: None,
+        status: Some("under_management".into()),
+        release_type: None,
+        offence_group: None,
+        classification: None,
+        juvenile: None,
+        needs_focus: None,
+        received_from: None,
+        received_to: None,
+        expungement_due_before: None,
+        q: None,
+        contact_overdue: None,
+        sort: Sort::FullName,
+    };
+    match q.list.as_str() {
+        "managed" | "loan_candidates" => {}
+        "overdue_contacts" => filter.contact_overdue = Some((state.settings.contact_intervals, today)),
+        "expungement_due" => {
+            filter.status = None;
+            filter.expungement_due_before = Some(q.due_before.unwrap_or(today) + chrono::Days::new(1));
+            filter.sort = Sort::ExpungementDueOn;
+        }
+        _ => return Err(ApiError::invalid("list", "managed, overdue_contacts, loan_candidates or expungement_due")),
+    }
+    let loan_candidates = q.list == "loan_candidates";
+    let unit = q.unit.clone();
+    let list = q.list.clone();
+    let (people, unit_code) = state
+        .run(&auth, Op::ExportPersons, move |conn, auth| {
+            let code = unit.unwrap_or_else(|| auth.unit.clone());
+            let j = Jurisdiction::parse(&code)
+                .ok_or_else(|| ApiError::invalid("unit", "must be VN, a province or a commune code"))?;
+            let u = crate::db::admin_units::resolve(conn, &code, "unit")?;
+            crate::api::auth::ensure_covers(auth, &u.code, u.province_code.as_deref(), "unit")?;
+            filter.unit = Some(j);
+            let visibility = Visibility::for_roles(&auth.roles);
+            let mut out: Vec<Person> = Vec::new();
+            let mut offset = 0;
+            loop {
+                let (rows, _) = db::list(conn, &PersonScope::of(auth), &filter, offset, 1000)?;
+                let n = rows.len() as i64;
+                for row in rows {
+                    if loan_candidates
+                        && !(matches!(row.release_type.as_deref(), Some("completed_sentence" | "special_amnesty"))
+                            && row.release_certificate_number.is_some())
+                    {
+                        continue;
+                    }
+                    // Still active on the day (an expungement list keeps persons not yet out).
+                    if list == "expungement_due" && !row.active {
+                        continue;
+                    }
+                    out.push(Person::build(&row, visibility, today));
+                }
+                offset += n;
+                if n < 1000 || offset >= EXPORT_MAX {
+                    break;
+                }
+            }
+            crate::db::audit::record(
+                conn,
+                &crate::db::audit::Actor::of(auth),
+                crate::db::audit::Entry {
+                    action: "persons.export",
+                    entity_type: "person_list",
+                    unit_code: Some(&code),
+                    after: Some(serde_json::json!({"list": list, "rows": out.len()})),
+                    ..Default::default()
+                },
+            )?;
+            Ok((out, code))
+        })
+        .await?;
+    // Columns: the scalar fields present in the caller's view, in the view's order.
+    let values: Vec<serde_json::Map<String, serde_json::Value>> = people
+        .iter()
+        .filter_map(|p| match serde_json::to_value(p) {
+            Ok(serde_json::Value::Object(m)) => Some(m),
+            _ => None,
+        })
+        .collect();
+    let mut columns: Vec<String> = Vec::new();
+    for m in &values {
+        for (k, v) in m {
+            if !v.is_object() && !v.is_array() && !columns.contains(k) {
+                columns.push(k.clone());
+            }
+        }
+    }
+    let cell = |v: Option<&serde_json::Value>| -> String {
+        match v {
+            None | Some(serde_json::Value::Null) => String::new(),
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+        }
+    };
+    let name = format!("danh-sach-{}-{}-{}", q.list, unit_code, today);
+    if format == "csv" {
+        let mut out = String::from("\u{feff}");
+        out.push_str(&columns.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+        for m in &values {
+            out.push_str(&columns.iter().map(|c| csv_cell(&cell(m.get(c)))).collect::<Vec<_>>().join(","));
+            out.push_str("\r\n");
+        }
+        return Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header(("content-disposition", format!("attachment; filename=\"{name}.csv\"")))
+            .body(out));
+    }
+    let bytes = web::block(move || -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        let bold = rust_xlsxwriter::Format::new().set_bold();
+        for (i, c) in columns.iter().enumerate() {
+            sheet.write_string_with_format(0, i as u16, c, &bold)?;
+        }
+        for (r, m) in values.iter().enumerate() {
+            for (i, c) in columns.iter().enumerate() {
+                // Written as text cells, which spreadsheet programs never evaluate.
+                sheet.write_string((r + 1) as u32, i as u16, cell(m.get(c)))?;
+            }
+        }
+        book.save_to_buffer()
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("xlsx task: {e}")))?
+    .map_err(|e| ApiError::internal(format!("xlsx: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type(XLSX)
+        .insert_header(("content-disposition", format!("attachment; filename=\"{name}.xlsx\"")))
+        .body(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_file_name;
+
+    #[test]
+    fn file_names_lose_their_paths() {
+        let cases = [
+            ("ho-so.csv", Some("ho-so.csv")),
+            ("../../etc/passwd", Some("passwd")),
+            ("C:\\Users\\x\\danh sach.xlsx", Some("danh sach.xlsx")),
+            ("..", None),
+            ("a/b/", None),
+            (".hidden", Some("hidden")),
+            ("tên\u{0}xấu.csv", Some("tênxấu.csv")),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(clean_file_name(raw).as_deref(), want, "{raw}");
+        }
+    }
+}

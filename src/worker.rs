@@ -1,0 +1,120 @@
+//! The background worker every instance runs: fans outbox events out to webhook
+//! subscriptions, delivers them (signed, retried with backoff, dead-lettered), and runs the
+//! daily expungement-due job. All its state is in the database, so it survives restarts and
+//! several instances share the work without delivering a claimed attempt twice.
+
+use std::time::Duration;
+
+use crate::config::Settings;
+use crate::db::{self, DbPool};
+use crate::domain::events::signature;
+
+/// Webhook and job settings.
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    /// Pause between rounds when there is nothing to do.
+    pub interval_ms: u64,
+    /// Attempts before a delivery is dead-lettered.
+    pub max_attempts: i32,
+    /// First retry delay; doubles per attempt (capped at one hour).
+    pub backoff_base_ms: u64,
+    /// Per-attempt HTTP timeout.
+    pub timeout_ms: u64,
+    /// Allow webhook URLs on loopback and private networks (tests, closed networks).
+    pub allow_private_urls: bool,
+    pub enabled: bool,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        WorkerSettings {
+            interval_ms: 1000,
+            max_attempts: 8,
+            backoff_base_ms: 30_000,
+            timeout_ms: 10_000,
+            allow_private_urls: false,
+            enabled: true,
+        }
+    }
+}
+
+/// One round: the daily job (cheap when nothing is due), fan-out, then deliveries.
+/// Returns whether anything was done (the loop then goes again at once).
+pub async fn round(pool: &DbPool, settings: &WorkerSettings, client: &reqwest::Client) -> Result<bool, String> {
+    let today = crate::time::today_vn();
+    let announced =
+        db::run(pool, move |conn| db::write_tx(conn, |conn| db::events::announce_expungements_due(conn, today, 500)))
+            .await
+            .map_err(|e| format!("expungement job: {e}"))?;
+    let dispatched =
+        db::run(pool, |conn| db::webhooks::dispatch(conn, 500)).await.map_err(|e| format!("dispatch: {e}"))?;
+    let lease = (settings.timeout_ms / 1000 + 30) as i64;
+    let claimed = db::run(pool, move |conn| db::write_tx(conn, |conn| db::webhooks::claim(conn, 20, lease)))
+        .await
+        .map_err(|e| format!("claim: {e}"))?;
+    let did = announced > 0 || dispatched > 0 || !claimed.is_empty();
+    let sends = claimed.into_iter().map(|c| {
+        let client = client.clone();
+        async move {
+            let body = c.delivery.payload.clone().into_bytes();
+            let ts = chrono::Utc::now().timestamp();
+            let result = client
+                .post(&c.url)
+                .header("content-type", "application/json")
+                .header("x-thncd-event", &c.delivery.event_type)
+                .header("x-thncd-delivery", &c.delivery.id)
+                .header("x-thncd-signature", signature(&c.secret, ts, &body))
+                .body(body)
+                .send()
+                .await;
+            let outcome = match result {
+                Ok(resp) if resp.status().is_success() => Ok(resp.status().as_u16() as i32),
+                Ok(resp) => Err((Some(resp.status().as_u16() as i32), format!("HTTP {}", resp.status().as_u16()))),
+                Err(e) => {
+                    Err((None, if e.is_timeout() { "timeout".to_string() } else { "connection failed".to_string() }))
+                }
+            };
+            (c.delivery.id, outcome)
+        }
+    });
+    let results = futures_util::future::join_all(sends).await;
+    let (max, base) = (settings.max_attempts, settings.backoff_base_ms);
+    db::run(pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            for (id, outcome) in results {
+                db::webhooks::record_attempt(conn, &id, outcome, max, base)?;
+            }
+            Ok(())
+        })
+    })
+    .await
+    .map_err(|e| format!("record: {e}"))?;
+    Ok(did)
+}
+
+/// Runs rounds until the process ends.
+pub async fn run(pool: DbPool, settings: Settings) {
+    let ws = settings.worker.clone();
+    if !ws.enabled {
+        return;
+    }
+    let client = match reqwest::Client::builder()
+        .timeout(Duration::from_millis(ws.timeout_ms))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            log::error!("webhook client: {e}; the worker does not run");
+            return;
+        }
+    };
+    loop {
+        match round(&pool, &ws, &client).await {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(e) => log::warn!("worker round failed: {e}"),
+        }
+        tokio::time::sleep(Duration::from_millis(ws.interval_ms)).await;
+    }
+}
