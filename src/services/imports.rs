@@ -117,22 +117,27 @@ fn check(conn: &mut DbConnection, auth: &Auth, table: &Table, today: NaiveDate) 
     }
     // ID numbers already held by active persons.
     let ids: Vec<String> = seen_ids.keys().cloned().collect();
+    let mut taken: HashSet<String> = HashSet::new();
     for chunk in ids.chunks(500) {
-        let taken: Vec<String> = persons::table
+        let found: Vec<String> = persons::table
             .filter(persons::active.eq(true))
             .filter(persons::id_number.eq_any(chunk))
             .select(persons::id_number.assume_not_null())
             .load(conn)?;
-        let taken: HashSet<String> = taken.into_iter().collect();
-        for (r, p) in &ok {
-            if p.id_number.as_ref().is_some_and(|id| taken.contains(id)) {
+        taken.extend(found);
+    }
+    if !taken.is_empty() {
+        ok.retain(|(r, p)| {
+            let clash = p.id_number.as_ref().is_some_and(|id| taken.contains(id));
+            if clash {
                 problems.push(RowProblem {
                     row: r.row,
                     column: Some("id_number".into()),
                     reason: "belongs to a person already under management".into(),
                 });
             }
-        }
+            !clash
+        });
     }
     problems.sort_by_key(|p| p.row);
     Ok(Checked { rows, ok, problems })

@@ -459,6 +459,8 @@ async fn imports_are_all_or_nothing(app: TestApp) {
     let r = post(again, "?dry_run=true").await.unwrap();
     let report = json(r).await;
     assert_eq!(report["problems"][0]["row"], 2, "{report}");
+    assert_eq!(report["problems"][0]["column"], "id_number");
+    assert_eq!(report["valid_rows"], 0);
 
     // XLSX with English headers and ISO dates; labour may not import.
     let mut book = rust_xlsxwriter::Workbook::new();
