@@ -131,6 +131,7 @@ impl Settings {
                 timeout_ms: env_parse("THNCD_WEBHOOK_TIMEOUT_MS", 10_000)?,
                 allow_private_urls: env_parse("THNCD_WEBHOOK_ALLOW_PRIVATE", false)?,
                 enabled: env_parse("THNCD_WORKER", true)?,
+                due_job_interval_secs: env_parse("THNCD_DUE_JOB_INTERVAL_SECS", 600)?,
             },
             import_max_bytes: env_parse("THNCD_IMPORT_MAX_BYTES", 20 * 1024 * 1024)?,
         })

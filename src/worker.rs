@@ -23,6 +23,9 @@ pub struct WorkerSettings {
     /// Allow webhook URLs on loopback and private networks (tests, closed networks).
     pub allow_private_urls: bool,
     pub enabled: bool,
+    /// How often the expungement-due job looks for forecast dates that have arrived (it
+    /// announces each person once, whichever instance runs it).
+    pub due_job_interval_secs: u64,
 }
 
 impl Default for WorkerSettings {
@@ -34,18 +37,40 @@ impl Default for WorkerSettings {
             timeout_ms: 10_000,
             allow_private_urls: false,
             enabled: true,
+            due_job_interval_secs: 600,
         }
     }
 }
 
-/// One round: the daily job (cheap when nothing is due), fan-out, then deliveries.
-/// Returns whether anything was done (the loop then goes again at once).
-pub async fn round(pool: &DbPool, settings: &WorkerSettings, client: &reqwest::Client) -> Result<bool, String> {
+/// Persons the expungement-due job announces per round.
+const DUE_BATCH: i64 = 5000;
+
+/// What a round did.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RoundOutcome {
+    /// `expungement.due` events written (a full batch means more may be due).
+    pub announced: usize,
+    /// Whether anything was done (the loop then goes again at once).
+    pub busy: bool,
+}
+
+/// One round: the expungement-due job when `due_job` is set, fan-out, then deliveries.
+pub async fn round(
+    pool: &DbPool,
+    settings: &WorkerSettings,
+    client: &reqwest::Client,
+    due_job: bool,
+) -> Result<RoundOutcome, String> {
     let today = crate::time::today_vn();
-    let announced =
-        db::run(pool, move |conn| db::write_tx(conn, |conn| db::events::announce_expungements_due(conn, today, 500)))
-            .await
-            .map_err(|e| format!("expungement job: {e}"))?;
+    let announced = if due_job {
+        db::run(pool, move |conn| {
+            db::write_tx(conn, |conn| db::events::announce_expungements_due(conn, today, DUE_BATCH))
+        })
+        .await
+        .map_err(|e| format!("expungement job: {e}"))?
+    } else {
+        0
+    };
     let dispatched =
         db::run(pool, |conn| db::webhooks::dispatch(conn, 500)).await.map_err(|e| format!("dispatch: {e}"))?;
     let lease = (settings.timeout_ms / 1000 + 30) as i64;
@@ -89,7 +114,7 @@ pub async fn round(pool: &DbPool, settings: &WorkerSettings, client: &reqwest::C
     })
     .await
     .map_err(|e| format!("record: {e}"))?;
-    Ok(did)
+    Ok(RoundOutcome { announced, busy: did })
 }
 
 /// Runs rounds until the process ends.
@@ -109,10 +134,20 @@ pub async fn run(pool: DbPool, settings: Settings) {
             return;
         }
     };
+    let every = Duration::from_secs(ws.due_job_interval_secs);
+    let mut last_due_job: Option<std::time::Instant> = None;
     loop {
-        match round(&pool, &ws, &client).await {
-            Ok(true) => continue,
-            Ok(false) => {}
+        let due_job = last_due_job.is_none_or(|t| t.elapsed() >= every);
+        match round(&pool, &ws, &client, due_job).await {
+            Ok(outcome) => {
+                // A full batch means more may be due: the job runs again next round.
+                if due_job && (outcome.announced as i64) < DUE_BATCH {
+                    last_due_job = Some(std::time::Instant::now());
+                }
+                if outcome.busy {
+                    continue;
+                }
+            }
             Err(e) => log::warn!("worker round failed: {e}"),
         }
         tokio::time::sleep(Duration::from_millis(ws.interval_ms)).await;

@@ -128,6 +128,7 @@ impl TestApp {
                 timeout_ms: 2000,
                 allow_private_urls: true,
                 enabled: true,
+                due_job_interval_secs: 0,
             },
             import_max_bytes: 20 * 1024 * 1024,
         };

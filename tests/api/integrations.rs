@@ -115,6 +115,30 @@ async fn events_follow_their_changes(app: TestApp) {
     assert!(drain(&app, &bank, "person.expected", "0-0", 100).await.0.is_empty());
     assert!(drain(&app, &bank, "", "0-0", 100).await.0.is_empty());
 
+    // The expungement-due job: a person whose forecast date has arrived is announced once,
+    // to those who follow criminal records; the justice office's webhook hears of it.
+    let (heard, justice_url) = Receiver::start(false).await;
+    let r =
+        app.post("/api/v1/webhooks", &justice, &json!({"url": justice_url, "event_types": ["expungement.due"]})).await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let r = app
+        .request(Method::POST, "/api/v1/imports", &police)
+        .header("content-type", "text/csv")
+        .body(format!("{HEADER_VI}\n{}\n", clean_row(1, "00070")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let listed = json(app.get("/api/v1/persons?unit=00070&status=under_management", &police).await).await;
+    let due_person = listed["items"][0]["id"].as_str().unwrap().to_string();
+    let due = feed_until(&app, &justice, "expungement.due", 1).await;
+    assert_eq!(due[0]["entity_id"], due_person.as_str());
+    wait_until("the justice office's delivery", || heard.count() >= 1).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(drain(&app, &justice, "expungement.due", "0-0", 100).await.0.len(), 1, "announced once");
+    assert_eq!(heard.count(), 1);
+    assert!(drain(&app, &bank, "expungement.due", "0-0", 100).await.0.is_empty());
+
     // Bad cursors, types and limits are field errors; tokens are required.
     let p = assert_problem(app.get("/api/v1/events?after=x", &police).await, 422, "validation_failed").await;
     assert_eq!(p["invalid_params"][0]["name"], "after");
@@ -573,10 +597,79 @@ async fn exports_carry_only_visible_fields(app: TestApp) {
     assert_eq!(p["invalid_params"][0]["name"], "list");
 }
 
+async fn two_instances_deliver_each_event_once(app: TestApp) {
+    // A second instance on the same database (and signing key), with its own worker.
+    let second = thncd::startup::Application::build(app.settings.clone()).expect("second instance builds");
+    let second_address = format!("http://127.0.0.1:{}", second.port());
+    tokio::spawn(second.run_until_stopped());
+    let (_, police) = app.account("ca.twice", &["police"], "00070").await;
+    let (receiver, url) = Receiver::start(false).await;
+    let r = app
+        .post("/api/v1/webhooks", &police, &json!({"url": url, "event_types": ["person.expected", "person.received"]}))
+        .await;
+    assert_eq!(r.status(), 201);
+    let hook = json(r).await["id"].as_str().unwrap().to_string();
+
+    // Both instances take writes at once.
+    let app = Arc::new(app);
+    let tasks: Vec<_> = (0..40)
+        .map(|i| {
+            let (app, police, second) = (app.clone(), police.clone(), second_address.clone());
+            tokio::spawn(async move {
+                let base = if i % 2 == 0 { app.address.clone() } else { second };
+                let r = app
+                    .client
+                    .post(format!("{base}/api/v1/persons"))
+                    .bearer_auth(&police)
+                    .json(&person(&format!("Hai Máy {i}"), "00070"))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), 201);
+                json(r).await["id"].as_str().unwrap().to_string()
+            })
+        })
+        .collect();
+    let mut created = HashSet::new();
+    for t in tasks {
+        created.insert(t.await.unwrap());
+    }
+    wait_until("forty deliveries", || receiver.count() >= 40).await;
+    // Both workers kept running; give a duplicate time to show up.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let got = receiver.got.lock().unwrap().clone();
+    let entities: HashSet<String> = got
+        .iter()
+        .map(|(_, body)| serde_json::from_slice::<Value>(body).unwrap()["entity_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(got.len(), 40, "each event delivered once across two instances");
+    assert_eq!(entities, created);
+    let page =
+        json(app.get(&format!("/api/v1/webhooks/{hook}/deliveries?status=delivered&page_size=100"), &police).await)
+            .await;
+    assert_eq!(page["total"], 40);
+    for d in page["items"].as_array().unwrap() {
+        assert_eq!(d["attempts"], 1, "{d}");
+    }
+    // The feed read from either instance is the same.
+    let here = feed_until(&app, &police, "person.expected", 40).await;
+    let there = json(
+        app.client
+            .get(format!("{second_address}/api/v1/events?types=person.expected&limit=1000"))
+            .bearer_auth(&police)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(there["items"].as_array().unwrap().len(), here.len());
+}
+
 dual!(
     events_follow_their_changes,
     feed_resumes_without_loss_or_repeats,
     webhooks_are_signed_retried_dead_lettered_and_replayed,
     imports_are_all_or_nothing,
     exports_carry_only_visible_fields,
+    two_instances_deliver_each_event_once,
 );
