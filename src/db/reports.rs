@@ -189,51 +189,47 @@ struct Scalars {
 }
 
 /// Persons managed at the start, at the end and during the period, with the end-of-period
-/// breakdowns. "Managed on day D" = the latest status change up to D recorded in the unit
-/// is `received` or `under_management`; every move out of a unit is recorded in that unit,
-/// so filtering the history by unit first is exact.
+/// breakdowns. "Managed on day D" = the status change in force on D (`occurred_on <= D <
+/// valid_until`) among those recorded in the unit is `received` or `under_management`;
+/// every move out of a unit is recorded in that unit, so filtering the history by unit
+/// first is exact. The day before the period is "at the start".
 fn caseload(conn: &mut DbConnection, scope: &Jurisdiction, from: NaiveDate, to: NaiveDate) -> ApiResult<Caseload> {
     let mut q = Sql::new(conn);
-    let f1 = q.date(from);
-    let f2 = q.date(from);
-    let t1 = q.date(to);
+    // Placeholders are numbered, so one bind serves every use.
+    let (f, t) = (q.date(from), q.date(to));
     let sc = q.scope("h", scope);
     let adult_born_by = to.checked_sub_months(Months::new(18 * 12)).unwrap_or(to);
     let dob = q.date(adult_born_by);
-    // Values on `to` come from the dated attribute history (the latest change up to that
-    // day; same-day changes in the order they were recorded).
-    let mut attr = |name: &str| {
-        let t = q.date(to);
+    // Values on `to` come from the dated attribute history: the statement in force that day.
+    let attr = |alias: &str, name: &str| {
         format!(
-            "(SELECT c.value FROM person_attribute_changes c WHERE c.person_id = p.id AND c.attribute = '{name}' \
-             AND c.changed_on <= {t} ORDER BY c.changed_on DESC, c.id DESC LIMIT 1)"
+            "LEFT JOIN person_attribute_changes {alias} ON sp.m_end = 1 AND {alias}.person_id = sp.person_id \
+             AND {alias}.attribute = '{name}' AND {alias}.changed_on <= {t} \
+             AND ({alias}.valid_until IS NULL OR {alias}.valid_until > {t})"
         )
     };
-    let (class, employment, focus) = (attr("classification"), attr("employment_status"), attr("needs_focus"));
+    let (class, employment, focus) =
+        (attr("ca", "classification"), attr("ea", "employment_status"), attr("fa", "needs_focus"));
     let text = format!(
         "WITH sp AS (
             SELECT h.person_id,
-                   MAX(CASE WHEN h.occurred_on < {f1} THEN h.seq END) AS seq_start,
-                   MAX(h.seq) AS seq_end,
-                   MAX(CASE WHEN h.occurred_on >= {f2} AND h.to_status IN {MANAGED} THEN 1 ELSE 0 END) AS entered
+                   MAX(CASE WHEN h.occurred_on < {f} AND (h.valid_until IS NULL OR h.valid_until >= {f})
+                            THEN 1 ELSE 0 END) AS m_start,
+                   MAX(CASE WHEN h.valid_until IS NULL OR h.valid_until > {t} THEN 1 ELSE 0 END) AS m_end,
+                   MAX(CASE WHEN h.occurred_on >= {f} THEN 1 ELSE 0 END) AS entered
             FROM person_status_history h
-            WHERE h.occurred_on <= {t1} AND {sc}
+            WHERE h.to_status IN {MANAGED} AND h.occurred_on <= {t}
+              AND (h.valid_until IS NULL OR h.valid_until >= {f}) AND {sc}
             GROUP BY h.person_id
-        ), st AS (
-            SELECT sp.person_id, sp.entered,
-                   CASE WHEN s.to_status IN {MANAGED} THEN 1 ELSE 0 END AS m_start,
-                   CASE WHEN e.to_status IN {MANAGED} THEN 1 ELSE 0 END AS m_end
-            FROM sp
-            JOIN person_status_history e ON e.person_id = sp.person_id AND e.seq = sp.seq_end
-            LEFT JOIN person_status_history s ON s.person_id = sp.person_id AND s.seq = sp.seq_start
         ), x AS (
-            SELECT st.m_start, st.m_end, st.entered,
-                   CASE WHEN st.m_end = 1 THEN p.gender END AS gender,
-                   CASE WHEN st.m_end = 1 AND p.date_of_birth > {dob} THEN 1 ELSE 0 END AS juvenile,
-                   CASE WHEN st.m_end = 1 THEN {class} END AS classification,
-                   CASE WHEN st.m_end = 1 THEN {employment} END AS employment,
-                   CASE WHEN st.m_end = 1 THEN {focus} END AS focus
-            FROM st JOIN persons p ON p.id = st.person_id
+            SELECT sp.m_start, sp.m_end, sp.entered,
+                   CASE WHEN sp.m_end = 1 THEN p.gender END AS gender,
+                   CASE WHEN sp.m_end = 1 AND p.date_of_birth > {dob} THEN 1 ELSE 0 END AS juvenile,
+                   ca.value AS classification, ea.value AS employment, fa.value AS focus
+            FROM sp JOIN persons p ON p.id = sp.person_id
+            {class}
+            {employment}
+            {focus}
         )
         SELECT CAST(m_start AS BIGINT) AS m_start, CAST(m_end AS BIGINT) AS m_end, CAST(entered AS BIGINT) AS entered,
                gender, CAST(juvenile AS BIGINT) AS juvenile, classification, employment, focus, COUNT(*) AS n
@@ -360,7 +356,7 @@ fn codes(conn: &mut DbConnection, q: Sql, text: String) -> ApiResult<BTreeSet<St
 }
 
 /// Communes where someone was managed on a day of the period: a managed-state row recorded
-/// there that is either dated in the period or still the latest change at its start.
+/// there whose time in force meets the period.
 pub fn communes_with_managed(
     conn: &mut DbConnection,
     scope: &Jurisdiction,
@@ -371,13 +367,11 @@ pub fn communes_with_managed(
     let sc = q.scope("h", scope);
     let t = q.date(to);
     let f1 = q.date(from);
-    let f2 = q.date(from);
     let text = format!(
         "SELECT DISTINCT h.unit_code AS code
          FROM person_status_history h
-         LEFT JOIN person_status_history nxt ON nxt.person_id = h.person_id AND nxt.seq = h.seq + 1
          WHERE {sc} AND h.to_status IN {MANAGED} AND h.occurred_on <= {t}
-           AND (h.occurred_on >= {f1} OR nxt.person_id IS NULL OR nxt.occurred_on >= {f2})"
+           AND (h.valid_until IS NULL OR h.valid_until >= {f1})"
     );
     codes(conn, q, text)
 }

@@ -163,6 +163,7 @@ diesel::table! {
         details -> Nullable<Text>,
         actor_sub -> Nullable<Text>,
         recorded_at -> Timestamp,
+        valid_until -> Nullable<Date>,
     }
 }
 
@@ -176,6 +177,7 @@ diesel::table! {
         reason -> Nullable<Text>,
         actor_sub -> Nullable<Text>,
         recorded_at -> Timestamp,
+        valid_until -> Nullable<Date>,
     }
 }
 
