@@ -126,7 +126,16 @@ pub fn backend_of(conn: &DbConnection) -> Backend {
 /// Runs pending migrations for the connection's backend, then seeds reference data.
 pub fn migrate(conn: &mut DbConnection) -> Result<usize, String> {
     let applied = match conn {
-        DbConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+        DbConnection::Postgresql(c) => {
+            // A backfill over a national database outlasts the request timeout; the
+            // connection's own timeout is restored afterwards.
+            diesel::connection::SimpleConnection::batch_execute(c, "SET statement_timeout = 0")
+                .map_err(|e| format!("migration set-up failed: {e}"))?;
+            let applied = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len());
+            diesel::connection::SimpleConnection::batch_execute(c, "SET statement_timeout = '30s'")
+                .map_err(|e| format!("migration set-up failed: {e}"))?;
+            applied
+        }
         DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
     }
     .map_err(|e| format!("migration failed: {e}"))?;
