@@ -35,6 +35,33 @@ fn csv_row(cells: &[&str]) -> String {
     line
 }
 
+/// A table as CSV: a header row, then the rows; UTF-8 with a BOM.
+pub fn table_csv(columns: &[String], rows: &[Vec<String>]) -> String {
+    let mut out = String::from("\u{feff}");
+    out.push_str(&csv_row(&columns.iter().map(String::as_str).collect::<Vec<_>>()));
+    for row in rows {
+        out.push_str(&csv_row(&row.iter().map(String::as_str).collect::<Vec<_>>()));
+    }
+    out
+}
+
+/// A table as a one-sheet workbook, every cell written as text, which spreadsheet programs
+/// never evaluate.
+pub fn table_xlsx(columns: &[String], rows: &[Vec<String>]) -> ApiResult<Vec<u8>> {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let bold = Format::new().set_bold();
+    for (i, c) in columns.iter().enumerate() {
+        sheet.write_string_with_format(0, i as u16, c, &bold).map_err(xlsx)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (i, v) in row.iter().enumerate() {
+            sheet.write_string((r + 1) as u32, i as u16, v).map_err(xlsx)?;
+        }
+    }
+    book.save_to_buffer().map_err(xlsx)
+}
+
 /// `key,section,label,value` for every figure (rates in percent), preceded by the unit and
 /// period; UTF-8 with a BOM so spreadsheet programs show Vietnamese correctly.
 pub fn indicators_csv(ind: &Indicators, header: Option<&ReportHeader<'_>>) -> String {

@@ -7,6 +7,7 @@ pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod config;
+#[macro_use]
 pub mod db;
 pub mod demo;
 pub mod domain;

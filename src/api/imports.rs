@@ -10,7 +10,6 @@ use crate::db::persons::{self as db, ListFilter, PersonScope, Sort};
 use crate::db::write_tx;
 use crate::dto::persons::{Person, Visibility};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::export::csv_cell;
 use crate::services::imports::{self as service, ImportReport};
 use crate::state::AppState;
 use crate::time::today_vn;
@@ -242,38 +241,17 @@ pub async fn export_persons(
             Some(other) => other.to_string(),
         }
     };
+    let rows: Vec<Vec<String>> = values.iter().map(|m| columns.iter().map(|c| cell(m.get(c))).collect()).collect();
     let name = format!("danh-sach-{}-{}-{}", q.list, unit_code, today);
     if format == "csv" {
-        let mut out = String::from("\u{feff}");
-        out.push_str(&columns.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
-        for m in &values {
-            out.push_str(&columns.iter().map(|c| csv_cell(&cell(m.get(c)))).collect::<Vec<_>>().join(","));
-            out.push_str("\r\n");
-        }
         return Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .insert_header(("content-disposition", format!("attachment; filename=\"{name}.csv\"")))
-            .body(out));
+            .body(crate::export::table_csv(&columns, &rows)));
     }
-    let bytes = web::block(move || -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-        let mut book = rust_xlsxwriter::Workbook::new();
-        let sheet = book.add_worksheet();
-        let bold = rust_xlsxwriter::Format::new().set_bold();
-        for (i, c) in columns.iter().enumerate() {
-            sheet.write_string_with_format(0, i as u16, c, &bold)?;
-        }
-        for (r, m) in values.iter().enumerate() {
-            for (i, c) in columns.iter().enumerate() {
-                // Written as text cells, which spreadsheet programs never evaluate.
-                sheet.write_string((r + 1) as u32, i as u16, cell(m.get(c)))?;
-            }
-        }
-        book.save_to_buffer()
-    })
-    .await
-    .map_err(|e| ApiError::internal(format!("xlsx task: {e}")))?
-    .map_err(|e| ApiError::internal(format!("xlsx: {e}")))?;
+    let bytes = web::block(move || crate::export::table_xlsx(&columns, &rows))
+        .await
+        .map_err(|e| ApiError::internal(format!("xlsx task: {e}")))??;
     Ok(HttpResponse::Ok()
         .content_type(XLSX)
         .insert_header(("content-disposition", format!("attachment; filename=\"{name}.xlsx\"")))

@@ -67,28 +67,22 @@ pub struct NewEvent<'a> {
 /// Records many events in the caller's transaction, in multi-row INSERTs (bulk imports).
 pub fn emit_many(conn: &mut DbConnection, events: &[NewEvent<'_>]) -> ApiResult<()> {
     let now = crate::time::now();
-    for chunk in events.chunks(1000) {
-        let rows: Vec<_> = chunk
-            .iter()
-            .map(|e| {
-                debug_assert!(crate::domain::events::is_known(e.event_type), "unknown event type {}", e.event_type);
-                (
-                    de::event_id.eq(uuid::Uuid::now_v7().to_string()),
-                    de::event_type.eq(e.event_type),
-                    de::entity_type.eq(e.entity_type),
-                    de::entity_id.eq(e.entity_id),
-                    de::unit_code.eq(e.unit_code),
-                    de::province_code.eq(e.province_code),
-                    de::occurred_at.eq(now),
-                )
-            })
-            .collect();
-        // Multi-row INSERTs are written on the concrete connection (see services::imports).
-        match conn {
-            DbConnection::Postgresql(pg) => diesel::insert_into(de::table).values(&rows).execute(pg)?,
-            DbConnection::Sqlite(lite) => diesel::insert_into(de::table).values(&rows).execute(lite)?,
-        };
-    }
+    let rows: Vec<_> = events
+        .iter()
+        .map(|e| {
+            debug_assert!(crate::domain::events::is_known(e.event_type), "unknown event type {}", e.event_type);
+            (
+                de::event_id.eq(uuid::Uuid::now_v7().to_string()),
+                de::event_type.eq(e.event_type),
+                de::entity_type.eq(e.entity_type),
+                de::entity_id.eq(e.entity_id),
+                de::unit_code.eq(e.unit_code),
+                de::province_code.eq(e.province_code),
+                de::occurred_at.eq(now),
+            )
+        })
+        .collect();
+    insert_batches!(conn, de::table, rows, 1000);
     Ok(())
 }
 

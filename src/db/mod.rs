@@ -16,6 +16,20 @@ macro_rules! in_unit {
     };
 }
 
+/// Writes `rows` in multi-row INSERTs of `chunk` rows. Multi-row INSERTs are
+/// backend-specific in diesel (the default-value keyword differs), so each batch is written
+/// on the concrete connection; `chunk` keeps a batch under SQLite's bound-parameter limit.
+macro_rules! insert_batches {
+    ($conn:expr, $table:expr, $rows:expr, $chunk:expr) => {
+        for chunk in $rows.chunks($chunk) {
+            match &mut *$conn {
+                $crate::db::DbConnection::Postgresql(pg) => diesel::insert_into($table).values(chunk).execute(pg)?,
+                $crate::db::DbConnection::Sqlite(lite) => diesel::insert_into($table).values(chunk).execute(lite)?,
+            };
+        }
+    };
+}
+
 pub mod accounts;
 pub mod admin_units;
 pub mod audit;

@@ -184,9 +184,7 @@ pub fn dispatch(conn: &mut DbConnection, batch: i64) -> ApiResult<usize> {
                 });
             }
         }
-        for row in &rows {
-            diesel::insert_into(wd::table).values(row).execute(conn)?;
-        }
+        insert_batches!(conn, wd::table, rows, 500);
         diesel::update(wx::table.filter(wx::id.eq(1)))
             .set((wx::last_xid.eq(last.xid), wx::last_id.eq(last.id)))
             .execute(conn)?;
@@ -214,7 +212,7 @@ pub fn claim(conn: &mut DbConnection, limit: i64, lease_secs: i64) -> ApiResult<
         .select(DeliveryRow::as_select())
         .load(conn)?;
     let lease = now + chrono::Duration::seconds(lease_secs);
-    let mut out = Vec::new();
+    let mut won = Vec::new();
     for d in due {
         let n = diesel::update(
             wd::table
@@ -225,15 +223,27 @@ pub fn claim(conn: &mut DbConnection, limit: i64, lease_secs: i64) -> ApiResult<
         .set((wd::locked_until.eq(Some(lease)), wd::updated_at.eq(now)))
         .execute(conn)?;
         if n == 1 {
-            let sub: SubscriptionRow =
-                ws::table.filter(ws::id.eq(&d.subscription_id)).select(SubscriptionRow::as_select()).first(conn)?;
-            if !sub.active {
+            won.push(d);
+        }
+    }
+    // One query for the subscriptions of every claimed delivery.
+    let ids: Vec<&str> = won.iter().map(|d| d.subscription_id.as_str()).collect();
+    let subs: std::collections::HashMap<String, SubscriptionRow> = ws::table
+        .filter(ws::id.eq_any(ids))
+        .select(SubscriptionRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|s| (s.id.clone(), s))
+        .collect();
+    let mut out = Vec::new();
+    for d in won {
+        match subs.get(&d.subscription_id).filter(|s| s.active) {
+            Some(sub) => out.push(Claimed { url: sub.url.clone(), secret: sub.secret.clone(), delivery: d }),
+            None => {
                 diesel::update(wd::table.filter(wd::id.eq(&d.id)))
                     .set((wd::status.eq("cancelled"), wd::locked_until.eq(None::<NaiveDateTime>)))
                     .execute(conn)?;
-                continue;
             }
-            out.push(Claimed { delivery: d, url: sub.url, secret: sub.secret });
         }
     }
     Ok(out)

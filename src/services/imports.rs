@@ -258,23 +258,10 @@ pub fn run(
         history.extend(steps);
         attributes.extend(attribute);
     }
-    // Multi-row INSERTs are backend-specific in diesel (the default-value keyword differs),
-    // so the batch is written on the concrete connection. Chunks stay under SQLite's
-    // bound-parameter limit.
-    macro_rules! insert_batches {
-        ($table:expr, $rows:expr, $chunk:expr) => {
-            for chunk in $rows.chunks($chunk) {
-                match conn {
-                    DbConnection::Postgresql(pg) => diesel::insert_into($table).values(chunk).execute(pg)?,
-                    DbConnection::Sqlite(lite) => diesel::insert_into($table).values(chunk).execute(lite)?,
-                };
-            }
-        };
-    }
-    insert_batches!(persons::table, people, 300);
-    insert_batches!(convictions::table, judgments, 600);
-    insert_batches!(person_status_history::table, history, 1500);
-    insert_batches!(person_attribute_changes::table, attributes, 2000);
+    insert_batches!(conn, persons::table, people, 300);
+    insert_batches!(conn, convictions::table, judgments, 600);
+    insert_batches!(conn, person_status_history::table, history, 1500);
+    insert_batches!(conn, person_attribute_changes::table, attributes, 2000);
     // Partners hear of each new person as of its last imported status.
     let events: Vec<crate::db::events::NewEvent<'_>> = people
         .iter()
