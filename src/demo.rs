@@ -433,7 +433,7 @@ pub fn generate(conn: &mut DbConnection, opts: &DemoOptions) -> Result<DemoStats
             .execute(conn)?;
             let e = &extras;
             stats.attribute_changes += insert(conn, "person_attribute_changes", "id, person_id, attribute, value, changed_on, reason, actor_sub, recorded_at", &e.attributes)?;
-            stats.activities += insert(conn, "activities", "id, person_id, unit_code, province_code, kind, legal_sub_kind, occurred_on, group_session_id, author_sub, author_name, place, notes, outcome, next_follow_up_on, deleted, deleted_reason, created_at, updated_at, version", &e.activities)?;
+            stats.activities += insert(conn, "activities", "id, person_id, unit_code, province_code, kind, legal_sub_kind, occurred_on, group_session_id, author_sub, author_name, place, notes, outcome, next_follow_up_on, deleted, deleted_reason, created_at, updated_at, version, prev_kind_on, prev_family_on", &e.activities)?;
             stats.trainings += insert(conn, "trainings", "id, person_id, unit_code, province_code, course, provider, level, start_date, end_date, result, certificate, created_at", &e.trainings)?;
             stats.referrals += insert(conn, "job_referrals", "id, person_id, unit_code, province_code, employer_id, employer_name, referred_on, job, outcome, outcome_on, created_at, updated_at, version", &e.referrals)?;
             stats.assistance += insert(conn, "social_assistance", "id, person_id, unit_code, province_code, kind, decision_number, amount_vnd, period_from, period_to, created_at", &e.assistance)?;
@@ -502,15 +502,34 @@ fn person_extras(
             p.received_on
         ));
     }
-    for _ in 0..rng.gen_range(5..=15) {
-        let kind = *pick_weighted(rng, ACTIVITY_KINDS);
-        let sub = (kind == "legal_support").then(|| LEGAL_SUB_KINDS[rng.gen_range(0..LEGAL_SUB_KINDS.len())]);
+    let mut acts: Vec<(NaiveDate, String, &str, Option<&str>)> = (0..rng.gen_range(5..=15))
+        .map(|_| {
+            let kind = *pick_weighted(rng, ACTIVITY_KINDS);
+            let sub = (kind == "legal_support").then(|| LEGAL_SUB_KINDS[rng.gen_range(0..LEGAL_SUB_KINDS.len())]);
+            (day_in(rng, p.managed_on, p.end), uid(rng), kind, sub)
+        })
+        .collect();
+    // The previous same-kind and same-family days, as `refresh_activity_order` would set them
+    // (computed here so a bulk load does not rewrite every row afterwards).
+    acts.sort();
+    fn family(k: &str) -> &str {
+        if matches!(k, "counselling_individual" | "counselling_group") {
+            "counselling"
+        } else {
+            k
+        }
+    }
+    for (i, (on, id, kind, sub)) in acts.iter().enumerate() {
+        let before = &acts[..i];
+        let prev_kind = before.iter().rev().find(|a| a.2 == *kind && a.3 == *sub).map(|a| a.0);
+        let prev_family = before.iter().rev().find(|a| family(a.2) == family(kind)).map(|a| a.0);
         out.activities.push(format!(
-            "({}, {pid}, {unit}, {province}, '{kind}', {}, '{}', NULL, 'demo-data', 'Cán bộ', NULL, NULL, NULL, NULL, {}, NULL, '{now}', '{now}', 1)",
-            q(&uid(rng)),
-            qo(sub),
-            day_in(rng, p.managed_on, p.end),
-            sql.b(false)
+            "({}, {pid}, {unit}, {province}, '{kind}', {}, '{on}', NULL, 'demo-data', 'Cán bộ', NULL, NULL, NULL, NULL, {}, NULL, '{now}', '{now}', 1, {}, {})",
+            q(id),
+            qo(*sub),
+            sql.b(false),
+            qd(prev_kind),
+            qd(prev_family)
         ));
     }
     if rng.gen_bool(0.2) {

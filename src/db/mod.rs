@@ -164,11 +164,63 @@ where
     E: From<diesel::result::Error>,
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
 {
-    match conn {
-        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
-        DbConnection::Postgresql(c) => {
-            <AnsiTransactionManager as TransactionManager<PgConnection>>::begin_transaction(c)?
+    let begin = match conn {
+        DbConnection::Sqlite(_) => "BEGIN IMMEDIATE",
+        DbConnection::Postgresql(_) => "BEGIN",
+    };
+    in_tx(conn, begin, f)
+}
+
+/// Many statements read from one snapshot, so figures computed by separate queries agree
+/// (PostgreSQL: `REPEATABLE READ READ ONLY`; SQLite: a deferred transaction). Inside an open
+/// transaction it simply joins it. `pg_settings` are `SET LOCAL` statements for the duration
+/// (analytic queries want more `work_mem` and no JIT); SQLite ignores them.
+pub fn read_tx<T, E, F>(conn: &mut DbConnection, pg_settings: &[&str], f: F) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+{
+    let open = match conn {
+        DbConnection::Sqlite(c) => depth(c)?,
+        DbConnection::Postgresql(c) => depth(c)?,
+    };
+    let settings = |conn: &mut DbConnection| -> Result<(), diesel::result::Error> {
+        if let DbConnection::Postgresql(c) = conn {
+            for s in pg_settings {
+                c.batch_execute(&format!("SET LOCAL {s}"))?;
+            }
         }
+        Ok(())
+    };
+    if open {
+        settings(conn)?;
+        return f(conn);
+    }
+    let begin = match conn {
+        DbConnection::Sqlite(_) => "BEGIN",
+        DbConnection::Postgresql(_) => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+    };
+    in_tx(conn, begin, |conn| {
+        settings(conn)?;
+        f(conn)
+    })
+}
+
+fn depth<C>(c: &mut C) -> Result<bool, diesel::result::Error>
+where
+    C: Connection<TransactionManager = AnsiTransactionManager>,
+{
+    Ok(AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()?.is_some())
+}
+
+fn in_tx<T, E, F>(conn: &mut DbConnection, begin: &str, f: F) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+{
+    match conn {
+        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, begin)?,
+        DbConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction_sql(c, begin)?,
     }
     let result = f(conn);
     let end = match (&result, &mut *conn) {

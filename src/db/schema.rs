@@ -301,6 +301,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        prev_kind_on -> Nullable<Date>,
+        prev_family_on -> Nullable<Date>,
     }
 }
 

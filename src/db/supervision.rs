@@ -249,8 +249,40 @@ pub fn list_activities(
     Ok((rows, total))
 }
 
+/// The window that orders a person's live activities for the national distinct-person
+/// counts (see the `activity_order` migration). `{filter}` narrows the rows renumbered.
+fn activity_order_sql(filter: &str) -> String {
+    format!(
+        "UPDATE activities SET prev_kind_on = o.pk, prev_family_on = o.pf
+         FROM (SELECT id,
+                      LAG(occurred_on) OVER (PARTITION BY person_id, kind, legal_sub_kind ORDER BY occurred_on, id) AS pk,
+                      LAG(occurred_on) OVER (PARTITION BY person_id,
+                                             CASE WHEN kind IN ('counselling_individual', 'counselling_group')
+                                                  THEN 'counselling' ELSE kind END
+                                             ORDER BY occurred_on, id) AS pf
+               FROM activities WHERE NOT deleted {filter}) o
+         WHERE activities.id = o.id
+           AND (activities.prev_kind_on IS DISTINCT FROM o.pk OR activities.prev_family_on IS DISTINCT FROM o.pf)"
+    )
+}
+
+/// Re-chains a person's live activities after an insert, correction or deletion (a few
+/// dozen rows; only changed rows are written).
+pub fn refresh_activity_order(conn: &mut DbConnection, person_id: &str) -> ApiResult<()> {
+    let filter = match conn {
+        DbConnection::Postgresql(_) => "AND person_id = $1",
+        DbConnection::Sqlite(_) => "AND person_id = ?1",
+    };
+    diesel::sql_query(activity_order_sql(filter))
+        .into_boxed::<crate::db::MultiBackend>()
+        .bind::<diesel::sql_types::Text, _>(person_id)
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Recomputes the person's last contact and last check-in from the log (so corrections and
-/// deletions are reflected) — one statement per column, no read-modify-write race.
+/// deletions are reflected) — one statement per column, no read-modify-write race — and
+/// re-chains the person's activities for the report counts.
 pub fn refresh_contact_dates(conn: &mut DbConnection, person_id: &str) -> ApiResult<()> {
     let contact_kinds = crate::domain::enums::ActivityKind::ALL
         .iter()
@@ -272,7 +304,7 @@ pub fn refresh_contact_dates(conn: &mut DbConnection, person_id: &str) -> ApiRes
     diesel::update(p::table.find(person_id))
         .set((p::last_contact_on.eq(last_contact), p::last_check_in_on.eq(last_check_in)))
         .execute(conn)?;
-    Ok(())
+    refresh_activity_order(conn, person_id)
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
