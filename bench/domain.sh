@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Domain benchmarks on a national-scale population (issues: persons list, activity writes,
-# bank disbursements). For each backend: a fresh database filled by `thncd demo-data`,
-# the release service, then wrk:
+# The national benchmark suite (see bench/README.md). For each backend: a fresh database
+# filled by `thncd demo-data`, the release service (start-up timed), then wrk:
+#   - GET /healthz                                     (64 connections: the HTTP ceiling)
 #   - GET /api/v1/persons/{id}, random ids            (64 connections)
 #   - person list with filters and `q`                 (16 connections)
-#   - POST activity with its audit event               (32 connections)
+#   - POST activity with its audit event               (64 connections)
 #   - POST disbursement, 1,000 VND tranches, one loan  (32 connections), then a check that
-#     the loan's total equals the accepted posts and never exceeds the approved amount.
+#     the loan's total equals the accepted posts and never exceeds the approved amount
+#   - GET /api/v1/reports/indicators, one year, for the largest commune, its province and
+#     VN                                               (2 connections)
+# each with its peak RSS; and on PostgreSQL, the database's own ceiling in the same run:
+# `pgbench -S` (select-only) on a pgbench database of the same size, 64 clients.
 #   PERSONS=200000 DURATION=15 BACKENDS="postgres sqlite" bash bench/domain.sh
 set -Eeuo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -25,13 +29,30 @@ PID=""
 cleanup() { [[ -n $PID ]] && kill "$PID" 2>/dev/null || true; }
 trap cleanup EXIT
 
-wrk_row() { # name file
-  local rps p50 p99 bad
+PGBENCH_TPS=""
+wrk_row() { # name file peak-rss-kB
+  local rps p50 p99 bad ratio=""
   rps=$(awk '/Requests\/sec/ {print $2}' "$2")
   p50=$(awk '$1=="50%" {print $2}' "$2")
   p99=$(awk '$1=="99%" {print $2}' "$2")
   bad=$(awk '/Non-2xx/ {print $5}' "$2"); bad=${bad:-0}
-  printf '| %s | %s | %s | %s | %s |\n' "$1" "$rps" "$p50" "$p99" "$bad"
+  [[ -n $PGBENCH_TPS ]] && ratio=$(awk -v a="$rps" -v b="$PGBENCH_TPS" 'BEGIN { printf "%.0f %%", 100 * a / b }')
+  printf '| %s | %s | %s | %s | %s | %s MiB | %s |\n' "$1" "$rps" "$p50" "$p99" "$bad" "$(( $3 / 1024 ))" "$ratio"
+}
+
+# pgbench -S on a pgbench database about as large as the service's: the select-only
+# ceiling of this PostgreSQL on this machine, for the ratios.
+pgbench_ceiling() { # service-db
+  local mb scale
+  mb=$(psql -U postgres -h 127.0.0.1 -Atc "SELECT pg_database_size('$1') / 1048576")
+  scale=$(( mb / 15 > 1 ? mb / 15 : 1 ))  # pgbench's scale 1 is about 15 MB
+  psql -U postgres -h 127.0.0.1 -qc "DROP DATABASE IF EXISTS thncd_bench_pgbench" -c "CREATE DATABASE thncd_bench_pgbench" >/dev/null
+  pgbench -U postgres -h 127.0.0.1 -i -q -s "$scale" thncd_bench_pgbench >/dev/null 2>&1
+  pgbench -U postgres -h 127.0.0.1 -S -c 64 -j 2 -T "$DURATION" thncd_bench_pgbench >"$OUT/pgbench.txt" 2>&1
+  PGBENCH_TPS=$(awk '/^tps = / {print $3; exit}' "$OUT/pgbench.txt")
+  PGBENCH_LAT=$(awk '/^latency average/ {print $4 " " $5}' "$OUT/pgbench.txt")
+  psql -U postgres -h 127.0.0.1 -qc "DROP DATABASE thncd_bench_pgbench" >/dev/null
+  echo "pgbench -S, scale $scale (service database $mb MB), 64 clients, ${DURATION}s: $PGBENCH_TPS TPS, average latency $PGBENCH_LAT" >&2
 }
 
 for backend in $BACKENDS; do
@@ -48,9 +69,13 @@ for backend in $BACKENDS; do
   for u in police commune_committee bank; do
     THNCD_PASSWORD=$PW "$BIN" accounts create --username "bench.$u" --role "$u" --unit VN >/dev/null
   done
+  PGBENCH_TPS=""
+  [[ $backend == postgres ]] && pgbench_ceiling thncd_bench_domain
+  t0=$(date +%s%N)
   "$BIN" serve >"$OUT/$backend-service.log" 2>&1 &
   PID=$!
-  for _ in $(seq 1 100); do curl -fs localhost:18090/healthz >/dev/null && break; sleep 0.1; done
+  for _ in $(seq 1 1000); do curl -fs localhost:18090/healthz >/dev/null && break; sleep 0.01; done
+  startup_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
   tok() { curl -fs -X POST localhost:18090/api/v1/auth/token -d grant_type=password -d "username=bench.$1" -d "password=$PW" | jq -r .access_token; }
   POLICE=$(tok police); COMMITTEE=$(tok commune_committee); BANK=$(tok bank)
   api() { local t=$1; shift; curl -fsS -H "Authorization: Bearer $t" -H 'Content-Type: application/json' "$@"; }
@@ -71,26 +96,39 @@ for backend in $BACKENDS; do
   api "$BANK" "localhost:18090/api/v1/loans/$loan/approve" -d "{\"approved_amount_vnd\":100000000,\"approved_on\":\"$today\"}" >/dev/null
   echo "$loan" >"$OUT/loan.txt"
 
+  # The largest commune by persons under management, and its province.
+  commune=$(api "$POLICE" "localhost:18090/api/v1/persons?status=under_management&page_size=200" | jq -r '.items[].unit' | sort | uniq -c | sort -rn | head -1 | awk '{print $2}')
+  province=$(api "$POLICE" "localhost:18090/api/v1/admin-units/$commune" | jq -r .parent_code)
+  year_ago=$(date -d '-1 year +1 day' +%F)
+
   run() { # name connections token script args...
     local name=$1 c=$2 t=$3 s=$4; shift 4
     THNCD_BENCH_TOKEN=$t wrk -t2 -c"$c" -d2s -s "$ROOT/bench/wrk/$s" http://127.0.0.1:18090 -- "$@" >/dev/null 2>&1 || true
+    echo 5 >"/proc/$PID/clear_refs" 2>/dev/null || true  # peak RSS of this run only
     THNCD_BENCH_TOKEN=$t wrk -t2 -c"$c" -d"${DURATION}s" --latency -s "$ROOT/bench/wrk/$s" http://127.0.0.1:18090 -- "$@" >"$OUT/$backend-$name.txt"
-    wrk_row "$name (c=$c)" "$OUT/$backend-$name.txt"
+    wrk_row "$name (c=$c)" "$OUT/$backend-$name.txt" "$(awk '/VmHWM/ {print $2}' "/proc/$PID/status")"
   }
   {
     echo; echo "### $backend — $PERSONS persons"; echo
-    echo '| scenario | req/s | p50 | p99 | non-2xx |'; echo '|---|---:|---:|---:|---:|'
+    echo "Start-up on the loaded database (migrations checked, first 200 on /healthz): $startup_ms ms"
+    [[ -n $PGBENCH_TPS ]] && echo "PostgreSQL ceiling, \`pgbench -S\` on the same data size, 64 clients: **$PGBENCH_TPS TPS** (average latency $PGBENCH_LAT)"
+    echo
+    echo '| scenario | req/s | p50 | p99 | non-2xx | peak RSS | vs pgbench -S |'; echo '|---|---:|---:|---:|---:|---:|---:|'
+    run "GET /healthz" 64 "$POLICE" healthz.lua
     run "GET person by id" 64 "$POLICE" get_ids.lua "$OUT/ids.txt" "/api/v1/persons/{id}"
     run "list: province + status + q" 16 "$POLICE" get_paths.lua \
       "/api/v1/persons?unit=01&status=under_management&q=nguyen%20van&page_size=50" \
       "/api/v1/persons?unit=79&offence_group=drugs&q=tran&page_size=50" \
       "/api/v1/persons?status=under_management&classification=d&q=hung&page_size=50" \
       "/api/v1/persons?q=le%20thi&received_from=2024-01-01&page_size=50"
-    run "POST activity" 32 "$POLICE" post_json.lua "$OUT/ids.txt" "/api/v1/persons/{id}/activities" \
+    run "POST activity" 64 "$POLICE" post_json.lua "$OUT/ids.txt" "/api/v1/persons/{id}/activities" \
       "{\"kind\":\"home_visit\",\"occurred_on\":\"$today\",\"notes\":\"bench {n}\"}"
     echo "$loan" >"$OUT/loan-id.txt"
     run "POST disbursement" 32 "$BANK" post_json.lua "$OUT/loan-id.txt" "/api/v1/loans/{id}/disbursements" \
       "{\"amount_vnd\":1000,\"value_date\":\"$today\",\"bank_reference\":\"B-{n}\"}"
+    for unit in "$commune" "$province" VN; do
+      run "indicators $unit, 1 year" 2 "$POLICE" get_paths.lua "/api/v1/reports/indicators?unit=$unit&from=$year_ago&to=$today"
+    done
     accepted=$(awk '/requests in/ {print $1}' "$OUT/$backend-POST disbursement.txt")
     rejected=$(awk '/Non-2xx/ {print $5}' "$OUT/$backend-POST disbursement.txt"); rejected=${rejected:-0}
     sleep 2  # requests wrk abandoned at the deadline may still be finishing
@@ -100,7 +138,7 @@ for backend in $BACKENDS; do
     echo
     echo "Disbursement check: $posts postings of 1,000 VND, loan total $total VND (approved 100,000,000); the measured wrk run sent $((accepted + 0)) requests, $rejected of them non-2xx (postings also include the 2 s warm-up)."
     [[ $total -eq $((posts * 1000)) && $total -le 100000000 ]] && echo "Disbursement totals consistent: yes" || echo "Disbursement totals consistent: NO"
-    echo "Peak RSS: $(awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$PID/status)"
+    echo "Peak RSS since the last reset: $(awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$PID/status)"
   } | tee -a "$OUT/summary.md"
   kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
 done

@@ -1,6 +1,7 @@
 //! Loans: the list, the application, the bank's idempotent postings under concurrency,
 //! misuse and recovery, visibility for the bank, and the monthly portfolio.
 
+use futures_util::future::join_all;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -349,4 +350,91 @@ async fn concurrent_disbursements(app: TestApp) {
     assert_eq!(loan["disbursed_total_vnd"], 30_000_000);
 }
 
-dual!(loan_from_list_to_settled, rejection_and_misuse, concurrent_disbursements);
+/// Two instances on one database, the bank posting disbursements (each post sent once to
+/// each instance, as a client retrying through a load balancer would) while officers log
+/// activities through both: no duplicate, no lost write, the approved amount never passed.
+async fn two_instances_under_disbursement_and_activity_load(app: TestApp) {
+    let second = thncd::startup::Application::build(app.settings.clone()).expect("second instance builds");
+    let there = format!("http://127.0.0.1:{}", second.port());
+    tokio::spawn(second.run_until_stopped());
+    let a = actors(&app).await;
+    let person = returnee(&app, &a.police, "Hai Máy Chủ").await;
+    certified_list(&app, &a, &[&person]).await;
+    let loan = approved_loan(&app, &a, &person, 50_000_000).await;
+    let bases = [app.address.clone(), there.clone()];
+
+    // 60 tranches of 1,000,000 VND against 50,000,000 approved, each key sent to both.
+    let disbursements = (0..120).map(|i| {
+        let (key, base) = (i / 2, &bases[i % 2]);
+        let body = json!({"amount_vnd": 1_000_000, "value_date": days_ago(0), "bank_reference": format!("HAI-{key}")});
+        let req = app
+            .client
+            .post(format!("{base}/api/v1/loans/{loan}/disbursements"))
+            .bearer_auth(&a.bank)
+            .header("idempotency-key", format!("two-{key}"))
+            .json(&body);
+        async move {
+            let r = req.send().await.unwrap();
+            (key, r.status().as_u16(), r.text().await.unwrap())
+        }
+    });
+    // 60 activities, alternating instances, at the same time.
+    let activities = (0..60).map(|i| {
+        let body = json!({"kind": "home_visit", "occurred_on": days_ago(i % 30), "notes": format!("lần {i}")});
+        let req = app
+            .client
+            .post(format!("{}/api/v1/persons/{person}/activities", bases[i as usize % 2]))
+            .bearer_auth(&a.police)
+            .json(&body);
+        async move { req.send().await.unwrap().status().as_u16() }
+    });
+    let (posted, logged) = tokio::join!(join_all(disbursements), join_all(activities));
+
+    assert!(logged.iter().all(|s| *s == 201), "every activity accepted: {logged:?}");
+    let mut by_key: std::collections::BTreeMap<usize, Vec<(u16, String)>> = Default::default();
+    for (key, status, body) in posted {
+        by_key.entry(key).or_default().push((status, body));
+    }
+    let mut accepted = 0;
+    for (key, answers) in &by_key {
+        let statuses: Vec<u16> = answers.iter().map(|a| a.0).collect();
+        match statuses[..] {
+            [201, 201] => {
+                assert_eq!(answers[0].1, answers[1].1, "key {key}: the retry got the first answer");
+                accepted += 1;
+            }
+            [422, 422] => {}
+            _ => panic!("key {key}: {statuses:?} — a retried post must be answered like the first"),
+        }
+    }
+    assert_eq!(accepted, 50, "exactly the approved amount is disbursed");
+
+    let l = json(app.get(&format!("/api/v1/loans/{loan}"), &a.bank).await).await;
+    assert_eq!(l["disbursed_total_vnd"], 50_000_000);
+    let refs: std::collections::BTreeSet<&str> = l["postings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["kind"] == "disbursement")
+        .map(|p| p["bank_reference"].as_str().unwrap())
+        .collect();
+    assert_eq!(refs.len(), 50, "one posting per accepted key");
+
+    let page = json(app.get(&format!("/api/v1/persons/{person}/activities?page_size=100"), &a.police).await).await;
+    assert_eq!(page["total"], 60, "every acknowledged activity is there once");
+    let trail = json(
+        app.get("/api/v1/audit-events?action=activity.create&page_size=100&entity_type=activity", &app.admin_token)
+            .await,
+    )
+    .await;
+    assert_eq!(trail["total"], 60, "one audit event per activity");
+    let trail = json(app.get("/api/v1/audit-events?action=loan.disburse&page_size=100", &app.admin_token).await).await;
+    assert_eq!(trail["total"], 50, "one audit event per disbursement");
+}
+
+dual!(
+    loan_from_list_to_settled,
+    rejection_and_misuse,
+    concurrent_disbursements,
+    two_instances_under_disbursement_and_activity_load
+);
