@@ -12,6 +12,7 @@
 # each with its peak RSS; and on PostgreSQL, the database's own ceiling in the same run:
 # `pgbench -S` (select-only) on a pgbench database of the same size, 64 clients.
 #   PERSONS=200000 DURATION=15 BACKENDS="postgres sqlite" bash bench/domain.sh
+#   REUSE=1 ...   reuses the databases loaded by the previous run (no demo-data)
 set -Eeuo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PERSONS=${PERSONS:-200000}
@@ -56,18 +57,23 @@ pgbench_ceiling() { # service-db
 }
 
 for backend in $BACKENDS; do
-  data=$(mktemp -d)
+  # REUSE=1 keeps an already loaded database (bench/results/domain-data/ for SQLite).
+  data=$ROOT/bench/results/domain-data
+  [[ -n ${REUSE:-} ]] || { rm -rf "$data"; }
+  mkdir -p "$data"
   if [[ $backend == postgres ]]; then
-    psql -U postgres -h 127.0.0.1 -qc "DROP DATABASE IF EXISTS thncd_bench_domain" -c "CREATE DATABASE thncd_bench_domain" >/dev/null
+    [[ -n ${REUSE:-} ]] || psql -U postgres -h 127.0.0.1 -qc "DROP DATABASE IF EXISTS thncd_bench_domain" -c "CREATE DATABASE thncd_bench_domain" >/dev/null
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/thncd_bench_domain
   else
     unset DATABASE_URL
   fi
   export THNCD_DATA_DIR=$data RUST_LOG=warn THNCD_BIND=127.0.0.1:18090
-  echo "== $backend: demo-data --persons $PERSONS" >&2
-  "$BIN" demo-data --persons "$PERSONS" --seed 42 | tee "$OUT/$backend-demo.txt" >&2
+  if [[ -z ${REUSE:-} ]]; then
+    echo "== $backend: demo-data --persons $PERSONS" >&2
+    "$BIN" demo-data --persons "$PERSONS" --seed 42 | tee "$OUT/$backend-demo.txt" >&2
+  fi
   for u in police commune_committee bank; do
-    THNCD_PASSWORD=$PW "$BIN" accounts create --username "bench.$u" --role "$u" --unit VN >/dev/null
+    THNCD_PASSWORD=$PW "$BIN" accounts create --username "bench.$u" --role "$u" --unit VN >/dev/null 2>&1 || true
   done
   PGBENCH_TPS=""
   [[ $backend == postgres ]] && pgbench_ceiling thncd_bench_domain
@@ -86,14 +92,20 @@ for backend in $BACKENDS; do
     api "$POLICE" "localhost:18090/api/v1/persons?status=under_management&page_size=200&page=$page&sort=created_at" | jq -r '.items[].id' >>"$OUT/ids.txt"
   done
   # A borrower: completed sentence, under management, on a certified list of this month.
-  person=$(api "$POLICE" "localhost:18090/api/v1/persons?status=under_management&release_type=completed_sentence&page_size=1&sort=-received_on" | jq -r '.items[0]')
-  pid=$(jq -r .id <<<"$person"); unit=$(jq -r .unit <<<"$person"); month=$(date +%Y-%m); today=$(date +%F)
-  list=$(api "$POLICE" localhost:18090/api/v1/loan-eligibility-lists -d "{\"unit\":\"$unit\",\"month\":\"$month\",\"entries\":[{\"person_id\":\"$pid\",\"purpose\":\"production_business\",\"amount_wished_vnd\":100000000}]}" | jq -r .id)
-  api "$COMMITTEE" "localhost:18090/api/v1/loan-eligibility-lists/$list/certify" -d "{\"decision_number\":\"1/QĐ\",\"certified_on\":\"$today\"}" >/dev/null
-  loan=$(api "$POLICE" localhost:18090/api/v1/loans -d "{\"borrower_kind\":\"person\",\"person_id\":\"$pid\",\"household_rep_name\":\"Đại diện\",\"purpose\":\"production_business\",\"amount_vnd\":100000000,\"term_months\":60,\"application_date\":\"$today\"}" | jq -r .id)
-  api "$POLICE" "localhost:18090/api/v1/loans/$loan/submit" -X POST >/dev/null
-  api "$COMMITTEE" "localhost:18090/api/v1/loans/$loan/certify" -X POST >/dev/null
-  api "$BANK" "localhost:18090/api/v1/loans/$loan/approve" -d "{\"approved_amount_vnd\":100000000,\"approved_on\":\"$today\"}" >/dev/null
+  # Some demo persons already borrow or sit on a sent list: try others until one qualifies.
+  month=$(date +%Y-%m); today=$(date +%F); loan=""
+  for _ in $(seq 1 30); do
+    person=$(api "$POLICE" "localhost:18090/api/v1/persons?status=under_management&release_type=completed_sentence&page_size=1&page=$((RANDOM % 500 + 1))&sort=-received_on" | jq -r '.items[0]')
+    pid=$(jq -r .id <<<"$person"); unit=$(jq -r .unit <<<"$person")
+    list=$(api "$POLICE" localhost:18090/api/v1/loan-eligibility-lists -d "{\"unit\":\"$unit\",\"month\":\"$month\",\"entries\":[{\"person_id\":\"$pid\",\"purpose\":\"production_business\",\"amount_wished_vnd\":100000000}]}" 2>/dev/null | jq -r .id) || continue
+    api "$COMMITTEE" "localhost:18090/api/v1/loan-eligibility-lists/$list/certify" -d "{\"decision_number\":\"1/QĐ\",\"certified_on\":\"$today\"}" >/dev/null 2>&1 || continue
+    loan=$(api "$POLICE" localhost:18090/api/v1/loans -d "{\"borrower_kind\":\"person\",\"person_id\":\"$pid\",\"household_rep_name\":\"Đại diện\",\"purpose\":\"production_business\",\"amount_vnd\":100000000,\"term_months\":60,\"application_date\":\"$today\"}" 2>/dev/null | jq -r .id) || { loan=""; continue; }
+    { api "$POLICE" "localhost:18090/api/v1/loans/$loan/submit" -X POST >/dev/null 2>&1 \
+      && api "$COMMITTEE" "localhost:18090/api/v1/loans/$loan/certify" -X POST >/dev/null 2>&1 \
+      && api "$BANK" "localhost:18090/api/v1/loans/$loan/approve" -d "{\"approved_amount_vnd\":100000000,\"approved_on\":\"$today\"}" >/dev/null 2>&1; } || { loan=""; continue; }
+    break
+  done
+  [[ -n $loan ]] || { echo "no borrower could be set up" >&2; exit 1; }
   echo "$loan" >"$OUT/loan.txt"
 
   # The largest commune by persons under management, and its province.
@@ -105,8 +117,9 @@ for backend in $BACKENDS; do
     local name=$1 c=$2 t=$3 s=$4; shift 4
     THNCD_BENCH_TOKEN=$t wrk -t2 -c"$c" -d2s -s "$ROOT/bench/wrk/$s" http://127.0.0.1:18090 -- "$@" >/dev/null 2>&1 || true
     echo 5 >"/proc/$PID/clear_refs" 2>/dev/null || true  # peak RSS of this run only
-    THNCD_BENCH_TOKEN=$t wrk -t2 -c"$c" -d"${DURATION}s" --latency -s "$ROOT/bench/wrk/$s" http://127.0.0.1:18090 -- "$@" >"$OUT/$backend-$name.txt"
-    wrk_row "$name (c=$c)" "$OUT/$backend-$name.txt" "$(awk '/VmHWM/ {print $2}' "/proc/$PID/status")"
+    local file=$OUT/$backend-${name//\//_}.txt
+    THNCD_BENCH_TOKEN=$t wrk -t2 -c"$c" -d"${DURATION}s" --timeout 60s --latency -s "$ROOT/bench/wrk/$s" http://127.0.0.1:18090 -- "$@" >"$file"
+    wrk_row "$name (c=$c)" "$file" "$(awk '/VmHWM/ {print $2}' "/proc/$PID/status")"
   }
   {
     echo; echo "### $backend — $PERSONS persons"; echo

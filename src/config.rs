@@ -8,6 +8,9 @@ pub struct Settings {
     pub bind: String,
     /// `postgres://…` or a SQLite file path (`sqlite://path` also accepted).
     pub database_url: String,
+    /// Optional PostgreSQL read replica (`DATABASE_READ_URL`) for reads that tolerate
+    /// replication lag: live indicators, person lists and exports. Never migrated.
+    pub read_database_url: Option<String>,
     /// Where the default SQLite file and the development signing key live.
     pub data_dir: PathBuf,
     pub pool_size: u32,
@@ -49,6 +52,7 @@ impl std::fmt::Debug for Settings {
         f.debug_struct("Settings")
             .field("bind", &self.bind)
             .field("database_url", &redact_url(&self.database_url))
+            .field("read_database_url", &self.read_database_url.as_deref().map(redact_url))
             .field("data_dir", &self.data_dir)
             .field("pool_size", &self.pool_size)
             .field("jwt_issuer", &self.jwt.issuer)
@@ -92,6 +96,14 @@ impl Settings {
             crate::db::Backend::Postgres => (cores * 4).max(8),
             crate::db::Backend::Sqlite => (cores * 2).max(4),
         };
+        let read_database_url = env("DATABASE_READ_URL");
+        if let Some(url) = &read_database_url {
+            if backend != crate::db::Backend::Postgres
+                || crate::db::Backend::from_url(url)? != crate::db::Backend::Postgres
+            {
+                return Err("DATABASE_READ_URL is a PostgreSQL replica of a PostgreSQL DATABASE_URL".into());
+            }
+        }
         let ttl: i64 = env_parse("THNCD_TOKEN_TTL_SECS", 3600)?;
         if !(60..=3600).contains(&ttl) {
             return Err("THNCD_TOKEN_TTL_SECS must be between 60 and 3600".into());
@@ -99,6 +111,7 @@ impl Settings {
         Ok(Settings {
             bind: env("THNCD_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             database_url,
+            read_database_url,
             data_dir,
             pool_size: env_parse("THNCD_DB_POOL_SIZE", default_pool)?,
             jwt: JwtSettings {

@@ -66,7 +66,11 @@ impl Application {
             settings.workers
         };
         let worker_pool = pool.clone();
-        let state = web::Data::new(AppState { pool, keys, settings: settings.clone() });
+        let read_pool = match &settings.read_database_url {
+            Some(url) => Some(db::build_pool(url, settings.pool_size)?),
+            None => None,
+        };
+        let state = web::Data::new(AppState { pool, read_pool, keys, settings: settings.clone() });
         let cors_origins = settings.cors_origins.clone();
         let max_body = settings.max_body_bytes;
         let server = HttpServer::new(move || {

@@ -9,6 +9,8 @@ use crate::error::ApiResult;
 
 pub struct AppState {
     pub pool: DbPool,
+    /// The read replica, when configured (`DATABASE_READ_URL`).
+    pub read_pool: Option<DbPool>,
     pub keys: Arc<TokenKeys>,
     pub settings: Settings,
 }
@@ -28,6 +30,24 @@ impl AppState {
             f(conn, &auth)
         })
         .await
+    }
+
+    /// Like [`run`](Self::run), for reads that tolerate replication lag (indicators, lists,
+    /// exports): on the read replica when one is configured. The principal is still checked
+    /// on the primary, so a disabled account is refused at once, not after the lag.
+    pub async fn run_read<T, F>(&self, auth: &Auth, op: Op, f: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection, &Auth) -> ApiResult<T> + Send + 'static,
+    {
+        let Some(replica) = &self.read_pool else {
+            return self.run(auth, op, f).await;
+        };
+        auth.require(op)?;
+        let checked = auth.clone();
+        db::run(&self.pool, move |conn| checked.ensure_active(conn)).await?;
+        let auth = auth.clone();
+        db::run(replica, move |conn| f(conn, &auth)).await
     }
 
     /// Database work that needs no principal (token issuance, health checks).

@@ -132,7 +132,7 @@ pub async fn list_persons(
         sort,
     };
     let (rows, total) = state
-        .run(&auth, Op::ListPersons, move |conn, auth| {
+        .run_read(&auth, Op::ListPersons, move |conn, auth| {
             if let Some(Jurisdiction::Province(code) | Jurisdiction::Commune(code)) = &filter.unit {
                 admin_units::resolve(conn, code, "unit")?;
             }

@@ -50,7 +50,7 @@ pub async fn get_indicators(
         return Err(ApiError::invalid("format", "json, csv or xlsx"));
     }
     let ind = state
-        .run(&auth, Op::GetIndicators, move |conn, auth| {
+        .run_read(&auth, Op::GetIndicators, move |conn, auth| {
             let unit = service::resolve_unit(conn, auth, q.unit.as_deref(), "unit")?;
             service::indicators(conn, &unit, q.from, q.to)
         })

@@ -105,6 +105,7 @@ impl TestApp {
         let settings = Settings {
             bind: "127.0.0.1:0".into(),
             database_url,
+            read_database_url: None,
             data_dir: dir.path().to_path_buf(),
             pool_size: 8,
             jwt: JwtSettings {
@@ -219,6 +220,40 @@ impl Drop for TestApp {
             })
             .join();
         }
+    }
+}
+
+/// A separately migrated PostgreSQL database, standing in for a read replica: it holds other
+/// data than the primary, so a test sees which database served a request. Dropped with it.
+pub struct ScratchDb {
+    pub url: String,
+    name: String,
+}
+
+impl ScratchDb {
+    pub fn migrated() -> Option<ScratchDb> {
+        if !pg_available() {
+            return None;
+        }
+        let name = format!("thncd_replica_{}", uuid::Uuid::now_v7().simple());
+        let mut admin = diesel::PgConnection::establish(&pg_admin_url()).expect("connect to PostgreSQL");
+        diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create scratch database");
+        let url = replace_db_name(&pg_admin_url(), &name);
+        let pool = thncd::db::build_pool(&url, 1).expect("scratch pool");
+        thncd::db::migrate(&mut pool.get().expect("conn")).expect("migrate scratch database");
+        Some(ScratchDb { url, name })
+    }
+}
+
+impl Drop for ScratchDb {
+    fn drop(&mut self) {
+        let (admin_url, name) = (pg_admin_url(), self.name.clone());
+        let _ = std::thread::spawn(move || {
+            if let Ok(mut admin) = diesel::PgConnection::establish(&admin_url) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
+            }
+        })
+        .join();
     }
 }
 

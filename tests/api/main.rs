@@ -15,5 +15,6 @@ mod loans;
 mod organisation;
 mod persons;
 mod reports;
+mod scale;
 mod supervision;
 mod tokens;
