@@ -281,8 +281,7 @@ pub fn refresh_activity_order(conn: &mut DbConnection, person_id: &str) -> ApiRe
 }
 
 /// Recomputes the person's last contact and last check-in from the log (so corrections and
-/// deletions are reflected) — one statement per column, no read-modify-write race — and
-/// re-chains the person's activities for the report counts.
+/// deletions are reflected) — one statement per column, no read-modify-write race.
 pub fn refresh_contact_dates(conn: &mut DbConnection, person_id: &str) -> ApiResult<()> {
     let contact_kinds = crate::domain::enums::ActivityKind::ALL
         .iter()
@@ -304,7 +303,7 @@ pub fn refresh_contact_dates(conn: &mut DbConnection, person_id: &str) -> ApiRes
     diesel::update(p::table.find(person_id))
         .set((p::last_contact_on.eq(last_contact), p::last_check_in_on.eq(last_check_in)))
         .execute(conn)?;
-    refresh_activity_order(conn, person_id)
+    Ok(())
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]

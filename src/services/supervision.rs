@@ -242,6 +242,7 @@ pub fn log_activity(
         if input.kind.is_contact() {
             sup::refresh_contact_dates(conn, &p.id)?;
         }
+        sup::refresh_activity_order(conn, &p.id)?;
         audit_entry(
             conn,
             auth,
@@ -303,6 +304,7 @@ pub fn correct_activity(
     }
     sup::revise_activity(conn, &before, &after, &auth.sub, &input.reason)?;
     sup::refresh_contact_dates(conn, &person.id)?;
+    sup::refresh_activity_order(conn, &person.id)?;
     let saved = sup::find_activity(conn, &person.id, activity_id)?;
     audit_entry(
         conn,
@@ -334,6 +336,7 @@ pub fn delete_activity(
     after.deleted_reason = Some(reason.to_string());
     sup::revise_activity(conn, &before, &after, &auth.sub, reason)?;
     sup::refresh_contact_dates(conn, &person.id)?;
+    sup::refresh_activity_order(conn, &person.id)?;
     audit_entry(
         conn,
         auth,

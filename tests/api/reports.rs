@@ -1554,6 +1554,8 @@ async fn national_counts_follow_corrections_and_deletions(app: TestApp) {
         ("p_guid", p, "legal_support", Some("expungement_guidance"), 20),
         ("p_ind", p, "counselling_individual", None, 10),
         ("q_60", q, "home_visit", None, 60),
+        ("p_praise", p, "commendation", None, 45),
+        ("p_praise2", p, "commendation", None, 35),
         ("r_70", r, "legal_support", Some("national_id_card"), 70),
         ("r_65", r, "legal_support", Some("national_id_card"), 65),
     ] {
@@ -1586,6 +1588,7 @@ async fn national_counts_follow_corrections_and_deletions(app: TestApp) {
             ("activities", "legal_support"),
             ("activities", "counselling_individual"),
             ("activities", "counselling_group"),
+            ("activities", "commendation"),
         ] {
             let (va, vx) = (reached(&a, list, kind), reached(&x, list, kind));
             assert_eq!(reached(&vn, list, kind), (va.0 + vx.0, va.1 + vx.1), "{step}: VN = A + X for {kind}");
@@ -1598,6 +1601,7 @@ async fn national_counts_follow_corrections_and_deletions(app: TestApp) {
     let vn = figures("VN").await;
     assert_eq!(reached(&vn, "activities", "counselling_group"), (2, 2));
     assert_eq!(reached(&vn, "activities", "counselling_individual"), (1, 1));
+    assert_eq!(reached(&vn, "activities", "commendation"), (2, 1)); // not a contact kind: linked all the same
     assert_eq!(vn["support"]["counselling_persons"], 2); // P (individual and group) and Q
     assert_eq!(vn["support"]["counselling_sessions"], 2); // one individual, one group session
     check(vn, figures(A).await, figures(X).await, [(3, 2), (3, 2), (1, 1), (4, 2)], 2, "as written");
