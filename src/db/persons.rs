@@ -425,7 +425,6 @@ pub fn list(
     offset: i64,
     limit: i64,
 ) -> ApiResult<(Vec<PersonRow>, i64)> {
-    let sqlite = matches!(conn, DbConnection::Sqlite(_));
     let build = || {
         let mut q = scoped!(p::table.into_boxed(), scope);
         if let Some(unit) = &f.unit {
@@ -480,21 +479,7 @@ pub fn list(
             );
         }
         if let Some(text) = &f.q {
-            let pattern = super::like_contains(&crate::text::fold(text));
-            // SQLite's trigram index serves LIKE only without an ESCAPE clause, so only
-            // patterns with nothing to escape take it (pg_trgm serves both).
-            if sqlite && !crate::text::fold(text).contains(['%', '_', '\\']) {
-                q = q.filter(
-                    diesel::dsl::sql::<diesel::sql_types::Bool>(
-                        "persons.id IN (SELECT k.person_id FROM persons_search_keys k WHERE k.rowid IN \
-                         (SELECT rowid FROM persons_search WHERE search_text LIKE ",
-                    )
-                    .bind::<diesel::sql_types::Text, _>(pattern)
-                    .sql("))"),
-                );
-            } else {
-                q = q.filter(p::search_text.like(pattern).escape('\\'));
-            }
+            q = q.filter(p::search_text.like(super::like_contains(&crate::text::fold(text))).escape('\\'));
         }
         q
     };

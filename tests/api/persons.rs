@@ -522,21 +522,7 @@ async fn accent_insensitive_search(app: TestApp) {
         assert!(hits.contains(&expected), "q={q} found {hits:?}");
         assert!(hits.len() <= 2, "q={q} found too much: {hits:?}");
     }
-    // A renamed person is found by the new name only (SQLite's trigram index follows).
-    let on = search("van on").await["items"][0]["id"].as_str().unwrap().to_string();
-    let etag = app.get(&format!("/api/v1/persons/{on}"), &police).await.headers()["etag"].to_str().unwrap().to_string();
-    let r = app
-        .request(Method::PATCH, &format!("/api/v1/persons/{on}"), &police)
-        .header("if-match", &etag)
-        .json(&json!({"full_name": "Võ Văn Thành"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    assert_eq!(search("van thanh").await["total"], 1);
-    assert_eq!(search("van on").await["total"], 0);
-    assert_eq!(search("o van t").await["total"], 1); // shorter than a trigram between words
-                                                     // Sorted by name by default, paged.
+    // Sorted by name by default, paged.
     let all = json(app.get("/api/v1/persons?page_size=3&sort=-full_name", &police).await).await;
     assert_eq!(all["total"], 8);
     assert_eq!(all["items"].as_array().unwrap().len(), 3);
