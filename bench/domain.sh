@@ -145,7 +145,9 @@ for backend in $BACKENDS; do
     accepted=$(awk '/requests in/ {print $1}' "$OUT/$backend-POST disbursement.txt")
     rejected=$(awk '/Non-2xx/ {print $5}' "$OUT/$backend-POST disbursement.txt"); rejected=${rejected:-0}
     sleep 2  # requests wrk abandoned at the deadline may still be finishing
-    final=$(api "$BANK" "localhost:18090/api/v1/loans/$loan")
+    # Slow requests (national indicators) may still hold the pool: retry the read a while.
+    final=""
+    for _ in $(seq 1 60); do final=$(api "$BANK" "localhost:18090/api/v1/loans/$loan" 2>/dev/null) && break; sleep 1; done
     total=$(jq '.disbursed_total_vnd' <<<"$final")
     posts=$(jq '[.postings[] | select(.kind == "disbursement")] | length' <<<"$final")
     echo
