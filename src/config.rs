@@ -9,7 +9,7 @@ pub struct Settings {
     /// `postgres://…` or a SQLite file path (`sqlite://path` also accepted).
     pub database_url: String,
     /// Optional PostgreSQL read replica (`DATABASE_READ_URL`) for reads that tolerate
-    /// replication lag: live indicators, person lists and exports. Never migrated.
+    /// replication lag: live indicators and person lists. Never migrated.
     pub read_database_url: Option<String>,
     /// Where the default SQLite file and the development signing key live.
     pub data_dir: PathBuf,

@@ -32,8 +32,8 @@ impl AppState {
         .await
     }
 
-    /// Like [`run`](Self::run), for reads that tolerate replication lag (indicators, lists,
-    /// exports): on the read replica when one is configured. The principal is still checked
+    /// Like [`run`](Self::run), for reads that tolerate replication lag (indicators, person
+    /// lists): on the read replica when one is configured. The principal is still checked
     /// on the primary, so a disabled account is refused at once, not after the lag.
     pub async fn run_read<T, F>(&self, auth: &Auth, op: Op, f: F) -> ApiResult<T>
     where

@@ -469,10 +469,10 @@ fn national_activities(
     let mut q = Sql::new(conn);
     let (f, t) = (q.date(from), q.date(to));
     let text = format!(
-        "SELECT COUNT(DISTINCT a.group_session_id) AS code_count FROM activities a
+        "SELECT COUNT(DISTINCT a.group_session_id) AS n FROM activities a
          WHERE a.kind = 'counselling_group' AND NOT a.deleted AND a.occurred_on >= {f} AND a.occurred_on <= {t}"
     );
-    let sessions = q.load::<CountRow>(conn, text)?.pop().map_or(0, |r| r.code_count);
+    let sessions = q.load::<CountRow>(conn, text)?.pop().map_or(0, |r| r.n);
     let family =
         |kinds: &[&str]| rows.iter().filter(|r| kinds.contains(&r.kind.as_str())).map(|r| r.first_of_family).sum();
     let persons = ActivityPersons {
@@ -495,7 +495,7 @@ fn national_activities(
 #[derive(QueryableByName)]
 struct CountRow {
     #[diesel(sql_type = BigInt)]
-    code_count: i64,
+    n: i64,
 }
 
 fn activity_kinds(
@@ -734,7 +734,7 @@ fn indicators_in_snapshot(
     for kind in ActivityKind::ALL {
         let rows = kinds.iter().filter(|k| k.kind == kind.as_str());
         let count = rows.clone().map(|k| k.n1).sum();
-        // Distinct persons cannot be summed across legal sub-kinds; the scalar query has them.
+        // Distinct persons cannot be summed across legal sub-kinds; `activities` counts them apart.
         let persons = match kind {
             ActivityKind::LegalSupport => reached.legal,
             _ => rows.clone().map(|k| k.n2).sum(),

@@ -94,10 +94,7 @@ impl TestApp {
                 if !pg_available() {
                     return None;
                 }
-                let name = format!("thncd_test_{}", uuid::Uuid::now_v7().simple());
-                let mut admin = diesel::PgConnection::establish(&pg_admin_url()).expect("connect to PostgreSQL");
-                diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create test database");
-                let url = replace_db_name(&pg_admin_url(), &name);
+                let (name, url) = create_pg_database("thncd_test");
                 pg_database = Some((pg_admin_url(), name));
                 url
             }
@@ -211,16 +208,27 @@ impl TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some((admin_url, name)) = self.pg_database.take() {
-            // Runs on a plain thread: Drop may be called inside the async runtime.
-            let _ = std::thread::spawn(move || {
-                if let Ok(mut admin) = diesel::PgConnection::establish(&admin_url) {
-                    let _ =
-                        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
-                }
-            })
-            .join();
+            drop_pg_database(admin_url, name);
         }
     }
+}
+
+/// A new, empty PostgreSQL database named `{prefix}_{uuid}`: its name and URL.
+fn create_pg_database(prefix: &str) -> (String, String) {
+    let name = format!("{prefix}_{}", uuid::Uuid::now_v7().simple());
+    let mut admin = diesel::PgConnection::establish(&pg_admin_url()).expect("connect to PostgreSQL");
+    diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create a test database");
+    (name.clone(), replace_db_name(&pg_admin_url(), &name))
+}
+
+/// Drops a test database. Runs on a plain thread: Drop may be called inside the async runtime.
+fn drop_pg_database(admin_url: String, name: String) {
+    let _ = std::thread::spawn(move || {
+        if let Ok(mut admin) = diesel::PgConnection::establish(&admin_url) {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
+        }
+    })
+    .join();
 }
 
 /// A separately migrated PostgreSQL database, standing in for a read replica: it holds other
@@ -235,10 +243,7 @@ impl ScratchDb {
         if !pg_available() {
             return None;
         }
-        let name = format!("thncd_replica_{}", uuid::Uuid::now_v7().simple());
-        let mut admin = diesel::PgConnection::establish(&pg_admin_url()).expect("connect to PostgreSQL");
-        diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create scratch database");
-        let url = replace_db_name(&pg_admin_url(), &name);
+        let (name, url) = create_pg_database("thncd_replica");
         let pool = thncd::db::build_pool(&url, 1).expect("scratch pool");
         thncd::db::migrate(&mut pool.get().expect("conn")).expect("migrate scratch database");
         Some(ScratchDb { url, name })
@@ -247,13 +252,7 @@ impl ScratchDb {
 
 impl Drop for ScratchDb {
     fn drop(&mut self) {
-        let (admin_url, name) = (pg_admin_url(), self.name.clone());
-        let _ = std::thread::spawn(move || {
-            if let Ok(mut admin) = diesel::PgConnection::establish(&admin_url) {
-                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
-            }
-        })
-        .join();
+        drop_pg_database(pg_admin_url(), self.name.clone());
     }
 }
 
