@@ -31,6 +31,13 @@ pub struct Settings {
     pub worker: crate::worker::WorkerSettings,
     /// Largest import file in bytes.
     pub import_max_bytes: usize,
+    /// Take the client address from `Forwarded`/`X-Forwarded-For` (only behind a proxy that
+    /// sets them; otherwise a caller could pick its own address and dodge the login limits).
+    pub trust_forwarded: bool,
+    /// Token requests accepted per client address and minute, successful or not.
+    pub token_rate_per_minute: u32,
+    /// A request still unanswered after this many seconds gets a 503.
+    pub request_timeout_secs: u64,
 }
 
 #[derive(Clone)]
@@ -147,6 +154,9 @@ impl Settings {
                 due_job_interval_secs: env_parse("THNCD_DUE_JOB_INTERVAL_SECS", 600)?,
             },
             import_max_bytes: env_parse("THNCD_IMPORT_MAX_BYTES", 20 * 1024 * 1024)?,
+            trust_forwarded: env_parse("THNCD_TRUST_FORWARDED", false)?,
+            token_rate_per_minute: env_parse("THNCD_TOKEN_RATE_PER_MINUTE", 30)?,
+            request_timeout_secs: env_parse("THNCD_REQUEST_TIMEOUT_SECS", 60)?,
         })
     }
 

@@ -278,6 +278,8 @@ fn is_unavailable_message(msg: &str) -> bool {
         || m.contains("server closed the connection")
         || m.contains("could not connect")
         || m.contains("the database system is")
+        // PostgreSQL's `statement_timeout`: the database is overloaded, the request may be retried.
+        || m.contains("canceling statement due to statement timeout")
 }
 
 impl From<validator::ValidationErrors> for ApiError {

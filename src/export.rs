@@ -51,12 +51,18 @@ pub fn table_xlsx(columns: &[String], rows: &[Vec<String>]) -> ApiResult<Vec<u8>
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     let bold = Format::new().set_bold();
+    // Excel's own mark for "text, not a formula", kept when a clerk edits or re-saves the cell.
+    let quoted = Format::new().set_quote_prefix();
     for (i, c) in columns.iter().enumerate() {
         sheet.write_string_with_format(0, i as u16, c, &bold).map_err(xlsx)?;
     }
     for (r, row) in rows.iter().enumerate() {
         for (i, v) in row.iter().enumerate() {
-            sheet.write_string((r + 1) as u32, i as u16, v).map_err(xlsx)?;
+            if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                sheet.write_string_with_format((r + 1) as u32, i as u16, v, &quoted).map_err(xlsx)?;
+            } else {
+                sheet.write_string((r + 1) as u32, i as u16, v).map_err(xlsx)?;
+            }
         }
     }
     book.save_to_buffer().map_err(xlsx)

@@ -15,7 +15,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::keys::TokenKeys;
 use crate::config::Settings;
 use crate::db;
-use crate::http::{extract, problems, request_id};
+use crate::http::{extract, problems, request_id, timeout};
 use crate::state::AppState;
 
 pub struct Application {
@@ -60,6 +60,7 @@ impl Application {
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         let doc = crate::openapi::document();
         let known_routes = web::Data::new(problems::KnownRoutes::from_doc(&doc));
+        let route_ops = web::Data::new(crate::auth::permissions::RouteOps::from_doc(&doc));
         let workers = if settings.workers == 0 {
             std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
         } else {
@@ -70,16 +71,21 @@ impl Application {
             Some(url) => Some(db::build_pool(url, settings.pool_size)?),
             None => None,
         };
-        let state = web::Data::new(AppState { pool, read_pool, keys, settings: settings.clone() });
+        let token_limiter =
+            crate::http::rate_limit::RateLimiter::new(settings.token_rate_per_minute, Duration::from_secs(60));
+        let state = web::Data::new(AppState { pool, read_pool, keys, settings: settings.clone(), token_limiter });
         let cors_origins = settings.cors_origins.clone();
         let max_body = settings.max_body_bytes;
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .app_data(state.clone())
                 .app_data(known_routes.clone())
+                .app_data(route_ops.clone())
                 .app_data(web::QueryConfig::default().error_handler(extract::query_error))
                 .app_data(web::PathConfig::default().error_handler(extract::path_error))
                 .app_data(web::PayloadConfig::new(max_body))
+                .wrap(from_fn(extract::query_guard))
+                .wrap(from_fn(timeout::middleware))
                 .wrap(from_fn(problems::middleware))
                 .wrap(Compress::default())
                 .wrap(security_headers())

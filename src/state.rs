@@ -13,6 +13,8 @@ pub struct AppState {
     pub read_pool: Option<DbPool>,
     pub keys: Arc<TokenKeys>,
     pub settings: Settings,
+    /// Token requests per client address and minute.
+    pub token_limiter: crate::http::rate_limit::RateLimiter,
 }
 
 impl AppState {

@@ -38,9 +38,25 @@ pub fn normalize(input: &str) -> String {
     input.trim().nfc().collect()
 }
 
-/// True when the text holds control characters (NUL included) other than tab/newline.
+/// True when the text holds control characters (NUL included) other than tab/newline, or
+/// invisible formatting characters (zero-width, bidirectional overrides, soft hyphen) that
+/// make two different strings look the same on screen and in print.
 pub fn has_control_chars(input: &str) -> bool {
-    input.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    input.chars().any(|c| (c.is_control() && c != '\n' && c != '\t' && c != '\r') || is_invisible_format(c))
+}
+
+fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// True when a name mixes Latin letters with Cyrillic or Greek ones, the usual way of
+/// spoofing a name with look-alike letters (`Nguyễn` with a Cyrillic `е`).
+pub fn mixes_confusable_scripts(input: &str) -> bool {
+    let latin = input
+        .chars()
+        .any(|c| c.is_ascii_alphabetic() || matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}'));
+    let lookalike = input.chars().any(|c| matches!(c, '\u{0370}'..='\u{03FF}' | '\u{0400}'..='\u{052F}'));
+    latin && lookalike
 }
 
 #[cfg(test)]
@@ -73,8 +89,31 @@ mod tests {
     }
 
     #[test]
-    fn detects_control_characters() {
-        assert!(has_control_chars("a\0b"));
-        assert!(!has_control_chars("line\nnext"));
+    fn detects_control_and_invisible_characters() {
+        let cases = [
+            ("a\0b", true),
+            ("line\nnext", false),
+            ("Nguyễn\u{200B}Văn", true),
+            ("An\u{202E}nịuq", true),
+            ("\u{FEFF}An", true),
+            ("Đặng Thị Hoa", false),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(has_control_chars(input), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn detects_look_alike_scripts_in_names() {
+        let cases = [
+            ("Nguyễn Văn An", false),
+            ("Nguy\u{0435}n V\u{0103}n An", true), // Cyrillic е
+            ("\u{0391}nh", true),                  // Greek Α
+            ("Иван Петров", false),                // one script throughout
+            ("H'Hen Niê", false),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(mixes_confusable_scripts(input), expected, "{input}");
+        }
     }
 }

@@ -54,7 +54,8 @@ fn parse_token_request(req: &HttpRequest, body: &[u8]) -> ApiResult<TokenRequest
 /// Basic) for integration clients. Form-encoded or JSON. Errors carry the RFC 6749 `error`
 /// member (`invalid_request`, `invalid_grant`, `invalid_client`, `unsupported_grant_type`)
 /// inside a problem document. Five failed logins in a row lock an account for 15 minutes;
-/// an address with too many failures gets 429.
+/// an address with too many failures (20 in 15 minutes, across instances) or too many
+/// requests (`THNCD_TOKEN_RATE_PER_MINUTE`, default 30, per instance) gets 429.
 #[utoipa::path(
     tag = "auth",
     request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
@@ -62,17 +63,22 @@ fn parse_token_request(req: &HttpRequest, body: &[u8]) -> ApiResult<TokenRequest
         (status = 200, body = TokenResponse),
         (status = 400, description = "invalid_request, invalid_grant or unsupported_grant_type", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "invalid_client", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts from this address", body = Problem, content_type = "application/problem+json")
+        (status = 429, description = "Too many token requests, or too many failed attempts, from this address (`Retry-After` says when to retry)", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/auth/token")]
 pub async fn issue_token(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> ApiResult<HttpResponse> {
+    let ctx = RequestContext::from_request(&req);
+    let address = ctx.client_address.as_deref().unwrap_or("unknown");
+    if let Err(retry_after_secs) = state.token_limiter.check(address) {
+        log::warn!("token requests from {address} over the per-minute limit");
+        return Err(ApiError::TooManyRequests { retry_after_secs });
+    }
     let mut request = parse_token_request(&req, &body)?;
     if let Some((id, secret)) = basic_credentials(&req) {
         request.client_id.get_or_insert(id);
         request.client_secret.get_or_insert(secret);
     }
-    let ctx = RequestContext::from_request(&req);
     let keys = state.keys.clone();
     let response = state
         .run_anonymous(move |conn| match request.grant_type.as_str() {

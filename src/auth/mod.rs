@@ -40,9 +40,18 @@ impl RequestContext {
         RequestContext {
             request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
             reason,
-            client_address: req.connection_info().realip_remote_addr().map(strip_port),
+            client_address: client_address(req),
         }
     }
+}
+
+/// The caller's address: the socket peer, or the proxy's `Forwarded`/`X-Forwarded-For` when
+/// the deployment says a proxy sets them (`THNCD_TRUST_FORWARDED`).
+fn client_address(req: &HttpRequest) -> Option<String> {
+    let trust = req.app_data::<web::Data<AppState>>().is_some_and(|s| s.settings.trust_forwarded);
+    let info = req.connection_info();
+    let addr = if trust { info.realip_remote_addr() } else { info.peer_addr() };
+    addr.map(strip_port)
 }
 
 fn strip_port(addr: &str) -> String {
@@ -165,5 +174,13 @@ fn authenticate(req: &HttpRequest) -> ApiResult<Auth> {
         log::info!("token refused: {e}");
         ApiError::Unauthorized("the token is invalid or expired".into())
     })?;
-    Auth::from_claims(claims, RequestContext::from_request(req))
+    let auth = Auth::from_claims(claims, RequestContext::from_request(req))?;
+    // The role check comes before any other extractor, so a denied call is a plain 403
+    // whatever its path, query or body (handlers check again through `AppState::run`).
+    if let (Some(routes), Some(pattern)) = (req.app_data::<web::Data<permissions::RouteOps>>(), req.match_pattern()) {
+        if let Some(op) = routes.get(req.method().as_str(), &pattern) {
+            auth.require(op)?;
+        }
+    }
+    Ok(auth)
 }

@@ -567,6 +567,38 @@ impl Op {
 /// Operations reachable without a token.
 pub const PUBLIC_OPERATIONS: &[&str] = &["healthz", "readyz", "issue_token"];
 
+/// The operation behind each route, read from the OpenAPI document at start-up, so that the
+/// bearer-token extractor refuses a role before any path, query or body is looked at: a
+/// denied caller learns nothing from validation messages.
+pub struct RouteOps(std::collections::HashMap<String, Vec<(&'static str, Op)>>);
+
+impl RouteOps {
+    pub fn from_doc(doc: &utoipa::openapi::OpenApi) -> RouteOps {
+        let mut map: std::collections::HashMap<String, Vec<(&'static str, Op)>> = std::collections::HashMap::new();
+        for (path, item) in &doc.paths.paths {
+            let ops = [
+                ("GET", &item.get),
+                ("POST", &item.post),
+                ("PUT", &item.put),
+                ("PATCH", &item.patch),
+                ("DELETE", &item.delete),
+            ];
+            for (method, op) in ops {
+                let Some(op) = op else { continue };
+                if let Some(found) = op.operation_id.as_deref().and_then(Op::from_operation_id) {
+                    map.entry(path.clone()).or_default().push((method, found));
+                }
+            }
+        }
+        RouteOps(map)
+    }
+
+    /// The operation for a method and a matched route pattern (`/api/v1/persons/{id}`).
+    pub fn get(&self, method: &str, pattern: &str) -> Option<Op> {
+        self.0.get(pattern)?.iter().find(|(m, _)| *m == method).map(|(_, op)| *op)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,7 +22,30 @@ use validator::ValidationError;
 pub fn no_control_chars(value: &str) -> Result<(), ValidationError> {
     if crate::text::has_control_chars(value) {
         let mut e = ValidationError::new("control_chars");
-        e.message = Some("must not contain control characters".into());
+        e.message = Some("must not contain control or invisible formatting characters".into());
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// A person's name: no control or invisible characters, and no Latin letters mixed with
+/// Cyrillic or Greek look-alikes.
+pub fn person_name(value: &str) -> Result<(), ValidationError> {
+    no_control_chars(value)?;
+    if crate::text::mixes_confusable_scripts(value) {
+        let mut e = ValidationError::new("mixed_scripts");
+        e.message = Some("mixes Latin letters with Cyrillic or Greek look-alikes".into());
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// A date of birth: not in the future, and not before 1900.
+pub fn birth_date(value: &chrono::NaiveDate) -> Result<(), ValidationError> {
+    let earliest = chrono::NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default();
+    if *value > crate::time::today_vn() || *value < earliest {
+        let mut e = ValidationError::new("birth_date");
+        e.message = Some("must lie between 1900-01-01 and today".into());
         return Err(e);
     }
     Ok(())

@@ -9,7 +9,7 @@ use validator::{Validate, ValidationError};
 use crate::auth::Role;
 use crate::db::persons::PersonRow;
 use crate::domain::enums::*;
-use crate::dto::no_control_chars;
+use crate::dto::{birth_date, no_control_chars, person_name};
 
 /// Which groups of person fields a set of roles may see (purpose limitation).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -284,12 +284,13 @@ fn commune_code(value: &str) -> Result<(), ValidationError> {
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPerson {
-    #[validate(length(min = 1, max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(min = 1, max = 200), custom(function = "person_name"))]
     #[schema(example = "Nguyễn Văn An")]
     pub full_name: String,
-    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(max = 200), custom(function = "person_name"))]
     pub other_names: Option<String>,
     pub gender: Gender,
+    #[validate(custom(function = "birth_date"))]
     pub date_of_birth: Option<NaiveDate>,
     /// CCCD: 12 digits, consistent with the year of birth and gender.
     #[validate(custom(function = "cccd_shape"))]
@@ -329,11 +330,12 @@ fn default_nationality() -> Nationality {
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct PersonPatch {
-    #[validate(length(min = 1, max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(min = 1, max = 200), custom(function = "person_name"))]
     pub full_name: Option<String>,
-    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(max = 200), custom(function = "person_name"))]
     pub other_names: Option<String>,
     pub gender: Option<Gender>,
+    #[validate(custom(function = "birth_date"))]
     pub date_of_birth: Option<NaiveDate>,
     #[validate(custom(function = "cccd_shape"))]
     pub id_number: Option<String>,

@@ -144,6 +144,28 @@ pub fn query_error(err: actix_web::error::QueryPayloadError, _req: &HttpRequest)
     ApiError::BadRequest { code: "invalid_query", detail: format!("{name}: {reason}") }.into_with_params(name, reason)
 }
 
+/// Refuses query strings whose decoded names or values hold control or invisible characters
+/// (a NUL reaches no database: PostgreSQL would refuse it with an error of its own).
+pub async fn query_guard(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    if let Some(name) = hostile_query_param(req.query_string()) {
+        let reason = "must not contain control or invisible formatting characters".to_string();
+        let error = ApiError::BadRequest { code: "invalid_query", detail: format!("{name}: {reason}") }
+            .into_with_params(name, reason);
+        // Answered here, not raised, so the problem gets its `instance` like any other.
+        return Ok(req.into_response(error.error_response()));
+    }
+    next.call(req).await.map(actix_web::dev::ServiceResponse::map_into_boxed_body)
+}
+
+fn hostile_query_param(query: &str) -> Option<String> {
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, v)| crate::text::has_control_chars(k) || crate::text::has_control_chars(v))
+        .map(|(k, _)| k.chars().filter(|c| !crate::text::has_control_chars(&c.to_string())).take(50).collect())
+}
+
 /// Path-segment errors (e.g. a malformed id).
 pub fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
     ApiError::Validation(vec![InvalidParam::new("path", err.to_string())]).into()
@@ -160,6 +182,20 @@ impl ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hostile_query_strings_are_named() {
+        let cases = [
+            ("q=abc", None),
+            ("q=abc%00def", Some("q")),
+            ("unit=00070&q=a%E2%80%8Bb", Some("q")),
+            ("na%00me=x", Some("name")),
+            ("q=Nguy%E1%BB%85n", None),
+        ];
+        for (query, expected) in cases {
+            assert_eq!(hostile_query_param(query).as_deref(), expected, "{query}");
+        }
+    }
 
     #[derive(serde::Deserialize, Debug)]
     #[serde(deny_unknown_fields)]

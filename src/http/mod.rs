@@ -5,4 +5,6 @@ pub mod extract;
 pub mod idempotency;
 pub mod pagination;
 pub mod problems;
+pub mod rate_limit;
 pub mod request_id;
+pub mod timeout;

@@ -59,3 +59,24 @@ fn every_operation_declares_roles_and_errors() {
         assert!(seen.contains(op.operation_id()), "permission table names {} but no route has it", op.operation_id());
     }
 }
+
+#[test]
+fn every_route_maps_to_its_operation_for_the_early_role_check() {
+    let doc = thncd::openapi::document();
+    let routes = thncd::auth::permissions::RouteOps::from_doc(&doc);
+    let generated = generated();
+    let mut mapped = 0;
+    for (path, item) in generated["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap();
+            let found = routes.get(&method.to_uppercase(), path);
+            if PUBLIC_OPERATIONS.contains(&id) {
+                assert!(found.is_none(), "{id} is public");
+            } else {
+                assert_eq!(found.map(|o| o.operation_id()), Some(id), "{method} {path}");
+                mapped += 1;
+            }
+        }
+    }
+    assert_eq!(mapped, Op::ALL.len());
+}

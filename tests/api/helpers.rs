@@ -35,7 +35,7 @@ pub struct TestApp {
     pg_database: Option<(String, String)>,
 }
 
-fn pg_admin_url() -> String {
+pub fn pg_admin_url() -> String {
     std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
@@ -44,7 +44,7 @@ fn pg_required() -> bool {
 }
 
 /// Whether PostgreSQL can be reached; asked once per test binary.
-fn pg_available() -> bool {
+pub fn pg_available() -> bool {
     static AVAILABLE: OnceLock<bool> = OnceLock::new();
     *AVAILABLE.get_or_init(|| match diesel::PgConnection::establish(&pg_admin_url()) {
         Ok(_) => true,
@@ -129,6 +129,10 @@ impl TestApp {
                 due_job_interval_secs: 0,
             },
             import_max_bytes: 20 * 1024 * 1024,
+            trust_forwarded: false,
+            // Tests log many accounts in from one address; the limit has its own test.
+            token_rate_per_minute: 10_000,
+            request_timeout_secs: 60,
         };
         let mut settings = settings;
         adjust(&mut settings);
@@ -214,7 +218,7 @@ impl Drop for TestApp {
 }
 
 /// A new, empty PostgreSQL database named `{prefix}_{uuid}`: its name and URL.
-fn create_pg_database(prefix: &str) -> (String, String) {
+pub fn create_pg_database(prefix: &str) -> (String, String) {
     let name = format!("{prefix}_{}", uuid::Uuid::now_v7().simple());
     let mut admin = diesel::PgConnection::establish(&pg_admin_url()).expect("connect to PostgreSQL");
     diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create a test database");
@@ -222,7 +226,7 @@ fn create_pg_database(prefix: &str) -> (String, String) {
 }
 
 /// Drops a test database. Runs on a plain thread: Drop may be called inside the async runtime.
-fn drop_pg_database(admin_url: String, name: String) {
+pub fn drop_pg_database(admin_url: String, name: String) {
     let _ = std::thread::spawn(move || {
         if let Ok(mut admin) = diesel::PgConnection::establish(&admin_url) {
             let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);

@@ -9,9 +9,12 @@ mod audit;
 mod contract;
 mod demo;
 mod errors;
+
 mod health;
+mod hostile;
 mod integrations;
 mod loans;
+mod matrix;
 mod organisation;
 mod persons;
 mod reports;

@@ -280,8 +280,67 @@ async fn roles_are_enforced_per_operation(app: TestApp) {
     .await;
 }
 
+/// Password guessing from one address: the account locks after five failures, the address
+/// after twenty (whatever `X-Forwarded-For` claims), every failure is audited, and an unknown
+/// user costs as much time as a wrong password.
+async fn brute_force_is_limited_and_timing_safe(app: TestApp) {
+    app.account("victim", &["police"], "00070").await;
+    let attempt = |user: &'static str, spoof: usize| {
+        let req = app
+            .client
+            .post(app.url("/api/v1/auth/token"))
+            .header("x-forwarded-for", format!("203.0.113.{spoof}"))
+            .form(&[("grant_type", "password"), ("username", user), ("password", "guess-Guess-1")]);
+        async move {
+            let started = std::time::Instant::now();
+            let resp = req.send().await.unwrap();
+            (resp.status().as_u16(), started.elapsed())
+        }
+    };
+    // Alternate unknown and known users so that both see the same load; 16 failures stay
+    // under the address limit.
+    let (mut unknown, mut wrong) = (Vec::new(), Vec::new());
+    for i in 0..8 {
+        let (status, took) = attempt("nobody-here", i).await;
+        assert_eq!(status, 400);
+        unknown.push(took);
+        let (status, took) = attempt("victim", i).await;
+        assert_eq!(status, 400);
+        wrong.push(took);
+    }
+    unknown.sort();
+    wrong.sort();
+    let (mu, mw) = (unknown[4].as_secs_f64(), wrong[4].as_secs_f64());
+    eprintln!(
+        "login timing ({:?}): unknown user median {:.1} ms, wrong password median {:.1} ms",
+        app.backend,
+        mu * 1e3,
+        mw * 1e3
+    );
+    assert!(mu / mw > 0.6 && mu / mw < 1.6, "unknown user {mu:.4} s vs wrong password {mw:.4} s");
+    // Four more failures reach the address limit of twenty: then 429, even with new spoofed addresses.
+    for i in 8..12 {
+        assert_eq!(attempt("nobody-here", i).await.0, 400);
+    }
+    let resp = app
+        .client
+        .post(app.url("/api/v1/auth/token"))
+        .header("x-forwarded-for", "198.51.100.7")
+        .form(&[("grant_type", "password"), ("username", "victim"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.headers().contains_key("retry-after"));
+    assert_problem(resp, 429, "too_many_requests").await;
+    let failed = json(app.get("/api/v1/audit-events?action=auth.login_failed", &app.admin_token).await).await;
+    assert_eq!(failed["total"], 20);
+    let locked = json(app.get("/api/v1/audit-events?action=auth.account_locked", &app.admin_token).await).await;
+    assert_eq!(locked["total"], 1);
+}
+
 dual!(
     password_grant_follows_rfc6749,
+    brute_force_is_limited_and_timing_safe,
     forged_and_stale_tokens_are_refused,
     disabling_an_account_kills_its_tokens,
     password_change_revokes_tokens,
@@ -345,5 +404,34 @@ mod trusted_provider_tokens {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn postgres() {
         super::trusted_provider_tokens(crate::helpers::Backend::Postgres).await;
+    }
+}
+
+/// Token issuance is rate limited per address, successful requests included.
+async fn token_requests_are_rate_limited(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |s| s.token_rate_per_minute = 6).await else { return };
+    // The root login of the harness used one request.
+    for _ in 0..5 {
+        let r =
+            app.token_request(&[("grant_type", "password"), ("username", "root"), ("password", ADMIN_PASSWORD)]).await;
+        assert_eq!(r.status(), 200);
+    }
+    let r = app.token_request(&[("grant_type", "password"), ("username", "root"), ("password", ADMIN_PASSWORD)]).await;
+    let retry: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    assert_problem(r, 429, "too_many_requests").await;
+    // Malformed requests count too, and tokens already issued keep working.
+    assert_eq!(app.token_request(&[("grant_type", "implicit")]).await.status(), 429);
+    assert_eq!(app.get("/api/v1/me", &app.admin_token).await.status(), 200);
+}
+
+mod token_requests_are_rate_limited {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::token_requests_are_rate_limited(crate::helpers::Backend::Sqlite).await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::token_requests_are_rate_limited(crate::helpers::Backend::Postgres).await;
     }
 }
