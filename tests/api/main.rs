@@ -9,7 +9,7 @@ mod audit;
 mod contract;
 mod demo;
 mod errors;
-
+mod faults;
 mod health;
 mod hostile;
 mod integrations;

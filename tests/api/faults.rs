@@ -1,0 +1,499 @@
+//! Faults: the service killed with SIGKILL under write load, PostgreSQL stopped under load,
+//! and a SQLite disk that fills up. After each, every acknowledged write is there with its
+//! audit event and outbox event, nothing is half-written, and the service recovers by itself.
+//!
+//! These tests need root for `mount` and `runuser` (a private PostgreSQL cluster): without it
+//! they are skipped loudly, unless `THNCD_REQUIRE_FAULTS=1` (as in CI) makes that a failure.
+
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use diesel::prelude::*;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+
+fn faults_required() -> bool {
+    std::env::var("THNCD_REQUIRE_FAULTS").map(|v| v == "1" || v == "true").unwrap_or(false)
+}
+
+fn skip(why: &str) {
+    assert!(!faults_required(), "THNCD_REQUIRE_FAULTS is set but {why}");
+    eprintln!("\n!!!!!!!! SKIPPING a fault-injection test: {why} !!!!!!!!\n");
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0\n")).unwrap_or(false)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn person(name: &str) -> Value {
+    json!({"full_name": name, "gender": "female", "date_of_birth": "1991-05-06", "unit": "00070"})
+}
+
+/// The real binary, as a child process we can kill.
+struct Service {
+    child: Child,
+    address: String,
+    client: reqwest::Client,
+}
+
+impl Service {
+    async fn start(database_url: &str, data_dir: &std::path::Path) -> Service {
+        let port = free_port();
+        let log = std::fs::OpenOptions::new().create(true).append(true).open(data_dir.join("service.log")).unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_thncd"))
+            .env("DATABASE_URL", database_url)
+            .env("THNCD_DATA_DIR", data_dir)
+            .env("THNCD_BIND", format!("127.0.0.1:{port}"))
+            .env("THNCD_WORKERS", "2")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("start the service");
+        let service = Service {
+            child,
+            address: format!("http://127.0.0.1:{port}"),
+            client: reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap(),
+        };
+        let started = Instant::now();
+        loop {
+            if let Ok(r) = service.client.get(format!("{}/readyz", service.address)).send().await {
+                if r.status() == 200 {
+                    return service;
+                }
+            }
+            assert!(started.elapsed() < Duration::from_secs(60), "the service did not become ready");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    fn kill(&mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().unwrap();
+    }
+
+    async fn login(&self, username: &str, password: &str) -> String {
+        let r = self
+            .client
+            .post(format!("{}/api/v1/auth/token", self.address))
+            .form(&[("grant_type", "password"), ("username", username), ("password", password)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        r.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_string()
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn create_admin(database_url: &str, data_dir: &std::path::Path) {
+    let out = Command::new(env!("CARGO_BIN_EXE_thncd"))
+        .args(["accounts", "create", "--username", "root", "--role", "admin", "--unit", "VN"])
+        .env("DATABASE_URL", database_url)
+        .env("THNCD_DATA_DIR", data_dir)
+        .env("THNCD_PASSWORD", ADMIN_PASSWORD)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn count(conn: &mut thncd::db::DbConnection, sql: &str) -> i64 {
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    diesel::sql_query(sql).get_result::<N>(conn).unwrap().n
+}
+
+/// Writers that create persons until told to stop or the service goes away; returns the
+/// ids and names the service acknowledged with 201.
+fn write_load(
+    address: &str,
+    token: &str,
+    writers: usize,
+    stop: Arc<AtomicBool>,
+) -> Vec<tokio::task::JoinHandle<Vec<(String, String)>>> {
+    (0..writers)
+        .map(|w| {
+            let (address, token, stop) = (address.to_string(), token.to_string(), stop.clone());
+            tokio::spawn(async move {
+                let client = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap();
+                let mut acked = Vec::new();
+                for i in 0.. {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let name = format!("Người Thử {w}-{i}");
+                    let resp = client
+                        .post(format!("{address}/api/v1/persons"))
+                        .bearer_auth(&token)
+                        .json(&person(&name))
+                        .send()
+                        .await;
+                    match resp {
+                        Ok(r) if r.status() == StatusCode::CREATED => match r.json::<Value>().await {
+                            Ok(body) => acked.push((body["id"].as_str().unwrap().to_string(), name)),
+                            // Killed between the status line and the body: not acknowledged.
+                            Err(_) => break,
+                        },
+                        Ok(r) => panic!("write refused before the kill: {} {}", r.status(), r.text().await.unwrap()),
+                        Err(_) => break,
+                    }
+                }
+                acked
+            })
+        })
+        .collect()
+}
+
+/// SIGKILL during sustained writes, then a restart on the same database.
+async fn sigkill_under_write_load(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pg_database = None;
+    let url = match backend {
+        Backend::Sqlite => dir.path().join("thncd.sqlite3").to_string_lossy().into_owned(),
+        Backend::Postgres => {
+            if !pg_available() {
+                return;
+            }
+            let (name, url) = create_pg_database("thncd_kill");
+            pg_database = Some(name);
+            url
+        }
+    };
+    create_admin(&url, dir.path());
+    let mut service = Service::start(&url, dir.path()).await;
+    let admin = service.login("root", ADMIN_PASSWORD).await;
+    let r = service
+        .client
+        .post(format!("{}/api/v1/accounts", service.address))
+        .bearer_auth(&admin)
+        .json(&json!({"username": "ca.kill", "password": PASSWORD, "full_name": "Công an", "roles": ["police"], "unit": "00070"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let police = service.login("ca.kill", PASSWORD).await;
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let writers = write_load(&service.address, &police, 8, stop.clone());
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    service.kill();
+    stop.store(true, Ordering::Relaxed);
+    let mut acked = Vec::new();
+    for w in writers {
+        acked.extend(w.await.unwrap());
+    }
+    assert!(acked.len() >= 20, "only {} writes were acknowledged before the kill", acked.len());
+
+    // Restart on the same files: every acknowledged person is there, as written.
+    let service = Service::start(&url, dir.path()).await;
+    let police = service.login("ca.kill", PASSWORD).await;
+    for (id, name) in &acked {
+        let r =
+            service.client.get(format!("{}/api/v1/persons/{id}", service.address)).bearer_auth(&police).send().await;
+        let body: Value = r.unwrap().json().await.unwrap();
+        assert_eq!(body["full_name"], name.as_str(), "acknowledged person {id} after the kill");
+    }
+    // Nothing half-written: each stored person has its audit event and its outbox event.
+    let pool = thncd::db::build_pool(&url, 1).unwrap();
+    let mut conn = pool.get().unwrap();
+    let persons = count(&mut conn, "SELECT COUNT(*) AS n FROM persons");
+    let audited = count(&mut conn, "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'person.create'");
+    let events = count(&mut conn, "SELECT COUNT(*) AS n FROM domain_events WHERE event_type = 'person.expected'");
+    assert_eq!(persons, audited, "every person has its audit event");
+    assert_eq!(persons, events, "every person has its outbox event");
+    assert!(
+        persons >= acked.len() as i64 && persons <= acked.len() as i64 + 8,
+        "{persons} stored, {} acked",
+        acked.len()
+    );
+    if backend == Backend::Sqlite {
+        #[derive(QueryableByName)]
+        struct Check {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            integrity_check: String,
+        }
+        let check: Check = diesel::sql_query("PRAGMA integrity_check").get_result(&mut conn).unwrap();
+        assert_eq!(check.integrity_check, "ok");
+    }
+    // And the restarted service takes writes again.
+    let r = service
+        .client
+        .post(format!("{}/api/v1/persons", service.address))
+        .bearer_auth(&police)
+        .json(&person("Sau Khởi Động"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    eprintln!(
+        "SIGKILL ({backend:?}): {} acknowledged writes verified after the restart ({persons} stored)",
+        acked.len()
+    );
+    drop(conn);
+    drop(pool);
+    drop(service);
+    if let Some(name) = pg_database {
+        drop_pg_database(pg_admin_url(), name);
+    }
+}
+
+mod sigkill {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn sqlite() {
+        super::sigkill_under_write_load(super::Backend::Sqlite).await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn postgres() {
+        super::sigkill_under_write_load(super::Backend::Postgres).await;
+    }
+}
+
+/// A PostgreSQL cluster of the test's own (stopping the shared one would break other tests).
+struct PrivatePostgres {
+    dir: tempfile::TempDir,
+    port: u16,
+}
+
+fn pg_bin(tool: &str) -> Option<String> {
+    let root = std::fs::read_dir("/usr/lib/postgresql").ok()?;
+    let mut versions: Vec<_> = root.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    versions.sort();
+    versions.into_iter().rev().map(|v| v.join("bin").join(tool)).find(|p| p.exists()).map(|p| p.display().to_string())
+}
+
+impl PrivatePostgres {
+    fn start() -> Option<PrivatePostgres> {
+        let initdb = pg_bin("initdb")?;
+        let dir = tempfile::tempdir().unwrap();
+        let chown = Command::new("chown").args(["-R", "postgres:postgres"]).arg(dir.path()).status().ok()?;
+        if !chown.success() {
+            return None;
+        }
+        let data = dir.path().join("data");
+        let out = Command::new("runuser")
+            .args(["-u", "postgres", "--", &initdb, "-A", "trust", "-U", "postgres", "--no-sync", "-D"])
+            .arg(&data)
+            .output()
+            .ok()?;
+        if !out.status.success() {
+            eprintln!("initdb: {}", String::from_utf8_lossy(&out.stderr));
+            return None;
+        }
+        let pg = PrivatePostgres { dir, port: free_port() };
+        pg.ctl("start").then_some(pg)
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+
+    fn ctl(&self, action: &str) -> bool {
+        let data = self.dir.path().join("data");
+        let log = self.dir.path().join("pg.log");
+        let mut cmd = Command::new("runuser");
+        cmd.args(["-u", "postgres", "--", &pg_bin("pg_ctl").unwrap(), "-w", "-D"]).arg(&data);
+        match action {
+            "start" => cmd.arg("-l").arg(&log).arg("-o").arg(format!(
+                "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+                self.port,
+                self.dir.path().display()
+            )),
+            // Immediate: the server goes away as in a crash; connections are cut.
+            _ => cmd.args(["-m", "immediate"]),
+        };
+        cmd.arg(action).stdout(Stdio::null()).stderr(Stdio::null()).status().map(|s| s.success()).unwrap_or(false)
+    }
+}
+
+impl Drop for PrivatePostgres {
+    fn drop(&mut self) {
+        self.ctl("stop");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_outage_fails_fast_and_recovers() {
+    if !is_root() {
+        return skip("a private PostgreSQL cluster needs root (runuser)");
+    }
+    let Some(pg) = PrivatePostgres::start() else {
+        return skip("initdb/pg_ctl could not start a private PostgreSQL cluster");
+    };
+    // Spawned with the harness's SQLite defaults, then pointed at the private cluster.
+    let url = pg.url();
+    let app = TestApp::spawn_with(Backend::Sqlite, |s| s.database_url = url).await.unwrap();
+    let (_, police) = app.account("ca.outage", &["police"], "00070").await;
+    let r = app.post("/api/v1/persons", &police, &person("Trước Sự Cố")).await;
+    assert_eq!(r.status(), 201);
+    let id = json(r).await["id"].as_str().unwrap().to_string();
+
+    // Load: readers and writers, every answer recorded with its latency.
+    let stop = Arc::new(AtomicBool::new(false));
+    let seen: Arc<Mutex<Vec<(u16, String, Duration)>>> = Arc::default();
+    let mut tasks = Vec::new();
+    for w in 0..4 {
+        let (stop, seen, client) = (stop.clone(), seen.clone(), app.client.clone());
+        let (read_url, write_url, token) =
+            (app.url(&format!("/api/v1/persons/{id}")), app.url("/api/v1/persons"), police.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut i = 0;
+            while !stop.load(Ordering::Relaxed) {
+                let started = Instant::now();
+                let req = if w % 2 == 0 {
+                    client.get(&read_url).bearer_auth(&token)
+                } else {
+                    client.post(&write_url).bearer_auth(&token).json(&person(&format!("Tải {w}-{i}")))
+                };
+                let r = req.send().await.unwrap();
+                let status = r.status().as_u16();
+                let ct = r.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+                seen.lock().unwrap().push((status, ct, started.elapsed()));
+                i += 1;
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(pg.ctl("stop"), "stop the private cluster");
+    let down_at = seen.lock().unwrap().len();
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let ready = app.client.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), 503, "readiness follows the database");
+    let during: Vec<_> = seen.lock().unwrap()[down_at..].to_vec();
+    assert!(pg.ctl("start"), "restart the private cluster");
+    let back = Instant::now();
+    // The service recovers on its own: the same token reads and writes again.
+    loop {
+        let r = app.get(&format!("/api/v1/persons/{id}"), &police).await;
+        if r.status() == 200 {
+            break;
+        }
+        assert!(back.elapsed() < Duration::from_secs(30), "no recovery: {}", r.status());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let recovered_in = back.elapsed();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stop.store(true, Ordering::Relaxed);
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(app.post("/api/v1/persons", &police, &person("Sau Sự Cố")).await.status(), 201);
+
+    let all = seen.lock().unwrap().clone();
+    let failures: Vec<_> = all.iter().filter(|(s, _, _)| *s >= 500).collect();
+    assert!(!failures.is_empty(), "the outage was seen");
+    for (status, ct, took) in &failures {
+        assert_eq!(*status, 503, "an outage answers 503, never a 500");
+        assert_eq!(ct, "application/problem+json");
+        assert!(*took < Duration::from_secs(6), "a request waited {took:?} during the outage");
+    }
+    let slowest = during.iter().map(|(_, _, d)| *d).max().unwrap_or_default();
+    eprintln!(
+        "PostgreSQL outage: {} requests, {} answered 503 (slowest during the outage {slowest:?}); recovered {recovered_in:?} after the restart",
+        all.len(),
+        failures.len()
+    );
+}
+
+/// A SQLite database on a small filesystem of its own, filled up under the service.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_disk_full_is_a_clear_503() {
+    if !is_root() {
+        return skip("mounting a small filesystem needs root");
+    }
+    let mount = tempfile::tempdir().unwrap();
+    let ok = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=24m", "tmpfs"])
+        .arg(mount.path())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !ok {
+        return skip("mount -t tmpfs failed");
+    }
+    struct Unmount(std::path::PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+        }
+    }
+    let _unmount = Unmount(mount.path().to_path_buf());
+    let db = mount.path().join("thncd.sqlite3").to_string_lossy().into_owned();
+    let app = TestApp::spawn_with(Backend::Sqlite, |s| s.database_url = db).await.unwrap();
+    let (_, police) = app.account("ca.full", &["police"], "00070").await;
+    let mut acked = Vec::new();
+    for i in 0..5 {
+        let r = app.post("/api/v1/persons", &police, &person(&format!("Trước Khi Đầy {i}"))).await;
+        assert_eq!(r.status(), 201);
+        acked.push(json(r).await["id"].as_str().unwrap().to_string());
+    }
+    // Fill the filesystem to the last byte.
+    let filler = mount.path().join("filler");
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&filler).unwrap();
+        let block = vec![0u8; 64 * 1024];
+        while f.write_all(&block).is_ok() {}
+        let small = [0u8; 512];
+        while f.write_all(&small).is_ok() {}
+        let _ = f.sync_all();
+    }
+    // Writes fail with a clear 503 (the WAL may still hold a few free frames, so some succeed).
+    let mut refused = 0;
+    for i in 0..300 {
+        let body = json!({"full_name": format!("Khi Đầy {i} {}", "x".repeat(150)), "gender": "male", "unit": "00070",
+                          "village": "y".repeat(190), "occupation": "z".repeat(190)});
+        let r = app.post("/api/v1/persons", &police, &body).await;
+        match r.status().as_u16() {
+            201 => acked.push(json(r).await["id"].as_str().unwrap().to_string()),
+            _ => {
+                let p = assert_problem(r, 503, "unavailable").await;
+                assert!(!p.to_string().to_lowercase().contains("sqlite"), "no internal message: {p}");
+                refused += 1;
+                if refused >= 3 {
+                    break;
+                }
+            }
+        }
+    }
+    assert!(refused >= 3, "the full disk was never noticed");
+    // Reads still work.
+    assert_eq!(app.get(&format!("/api/v1/persons/{}", acked[0]), &police).await.status(), 200);
+    // Space is back: writes work again, nothing acknowledged was lost, the file is sound.
+    std::fs::remove_file(&filler).unwrap();
+    let r = app.post("/api/v1/persons", &police, &person("Sau Khi Dọn")).await;
+    assert_eq!(r.status(), 201);
+    for id in &acked {
+        assert_eq!(app.get(&format!("/api/v1/persons/{id}"), &police).await.status(), 200, "{id}");
+    }
+    let mut conn = app.conn();
+    #[derive(QueryableByName)]
+    struct Check {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        integrity_check: String,
+    }
+    let check: Check = diesel::sql_query("PRAGMA integrity_check").get_result(&mut conn).unwrap();
+    assert_eq!(check.integrity_check, "ok");
+    let persons = count(&mut conn, "SELECT COUNT(*) AS n FROM persons");
+    let audited = count(&mut conn, "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'person.create'");
+    assert_eq!(persons, audited);
+    assert_eq!(persons, acked.len() as i64 + 1);
+    eprintln!("SQLite disk full: {refused} writes refused with 503, {} acknowledged writes verified", acked.len());
+}
