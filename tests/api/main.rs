@@ -6,6 +6,7 @@ mod helpers;
 mod accounts;
 mod admin_units;
 mod audit;
+mod backup;
 mod contract;
 mod demo;
 mod errors;
