@@ -18,4 +18,5 @@ mod persons;
 mod reports;
 mod scale;
 mod supervision;
+mod swagger_ui;
 mod tokens;
