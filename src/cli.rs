@@ -1,4 +1,4 @@
-//! Command line: `serve` (default), `migrate`, `openapi`, `accounts`, `clients`.
+//! Command line: `serve` (default), `migrate`, `openapi`, `backup`, `accounts`, `clients`.
 
 use clap::{Parser, Subcommand};
 
@@ -24,6 +24,13 @@ pub enum Command {
         /// Write to this file instead of standard output.
         #[arg(long)]
         output: Option<std::path::PathBuf>,
+    },
+    /// Take an online backup of the database (SQLite: VACUUM INTO; PostgreSQL: pg_dump
+    /// --format=custom) while the service may be running. See docs/operations.md.
+    Backup {
+        /// The backup file to create; an existing file is never overwritten.
+        #[arg(long)]
+        output: std::path::PathBuf,
     },
     /// Exit 0 when the local service answers `GET /healthz` (for container health checks).
     Healthcheck,
@@ -91,6 +98,12 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             app.run_until_stopped().await.map_err(|e| format!("server error: {e}"))
         }
         Command::Healthcheck => healthcheck(),
+        Command::Backup { output } => {
+            let settings = Settings::from_env()?;
+            let report = crate::backup::backup(&settings.database_url, &output)?;
+            println!("backup written: {} ({} bytes, {})", report.path.display(), report.bytes, report.method);
+            Ok(())
+        }
         Command::DemoData { persons, seed } => {
             let settings = Settings::from_env()?;
             let pool = crate::startup::open_database(&Settings { migrate_on_start: true, ..settings })?;

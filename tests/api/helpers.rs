@@ -77,6 +77,54 @@ fn replace_db_name(url: &str, name: &str) -> String {
     }
 }
 
+/// The settings every test application starts with, on `database_url`, keeping its files in `dir`.
+fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
+    Settings {
+        bind: "127.0.0.1:0".into(),
+        database_url,
+        read_database_url: None,
+        data_dir: dir.to_path_buf(),
+        pool_size: 8,
+        jwt: JwtSettings {
+            issuer: "thncd-test".into(),
+            audience: "thncd-api".into(),
+            signing_key_file: None,
+            trusted_jwks_file: None,
+            trusted_issuers: vec![],
+            token_ttl_secs: 3600,
+        },
+        cors_origins: vec!["https://frontend.example".into()],
+        max_body_bytes: 64 * 1024,
+        workers: 2,
+        migrate_on_start: true,
+        contact_intervals: Default::default(),
+        report_due: Default::default(),
+        worker: thncd::worker::WorkerSettings {
+            interval_ms: 50,
+            max_attempts: 3,
+            backoff_base_ms: 100,
+            timeout_ms: 2000,
+            allow_private_urls: true,
+            enabled: true,
+            due_job_interval_secs: 0,
+        },
+        import_max_bytes: 20 * 1024 * 1024,
+        trust_forwarded: false,
+        // Tests log many accounts in from one address; the limit has its own test.
+        token_rate_per_minute: 10_000,
+        request_timeout_secs: 60,
+    }
+}
+
+/// Builds and spawns the application; its address and a small pool on its database.
+fn start(settings: &Settings) -> (String, DbPool) {
+    let app = Application::build(settings.clone()).expect("application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let pool = thncd::db::build_pool(&settings.database_url, 2).expect("test pool");
+    (address, pool)
+}
+
 impl TestApp {
     /// Spawns the app; `None` when the backend is PostgreSQL and no server is reachable.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
@@ -99,47 +147,9 @@ impl TestApp {
                 url
             }
         };
-        let settings = Settings {
-            bind: "127.0.0.1:0".into(),
-            database_url,
-            read_database_url: None,
-            data_dir: dir.path().to_path_buf(),
-            pool_size: 8,
-            jwt: JwtSettings {
-                issuer: "thncd-test".into(),
-                audience: "thncd-api".into(),
-                signing_key_file: None,
-                trusted_jwks_file: None,
-                trusted_issuers: vec![],
-                token_ttl_secs: 3600,
-            },
-            cors_origins: vec!["https://frontend.example".into()],
-            max_body_bytes: 64 * 1024,
-            workers: 2,
-            migrate_on_start: true,
-            contact_intervals: Default::default(),
-            report_due: Default::default(),
-            worker: thncd::worker::WorkerSettings {
-                interval_ms: 50,
-                max_attempts: 3,
-                backoff_base_ms: 100,
-                timeout_ms: 2000,
-                allow_private_urls: true,
-                enabled: true,
-                due_job_interval_secs: 0,
-            },
-            import_max_bytes: 20 * 1024 * 1024,
-            trust_forwarded: false,
-            // Tests log many accounts in from one address; the limit has its own test.
-            token_rate_per_minute: 10_000,
-            request_timeout_secs: 60,
-        };
-        let mut settings = settings;
+        let mut settings = test_settings(dir.path(), database_url);
         adjust(&mut settings);
-        let app = Application::build(settings.clone()).expect("application builds");
-        let address = format!("http://127.0.0.1:{}", app.port());
-        tokio::spawn(app.run_until_stopped());
-        let pool = thncd::db::build_pool(&settings.database_url, 2).expect("test pool");
+        let (address, pool) = start(&settings);
         {
             let mut conn = pool.get().expect("conn");
             thncd::cli::create_account(
@@ -158,6 +168,22 @@ impl TestApp {
             TestApp { backend, address, client, pool, settings, admin_token: String::new(), _dir: dir, pg_database };
         app.admin_token = app.login("root", ADMIN_PASSWORD).await;
         Some(app)
+    }
+
+    /// Starts the application on an existing database (a restored backup, say): migrations
+    /// run as on any start; no first admin is created, the database's own `root` logs in.
+    /// `pg_database`, the name of a PostgreSQL database, is dropped with the app.
+    pub async fn spawn_on(backend: Backend, database_url: String, pg_database: Option<String>) -> TestApp {
+        let _ = env_logger::builder().is_test(true).try_init();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let settings = test_settings(dir.path(), database_url);
+        let (address, pool) = start(&settings);
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let pg_database = pg_database.map(|name| (pg_admin_url(), name));
+        let mut app =
+            TestApp { backend, address, client, pool, settings, admin_token: String::new(), _dir: dir, pg_database };
+        app.admin_token = app.login("root", ADMIN_PASSWORD).await;
+        app
     }
 
     pub fn url(&self, path: &str) -> String {
