@@ -2,7 +2,7 @@
 //! permission table (security, roles) and with the problem responses every operation shares.
 
 use utoipa::openapi::extensions::ExtensionsBuilder;
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDoc, Ref, RefOr, ResponseBuilder};
 use utoipa::OpenApi;
@@ -80,9 +80,12 @@ fn problem_response(description: &str) -> RefOr<utoipa::openapi::Response> {
 }
 
 const SHARED: &[(&str, &str, &str)] = &[
-    ("400", "BadRequest", "Malformed request: bad JSON, unknown query parameter, wrong media type"),
+    ("400", "BadRequest", "Malformed request: bad JSON or an unknown query parameter"),
     ("401", "Unauthorized", "Missing, invalid, expired or revoked token"),
     ("403", "Forbidden", "None of the token's roles may call this operation"),
+    ("404", "NotFound", "No such record, or it lies outside the token's unit"),
+    ("413", "PayloadTooLarge", "The body is larger than the service accepts"),
+    ("415", "UnsupportedMediaType", "The body is not `application/json`"),
     ("422", "ValidationFailed", "Invalid fields, listed in `invalid_params`"),
     ("500", "InternalError", "Unexpected error; nothing internal is disclosed"),
     ("503", "Unavailable", "The database is unreachable or busy; retry later"),
@@ -116,10 +119,14 @@ fn complete(mut doc: OpenApiDoc) -> OpenApiDoc {
 fn complete_operation(op: &mut Operation) {
     let id = op.operation_id.clone().unwrap_or_default();
     let public = PUBLIC_OPERATIONS.contains(&id.as_str());
-    let has_input = op.request_body.is_some() || op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+    let has_body = op.request_body.is_some();
+    let has_path_params = op.parameters.as_ref().is_some_and(|p| p.iter().any(|p| p.parameter_in == ParameterIn::Path));
+    let has_input = has_body || op.parameters.as_ref().is_some_and(|p| !p.is_empty());
     for (status, name, _) in SHARED {
         let wanted = match *status {
             "401" | "403" => !public,
+            "404" => has_path_params,
+            "413" | "415" => has_body,
             "400" | "422" => has_input,
             _ => true,
         };

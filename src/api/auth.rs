@@ -8,7 +8,7 @@ use crate::auth::claims::{Claims, KIND_ACCOUNT, KIND_CLIENT};
 use crate::auth::roles::{roles_from_db, Jurisdiction};
 use crate::auth::{password, Auth, Op, RequestContext};
 use crate::db::{accounts, audit, clients, write_tx, DbConnection};
-use crate::dto::auth::{Principal, TokenRequest, TokenResponse};
+use crate::dto::auth::{CurrentPrincipal, TokenRequest, TokenResponse};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
 
@@ -281,12 +281,12 @@ fn client_grant(
 }
 
 /// The caller's identity, roles and unit as read from the token.
-#[utoipa::path(tag = "auth", responses((status = 200, body = Principal)))]
+#[utoipa::path(tag = "auth", responses((status = 200, body = CurrentPrincipal)))]
 #[get("/me")]
 pub async fn get_current_principal(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
     let principal = state
         .run(&auth, Op::GetCurrentPrincipal, |_, auth| {
-            Ok(Principal {
+            Ok(CurrentPrincipal {
                 sub: auth.sub.clone(),
                 kind: auth.kind.clone(),
                 roles: auth.roles.clone(),

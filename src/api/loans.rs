@@ -999,19 +999,19 @@ pub async fn get_loan_portfolio(
 }
 
 /// The dated lending-rate table (poor-household rate).
-#[utoipa::path(tag = "loans", responses((status = 200, body = Vec<Rate>)))]
+#[utoipa::path(tag = "loans", responses((status = 200, body = Vec<LoanRate>)))]
 #[get("/loan-rates")]
 pub async fn list_loan_rates(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
     let rows = state.run(&auth, Op::ListLoanRates, |conn, _| db::rates(conn)).await?;
     Ok(HttpResponse::Ok().json(
         rows.into_iter()
-            .map(|r| Rate { effective_from: r.effective_from, annual_rate_bp: r.annual_rate_bp, note: r.note })
+            .map(|r| LoanRate { effective_from: r.effective_from, annual_rate_bp: r.annual_rate_bp, note: r.note })
             .collect::<Vec<_>>(),
     ))
 }
 
 /// Add a rate taking effect on a date (national bank or admin).
-#[utoipa::path(tag = "loans", request_body = NewRate, responses((status = 201, body = Rate), (status = 409, description = "A rate already starts that day", body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(tag = "loans", request_body = NewRate, responses((status = 201, body = LoanRate), (status = 409, description = "A rate already starts that day", body = Problem, content_type = "application/problem+json")))]
 #[post("/loan-rates")]
 pub async fn create_loan_rate(
     state: web::Data<AppState>,
@@ -1044,7 +1044,7 @@ pub async fn create_loan_rate(
                         ..Default::default()
                     },
                 )?;
-                Ok(Rate { effective_from: row.effective_from, annual_rate_bp: row.annual_rate_bp, note: row.note })
+                Ok(LoanRate { effective_from: row.effective_from, annual_rate_bp: row.annual_rate_bp, note: row.note })
             })
         })
         .await?;

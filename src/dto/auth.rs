@@ -32,7 +32,7 @@ pub struct TokenResponse {
 
 /// The caller as the service sees it.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Principal {
+pub struct CurrentPrincipal {
     pub sub: String,
     /// `account`, `client` or `external`.
     pub kind: String,

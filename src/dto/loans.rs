@@ -339,7 +339,7 @@ pub struct NewRate {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Rate {
+pub struct LoanRate {
     pub effective_from: NaiveDate,
     pub annual_rate_bp: i32,
     pub note: Option<String>,
