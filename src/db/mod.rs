@@ -245,6 +245,9 @@ where
 }
 
 /// Runs blocking database work on actix's thread pool with a pooled connection.
+/// How long a request waits for a connection when the pool holds none.
+const DOWN_WAIT: Duration = Duration::from_millis(500);
+
 pub async fn run<T, F>(pool: &DbPool, f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
@@ -252,7 +255,11 @@ where
 {
     let pool = pool.clone();
     actix_web::web::block(move || {
-        let mut conn = pool.get().map_err(ApiError::from_pool)?;
+        // No live connection at all: the database is most likely down. Wait only briefly, so
+        // callers get their 503 at once rather than after the full pool timeout; r2d2 keeps
+        // reconnecting in the background and normal waits resume with the first connection.
+        let mut conn = if pool.state().connections == 0 { pool.get_timeout(DOWN_WAIT) } else { pool.get() }
+            .map_err(ApiError::from_pool)?;
         f(&mut conn)
     })
     .await
