@@ -38,6 +38,10 @@ pub struct Settings {
     pub token_rate_per_minute: u32,
     /// A request still unanswered after this many seconds gets a 503.
     pub request_timeout_secs: u64,
+    /// How long a principal confirmed active (enabled, token stamp current) is trusted
+    /// without asking the database again: the longest a revocation made on another
+    /// instance takes to reach this one. 0 checks on every request.
+    pub principal_cache_ms: u64,
 }
 
 #[derive(Clone)]
@@ -157,6 +161,7 @@ impl Settings {
             trust_forwarded: env_parse("THNCD_TRUST_FORWARDED", false)?,
             token_rate_per_minute: env_parse("THNCD_TOKEN_RATE_PER_MINUTE", 30)?,
             request_timeout_secs: env_parse("THNCD_REQUEST_TIMEOUT_SECS", 60)?,
+            principal_cache_ms: env_parse("THNCD_PRINCIPAL_CACHE_MS", 2000)?,
         })
     }
 

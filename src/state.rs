@@ -2,10 +2,11 @@
 
 use std::sync::Arc;
 
-use crate::auth::{keys::TokenKeys, Auth, Op};
+use crate::auth::{keys::TokenKeys, principals::PrincipalCache, Auth, Op};
 use crate::config::Settings;
 use crate::db::{self, DbConnection, DbPool};
 use crate::error::ApiResult;
+use crate::http::timeout::within;
 
 pub struct AppState {
     pub pool: DbPool,
@@ -15,6 +16,8 @@ pub struct AppState {
     pub settings: Settings,
     /// Token requests per client address and minute.
     pub token_limiter: crate::http::rate_limit::RateLimiter,
+    /// Principals recently confirmed active (see `auth::principals`).
+    pub principals: Arc<PrincipalCache>,
 }
 
 impl AppState {
@@ -27,10 +30,15 @@ impl AppState {
     {
         auth.require(op)?;
         let auth = auth.clone();
-        db::run(&self.pool, move |conn| {
-            auth.ensure_active(conn)?;
-            f(conn, &auth)
-        })
+        let principals = self.principals.clone();
+        let deadline = auth.ctx.deadline;
+        within(
+            deadline,
+            db::run(&self.pool, move |conn| {
+                auth.ensure_active(conn, &principals)?;
+                f(conn, &auth)
+            }),
+        )
         .await
     }
 
@@ -47,9 +55,11 @@ impl AppState {
         };
         auth.require(op)?;
         let checked = auth.clone();
-        db::run(&self.pool, move |conn| checked.ensure_active(conn)).await?;
+        let principals = self.principals.clone();
+        let deadline = auth.ctx.deadline;
+        within(deadline, db::run(&self.pool, move |conn| checked.ensure_active(conn, &principals))).await?;
         let auth = auth.clone();
-        db::run(replica, move |conn| f(conn, &auth)).await
+        within(deadline, db::run(replica, move |conn| f(conn, &auth))).await
     }
 
     /// Database work that needs no principal (token issuance, health checks).

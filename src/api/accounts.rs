@@ -193,6 +193,8 @@ pub async fn update_account(
             })
         })
         .await?;
+    // Revoked tokens must stop working here at once, not after the principal cache's ttl.
+    state.principals.forget_all();
     Ok(json_with_etag(row.version, &row.view()))
 }
 
@@ -229,6 +231,8 @@ async fn set_disabled(state: web::Data<AppState>, auth: Auth, id: String, disabl
             })
         })
         .await?;
+    // Revoked tokens must stop working here at once, not after the principal cache's ttl.
+    state.principals.forget_all();
     Ok(json_with_etag(row.version, &row.view()))
 }
 
@@ -314,5 +318,7 @@ pub async fn change_password(
             })
         })
         .await?;
+    // Revoked tokens must stop working here at once, not after the principal cache's ttl.
+    state.principals.forget_all();
     Ok(HttpResponse::NoContent().insert_header((header::CACHE_CONTROL, "no-store")).finish())
 }

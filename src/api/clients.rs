@@ -152,7 +152,7 @@ async fn change(
     changes: ClientChanges,
     action: &'static str,
 ) -> ApiResult<ClientRow> {
-    state
+    let row = state
         .run(auth, op, move |conn, auth| {
             write_tx(conn, |conn| {
                 let before = clients::find_in(conn, &auth.jurisdiction, &id)?;
@@ -163,7 +163,10 @@ async fn change(
                 Ok(after)
             })
         })
-        .await
+        .await?;
+    // Revoked tokens must stop working here at once, not after the principal cache's ttl.
+    state.principals.forget_all();
+    Ok(row)
 }
 
 /// Disable a client: its live tokens stop working at once.

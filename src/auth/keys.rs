@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Mutex;
 
 use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey};
 use ed25519_dalek::SigningKey;
@@ -18,6 +19,15 @@ use crate::config::JwtSettings;
 
 /// Tokens larger than this are refused unread.
 pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
+
+/// Tokens whose signature has been checked, kept so that a client's next requests with the
+/// same token skip the Ed25519 verification (the largest CPU cost of an authenticated read).
+/// Keyed by the token's exact text, so only those bytes, already proven, ever hit; the time
+/// claims are checked again on every use. Bounded: emptied when full.
+const VERIFIED_CACHE_ENTRIES: usize = 4096;
+
+/// The leeway, in seconds, on `exp` and `nbf`.
+const LEEWAY_SECS: i64 = 30;
 
 struct VerifyingKey {
     key: DecodingKey,
@@ -34,6 +44,7 @@ pub struct TokenKeys {
     ttl_secs: i64,
     verifiers: HashMap<String, VerifyingKey>,
     public_jwk: serde_json::Value,
+    verified: Mutex<HashMap<Box<str>, Claims>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -95,6 +106,7 @@ impl TokenKeys {
             audience: settings.audience.clone(),
             ttl_secs: settings.token_ttl_secs,
             verifiers,
+            verified: Mutex::new(HashMap::new()),
         })
     }
 
@@ -148,6 +160,24 @@ impl TokenKeys {
         if token.len() > MAX_TOKEN_BYTES {
             return Err(TokenError::TooLarge);
         }
+        let cached = self.verified.lock().unwrap_or_else(|e| e.into_inner()).get(token).cloned();
+        if let Some(claims) = cached {
+            let now = chrono::Utc::now().timestamp();
+            if claims.exp + LEEWAY_SECS < now {
+                return Err(TokenError::Invalid("ExpiredSignature".into()));
+            }
+            return Ok(claims);
+        }
+        let claims = self.verify_signature(token)?;
+        let mut verified = self.verified.lock().unwrap_or_else(|e| e.into_inner());
+        if verified.len() >= VERIFIED_CACHE_ENTRIES {
+            verified.clear();
+        }
+        verified.insert(token.into(), claims.clone());
+        Ok(claims)
+    }
+
+    fn verify_signature(&self, token: &str) -> Result<Claims, TokenError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Malformed)?;
         let kid = header.kid.ok_or(TokenError::UnknownKey)?;
         let verifier = self.verifiers.get(&kid).ok_or(TokenError::UnknownKey)?;
@@ -159,7 +189,7 @@ impl TokenKeys {
         validation.set_issuer(&verifier.issuers);
         validation.set_required_spec_claims(&["exp", "iat", "sub", "aud", "iss"]);
         validation.validate_nbf = true;
-        validation.leeway = 30;
+        validation.leeway = LEEWAY_SECS as u64;
         let data = jsonwebtoken::decode::<Claims>(token, &verifier.key, &validation)
             .map_err(|e| TokenError::Invalid(e.to_string()))?;
         let claims = data.claims;
@@ -202,4 +232,64 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), String> {
     }
     let mut file = opts.open(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     file.write_all(bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys() -> TokenKeys {
+        let settings = JwtSettings {
+            issuer: "thncd".into(),
+            audience: "thncd-api".into(),
+            signing_key_file: None,
+            trusted_jwks_file: None,
+            trusted_issuers: vec![],
+            token_ttl_secs: 900,
+        };
+        TokenKeys::from_signing_key(&SigningKey::generate(&mut rand::rngs::OsRng), &settings).unwrap()
+    }
+
+    fn claims(iat: i64, exp: i64) -> Claims {
+        Claims {
+            sub: "a1".into(),
+            iss: "thncd".into(),
+            aud: "thncd-api".into(),
+            iat,
+            exp,
+            nbf: None,
+            jti: "j1".into(),
+            roles: vec!["police".into()],
+            unit: "00070".into(),
+            agency: None,
+            pty: Some("account".into()),
+            stamp: Some(1),
+        }
+    }
+
+    #[test]
+    fn a_verified_token_is_remembered_by_its_exact_text() {
+        let keys = keys();
+        let now = chrono::Utc::now().timestamp();
+        let token = keys.sign(&claims(now, now + 600)).unwrap();
+        assert_eq!(keys.verify(&token).unwrap().sub, "a1");
+        assert!(keys.verified.lock().unwrap().contains_key(token.as_str()));
+        assert_eq!(keys.verify(&token).unwrap().jti, "j1", "served from memory");
+        // One byte of the signature changed is another text: checked, and refused.
+        let mut tampered = token.clone().into_bytes();
+        let last = tampered.len() - 2;
+        tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
+        assert!(keys.verify(std::str::from_utf8(&tampered).unwrap()).is_err());
+        assert_eq!(keys.verified.lock().unwrap().len(), 1, "refused tokens are not remembered");
+    }
+
+    #[test]
+    fn a_remembered_token_still_expires() {
+        let keys = keys();
+        let now = chrono::Utc::now().timestamp();
+        keys.verified.lock().unwrap().insert("remembered".into(), claims(now - 700, now - LEEWAY_SECS - 1));
+        assert!(matches!(keys.verify("remembered"), Err(TokenError::Invalid(_))));
+        keys.verified.lock().unwrap().insert("fresh".into(), claims(now - 10, now + 60));
+        assert!(keys.verify("fresh").is_ok());
+    }
 }

@@ -4,6 +4,7 @@ pub mod claims;
 pub mod keys;
 pub mod password;
 pub mod permissions;
+pub mod principals;
 pub mod roles;
 
 use std::future::{ready, Ready};
@@ -26,6 +27,8 @@ pub struct RequestContext {
     pub request_id: Option<String>,
     pub reason: Option<String>,
     pub client_address: Option<String>,
+    /// When the request's time is up (`THNCD_REQUEST_TIMEOUT_SECS`).
+    pub deadline: Option<crate::http::timeout::Deadline>,
 }
 
 impl RequestContext {
@@ -41,6 +44,7 @@ impl RequestContext {
             request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
             reason,
             client_address: client_address(req),
+            deadline: req.extensions().get::<crate::http::timeout::Deadline>().copied(),
         }
     }
 }
@@ -102,7 +106,14 @@ impl Auth {
 
     /// Disabled principals and tokens older than the principal's security stamp are refused,
     /// so disabling an account or rotating a secret kills its live tokens at once.
-    pub fn ensure_active(&self, conn: &mut DbConnection) -> ApiResult<()> {
+    pub fn ensure_active(&self, conn: &mut DbConnection, cache: &principals::PrincipalCache) -> ApiResult<()> {
+        if self.kind != KIND_ACCOUNT && self.kind != KIND_CLIENT {
+            // Tokens of a trusted agency provider are governed by that provider.
+            return Ok(());
+        }
+        let Err(lookup) = cache.check(&self.kind, &self.sub, self.stamp) else {
+            return Ok(());
+        };
         let row: Option<(bool, chrono::NaiveDateTime)> = match self.kind.as_str() {
             KIND_ACCOUNT => schema::accounts::table
                 .find(&self.sub)
@@ -118,7 +129,10 @@ impl Auth {
             _ => return Ok(()),
         };
         match row {
-            Some((false, valid_after)) if Some(valid_after.and_utc().timestamp_micros()) == self.stamp => Ok(()),
+            Some((false, valid_after)) if Some(valid_after.and_utc().timestamp_micros()) == self.stamp => {
+                cache.confirmed(lookup);
+                Ok(())
+            }
             _ => Err(ApiError::Unauthorized("the token has been revoked".into())),
         }
     }

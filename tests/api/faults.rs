@@ -93,6 +93,17 @@ impl Service {
     }
 }
 
+impl Service {
+    async fn post(&self, path: &str, token: &str, body: &Value) -> reqwest::Response {
+        let url = format!("{}{path}", self.address);
+        self.client.post(url).bearer_auth(token).json(body).send().await.unwrap()
+    }
+
+    async fn get(&self, path: &str, token: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.address)).bearer_auth(token).send().await.unwrap()
+    }
+}
+
 impl Drop for Service {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -118,6 +129,16 @@ fn count(conn: &mut thncd::db::DbConnection, sql: &str) -> i64 {
         n: i64,
     }
     diesel::sql_query(sql).get_result::<N>(conn).unwrap().n
+}
+
+/// SQLite's own verdict on the whole file: "ok" when nothing is corrupt.
+fn integrity_check(conn: &mut thncd::db::DbConnection) -> String {
+    #[derive(QueryableByName)]
+    struct Check {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        integrity_check: String,
+    }
+    diesel::sql_query("PRAGMA integrity_check").get_result::<Check>(conn).unwrap().integrity_check
 }
 
 /// Writers that create persons until told to stop or the service goes away; returns the
@@ -224,13 +245,7 @@ async fn sigkill_under_write_load(backend: Backend) {
         acked.len()
     );
     if backend == Backend::Sqlite {
-        #[derive(QueryableByName)]
-        struct Check {
-            #[diesel(sql_type = diesel::sql_types::Text)]
-            integrity_check: String,
-        }
-        let check: Check = diesel::sql_query("PRAGMA integrity_check").get_result(&mut conn).unwrap();
-        assert_eq!(check.integrity_check, "ok");
+        assert_eq!(integrity_check(&mut conn), "ok");
     }
     // And the restarted service takes writes again.
     let r = service
@@ -489,16 +504,143 @@ async fn sqlite_disk_full_is_a_clear_503() {
         assert_eq!(app.get(&format!("/api/v1/persons/{id}"), &police).await.status(), 200, "{id}");
     }
     let mut conn = app.conn();
-    #[derive(QueryableByName)]
-    struct Check {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        integrity_check: String,
-    }
-    let check: Check = diesel::sql_query("PRAGMA integrity_check").get_result(&mut conn).unwrap();
-    assert_eq!(check.integrity_check, "ok");
+    assert_eq!(integrity_check(&mut conn), "ok");
     let persons = count(&mut conn, "SELECT COUNT(*) AS n FROM persons");
     let audited = count(&mut conn, "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'person.create'");
     assert_eq!(persons, audited);
     assert_eq!(persons, acked.len() as i64 + 1);
     eprintln!("SQLite disk full: {refused} writes refused with 503, {} acknowledged writes verified", acked.len());
+}
+
+/// The SQLite database and its write-ahead log made read-only under the running service
+/// (the immutable attribute, which also stops writes through descriptors already open):
+/// writes get a clear 503, reads go on, and once the files are writable again the service
+/// takes writes with nothing lost and a sound file. The shared-memory index (`-shm`) stays
+/// writable: it is memory-mapped, and a refused write to a mapping is a SIGBUS, which is
+/// also why the service runs as a child process here.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_read_only_file_is_a_clear_503() {
+    if !is_root() {
+        return skip("chattr +i needs root");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("thncd.sqlite3");
+    let url = db.to_string_lossy().into_owned();
+    create_admin(&url, dir.path());
+    let mut service = Service::start(&url, dir.path()).await;
+    let admin = service.login("root", ADMIN_PASSWORD).await;
+    let account = json!({"username": "ca.khoa", "password": PASSWORD, "full_name": "Công an", "roles": ["police"], "unit": "00070"});
+    assert_eq!(service.post("/api/v1/accounts", &admin, &account).await.status(), 201);
+    let police = service.login("ca.khoa", PASSWORD).await;
+    let mut acked = Vec::new();
+    for i in 0..5 {
+        let r = service.post("/api/v1/persons", &police, &person(&format!("Trước Khi Khoá {i}"))).await;
+        assert_eq!(r.status(), 201);
+        acked.push(r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string());
+    }
+
+    let files = [db.clone(), dir.path().join("thncd.sqlite3-wal")];
+    assert!(files[1].exists(), "the database runs in WAL mode");
+    let chattr =
+        move |flag: &str| Command::new("chattr").arg(flag).args(&files).status().map(|s| s.success()).unwrap_or(false);
+    if !chattr("+i") {
+        return skip("chattr +i is not supported on the temporary directory's filesystem");
+    }
+    struct Writable<F: Fn(&str) -> bool>(F);
+    impl<F: Fn(&str) -> bool> Drop for Writable<F> {
+        fn drop(&mut self) {
+            (self.0)("-i");
+        }
+    }
+    let writable = Writable(chattr);
+    let mut refused = 0;
+    for i in 0..20 {
+        let r = service.post("/api/v1/persons", &police, &person(&format!("Khi Khoá {i}"))).await;
+        if r.status() == 201 {
+            acked.push(r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string());
+            continue;
+        }
+        let p = assert_problem(r, 503, "unavailable").await;
+        assert!(!p.to_string().to_lowercase().contains("sqlite"), "no internal message: {p}");
+        refused += 1;
+        if refused >= 3 {
+            break;
+        }
+    }
+    assert!(refused >= 3, "the read-only file was never noticed");
+    // Reads do not need the files to be writable.
+    let r = service.get(&format!("/api/v1/persons/{}", acked[0]), &police).await;
+    assert_eq!(r.status(), 200);
+
+    drop(writable);
+    let mut resumed = false;
+    for _ in 0..50 {
+        let r = service.post("/api/v1/persons", &police, &person("Sau Khi Mở Khoá")).await;
+        if r.status() == 201 {
+            acked.push(r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string());
+            resumed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(resumed, "writes resume once the files are writable");
+    for id in &acked {
+        assert_eq!(service.get(&format!("/api/v1/persons/{id}"), &police).await.status(), 200, "{id}");
+    }
+    // The service is still the same process (nothing crashed it), then it stops and the file is checked.
+    assert!(service.child.try_wait().unwrap().is_none(), "the service exited");
+    service.kill();
+    let pool = thncd::db::build_pool(&url, 1).unwrap();
+    let mut conn = pool.get().unwrap();
+    assert_eq!(integrity_check(&mut conn), "ok");
+    let persons = count(&mut conn, "SELECT COUNT(*) AS n FROM persons");
+    let audited = count(&mut conn, "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'person.create'");
+    assert_eq!(persons, audited, "every person has its audit event");
+    assert_eq!(persons, acked.len() as i64, "exactly the acknowledged writes are stored");
+    eprintln!("SQLite read-only: {refused} writes refused with 503, {} acknowledged writes verified", acked.len());
+}
+
+/// A request stuck behind a lock held elsewhere (here a SQLite write lock taken by another
+/// connection) ends at the configured request timeout with a 503 problem, while other
+/// requests go on being served; nothing is half-written once the lock is released.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_stuck_request_times_out_with_a_503() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |s| s.request_timeout_secs = 1).await.unwrap();
+    let (_, police) = app.account("ca.cho", &["police"], "00070").await;
+    let mut holder = app.conn();
+    let before = count(&mut holder, "SELECT COUNT(*) AS n FROM persons");
+    diesel::sql_query("BEGIN IMMEDIATE").execute(&mut holder).unwrap();
+
+    let started = Instant::now();
+    let r = app.post("/api/v1/persons", &police, &person("Chờ Khoá")).await;
+    let took = started.elapsed();
+    // A complete answer: the security headers and request id of any other response.
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert!(r.headers().contains_key("x-request-id"));
+    let p = assert_problem(r, 503, "unavailable").await;
+    assert!(p["request_id"].is_string(), "{p}");
+    assert!(p["detail"].as_str().unwrap().contains("longer than 1 s"), "{p}");
+    assert!(took >= Duration::from_millis(900) && took < Duration::from_secs(5), "answered after {took:?}");
+    // Reads are not held up by the write lock.
+    assert_eq!(app.get("/api/v1/persons", &police).await.status(), 200);
+
+    diesel::sql_query("ROLLBACK").execute(&mut holder).unwrap();
+    drop(holder);
+    // The abandoned write either completed or rolled back once the lock was free; either way
+    // whole, with its audit event.
+    let mut persons = 0;
+    for _ in 0..100 {
+        let mut conn = app.conn();
+        persons = count(&mut conn, "SELECT COUNT(*) AS n FROM persons");
+        let audited = count(&mut conn, "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'person.create'");
+        assert_eq!(persons, audited, "every stored person has its audit event");
+        if persons > before {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(persons == before || persons == before + 1);
+    // And the service takes writes again.
+    assert_eq!(app.post("/api/v1/persons", &police, &person("Sau Khi Chờ")).await.status(), 201);
+    eprintln!("request timeout: a stuck write answered 503 after {took:?}");
 }

@@ -113,6 +113,7 @@ fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
         // Tests log many accounts in from one address; the limit has its own test.
         token_rate_per_minute: 10_000,
         request_timeout_secs: 60,
+        principal_cache_ms: 2000,
     }
 }
 

@@ -153,6 +153,39 @@ async fn disabling_an_account_kills_its_tokens(app: TestApp) {
     assert_eq!(app.get("/api/v1/me", &fresh).await.status(), 200);
 }
 
+/// With several instances, each remembers for a short while (`principal_cache_ms`) that a
+/// principal is active. A revocation made through one instance works there at once, and on
+/// the others within that time, never later.
+async fn revocation_reaches_other_instances_within_the_principal_cache_time(app: TestApp) {
+    assert_eq!(app.settings.principal_cache_ms, 2000);
+    let second = thncd::startup::Application::build(app.settings.clone()).expect("second instance builds");
+    let second_address = format!("http://127.0.0.1:{}", second.port());
+    tokio::spawn(second.run_until_stopped());
+    let (id, token) = app.account("officer2", &["police"], "00070").await;
+    let me_on_second = || app.client.get(format!("{second_address}/api/v1/me")).bearer_auth(&token).send();
+    // The second instance has checked this principal and remembers it as active.
+    assert_eq!(me_on_second().await.unwrap().status(), 200);
+    let resp = app.post(&format!("/api/v1/accounts/{id}/disable"), &app.admin_token, &json!({})).await;
+    assert_eq!(resp.status(), 200);
+    let disabled_at = std::time::Instant::now();
+    assert_problem(app.get("/api/v1/me", &token).await, 401, "unauthorized").await;
+    loop {
+        let status = me_on_second().await.unwrap().status();
+        if status == 401 {
+            break;
+        }
+        assert_eq!(status, 200);
+        assert!(disabled_at.elapsed() < std::time::Duration::from_millis(2500), "still accepted after the cache time");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let took = disabled_at.elapsed();
+    // Once refused, always refused: refusals are never remembered as anything else.
+    for _ in 0..3 {
+        assert_eq!(me_on_second().await.unwrap().status(), 401);
+    }
+    eprintln!("revocation reached the second instance after {took:?}");
+}
+
 async fn password_change_revokes_tokens(app: TestApp) {
     let (id, token) = app.account("clerk1", &["commune_committee"], "00070").await;
     let path = format!("/api/v1/accounts/{id}/password");
@@ -343,6 +376,7 @@ dual!(
     brute_force_is_limited_and_timing_safe,
     forged_and_stale_tokens_are_refused,
     disabling_an_account_kills_its_tokens,
+    revocation_reaches_other_instances_within_the_principal_cache_time,
     password_change_revokes_tokens,
     five_failures_lock_the_account,
     client_credentials_and_secret_rotation,
