@@ -281,27 +281,31 @@ pub fn refresh_activity_order(conn: &mut DbConnection, person_id: &str) -> ApiRe
 }
 
 /// Recomputes the person's last contact and last check-in from the log (so corrections and
-/// deletions are reflected) — one statement per column, no read-modify-write race.
+/// deletions are reflected): one statement, the two maxima as subqueries, so no
+/// read-modify-write race and one round trip.
 pub fn refresh_contact_dates(conn: &mut DbConnection, person_id: &str) -> ApiResult<()> {
+    // The kinds are our own enum's names, never input: safe to write into the SQL.
     let contact_kinds = crate::domain::enums::ActivityKind::ALL
         .iter()
         .filter(|k| k.is_contact())
-        .map(|k| k.as_str())
-        .collect::<Vec<_>>();
-    let last_contact: Option<NaiveDate> = act::table
-        .filter(act::person_id.eq(person_id))
-        .filter(act::deleted.eq(false))
-        .filter(act::kind.eq_any(&contact_kinds))
-        .select(diesel::dsl::max(act::occurred_on))
-        .first(conn)?;
-    let last_check_in: Option<NaiveDate> = act::table
-        .filter(act::person_id.eq(person_id))
-        .filter(act::deleted.eq(false))
-        .filter(act::kind.eq("check_in"))
-        .select(diesel::dsl::max(act::occurred_on))
-        .first(conn)?;
-    diesel::update(p::table.find(person_id))
-        .set((p::last_contact_on.eq(last_contact), p::last_check_in_on.eq(last_check_in)))
+        .map(|k| format!("'{}'", k.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let person = match conn {
+        DbConnection::Postgresql(_) => "$1",
+        DbConnection::Sqlite(_) => "?1",
+    };
+    let sql = format!(
+        "UPDATE persons SET
+           last_contact_on = (SELECT MAX(occurred_on) FROM activities
+                              WHERE person_id = persons.id AND NOT deleted AND kind IN ({contact_kinds})),
+           last_check_in_on = (SELECT MAX(occurred_on) FROM activities
+                               WHERE person_id = persons.id AND NOT deleted AND kind = 'check_in')
+         WHERE id = {person}"
+    );
+    diesel::sql_query(sql)
+        .into_boxed::<crate::db::MultiBackend>()
+        .bind::<diesel::sql_types::Text, _>(person_id)
         .execute(conn)?;
     Ok(())
 }
