@@ -251,32 +251,60 @@ pub fn list_activities(
 
 /// The window that orders a person's live activities for the national distinct-person
 /// counts (see the `activity_order` migration). `{filter}` narrows the rows renumbered.
-fn activity_order_sql(filter: &str) -> String {
+fn activity_order_sql(filter: &str, outer_filter: &str) -> String {
     format!(
         "UPDATE activities SET prev_kind_on = o.pk, prev_family_on = o.pf
-         FROM (SELECT id,
+         FROM (SELECT id, occurred_on,
                       LAG(occurred_on) OVER (PARTITION BY person_id, kind, legal_sub_kind ORDER BY occurred_on, id) AS pk,
                       LAG(occurred_on) OVER (PARTITION BY person_id,
                                              CASE WHEN kind IN ('counselling_individual', 'counselling_group')
                                                   THEN 'counselling' ELSE kind END
                                              ORDER BY occurred_on, id) AS pf
                FROM activities WHERE NOT deleted {filter}) o
-         WHERE activities.id = o.id
+         WHERE activities.id = o.id {outer_filter}
            AND (activities.prev_kind_on IS DISTINCT FROM o.pk OR activities.prev_family_on IS DISTINCT FROM o.pf)"
     )
 }
 
-/// Re-chains a person's live activities after an insert, correction or deletion (a few
-/// dozen rows; only changed rows are written).
-pub fn refresh_activity_order(conn: &mut DbConnection, person_id: &str) -> ApiResult<()> {
-    let filter = match conn {
-        DbConnection::Postgresql(_) => "AND person_id = $1",
-        DbConnection::Sqlite(_) => "AND person_id = ?1",
+/// Re-chains a person's live activities after an insert, correction or deletion on `since`
+/// (the earlier date, for a correction that moves one). An activity's previous-day columns
+/// depend only on the activities ordered before it, so rows dated before `since` cannot
+/// change: the window reads all of the person's rows, but only those from `since` on are
+/// compared and written (usually one, against a few dozen).
+pub fn refresh_activity_order(conn: &mut DbConnection, person_id: &str, since: NaiveDate) -> ApiResult<()> {
+    let (filter, outer) = match conn {
+        DbConnection::Postgresql(_) => ("AND person_id = $1", "AND o.occurred_on >= $2"),
+        DbConnection::Sqlite(_) => ("AND person_id = ?1", "AND o.occurred_on >= ?2"),
     };
-    diesel::sql_query(activity_order_sql(filter))
+    diesel::sql_query(activity_order_sql(filter, outer))
         .into_boxed::<crate::db::MultiBackend>()
         .bind::<diesel::sql_types::Text, _>(person_id)
+        .bind::<diesel::sql_types::Date, _>(since)
         .execute(conn)?;
+    Ok(())
+}
+
+/// After a new activity: the person's last contact and last check-in only move forward, so
+/// each is a conditional update of one row by key (a prepared statement), not a recompute.
+/// Corrections and deletions, which can move them back, use [`refresh_contact_dates`].
+pub fn note_new_activity(
+    conn: &mut DbConnection,
+    person_id: &str,
+    kind: crate::domain::enums::ActivityKind,
+    on: NaiveDate,
+) -> ApiResult<()> {
+    if kind.is_contact() {
+        diesel::update(p::table.find(person_id))
+            .filter(p::last_contact_on.is_null().or(p::last_contact_on.lt(on)))
+            .set(p::last_contact_on.eq(on))
+            .execute(conn)?;
+    }
+    if kind == crate::domain::enums::ActivityKind::CheckIn {
+        diesel::update(p::table.find(person_id))
+            .filter(p::last_check_in_on.is_null().or(p::last_check_in_on.lt(on)))
+            .set(p::last_check_in_on.eq(on))
+            .execute(conn)?;
+    }
     Ok(())
 }
 

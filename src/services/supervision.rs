@@ -239,10 +239,8 @@ pub fn log_activity(
             version: 1,
         };
         sup::insert_activity(conn, &row)?;
-        if input.kind.is_contact() {
-            sup::refresh_contact_dates(conn, &p.id)?;
-        }
-        sup::refresh_activity_order(conn, &p.id)?;
+        sup::note_new_activity(conn, &p.id, input.kind, row.occurred_on)?;
+        sup::refresh_activity_order(conn, &p.id, row.occurred_on)?;
         audit_entry(
             conn,
             auth,
@@ -304,7 +302,7 @@ pub fn correct_activity(
     }
     sup::revise_activity(conn, &before, &after, &auth.sub, &input.reason)?;
     sup::refresh_contact_dates(conn, &person.id)?;
-    sup::refresh_activity_order(conn, &person.id)?;
+    sup::refresh_activity_order(conn, &person.id, before.occurred_on.min(after.occurred_on))?;
     let saved = sup::find_activity(conn, &person.id, activity_id)?;
     audit_entry(
         conn,
@@ -336,7 +334,7 @@ pub fn delete_activity(
     after.deleted_reason = Some(reason.to_string());
     sup::revise_activity(conn, &before, &after, &auth.sub, reason)?;
     sup::refresh_contact_dates(conn, &person.id)?;
-    sup::refresh_activity_order(conn, &person.id)?;
+    sup::refresh_activity_order(conn, &person.id, before.occurred_on)?;
     audit_entry(
         conn,
         auth,

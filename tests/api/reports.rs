@@ -1665,6 +1665,29 @@ async fn national_counts_follow_corrections_and_deletions(app: TestApp) {
         2,
         "sub-kind changed",
     );
+    // A visit to Q written late, dated before Q's visit of 60 days ago: it becomes Q's first
+    // in the period and the 60-day one must be re-linked to it (else Q counts twice).
+    let late = json!({"kind": "home_visit", "occurred_on": ago(80)});
+    ok(app.post(&format!("/api/v1/persons/{q}/activities"), police, &late).await, "late visit").await;
+    check(
+        figures("VN").await,
+        figures(A).await,
+        figures(X).await,
+        [(2, 1), (3, 2), (0, 0), (3, 2)],
+        2,
+        "visit written late",
+    );
+    // And one written late before the period: still one person, one more visit after it.
+    let older = json!({"kind": "home_visit", "occurred_on": ago(120)});
+    ok(app.post(&format!("/api/v1/persons/{q}/activities"), police, &older).await, "older visit").await;
+    check(
+        figures("VN").await,
+        figures(A).await,
+        figures(X).await,
+        [(2, 1), (3, 2), (0, 0), (3, 2)],
+        2,
+        "visit before the period written late",
+    );
 }
 
 dual!(
