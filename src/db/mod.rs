@@ -50,10 +50,10 @@ pub mod webhooks;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::prelude::*;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, ManageConnection, Pool, PooledConnection};
 use diesel::{PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::error::ApiError;
 
@@ -66,8 +66,63 @@ pub enum DbConnection {
     Sqlite(SqliteConnection),
 }
 
-pub type DbPool = Pool<ConnectionManager<DbConnection>>;
-pub type PooledConn = PooledConnection<ConnectionManager<DbConnection>>;
+pub type DbPool = Pool<Manager>;
+pub type PooledConn = PooledConnection<Manager>;
+
+/// A connection used successfully this recently is handed out without a ping. r2d2's own
+/// check-out test is a `SELECT 1` round trip before every request, which for a primary-key
+/// read doubled the database's work; a connection idle longer is still pinged, and one
+/// whose use ended in a lost-connection error is dropped on return.
+const FRESH_FOR: Duration = Duration::from_secs(1);
+
+/// A pooled connection and what the pool knows of its health.
+pub struct Conn {
+    conn: DbConnection,
+    last_ok: Instant,
+    lost: bool,
+}
+
+impl std::ops::Deref for Conn {
+    type Target = DbConnection;
+    fn deref(&self) -> &DbConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.conn
+    }
+}
+
+/// diesel's connection manager, with the ping skipped for fresh connections.
+pub struct Manager(ConnectionManager<DbConnection>);
+
+impl ManageConnection for Manager {
+    type Connection = Conn;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<Conn, Self::Error> {
+        Ok(Conn { conn: self.0.connect()?, last_ok: Instant::now(), lost: false })
+    }
+
+    fn is_valid(&self, conn: &mut Conn) -> Result<(), Self::Error> {
+        if conn.last_ok.elapsed() < FRESH_FOR {
+            return Ok(());
+        }
+        self.0.is_valid(&mut conn.conn)?;
+        conn.last_ok = Instant::now();
+        Ok(())
+    }
+
+    fn has_broken(&self, conn: &mut Conn) -> bool {
+        if conn.lost || self.0.has_broken(&mut conn.conn) {
+            return true;
+        }
+        conn.last_ok = Instant::now();
+        false
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -96,8 +151,9 @@ impl Backend {
 #[derive(Debug)]
 struct ConnectionSetup;
 
-impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for ConnectionSetup {
-    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
+impl CustomizeConnection<Conn, diesel::r2d2::Error> for ConnectionSetup {
+    fn on_acquire(&self, conn: &mut Conn) -> Result<(), diesel::r2d2::Error> {
+        let conn = &mut conn.conn;
         let sql = match conn {
             DbConnection::Sqlite(_) => {
                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
@@ -120,7 +176,7 @@ pub fn build_pool(url: &str, max_size: u32) -> Result<DbPool, String> {
         Backend::Sqlite => sqlite_path(url).to_string(),
         Backend::Postgres => url.to_string(),
     };
-    let manager = ConnectionManager::<DbConnection>::new(conn_url);
+    let manager = Manager(ConnectionManager::<DbConnection>::new(conn_url));
     Pool::builder()
         .max_size(max_size)
         .min_idle(Some(1.min(max_size)))
@@ -260,7 +316,12 @@ where
         // reconnecting in the background and normal waits resume with the first connection.
         let mut conn = if pool.state().connections == 0 { pool.get_timeout(DOWN_WAIT) } else { pool.get() }
             .map_err(ApiError::from_pool)?;
-        f(&mut conn)
+        let result = f(&mut conn);
+        if matches!(result, Err(ApiError::Unavailable(_))) {
+            // Lost, or overloaded: either way a new connection serves the next request better.
+            conn.lost = true;
+        }
+        result
     })
     .await
     .map_err(|_| ApiError::internal("blocking task was cancelled"))?

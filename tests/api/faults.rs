@@ -609,7 +609,7 @@ async fn a_stuck_request_times_out_with_a_503() {
     let (_, police) = app.account("ca.cho", &["police"], "00070").await;
     let mut holder = app.conn();
     let before = count(&mut holder, "SELECT COUNT(*) AS n FROM persons");
-    diesel::sql_query("BEGIN IMMEDIATE").execute(&mut holder).unwrap();
+    diesel::sql_query("BEGIN IMMEDIATE").execute(&mut *holder).unwrap();
 
     let started = Instant::now();
     let r = app.post("/api/v1/persons", &police, &person("Chờ Khoá")).await;
@@ -624,7 +624,7 @@ async fn a_stuck_request_times_out_with_a_503() {
     // Reads are not held up by the write lock.
     assert_eq!(app.get("/api/v1/persons", &police).await.status(), 200);
 
-    diesel::sql_query("ROLLBACK").execute(&mut holder).unwrap();
+    diesel::sql_query("ROLLBACK").execute(&mut *holder).unwrap();
     drop(holder);
     // The abandoned write either completed or rolled back once the lock was free; either way
     // whole, with its audit event.

@@ -191,8 +191,8 @@ impl TestApp {
         format!("{}{}", self.address, path)
     }
 
-    pub fn conn(&self) -> diesel::r2d2::PooledConnection<diesel::r2d2::ConnectionManager<DbConnection>> {
-        self.pool.get().expect("db connection")
+    pub fn conn(&self) -> TestConn {
+        TestConn(self.pool.get().expect("db connection"))
     }
 
     pub fn request(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
@@ -304,6 +304,22 @@ pub async fn assert_problem(resp: Response, status: u16, code: &str) -> Value {
     assert_eq!(body["status"], status);
     assert!(body["title"].is_string() && body["type"].is_string() && body["instance"].is_string(), "{body}");
     body
+}
+
+/// A pooled connection that dereferences straight to the diesel connection.
+pub struct TestConn(thncd::db::PooledConn);
+
+impl std::ops::Deref for TestConn {
+    type Target = DbConnection;
+    fn deref(&self) -> &DbConnection {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for TestConn {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.0
+    }
 }
 
 /// Declares a test that runs once on SQLite and once on PostgreSQL.

@@ -160,7 +160,7 @@ async fn exports_neutralise_formulas_and_imports_strip_paths(app: TestApp) {
             file_name: Option<String>,
         }
         use diesel::RunQueryDsl;
-        let names: Vec<Name> = diesel::sql_query("SELECT file_name FROM imports").load(&mut app.conn()).unwrap();
+        let names: Vec<Name> = diesel::sql_query("SELECT file_name FROM imports").load(&mut *app.conn()).unwrap();
         assert_eq!(names.len(), 1);
         assert_eq!(names[0].file_name.as_deref(), Some("passwd.csv"));
     }
