@@ -10,6 +10,7 @@ use super::schema::{
 };
 use super::DbConnection;
 use crate::auth::Jurisdiction;
+use crate::domain::enums::ActivityKind;
 use crate::error::{ApiError, ApiResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
@@ -287,19 +288,14 @@ pub fn refresh_activity_order(conn: &mut DbConnection, person_id: &str, since: N
 /// After a new activity: the person's last contact and last check-in only move forward, so
 /// each is a conditional update of one row by key (a prepared statement), not a recompute.
 /// Corrections and deletions, which can move them back, use [`refresh_contact_dates`].
-pub fn note_new_activity(
-    conn: &mut DbConnection,
-    person_id: &str,
-    kind: crate::domain::enums::ActivityKind,
-    on: NaiveDate,
-) -> ApiResult<()> {
+pub fn note_new_activity(conn: &mut DbConnection, person_id: &str, kind: ActivityKind, on: NaiveDate) -> ApiResult<()> {
     if kind.is_contact() {
         diesel::update(p::table.find(person_id))
             .filter(p::last_contact_on.is_null().or(p::last_contact_on.lt(on)))
             .set(p::last_contact_on.eq(on))
             .execute(conn)?;
     }
-    if kind == crate::domain::enums::ActivityKind::CheckIn {
+    if kind == ActivityKind::CheckIn {
         diesel::update(p::table.find(person_id))
             .filter(p::last_check_in_on.is_null().or(p::last_check_in_on.lt(on)))
             .set(p::last_check_in_on.eq(on))
@@ -313,7 +309,7 @@ pub fn note_new_activity(
 /// read-modify-write race and one round trip.
 pub fn refresh_contact_dates(conn: &mut DbConnection, person_id: &str) -> ApiResult<()> {
     // The kinds are our own enum's names, never input: safe to write into the SQL.
-    let contact_kinds = crate::domain::enums::ActivityKind::ALL
+    let contact_kinds = ActivityKind::ALL
         .iter()
         .filter(|k| k.is_contact())
         .map(|k| format!("'{}'", k.as_str()))

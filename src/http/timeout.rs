@@ -52,12 +52,13 @@ pub async fn middleware(
     let secs = req.app_data::<web::Data<AppState>>().map(|s| s.settings.request_timeout_secs).unwrap_or(60);
     // Not a clone of the request: routing, further in, needs it unshared.
     let what = format!("{} {}", req.method(), req.path());
-    req.extensions_mut().insert(Deadline { at: Instant::now() + Duration::from_secs(secs), secs });
+    let deadline = Deadline { at: Instant::now() + Duration::from_secs(secs), secs };
+    req.extensions_mut().insert(deadline);
     match tokio::time::timeout(Duration::from_secs(secs + 1), next.call(req)).await {
         Ok(res) => res.map(ServiceResponse::map_into_boxed_body),
         Err(_) => {
             log::warn!("request timed out after {secs} s: {what}");
-            Err(ApiError::Unavailable(format!("the request took longer than {secs} s; retry later")).into())
+            Err(deadline.exceeded().into())
         }
     }
 }

@@ -200,15 +200,8 @@ async fn sigkill_under_write_load(backend: Backend) {
     create_admin(&url, dir.path());
     let mut service = Service::start(&url, dir.path()).await;
     let admin = service.login("root", ADMIN_PASSWORD).await;
-    let r = service
-        .client
-        .post(format!("{}/api/v1/accounts", service.address))
-        .bearer_auth(&admin)
-        .json(&json!({"username": "ca.kill", "password": PASSWORD, "full_name": "Công an", "roles": ["police"], "unit": "00070"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
+    let account = json!({"username": "ca.kill", "password": PASSWORD, "full_name": "Công an", "roles": ["police"], "unit": "00070"});
+    assert_eq!(service.post("/api/v1/accounts", &admin, &account).await.status(), 201);
     let police = service.login("ca.kill", PASSWORD).await;
 
     let stop = Arc::new(AtomicBool::new(false));
@@ -226,9 +219,7 @@ async fn sigkill_under_write_load(backend: Backend) {
     let service = Service::start(&url, dir.path()).await;
     let police = service.login("ca.kill", PASSWORD).await;
     for (id, name) in &acked {
-        let r =
-            service.client.get(format!("{}/api/v1/persons/{id}", service.address)).bearer_auth(&police).send().await;
-        let body: Value = r.unwrap().json().await.unwrap();
+        let body: Value = service.get(&format!("/api/v1/persons/{id}"), &police).await.json().await.unwrap();
         assert_eq!(body["full_name"], name.as_str(), "acknowledged person {id} after the kill");
     }
     // Nothing half-written: each stored person has its audit event and its outbox event.
@@ -248,15 +239,7 @@ async fn sigkill_under_write_load(backend: Backend) {
         assert_eq!(integrity_check(&mut conn), "ok");
     }
     // And the restarted service takes writes again.
-    let r = service
-        .client
-        .post(format!("{}/api/v1/persons", service.address))
-        .bearer_auth(&police)
-        .json(&person("Sau Khởi Động"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
+    assert_eq!(service.post("/api/v1/persons", &police, &person("Sau Khởi Động")).await.status(), 201);
     eprintln!(
         "SIGKILL ({backend:?}): {} acknowledged writes verified after the restart ({persons} stored)",
         acked.len()
