@@ -10,6 +10,7 @@ use super::schema::{
 };
 use super::DbConnection;
 use crate::auth::Jurisdiction;
+use crate::domain::activity_order::{self, Linked};
 use crate::domain::enums::ActivityKind;
 use crate::error::{ApiError, ApiResult};
 
@@ -151,8 +152,65 @@ pub struct ActivityRow {
     pub version: i32,
 }
 
-pub fn insert_activity(conn: &mut DbConnection, row: &ActivityRow) -> ApiResult<()> {
-    diesel::insert_into(act::table).values(row).execute(conn)?;
+/// Takes the lock that serialises writes to one person's activity log, held to the end of
+/// the transaction: the order links of an insert are worked out from the rows already there,
+/// so two writers for the same person must not interleave. SQLite's write transactions
+/// (`BEGIN IMMEDIATE`) are already serial; PostgreSQL locks the person's row.
+pub fn lock_activity_log(conn: &mut DbConnection, person_id: &str) -> ApiResult<()> {
+    if let DbConnection::Postgresql(c) = conn {
+        p::table.find(person_id).select(p::id).for_update().execute(c)?;
+    }
+    Ok(())
+}
+
+/// Inserts a new activity with its order links and relinks the next activity of its kind
+/// and of its family ([`activity_order::link_new`]): one indexed read of the person's
+/// activities of the family, the insert, and an update only for a late-written activity.
+/// The caller holds [`lock_activity_log`].
+pub fn insert_linked_activity(conn: &mut DbConnection, row: &ActivityRow) -> ApiResult<()> {
+    let kinds = activity_order::family_kinds(&row.kind);
+    // Always two kinds in the filter (the same one twice outside counselling), so that the
+    // statement has one shape and stays prepared.
+    let (k1, k2) = (kinds[0], kinds[kinds.len() - 1]);
+    let existing: Vec<Linked> = act::table
+        .filter(act::person_id.eq(&row.person_id))
+        .filter(act::deleted.eq(false))
+        .filter(act::kind.eq(k1).or(act::kind.eq(k2)))
+        .select((act::id, act::kind, act::legal_sub_kind, act::occurred_on, act::prev_kind_on, act::prev_family_on))
+        .load::<(String, String, Option<String>, NaiveDate, Option<NaiveDate>, Option<NaiveDate>)>(conn)?
+        .into_iter()
+        .map(|(id, kind, sub, on, prev_kind_on, prev_family_on)| Linked {
+            id,
+            kind,
+            sub,
+            on,
+            prev_kind_on,
+            prev_family_on,
+        })
+        .collect();
+    let new = Linked {
+        id: row.id.clone(),
+        kind: row.kind.clone(),
+        sub: row.legal_sub_kind.clone(),
+        on: row.occurred_on,
+        prev_kind_on: None,
+        prev_family_on: None,
+    };
+    let links = activity_order::link_new(&existing, &new);
+    diesel::insert_into(act::table)
+        .values((row, act::prev_kind_on.eq(links.prev_kind_on), act::prev_family_on.eq(links.prev_family_on)))
+        .execute(conn)?;
+    for r in links.relinks {
+        let target = act::table.find(&r.id);
+        match (r.prev_kind_on, r.prev_family_on) {
+            (Some(k), Some(f)) => {
+                diesel::update(target).set((act::prev_kind_on.eq(k), act::prev_family_on.eq(f))).execute(conn)?
+            }
+            (Some(k), None) => diesel::update(target).set(act::prev_kind_on.eq(k)).execute(conn)?,
+            (None, Some(f)) => diesel::update(target).set(act::prev_family_on.eq(f)).execute(conn)?,
+            (None, None) => 0,
+        };
+    }
     Ok(())
 }
 
@@ -267,7 +325,7 @@ fn activity_order_sql(filter: &str, outer_filter: &str) -> String {
     )
 }
 
-/// Re-chains a person's live activities after an insert, correction or deletion on `since`
+/// Re-chains a person's live activities after a correction or deletion on `since`
 /// (the earlier date, for a correction that moves one). An activity's previous-day columns
 /// depend only on the activities ordered before it, so rows dated before `since` cannot
 /// change: the window reads all of the person's rows, but only those from `since` on are

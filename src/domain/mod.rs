@@ -1,5 +1,6 @@
 //! Pure domain rules: no I/O, no clock ("today" is passed in), table-tested.
 
+pub mod activity_order;
 pub mod cccd;
 pub mod committee;
 pub mod contact;

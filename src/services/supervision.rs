@@ -213,6 +213,12 @@ pub fn log_activity(
             return Err(ApiError::conflict("person_not_managed", format!("{} is `{}`", p.full_name, p.status)));
         }
     }
+    // Locked in id order, so two group sessions with the same participants cannot deadlock.
+    let mut ids: Vec<&str> = people.iter().map(|p| p.id.as_str()).collect();
+    ids.sort_unstable();
+    for id in ids {
+        sup::lock_activity_log(conn, id)?;
+    }
     let session = (input.kind == ActivityKind::CounsellingGroup).then(|| uuid::Uuid::now_v7().to_string());
     let now = crate::time::now();
     let mut rows = Vec::with_capacity(people.len());
@@ -238,9 +244,8 @@ pub fn log_activity(
             updated_at: now,
             version: 1,
         };
-        sup::insert_activity(conn, &row)?;
+        sup::insert_linked_activity(conn, &row)?;
         sup::note_new_activity(conn, &p.id, input.kind, row.occurred_on)?;
-        sup::refresh_activity_order(conn, &p.id, row.occurred_on)?;
         audit_entry(
             conn,
             auth,
@@ -300,6 +305,7 @@ pub fn correct_activity(
     if input.next_follow_up_on.is_some() {
         after.next_follow_up_on = input.next_follow_up_on;
     }
+    sup::lock_activity_log(conn, &person.id)?;
     sup::revise_activity(conn, &before, &after, &auth.sub, &input.reason)?;
     sup::refresh_contact_dates(conn, &person.id)?;
     sup::refresh_activity_order(conn, &person.id, before.occurred_on.min(after.occurred_on))?;
@@ -332,6 +338,7 @@ pub fn delete_activity(
     let mut after = before.clone();
     after.deleted = true;
     after.deleted_reason = Some(reason.to_string());
+    sup::lock_activity_log(conn, &person.id)?;
     sup::revise_activity(conn, &before, &after, &auth.sub, reason)?;
     sup::refresh_contact_dates(conn, &person.id)?;
     sup::refresh_activity_order(conn, &person.id, before.occurred_on)?;

@@ -428,6 +428,13 @@ async fn two_instances_under_disbursement_and_activity_load(app: TestApp) {
     )
     .await;
     assert_eq!(trail["total"], 60, "one audit event per activity");
+    // Written at once on two instances, days out of order, each visit still links to the
+    // one before it: the country counts one person reached, as a distinct count would.
+    let (_, national) = app.account("ca.quocgia", &["police"], "VN").await;
+    let url = format!("/api/v1/reports/indicators?unit=VN&from={}&to={}", days_ago(29), days_ago(0));
+    let vn = json(app.get(&url, &national).await).await;
+    let visits = vn["support"]["activities"].as_array().unwrap().iter().find(|k| k["kind"] == "home_visit").unwrap();
+    assert_eq!((visits["count"].as_i64(), visits["persons"].as_i64()), (Some(60), Some(1)), "{visits}");
     let trail = json(app.get("/api/v1/audit-events?action=loan.disburse&page_size=100", &app.admin_token).await).await;
     assert_eq!(trail["total"], 50, "one audit event per disbursement");
 }
