@@ -128,8 +128,10 @@ pub fn list_assignments(
     Ok((rows, total))
 }
 
+// `None` is bound as NULL rather than written as `DEFAULT`, so the insert has one shape and
+// diesel keeps it prepared (it never caches a statement that may contain `DEFAULT`).
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
-#[diesel(table_name = act)]
+#[diesel(table_name = act, treat_none_as_default_value = false)]
 pub struct ActivityRow {
     pub id: String,
     pub person_id: String,
