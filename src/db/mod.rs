@@ -262,6 +262,79 @@ where
     })
 }
 
+/// A second connection that reads the same snapshot as a [`read_tx_with_lane`] transaction,
+/// so that an expensive read can be split over two connections (two server processes) and
+/// still give figures from one instant.
+pub struct Lane {
+    conn: PooledConn,
+    begin: String,
+    settings: Vec<String>,
+}
+
+impl Lane {
+    /// Runs `f` on the lane's connection, in a read-only transaction on the shared snapshot.
+    pub fn run<T, F>(mut self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+    {
+        let settings = std::mem::take(&mut self.settings);
+        let result = in_tx(&mut self.conn, &self.begin, |conn| {
+            if let DbConnection::Postgresql(c) = conn {
+                for s in &settings {
+                    c.batch_execute(&format!("SET LOCAL {s}"))?;
+                }
+            }
+            f(conn)
+        });
+        if result.is_err() {
+            self.conn.lost = true;
+        }
+        result
+    }
+}
+
+thread_local! {
+    /// The pool the current [`run`] took its connection from, for [`read_tx_with_lane`].
+    static REQUEST_POOL: std::cell::RefCell<Option<DbPool>> = const { std::cell::RefCell::new(None) };
+}
+
+/// [`read_tx`], with a [`Lane`] for `f` when the snapshot can be shared: PostgreSQL, this
+/// call opened the transaction (a caller's write transaction may hold changes a second
+/// connection could not see), and the request's pool has an idle connection right now (a
+/// busy pool gets no lane rather than a wait).
+pub fn read_tx_with_lane<T, F>(conn: &mut DbConnection, pg_settings: &[&str], f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection, Option<Lane>) -> Result<T, ApiError>,
+{
+    let open = match conn {
+        DbConnection::Sqlite(c) => depth(c)?,
+        DbConnection::Postgresql(c) => depth(c)?,
+    };
+    let pool = REQUEST_POOL.with(|p| p.borrow().clone());
+    let (DbConnection::Postgresql(_), false, Some(pool)) = (&*conn, open, pool) else {
+        return read_tx(conn, pg_settings, |conn| f(conn, None));
+    };
+    read_tx(conn, pg_settings, |conn| {
+        let lane = match pool.try_get() {
+            Some(helper) => {
+                let snapshot: String =
+                    diesel::select(diesel::dsl::sql::<diesel::sql_types::Text>("pg_export_snapshot()"))
+                        .get_result(conn)?;
+                Some(Lane {
+                    conn: helper,
+                    begin: format!(
+                        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '{}'",
+                        snapshot.replace('\'', "''")
+                    ),
+                    settings: pg_settings.iter().map(|s| s.to_string()).collect(),
+                })
+            }
+            None => None,
+        };
+        f(conn, lane)
+    })
+}
+
 fn depth<C>(c: &mut C) -> Result<bool, diesel::result::Error>
 where
     C: Connection<TransactionManager = AnsiTransactionManager>,
@@ -316,7 +389,9 @@ where
         // reconnecting in the background and normal waits resume with the first connection.
         let mut conn = if pool.state().connections == 0 { pool.get_timeout(DOWN_WAIT) } else { pool.get() }
             .map_err(ApiError::from_pool)?;
+        REQUEST_POOL.with(|p| *p.borrow_mut() = Some(pool.clone()));
         let result = f(&mut conn);
+        REQUEST_POOL.with(|p| *p.borrow_mut() = None);
         if matches!(result, Err(ApiError::Unavailable(_))) {
             // Lost, or overloaded: either way a new connection serves the next request better.
             conn.lost = true;
