@@ -344,13 +344,20 @@ async fn brute_force_is_limited_and_timing_safe(app: TestApp) {
     unknown.sort();
     wrong.sort();
     let (mu, mw) = (unknown[4].as_secs_f64(), wrong[4].as_secs_f64());
+    // The fastest of each is the work the request itself costs, least disturbed by whatever
+    // else the machine runs (CI fuzzes beside the suite). Skipping the hash for an unknown
+    // user would make it under a tenth of the other (the hash is nearly all of a login's
+    // work); on a machine with both cores busy the ratio was seen between 0.56 and 1.33.
+    let (fu, fw) = (unknown[0].as_secs_f64(), wrong[0].as_secs_f64());
     eprintln!(
-        "login timing ({:?}): unknown user median {:.1} ms, wrong password median {:.1} ms",
+        "login timing ({:?}): unknown user median {:.1} ms (fastest {:.1}), wrong password median {:.1} ms (fastest {:.1})",
         app.backend,
         mu * 1e3,
-        mw * 1e3
+        fu * 1e3,
+        mw * 1e3,
+        fw * 1e3
     );
-    assert!(mu / mw > 0.6 && mu / mw < 1.6, "unknown user {mu:.4} s vs wrong password {mw:.4} s");
+    assert!(fu / fw > 0.33 && fu / fw < 3.0, "fastest unknown user {fu:.4} s vs fastest wrong password {fw:.4} s");
     // Four more failures reach the address limit of twenty: then 429, even with new spoofed addresses.
     for i in 8..12 {
         assert_eq!(attempt("nobody-here", i).await.0, 400);
