@@ -190,7 +190,9 @@ struct Scalars {
 /// every move out of a unit is recorded in that unit, so filtering the history by unit
 /// first is exact. The day before the period is "at the start".
 fn caseload(conn: &mut DbConnection, scope: &Jurisdiction, from: NaiveDate, to: NaiveDate) -> ApiResult<Caseload> {
-    if matches!(scope, Jurisdiction::National) {
+    // PostgreSQL only: SQLite runs the per-person grouping below faster (2.7 s against 4.6 s
+    // for the country on the national data set), its joins being nested loops.
+    if matches!(scope, Jurisdiction::National) && matches!(conn, DbConnection::Postgresql(_)) {
         return national_caseload(conn, from, to);
     }
     let mut q = Sql::new(conn);
