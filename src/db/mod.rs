@@ -236,20 +236,8 @@ where
     E: From<diesel::result::Error>,
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
 {
-    let open = match conn {
-        DbConnection::Sqlite(c) => depth(c)?,
-        DbConnection::Postgresql(c) => depth(c)?,
-    };
-    let settings = |conn: &mut DbConnection| -> Result<(), diesel::result::Error> {
-        if let DbConnection::Postgresql(c) = conn {
-            for s in pg_settings {
-                c.batch_execute(&format!("SET LOCAL {s}"))?;
-            }
-        }
-        Ok(())
-    };
-    if open {
-        settings(conn)?;
+    if in_transaction(conn)? {
+        set_local(conn, pg_settings)?;
         return f(conn);
     }
     let begin = match conn {
@@ -257,9 +245,26 @@ where
         DbConnection::Postgresql(_) => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
     };
     in_tx(conn, begin, |conn| {
-        settings(conn)?;
+        set_local(conn, pg_settings)?;
         f(conn)
     })
+}
+
+/// `SET LOCAL` each setting, on PostgreSQL (SQLite has no per-transaction settings).
+fn set_local<S: AsRef<str>>(conn: &mut DbConnection, pg_settings: &[S]) -> Result<(), diesel::result::Error> {
+    if let DbConnection::Postgresql(c) = conn {
+        for s in pg_settings {
+            c.batch_execute(&format!("SET LOCAL {}", s.as_ref()))?;
+        }
+    }
+    Ok(())
+}
+
+fn in_transaction(conn: &mut DbConnection) -> Result<bool, diesel::result::Error> {
+    match conn {
+        DbConnection::Sqlite(c) => depth(c),
+        DbConnection::Postgresql(c) => depth(c),
+    }
 }
 
 /// A second connection that reads the same snapshot as a [`read_tx_with_lane`] transaction,
@@ -279,11 +284,7 @@ impl Lane {
     {
         let settings = std::mem::take(&mut self.settings);
         let result = in_tx(&mut self.conn, &self.begin, |conn| {
-            if let DbConnection::Postgresql(c) = conn {
-                for s in &settings {
-                    c.batch_execute(&format!("SET LOCAL {s}"))?;
-                }
-            }
+            set_local(conn, &settings)?;
             f(conn)
         });
         if result.is_err() {
@@ -306,10 +307,7 @@ pub fn read_tx_with_lane<T, F>(conn: &mut DbConnection, pg_settings: &[&str], f:
 where
     F: FnOnce(&mut DbConnection, Option<Lane>) -> Result<T, ApiError>,
 {
-    let open = match conn {
-        DbConnection::Sqlite(c) => depth(c)?,
-        DbConnection::Postgresql(c) => depth(c)?,
-    };
+    let open = in_transaction(conn)?;
     let pool = REQUEST_POOL.with(|p| p.borrow().clone());
     let (DbConnection::Postgresql(_), false, Some(pool)) = (&*conn, open, pool) else {
         return read_tx(conn, pg_settings, |conn| f(conn, None));
