@@ -146,14 +146,22 @@ pub fn find_in(conn: &mut DbConnection, scope: &PersonScope, id: &str) -> ApiRes
 }
 
 /// Same, locking the row on PostgreSQL so concurrent transitions serialise (SQLite's
-/// `BEGIN IMMEDIATE` already does).
+/// `BEGIN IMMEDIATE` already does). One statement: the jurisdiction filter is a sub-select
+/// (diesel cannot lock a boxed query), so the row read is the locked, current one.
 pub fn find_in_for_update(conn: &mut DbConnection, scope: &PersonScope, id: &str) -> ApiResult<PersonRow> {
-    let row = find_in(conn, scope, id)?;
     match conn {
         DbConnection::Postgresql(c) => {
-            Ok(p::table.filter(p::id.eq(&row.id)).for_update().select(PersonRow::as_select()).first(c)?)
+            let visible = p::table.filter(p::id.eq(id)).select(p::id).into_boxed::<diesel::pg::Pg>();
+            let visible = scoped!(visible, scope);
+            p::table
+                .filter(p::id.eq_any(visible))
+                .for_update()
+                .select(PersonRow::as_select())
+                .first(c)
+                .optional()?
+                .ok_or(ApiError::NotFound)
         }
-        DbConnection::Sqlite(_) => Ok(row),
+        DbConnection::Sqlite(_) => find_in(conn, scope, id),
     }
 }
 

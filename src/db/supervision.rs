@@ -4,6 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
+use super::persons::PersonRow;
 use super::schema::{
     activities as act, activity_revisions as rev, persons as p, plan_items as pi, plan_updates as pu,
     supervision_assignments as sa,
@@ -157,7 +158,8 @@ pub struct ActivityRow {
 /// Takes the lock that serialises writes to one person's activity log, held to the end of
 /// the transaction: the order links of an insert are worked out from the rows already there,
 /// so two writers for the same person must not interleave. SQLite's write transactions
-/// (`BEGIN IMMEDIATE`) are already serial; PostgreSQL locks the person's row.
+/// (`BEGIN IMMEDIATE`) are already serial; PostgreSQL locks the person's row (as
+/// [`super::persons::find_in_for_update`] does, for a person written alone).
 pub fn lock_activity_log(conn: &mut DbConnection, person_id: &str) -> ApiResult<()> {
     if let DbConnection::Postgresql(c) = conn {
         p::table.find(person_id).select(p::id).for_update().execute(c)?;
@@ -346,16 +348,27 @@ pub fn refresh_activity_order(conn: &mut DbConnection, person_id: &str, since: N
 }
 
 /// After a new activity: the person's last contact and last check-in only move forward, so
-/// each is a conditional update of one row by key (a prepared statement), not a recompute.
+/// each is a conditional update of one row by key, not a recompute.
 /// Corrections and deletions, which can move them back, use [`refresh_contact_dates`].
-pub fn note_new_activity(conn: &mut DbConnection, person_id: &str, kind: ActivityKind, on: NaiveDate) -> ApiResult<()> {
-    if kind.is_contact() {
+///
+/// `current` is the person's row as read under the caller's lock, when it was: dates it
+/// already shows as late or later need no statement (most activities are written on the day,
+/// after an earlier one). Without it each update keeps its own condition.
+pub fn note_new_activity(
+    conn: &mut DbConnection,
+    person_id: &str,
+    current: Option<&PersonRow>,
+    kind: ActivityKind,
+    on: NaiveDate,
+) -> ApiResult<()> {
+    let stale = |known: fn(&PersonRow) -> Option<NaiveDate>| current.is_none_or(|p| known(p).is_none_or(|d| d < on));
+    if kind.is_contact() && stale(|p| p.last_contact_on) {
         diesel::update(p::table.find(person_id))
             .filter(p::last_contact_on.is_null().or(p::last_contact_on.lt(on)))
             .set(p::last_contact_on.eq(on))
             .execute(conn)?;
     }
-    if kind == ActivityKind::CheckIn {
+    if kind == ActivityKind::CheckIn && stale(|p| p.last_check_in_on) {
         diesel::update(p::table.find(person_id))
             .filter(p::last_check_in_on.is_null().or(p::last_check_in_on.lt(on)))
             .set(p::last_check_in_on.eq(on))

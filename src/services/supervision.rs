@@ -177,7 +177,14 @@ pub fn log_activity(
     today: NaiveDate,
 ) -> ApiResult<Vec<ActivityRow>> {
     let scope = PersonScope::of(auth);
-    let person = persons::find_in(conn, &scope, person_id)?;
+    // A person alone is found and locked in one statement, so the row read is current. A group
+    // session's people are locked together once all are found (below).
+    let alone = input.participant_ids.is_empty();
+    let person = if alone {
+        persons::find_in_for_update(conn, &scope, person_id)?
+    } else {
+        persons::find_in(conn, &scope, person_id)?
+    };
     if input.occurred_on > today {
         return Err(ApiError::invalid("occurred_on", "must not be in the future"));
     }
@@ -214,10 +221,12 @@ pub fn log_activity(
         }
     }
     // Locked in id order, so two group sessions with the same participants cannot deadlock.
-    let mut ids: Vec<&str> = people.iter().map(|p| p.id.as_str()).collect();
-    ids.sort_unstable();
-    for id in ids {
-        sup::lock_activity_log(conn, id)?;
+    if !alone {
+        let mut ids: Vec<&str> = people.iter().map(|p| p.id.as_str()).collect();
+        ids.sort_unstable();
+        for id in ids {
+            sup::lock_activity_log(conn, id)?;
+        }
     }
     let session = (input.kind == ActivityKind::CounsellingGroup).then(|| uuid::Uuid::now_v7().to_string());
     let now = crate::time::now();
@@ -245,7 +254,7 @@ pub fn log_activity(
             version: 1,
         };
         sup::insert_linked_activity(conn, &row)?;
-        sup::note_new_activity(conn, &p.id, input.kind, row.occurred_on)?;
+        sup::note_new_activity(conn, &p.id, alone.then_some(p), input.kind, row.occurred_on)?;
         audit_entry(
             conn,
             auth,
