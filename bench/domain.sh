@@ -8,7 +8,7 @@
 #   - POST disbursement, 1,000 VND tranches, one loan  (32 connections), then a check that
 #     the loan's total equals the accepted posts and never exceeds the approved amount
 #   - GET /api/v1/reports/indicators, one year, for the largest commune, its province and
-#     VN                                               (2 connections)
+#     VN                                               (2 connections; VN also alone, 1)
 # each with its peak RSS; and on PostgreSQL, the database's own ceiling in the same run:
 # `pgbench -S` (select-only) on a pgbench database of the same size, 64 clients.
 #   PERSONS=200000 DURATION=15 BACKENDS="postgres sqlite" bash bench/domain.sh
@@ -118,10 +118,11 @@ for backend in $BACKENDS; do
 
   run() { # name connections token script args...
     local name=$1 c=$2 t=$3 s=$4; shift 4
-    THNCD_BENCH_TOKEN=$t wrk -t2 -c"$c" -d2s -s "$ROOT/bench/wrk/$s" http://127.0.0.1:18090 -- "$@" >/dev/null 2>&1 || true
+    local threads=$(( c < 2 ? c : 2 ))
+    THNCD_BENCH_TOKEN=$t wrk -t$threads -c"$c" -d2s -s "$ROOT/bench/wrk/$s" http://127.0.0.1:18090 -- "$@" >/dev/null 2>&1 || true
     echo 5 >"/proc/$PID/clear_refs" 2>/dev/null || true  # peak RSS of this run only
     local file=$OUT/$backend-${name//\//_}.txt
-    THNCD_BENCH_TOKEN=$t wrk -t2 -c"$c" -d"${DURATION}s" --timeout 60s --latency -s "$ROOT/bench/wrk/$s" http://127.0.0.1:18090 -- "$@" >"$file"
+    THNCD_BENCH_TOKEN=$t wrk -t$threads -c"$c" -d"${DURATION}s" --timeout 60s --latency -s "$ROOT/bench/wrk/$s" http://127.0.0.1:18090 -- "$@" >"$file"
     wrk_row "$name (c=$c)" "$file" "$(awk '/VmHWM/ {print $2}' "/proc/$PID/status")"
   }
   {
@@ -145,6 +146,8 @@ for backend in $BACKENDS; do
     for unit in "$commune" "$province" VN; do
       run "indicators $unit, 1 year" 2 "$POLICE" get_paths.lua "/api/v1/reports/indicators?unit=$unit&from=$year_ago&to=$today"
     done
+    # One national report at a time: its own response time, without a second one sharing the cores.
+    run "indicators VN, 1 year, alone" 1 "$POLICE" get_paths.lua "/api/v1/reports/indicators?unit=VN&from=$year_ago&to=$today"
     accepted=$(awk '/requests in/ {print $1}' "$OUT/$backend-POST disbursement.txt")
     rejected=$(awk '/Non-2xx/ {print $5}' "$OUT/$backend-POST disbursement.txt"); rejected=${rejected:-0}
     sleep 2  # requests wrk abandoned at the deadline may still be finishing
