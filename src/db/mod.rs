@@ -295,7 +295,7 @@ impl Lane {
 }
 
 /// No parallel workers for the statements of a transaction that has a [`Lane`].
-const SERIAL: &str = "max_parallel_workers_per_gather = 0";
+const NO_PARALLEL_WORKERS: &str = "max_parallel_workers_per_gather = 0";
 
 thread_local! {
     /// The pool the current [`run`] took its connection from, for [`read_tx_with_lane`].
@@ -321,7 +321,7 @@ where
                 // The two connections are the call's parallelism: parallel workers on top only
                 // contend for the same cores (a national report on two cores: p50 485 ms
                 // without them, 696 ms with; two reports at a time, 1.08 s against 1.35 s).
-                set_local(conn, &[SERIAL])?;
+                set_local(conn, &[NO_PARALLEL_WORKERS])?;
                 let snapshot: String =
                     diesel::select(diesel::dsl::sql::<diesel::sql_types::Text>("pg_export_snapshot()"))
                         .get_result(conn)?;
@@ -331,7 +331,7 @@ where
                         "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '{}'",
                         snapshot.replace('\'', "''")
                     ),
-                    settings: pg_settings.iter().copied().chain([SERIAL]).map(String::from).collect(),
+                    settings: pg_settings.iter().copied().chain([NO_PARALLEL_WORKERS]).map(String::from).collect(),
                 })
             }
             None => None,
