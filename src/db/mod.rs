@@ -251,7 +251,10 @@ where
 }
 
 /// `SET LOCAL` each setting, on PostgreSQL (SQLite has no per-transaction settings).
-fn set_local<S: AsRef<str>>(conn: &mut DbConnection, pg_settings: &[S]) -> Result<(), diesel::result::Error> {
+pub(super) fn set_local<S: AsRef<str>>(
+    conn: &mut DbConnection,
+    pg_settings: &[S],
+) -> Result<(), diesel::result::Error> {
     if let DbConnection::Postgresql(c) = conn {
         for s in pg_settings {
             c.batch_execute(&format!("SET LOCAL {}", s.as_ref()))?;
@@ -294,8 +297,9 @@ impl Lane {
     }
 }
 
-/// No parallel workers for the statements of a transaction that has a [`Lane`].
-const NO_PARALLEL_WORKERS: &str = "max_parallel_workers_per_gather = 0";
+/// No parallel workers: for the statements of a transaction that has a [`Lane`], and for
+/// per-person groupings that every worker would rebuild.
+pub(super) const NO_PARALLEL_WORKERS: &str = "max_parallel_workers_per_gather = 0";
 
 thread_local! {
     /// The pool the current [`run`] took its connection from, for [`read_tx_with_lane`].

@@ -246,15 +246,11 @@ fn caseload(conn: &mut DbConnection, scope: &Jurisdiction, from: NaiveDate, to: 
         GROUP BY m_start, m_end, entered, gender, juvenile, classification, employment, focus"
     );
     // Parallel workers would each rebuild both per-person hash tables: 1.6 s instead of
-    // 1.1 s for the national caseload on two cores. Scans elsewhere keep their workers.
-    let pg = q.pg;
-    if pg {
-        diesel::sql_query("SET LOCAL max_parallel_workers_per_gather = 0").execute(conn)?;
-    }
+    // 1.1 s for the national caseload on two cores. The caseload is the last figure of its
+    // transaction (on the lane, or after the rest in `indicators_in_snapshot`), so the
+    // setting needs no reset for the scans that keep their workers.
+    super::set_local(conn, &[super::NO_PARALLEL_WORKERS])?;
     let rows: Vec<CaseloadRow> = q.load(conn, text)?;
-    if pg {
-        diesel::sql_query("RESET max_parallel_workers_per_gather").execute(conn)?;
-    }
     let mut c = Caseload::default();
     for row in rows {
         let n = row.n;
@@ -267,33 +263,46 @@ fn caseload(conn: &mut DbConnection, scope: &Jurisdiction, from: NaiveDate, to: 
         if row.m_end != 1 {
             continue;
         }
-        c.at_end += n;
-        match row.gender.as_deref() {
-            Some("male") => c.at_end_male += n,
-            Some("female") => c.at_end_female += n,
-            _ => c.at_end_other_sex += n,
-        }
-        if row.juvenile == 1 {
-            c.at_end_juveniles += n;
-        }
-        match row.classification.as_deref() {
-            Some("a") => c.at_end_group_a += n,
-            Some("b") => c.at_end_group_b += n,
-            Some("c") => c.at_end_group_c += n,
-            Some("d") => c.at_end_group_d += n,
-            _ => c.at_end_unclassified += n,
-        }
+        count_at_end(&mut c, row.gender.as_deref(), row.juvenile == 1, n);
+        count_classification(&mut c, row.classification.as_deref(), n);
         if row.focus.as_deref() == Some("true") {
             c.at_end_needs_focus += n;
         }
-        match row.employment.as_deref() {
-            Some("stable") => c.at_end_employed_stable += n,
-            Some("unstable") => c.at_end_employed_unstable += n,
-            Some("unemployed") => c.at_end_unemployed += n,
-            _ => c.at_end_employment_unknown += n,
-        }
+        count_employment(&mut c, row.employment.as_deref(), n);
     }
     Ok(c)
+}
+
+/// Persons managed at the end, by sex and age: the buckets both caseload queries fill.
+fn count_at_end(c: &mut Caseload, gender: Option<&str>, juvenile: bool, n: i64) {
+    c.at_end += n;
+    match gender {
+        Some("male") => c.at_end_male += n,
+        Some("female") => c.at_end_female += n,
+        _ => c.at_end_other_sex += n,
+    }
+    if juvenile {
+        c.at_end_juveniles += n;
+    }
+}
+
+fn count_classification(c: &mut Caseload, group: Option<&str>, n: i64) {
+    match group {
+        Some("a") => c.at_end_group_a += n,
+        Some("b") => c.at_end_group_b += n,
+        Some("c") => c.at_end_group_c += n,
+        Some("d") => c.at_end_group_d += n,
+        _ => c.at_end_unclassified += n,
+    }
+}
+
+fn count_employment(c: &mut Caseload, employment: Option<&str>, n: i64) {
+    match employment {
+        Some("stable") => c.at_end_employed_stable += n,
+        Some("unstable") => c.at_end_employed_unstable += n,
+        Some("unemployed") => c.at_end_unemployed += n,
+        _ => c.at_end_employment_unknown += n,
+    }
 }
 
 #[derive(QueryableByName)]
@@ -377,31 +386,18 @@ fn national_caseload(conn: &mut DbConnection, from: NaiveDate, to: NaiveDate) ->
 
     let mut c = Caseload { at_start, during_period: at_start + entrants, ..Default::default() };
     for row in sex_age {
-        c.at_end += row.n;
-        match row.gender.as_deref() {
-            Some("male") => c.at_end_male += row.n,
-            Some("female") => c.at_end_female += row.n,
-            _ => c.at_end_other_sex += row.n,
-        }
-        if row.juvenile == 1 {
-            c.at_end_juveniles += row.n;
-        }
+        count_at_end(&mut c, row.gender.as_deref(), row.juvenile == 1, row.n);
     }
     for row in attributes {
-        let n = row.n;
         match (row.attribute.as_str(), row.value.as_deref()) {
-            ("classification", Some("a")) => c.at_end_group_a += n,
-            ("classification", Some("b")) => c.at_end_group_b += n,
-            ("classification", Some("c")) => c.at_end_group_c += n,
-            ("classification", Some("d")) => c.at_end_group_d += n,
-            ("employment_status", Some("stable")) => c.at_end_employed_stable += n,
-            ("employment_status", Some("unstable")) => c.at_end_employed_unstable += n,
-            ("employment_status", Some("unemployed")) => c.at_end_unemployed += n,
-            ("needs_focus", Some("true")) => c.at_end_needs_focus += n,
+            ("classification", group) => count_classification(&mut c, group, row.n),
+            ("employment_status", employment) => count_employment(&mut c, employment, row.n),
+            ("needs_focus", Some("true")) => c.at_end_needs_focus += row.n,
             _ => {}
         }
     }
-    // Anyone managed at the end without a known value on `to` is in the "unknown" bucket.
+    // Anyone managed at the end without a known value on `to` is in the "unknown" bucket
+    // (rows of the statements only cover persons who have one, so the rest is derived).
     c.at_end_unclassified = c.at_end - c.at_end_group_a - c.at_end_group_b - c.at_end_group_c - c.at_end_group_d;
     c.at_end_employment_unknown =
         c.at_end - c.at_end_employed_stable - c.at_end_employed_unstable - c.at_end_unemployed;
