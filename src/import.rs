@@ -360,6 +360,7 @@ pub fn check_row(
         education: None,
         occupation: None,
         family_situation: None,
+        registered_on: None,
     };
     if let Err(errors) = person.validate() {
         for (field, errs) in errors.field_errors() {

@@ -15,7 +15,7 @@ use crate::domain::interest;
 use crate::domain::loan_lifecycle::LoanAction;
 use crate::dto::loans::*;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::http::extract::ApiJson;
+use crate::http::extract::{ApiJson, ApiJsonOrDefault};
 use crate::http::idempotency::{request_hash, IdempotencyKey, StoredResponse};
 use crate::http::pagination::{Page, PageRequest};
 use crate::services::loans::{self as service, month_bounds, parse_purpose, purpose_str};
@@ -396,7 +396,11 @@ fn loan_view(conn: &mut DbConnection, l: &LoanRow, full: bool) -> ApiResult<Loan
         ),
         _ => None,
     };
+    let steps = db::step_dates(conn, &l.id)?;
+    let last_reached = |status: &str| steps.iter().rev().find(|(s, _)| s == status).map(|(_, d)| *d);
     Ok(Loan {
+        submitted_on: last_reached("submitted"),
+        certified_on: last_reached("certified"),
         id: l.id.clone(),
         unit: l.unit_code.clone(),
         borrower_kind: BorrowerKind::parse(&l.borrower_kind).unwrap_or(BorrowerKind::Person),
@@ -630,34 +634,66 @@ where
 
 /// Submit: amounts above the cap or an ineligible borrower are refused with the engine's
 /// reasons (422, one `invalid_params` entry per failed condition).
+/// The optional body `{"on": "YYYY-MM-DD"}` dates the submission (paper records); without
+/// it, or with an empty body, the submission is dated today.
 #[utoipa::path(
     tag = "loans",
+    request_body(content = Option<StepDate>, description = "Optional: the day of the submission (today when absent)"),
     params(("id" = String, Path)),
     responses(
         (status = 200, body = Loan),
         (status = 409, description = "Not a draft", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not eligible: every failed condition listed", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "Not eligible: every failed condition listed; or `on` in the future or before the previous step", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/loans/{id}/submit")]
-pub async fn submit_loan(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    loan_step(&state, &auth, Op::SubmitLoan, id.into_inner(), |conn, auth, before| {
+pub async fn submit_loan(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    body: ApiJsonOrDefault<StepDate>,
+) -> ApiResult<HttpResponse> {
+    let input = body.0;
+    loan_step(&state, &auth, Op::SubmitLoan, id.into_inner(), move |conn, auth, before| {
         service::ensure_allowed(&before, LoanAction::Submit)?;
+        let today = today_vn();
+        let on = input.on.unwrap_or(today);
+        service::check_step_date(conn, &before, on, today, "on")?;
         let decision = service::check_loan(conn, &before)?;
         if !decision.eligible {
             return Err(service::failures_to_problem(&decision));
         }
-        service::step(conn, auth, &before, before.clone(), LoanAction::Submit, today_vn(), None, false)
+        service::step(conn, auth, &before, before.clone(), LoanAction::Submit, on, None, false)
     })
     .await
 }
 
-/// The commune People's Committee certifies the application.
-#[utoipa::path(tag = "loans", params(("id" = String, Path)), responses((status = 200, body = Loan), (status = 409, description = "Not submitted", body = Problem, content_type = "application/problem+json")))]
+/// The commune People's Committee certifies the application; the optional body
+/// `{"on": "YYYY-MM-DD"}` dates it (today when absent).
+#[utoipa::path(
+    tag = "loans",
+    request_body(content = Option<StepDate>, description = "Optional: the day of the certification (today when absent)"),
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, body = Loan),
+        (status = 409, description = "Not submitted", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`on` in the future or before the submission", body = Problem, content_type = "application/problem+json")
+    )
+)]
 #[post("/loans/{id}/certify")]
-pub async fn certify_loan(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    loan_step(&state, &auth, Op::CertifyLoan, id.into_inner(), |conn, auth, before| {
-        service::step(conn, auth, &before, before.clone(), LoanAction::Certify, today_vn(), None, false)
+pub async fn certify_loan(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    body: ApiJsonOrDefault<StepDate>,
+) -> ApiResult<HttpResponse> {
+    let input = body.0;
+    loan_step(&state, &auth, Op::CertifyLoan, id.into_inner(), move |conn, auth, before| {
+        service::ensure_allowed(&before, LoanAction::Certify)?;
+        let today = today_vn();
+        let on = input.on.unwrap_or(today);
+        service::check_step_date(conn, &before, on, today, "on")?;
+        service::step(conn, auth, &before, before.clone(), LoanAction::Certify, on, None, false)
     })
     .await
 }
@@ -683,9 +719,7 @@ pub async fn approve_loan(
     let input = body.0;
     loan_step(&state, &auth, Op::ApproveLoan, id.into_inner(), move |conn, auth, before| {
         service::ensure_allowed(&before, LoanAction::Approve)?;
-        if input.approved_on > today_vn() || input.approved_on < before.application_date {
-            return Err(ApiError::invalid("approved_on", "must lie between the application date and today"));
-        }
+        service::check_step_date(conn, &before, input.approved_on, today_vn(), "approved_on")?;
         if input.approved_amount_vnd > before.amount_vnd {
             return Err(ApiError::invalid("approved_amount_vnd", "exceeds the amount applied for"));
         }
@@ -720,13 +754,15 @@ pub async fn reject_loan(
 ) -> ApiResult<HttpResponse> {
     let input = body.0;
     loan_step(&state, &auth, Op::RejectLoan, id.into_inner(), move |conn, auth, before| {
+        service::ensure_allowed(&before, LoanAction::Reject)?;
+        service::check_step_date(conn, &before, input.rejected_on, today_vn(), "rejected_on")?;
         service::step(
             conn,
             auth,
             &before,
             before.clone(),
             LoanAction::Reject,
-            input.rejected_on.min(today_vn()),
+            input.rejected_on,
             Some(&input.reason),
             false,
         )
@@ -831,13 +867,15 @@ pub async fn mark_loan_overdue(
 ) -> ApiResult<HttpResponse> {
     let input = body.0;
     loan_step(&state, &auth, Op::MarkLoanOverdue, id.into_inner(), move |conn, auth, before| {
+        service::ensure_allowed(&before, LoanAction::MarkOverdue)?;
+        service::check_step_date(conn, &before, input.on, today_vn(), "on")?;
         service::step(
             conn,
             auth,
             &before,
             before.clone(),
             LoanAction::MarkOverdue,
-            input.on.min(today_vn()),
+            input.on,
             input.reason.as_deref(),
             false,
         )
@@ -856,13 +894,15 @@ pub async fn write_off_loan(
 ) -> ApiResult<HttpResponse> {
     let input = body.0;
     loan_step(&state, &auth, Op::WriteOffLoan, id.into_inner(), move |conn, auth, before| {
+        service::ensure_allowed(&before, LoanAction::WriteOff)?;
+        service::check_step_date(conn, &before, input.on, today_vn(), "on")?;
         service::step(
             conn,
             auth,
             &before,
             before.clone(),
             LoanAction::WriteOff,
-            input.on.min(today_vn()),
+            input.on,
             input.reason.as_deref(),
             false,
         )

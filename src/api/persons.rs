@@ -159,10 +159,15 @@ pub async fn create_person(
     body: ApiJson<NewPerson>,
 ) -> ApiResult<HttpResponse> {
     let input = body.0;
+    let today = today_vn();
+    let since = input.registered_on.unwrap_or(today);
+    if since > today {
+        return Err(ApiError::invalid("registered_on", "must not be in the future"));
+    }
     let row = state
         .run(&auth, Op::CreatePerson, move |conn, auth| {
             write_tx(conn, |conn| {
-                service::create(conn, auth, &input, today_vn(), today_vn(), auth.ctx.reason.as_deref())
+                service::create(conn, auth, &input, since, today, auth.ctx.reason.as_deref())
             })
         })
         .await?;

@@ -373,6 +373,15 @@ pub fn postings(conn: &mut DbConnection, loan_id: &str) -> ApiResult<Vec<Posting
         .load(conn)?)
 }
 
+/// The loan's recorded steps as (status reached, day), oldest first.
+pub fn step_dates(conn: &mut DbConnection, loan_id: &str) -> ApiResult<Vec<(String, NaiveDate)>> {
+    Ok(le::table
+        .filter(le::loan_id.eq(loan_id))
+        .order((le::occurred_on.asc(), le::recorded_at.asc(), le::id.asc()))
+        .select((le::to_status, le::occurred_on))
+        .load(conn)?)
+}
+
 pub fn record_event(
     conn: &mut DbConnection,
     loan_id: &str,

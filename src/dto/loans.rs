@@ -110,6 +110,15 @@ pub struct DatedAction {
     pub reason: Option<String>,
 }
 
+/// The day a loan step was taken, for records brought in from paper: not in the future,
+/// not before the loan's previous step; today when absent (an empty body is accepted too).
+#[derive(Debug, Default, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StepDate {
+    #[schema(example = "2024-03-15")]
+    pub on: Option<NaiveDate>,
+}
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -192,6 +201,10 @@ pub struct Loan {
     pub application_date: NaiveDate,
     pub status: LoanStatus,
     pub status_reason: Option<String>,
+    /// Day the application was submitted (the latest submission), from the loan's history.
+    pub submitted_on: Option<NaiveDate>,
+    /// Day the commune People's Committee certified it, from the loan's history.
+    pub certified_on: Option<NaiveDate>,
     pub approved_amount_vnd: Option<i64>,
     pub approved_on: Option<NaiveDate>,
     /// Rate in force at approval, basis points per year (660 = 6.60 %).

@@ -319,6 +319,12 @@ pub struct NewPerson {
     pub occupation: Option<String>,
     #[validate(length(max = 2000), custom(function = "no_control_chars"))]
     pub family_situation: Option<String>,
+    /// Day the person entered the registry (the initial `expected` status), for records
+    /// brought in from paper files: not in the future; today when absent. Later transitions
+    /// may be dated from this day on.
+    #[serde(default)]
+    #[schema(example = "2020-03-01")]
+    pub registered_on: Option<NaiveDate>,
 }
 
 fn default_nationality() -> Nationality {

@@ -49,6 +49,30 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ApiJson<T> {
     }
 }
 
+/// An optional JSON body: an empty body gives `T::default()` (old clients that send
+/// nothing keep working); any other body is read exactly as [`ApiJson`] reads it.
+pub struct ApiJsonOrDefault<T>(pub T);
+
+impl<T: DeserializeOwned + Validate + Default + 'static> FromRequest for ApiJsonOrDefault<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let empty = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim() == "0")
+            || (req.headers().get(header::CONTENT_LENGTH).is_none()
+                && req.headers().get(header::TRANSFER_ENCODING).is_none());
+        if empty {
+            return Box::pin(async { Ok(ApiJsonOrDefault(T::default())) });
+        }
+        let inner = ApiJson::<T>::from_request(req, payload);
+        Box::pin(async move { inner.await.map(|ApiJson(v)| ApiJsonOrDefault(v)) })
+    }
+}
+
 pub fn is_json_content_type(ct: &str) -> bool {
     let essence = ct.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))

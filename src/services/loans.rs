@@ -217,6 +217,29 @@ pub fn step(
     Ok(saved)
 }
 
+/// A dated step of a paper record: not after `today`, not before the loan's previous
+/// step (its application date when none is recorded yet).
+pub fn check_step_date(
+    conn: &mut DbConnection,
+    loan: &LoanRow,
+    on: NaiveDate,
+    today: NaiveDate,
+    field: &str,
+) -> ApiResult<()> {
+    if on > today {
+        return Err(ApiError::invalid(field, "must not be in the future"));
+    }
+    let previous = db::step_dates(conn, &loan.id)?
+        .into_iter()
+        .map(|(_, d)| d)
+        .max()
+        .map_or(loan.application_date, |d| d.max(loan.application_date));
+    if on < previous {
+        return Err(ApiError::invalid(field, format!("must not be before the loan's previous step ({previous})")));
+    }
+    Ok(())
+}
+
 pub fn rate_on(conn: &mut DbConnection, on: NaiveDate) -> ApiResult<u32> {
     let table: Vec<interest::RatePeriod> = db::rates(conn)?
         .iter()

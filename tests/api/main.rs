@@ -12,6 +12,7 @@ mod demo;
 mod errors;
 mod faults;
 mod health;
+mod history;
 mod hostile;
 mod integrations;
 mod loans;
