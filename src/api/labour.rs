@@ -13,7 +13,7 @@ use crate::dto::labour::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::ApiJson;
 use crate::http::pagination::{Page, PageRequest};
-use crate::services::supervision::audit_entry;
+use crate::services::supervision::{audit_entry, mark_after_the_fact, place_record};
 use crate::state::AppState;
 use crate::time::today_vn;
 
@@ -89,12 +89,13 @@ pub async fn create_training(
     let row = state
         .run(&auth, Op::CreateTraining, move |conn, auth| {
             write_tx(conn, |conn| {
-                let person = persons::find_in(conn, &PersonScope::of(auth), &id)?;
+                let place = place_record(conn, auth, &id, input.start_date, false)?;
+                let person = &place.person;
                 let row = TrainingRow {
                     id: uuid::Uuid::now_v7().to_string(),
                     person_id: person.id.clone(),
-                    unit_code: person.unit_code.clone(),
-                    province_code: person.province_code.clone(),
+                    unit_code: place.unit_code.clone(),
+                    province_code: place.province_code.clone(),
                     course: crate::text::normalize(&input.course),
                     provider: input.provider.clone(),
                     level: input.level.as_str().into(),
@@ -111,9 +112,9 @@ pub async fn create_training(
                     "training.create",
                     "training",
                     &row.id,
-                    &person,
+                    person,
                     None,
-                    serde_json::to_value(&row).ok(),
+                    mark_after_the_fact(serde_json::to_value(&row).ok(), place.after_the_fact),
                 )?;
                 Ok(row)
             })
@@ -166,7 +167,8 @@ pub async fn create_job_referral(
     let row = state
         .run(&auth, Op::CreateJobReferral, move |conn, auth| {
             write_tx(conn, |conn| {
-                let person = persons::find_in_for_update(conn, &PersonScope::of(auth), &id)?;
+                let place = place_record(conn, auth, &id, input.referred_on, true)?;
+                let person = &place.person;
                 let (employer_id, employer_name) = match (&input.employer_id, &input.employer_name) {
                     (Some(eid), _) => {
                         let eid = parse_id(eid).map_err(|_| ApiError::invalid("employer_id", "is not an id"))?;
@@ -180,8 +182,8 @@ pub async fn create_job_referral(
                 let row = ReferralRow {
                     id: uuid::Uuid::now_v7().to_string(),
                     person_id: person.id.clone(),
-                    unit_code: person.unit_code.clone(),
-                    province_code: person.province_code.clone(),
+                    unit_code: place.unit_code.clone(),
+                    province_code: place.province_code.clone(),
                     employer_id,
                     employer_name,
                     referred_on: input.referred_on,
@@ -199,12 +201,12 @@ pub async fn create_job_referral(
                     "job_referral.create",
                     "job_referral",
                     &row.id,
-                    &person,
+                    person,
                     None,
-                    serde_json::to_value(&row).ok(),
+                    mark_after_the_fact(serde_json::to_value(&row).ok(), place.after_the_fact),
                 )?;
                 if input.outcome == ReferralOutcome::Hired {
-                    mark_employed(conn, auth, &person, input.outcome_on.unwrap_or(input.referred_on))?;
+                    mark_employed(conn, auth, person, input.outcome_on.unwrap_or(input.referred_on))?;
                 }
                 Ok(row)
             })
@@ -349,12 +351,13 @@ pub async fn create_social_assistance(
     let row = state
         .run(&auth, Op::CreateSocialAssistance, move |conn, auth| {
             write_tx(conn, |conn| {
-                let person = persons::find_in(conn, &PersonScope::of(auth), &id)?;
+                let place = place_record(conn, auth, &id, input.period_from.min(today_vn()), false)?;
+                let person = &place.person;
                 let row = AssistanceRow {
                     id: uuid::Uuid::now_v7().to_string(),
                     person_id: person.id.clone(),
-                    unit_code: person.unit_code.clone(),
-                    province_code: person.province_code.clone(),
+                    unit_code: place.unit_code.clone(),
+                    province_code: place.province_code.clone(),
                     kind: input.kind.as_str().into(),
                     decision_number: input.decision_number.clone(),
                     amount_vnd: input.amount_vnd,
@@ -369,9 +372,9 @@ pub async fn create_social_assistance(
                     "social_assistance.create",
                     "social_assistance",
                     &row.id,
-                    &person,
+                    person,
                     None,
-                    serde_json::to_value(&row).ok(),
+                    mark_after_the_fact(serde_json::to_value(&row).ok(), place.after_the_fact),
                 )?;
                 Ok(row)
             })

@@ -986,7 +986,14 @@ pub async fn get_loan_portfolio(
     query: web::Query<PortfolioQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
-    let (first, last) = month_bounds(&q.month).ok_or_else(|| ApiError::invalid("month", "must be YYYY-MM"))?;
+    let (first, last) = match (&q.month, q.from, q.to) {
+        (Some(m), None, None) => month_bounds(m).ok_or_else(|| ApiError::invalid("month", "must be YYYY-MM"))?,
+        (None, Some(from), Some(to)) if from <= to => (from, to),
+        (None, Some(_), Some(_)) => return Err(ApiError::invalid("to", "must not be before `from`")),
+        (Some(_), _, _) => return Err(ApiError::invalid("month", "give either `month` or `from` and `to`, not both")),
+        (None, None, _) => return Err(ApiError::invalid("from", "is required (or give `month`)")),
+        (None, Some(_), None) => return Err(ApiError::invalid("to", "is required with `from`")),
+    };
     let csv = match q.format.as_deref() {
         None | Some("json") => false,
         Some("csv") => true,
@@ -1006,10 +1013,12 @@ pub async fn get_loan_portfolio(
                     (j, u.code)
                 }
             };
-            let f = db::portfolio(conn, &scope, &month, first, last)?;
+            let f = db::portfolio(conn, &scope, first, last)?;
             Ok(Portfolio {
                 unit: code,
                 month: month.clone(),
+                from: first,
+                to: last,
                 listed_eligible: f.listed_eligible,
                 applications: f.applications,
                 approved: f.approved,
@@ -1024,14 +1033,18 @@ pub async fn get_loan_portfolio(
         .await?;
     if csv {
         let body = format!(
-            "unit,month,listed_eligible,applications,approved,disbursed_loans,disbursed_vnd,outstanding_vnd,overdue_loans,overdue_vnd,recovered_vnd\n{},{},{},{},{},{},{},{},{},{},{}\n",
-            p.unit, p.month, p.listed_eligible, p.applications, p.approved, p.disbursed_loans, p.disbursed_vnd, p.outstanding_vnd, p.overdue_loans, p.overdue_vnd, p.recovered_vnd
+            "unit,month,listed_eligible,applications,approved,disbursed_loans,disbursed_vnd,outstanding_vnd,overdue_loans,overdue_vnd,recovered_vnd,from,to\n{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            p.unit, p.month.as_deref().unwrap_or(""), p.listed_eligible, p.applications, p.approved, p.disbursed_loans, p.disbursed_vnd, p.outstanding_vnd, p.overdue_loans, p.overdue_vnd, p.recovered_vnd, p.from, p.to
         );
         return Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .insert_header((
                 "content-disposition",
-                format!("attachment; filename=\"portfolio-{}-{}.csv\"", p.unit, p.month),
+                format!(
+                    "attachment; filename=\"portfolio-{}-{}.csv\"",
+                    p.unit,
+                    p.month.clone().unwrap_or_else(|| format!("{}-{}", p.from, p.to))
+                ),
             ))
             .body(body));
     }

@@ -509,19 +509,37 @@ pub async fn add_review(
 
 /// Per type, models (all and active) and their participants in a unit, and the share of
 /// communes with persons under management that run at least one active model.
-#[utoipa::path(tag = "models", params(crate::dto::supervision::UnitQuery), responses((status = 200, body = ModelSummary)))]
+/// With `on`, the summary describes that day from the dated records: models founded by
+/// then, models active then, participants then (joined by then, not left), and communes
+/// with someone managed that day (received or under management).
+#[utoipa::path(
+    tag = "models",
+    params(crate::dto::supervision::UnitOnQuery),
+    responses(
+        (status = 200, body = ModelSummary),
+        (status = 422, description = "`on` in the future, or a unit outside yours", body = Problem, content_type = "application/problem+json")
+    )
+)]
 #[get("/models-summary")]
 pub async fn get_model_summary(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<crate::dto::supervision::UnitQuery>,
+    query: web::Query<crate::dto::supervision::UnitOnQuery>,
 ) -> ApiResult<HttpResponse> {
-    let unit = query.into_inner().unit;
+    let crate::dto::supervision::UnitOnQuery { unit, on } = query.into_inner();
+    if on.is_some_and(|d| d > crate::time::today_vn()) {
+        return Err(ApiError::invalid("on", "must not be in the future"));
+    }
     let summary = state
         .run(&auth, Op::GetModelSummary, move |conn, auth| {
             let (scope, code) = scope_for(conn, auth, unit.as_deref())?;
-            let types = db::type_counts(conn, &scope)?;
-            let (managed, with_model) = db::coverage(conn, &scope)?;
+            let (types, (managed, with_model)) = match on {
+                None => (db::type_counts(conn, &scope)?, db::coverage(conn, &scope)?),
+                Some(day) => (
+                    crate::db::reports::model_types_on(conn, &scope, day)?,
+                    crate::db::reports::model_coverage_on(conn, &scope, day)?,
+                ),
+            };
             Ok(ModelSummary {
                 unit: code,
                 by_type: ModelType::ALL

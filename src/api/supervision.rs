@@ -459,14 +459,26 @@ pub async fn update_plan_item(
 }
 
 /// How many active persons of the unit are in each plan status, per area — where support is needed.
-#[utoipa::path(tag = "plan", params(UnitQuery), responses((status = 200, body = Vec<PlanSummaryRow>)))]
+/// With `on`, each item's status is its latest update dated by then, counted for the
+/// persons managed in the unit that day.
+#[utoipa::path(
+    tag = "plan",
+    params(UnitOnQuery),
+    responses(
+        (status = 200, body = Vec<PlanSummaryRow>),
+        (status = 422, description = "`on` in the future, or a unit outside yours", body = Problem, content_type = "application/problem+json")
+    )
+)]
 #[get("/plan-summary")]
 pub async fn get_plan_summary(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<UnitQuery>,
+    query: web::Query<UnitOnQuery>,
 ) -> ApiResult<HttpResponse> {
-    let unit = query.into_inner().unit;
+    let UnitOnQuery { unit, on } = query.into_inner();
+    if on.is_some_and(|d| d > today_vn()) {
+        return Err(ApiError::invalid("on", "must not be in the future"));
+    }
     let rows = state
         .run(&auth, Op::GetPlanSummary, move |conn, auth| {
             let scope = match unit.as_deref() {
@@ -479,7 +491,10 @@ pub async fn get_plan_summary(
                     j
                 }
             };
-            sup::plan_summary(conn, &scope)
+            match on {
+                None => sup::plan_summary(conn, &scope),
+                Some(day) => crate::db::reports::plan_summary_on(conn, &scope, day),
+            }
         })
         .await?;
     let summary = PlanArea::ALL

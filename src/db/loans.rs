@@ -444,13 +444,14 @@ pub struct PortfolioFigures {
 pub fn portfolio(
     conn: &mut DbConnection,
     scope: &Jurisdiction,
-    month: &str,
     first: NaiveDate,
     last: NaiveDate,
 ) -> ApiResult<PortfolioFigures> {
+    let (first_month, last_month) = (first.format("%Y-%m").to_string(), last.format("%Y-%m").to_string());
     let q = lle::table
         .inner_join(ll::table.on(ll::id.eq(lle::list_id)))
-        .filter(ll::month.eq(month))
+        .filter(ll::month.ge(first_month))
+        .filter(ll::month.le(last_month))
         .filter(ll::status.ne("draft"))
         .select(lle::person_id)
         .distinct()

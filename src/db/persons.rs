@@ -505,3 +505,44 @@ pub fn list(
     let rows = q.offset(offset).limit(limit).load(conn)?;
     Ok((rows, total))
 }
+
+/// The commune (and its province) where the person was managed (received or under
+/// management) on `day`, among the changes recorded inside `scope`; `None` when the day
+/// lies outside every such span there.
+pub fn managed_unit_on(
+    conn: &mut DbConnection,
+    person_id: &str,
+    scope: &Jurisdiction,
+    day: NaiveDate,
+) -> ApiResult<Option<(String, String)>> {
+    let q = psh::table
+        .filter(psh::person_id.eq(person_id))
+        .filter(psh::to_status.eq_any(["received", "under_management"]))
+        .filter(psh::occurred_on.le(day))
+        .filter(psh::valid_until.is_null().or(psh::valid_until.gt(day)))
+        .order((psh::occurred_on.desc(), psh::seq.desc()))
+        .select((psh::unit_code, psh::province_code))
+        .into_boxed();
+    let q = match scope {
+        Jurisdiction::National => q,
+        Jurisdiction::Province(code) => q.filter(psh::province_code.eq(code.clone())),
+        Jurisdiction::Commune(code) => q.filter(psh::unit_code.eq(code.clone())),
+    };
+    Ok(q.first(conn).optional()?)
+}
+
+/// A person who has lived in `scope` (a status change recorded there), even one who has
+/// since moved elsewhere: records of the time they were managed there may still be entered.
+pub fn find_with_history_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<PersonRow> {
+    let q = psh::table.filter(psh::person_id.eq(id)).select(psh::person_id).into_boxed();
+    let q = match scope {
+        Jurisdiction::National => q,
+        Jurisdiction::Province(code) => q.filter(psh::province_code.eq(code.clone())),
+        Jurisdiction::Commune(code) => q.filter(psh::unit_code.eq(code.clone())),
+    };
+    let seen: Option<String> = q.first(conn).optional()?;
+    if seen.is_none() {
+        return Err(ApiError::NotFound);
+    }
+    p::table.filter(p::id.eq(id)).select(PersonRow::as_select()).first(conn).optional()?.ok_or(ApiError::NotFound)
+}

@@ -732,6 +732,62 @@ fn model_active_on(q: &mut Sql, to: NaiveDate) -> String {
     )
 }
 
+/// Models of the unit per type on `on`: (type, founded by then, active then, participants
+/// taking part then in a model active then).
+pub fn model_types_on(
+    conn: &mut DbConnection,
+    scope: &Jurisdiction,
+    on: NaiveDate,
+) -> ApiResult<Vec<(String, i64, i64, i64)>> {
+    let mut q = Sql::new(conn);
+    let (t1, t2, t3) = (q.date(on), q.date(on), q.date(on));
+    let active = model_active_on(&mut q, on);
+    let sc = q.scope("m", scope);
+    let text = format!(
+        "SELECT m.model_type AS kind, CAST(NULL AS TEXT) AS sub, COUNT(DISTINCT m.id) AS n1,
+                COUNT(DISTINCT CASE WHEN {active} THEN m.id END) AS n2,
+                COUNT(DISTINCT CASE WHEN {active} THEN mp.id END) AS n3
+         FROM reintegration_models m
+         LEFT JOIN model_participants mp ON mp.model_id = m.id AND mp.role = 'participant'
+              AND mp.joined_on <= {t1} AND (mp.left_on IS NULL OR mp.left_on > {t2})
+         WHERE COALESCE(m.founding_decision_date, m.status_since) <= {t3} AND {sc}
+         GROUP BY m.model_type"
+    );
+    Ok(q.load::<KindRow>(conn, text)?.into_iter().map(|r| (r.kind, r.n1, r.n2, r.n3)).collect())
+}
+
+/// Communes of the unit with someone managed on `on`, and those of them with a model active on `on`.
+pub fn model_coverage_on(conn: &mut DbConnection, scope: &Jurisdiction, on: NaiveDate) -> ApiResult<(i64, i64)> {
+    let managed = communes_with_managed(conn, scope, on, on)?;
+    let with_model = communes_with_model(conn, scope, on)?;
+    Ok((managed.len() as i64, with_model.intersection(&managed).count() as i64))
+}
+
+/// Plan items per (area, status) on `on`: each item's status is its latest update dated by
+/// then, counted for persons managed that day in the unit.
+pub fn plan_summary_on(conn: &mut DbConnection, scope: &Jurisdiction, on: NaiveDate) -> ApiResult<Vec<(String, String, i64)>> {
+    let mut q = Sql::new(conn);
+    let (t1, t2, t3, t4) = (q.date(on), q.date(on), q.date(on), q.date(on));
+    let sc = q.scope("h", scope);
+    let text = format!(
+        "SELECT pi.area AS kind, u.status AS sub, COUNT(*) AS n1, CAST(0 AS BIGINT) AS n2, CAST(0 AS BIGINT) AS n3
+         FROM plan_items pi
+         JOIN plan_updates u ON u.plan_item_id = pi.id AND u.updated_on <= {t1}
+         WHERE NOT EXISTS (
+                 SELECT 1 FROM plan_updates u2
+                 WHERE u2.plan_item_id = pi.id AND u2.updated_on <= {t2}
+                   AND (u2.updated_on > u.updated_on
+                        OR (u2.updated_on = u.updated_on AND u2.recorded_at > u.recorded_at)
+                        OR (u2.updated_on = u.updated_on AND u2.recorded_at = u.recorded_at AND u2.id > u.id)))
+           AND EXISTS (
+                 SELECT 1 FROM person_status_history h
+                 WHERE h.person_id = pi.person_id AND h.to_status IN {MANAGED} AND h.occurred_on <= {t3}
+                   AND (h.valid_until IS NULL OR h.valid_until > {t4}) AND {sc})
+         GROUP BY pi.area, u.status"
+    );
+    Ok(q.load::<KindRow>(conn, text)?.into_iter().map(|r| (r.kind, r.sub.unwrap_or_default(), r.n1)).collect())
+}
+
 fn models(conn: &mut DbConnection, scope: &Jurisdiction, to: NaiveDate) -> ApiResult<Vec<KindRow>> {
     let mut q = Sql::new(conn);
     let (t1, t2) = (q.date(to), q.date(to));

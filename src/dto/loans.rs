@@ -311,32 +311,41 @@ pub struct LoanQuery {
 pub struct PortfolioQuery {
     /// A province or commune inside your unit (default: your unit).
     pub unit: Option<String>,
-    /// `YYYY-MM`.
-    pub month: String,
+    /// `YYYY-MM`: one month. Give either `month`, or `from` and `to`.
+    pub month: Option<String>,
+    /// First day of a period (`YYYY-MM-DD`), with `to`.
+    pub from: Option<NaiveDate>,
+    /// Last day of a period (`YYYY-MM-DD`), with `from`; both days included.
+    pub to: Option<NaiveDate>,
     /// `json` (default) or `csv`.
     pub format: Option<String>,
 }
 
-/// What the bank sends the provincial police each month.
+/// What the bank sends the provincial police each month, or for any period (`from`–`to`).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Portfolio {
     pub unit: String,
-    pub month: String,
-    /// Distinct persons on certified (or later) lists of the month.
+    /// The month asked for; absent when a period was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub month: Option<String>,
+    /// First and last day covered (the month's, or the period's), both included.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Distinct persons on certified (or later) lists of the months the period touches.
     pub listed_eligible: i64,
-    /// Loans applied for in the month.
+    /// Loans applied for in the period.
     pub applications: i64,
-    /// Loans approved in the month.
+    /// Loans approved in the period.
     pub approved: i64,
-    /// Loans with a disbursement in the month, and the amount disbursed in the month.
+    /// Loans with a disbursement in the period, and the amount disbursed in the period.
     pub disbursed_loans: i64,
     pub disbursed_vnd: i64,
-    /// Principal outstanding at month end over all loans.
+    /// Principal outstanding at the period's end over all loans.
     pub outstanding_vnd: i64,
-    /// Loans overdue at month end (status now overdue) and their outstanding principal.
+    /// Loans overdue (status now overdue) and their outstanding principal.
     pub overdue_loans: i64,
     pub overdue_vnd: i64,
-    /// Principal repaid in the month.
+    /// Principal repaid in the period.
     pub recovered_vnd: i64,
 }
 

@@ -210,3 +210,15 @@ pub struct UnitQuery {
     /// A province or commune inside your unit.
     pub unit: Option<String>,
 }
+
+/// A unit and an as-of day for a summary of a state.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct UnitOnQuery {
+    /// A province or commune inside your unit.
+    pub unit: Option<String>,
+    /// As-of day (`YYYY-MM-DD`, not in the future): the state on that day, from the dated
+    /// history. Absent: the state as it stands now.
+    pub on: Option<NaiveDate>,
+}

@@ -69,6 +69,68 @@ fn is_manageable(p: &PersonRow) -> bool {
     )
 }
 
+/// Where a record about a person dated `day` belongs. A person the caller manages now
+/// takes records as before. Otherwise (exited, moved out, deceased…) the day must lie in a
+/// span when the person was managed in the caller's unit: the record goes to that span's
+/// commune and is marked as entered after the fact; any other day is 409 `person_not_managed`.
+pub struct RecordPlace {
+    pub person: PersonRow,
+    pub unit_code: String,
+    pub province_code: String,
+    pub after_the_fact: bool,
+}
+
+/// Finds the person for a dated record (see [`RecordPlace`]); `for_update` locks a person
+/// the caller manages now.
+pub fn place_record(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    person_id: &str,
+    day: NaiveDate,
+    for_update: bool,
+) -> ApiResult<RecordPlace> {
+    let scope = PersonScope::of(auth);
+    let found = if for_update {
+        persons::find_in_for_update(conn, &scope, person_id)
+    } else {
+        persons::find_in(conn, &scope, person_id)
+    };
+    let person = match found {
+        Ok(p) if is_manageable(&p) => {
+            return Ok(RecordPlace {
+                unit_code: p.unit_code.clone(),
+                province_code: p.province_code.clone(),
+                person: p,
+                after_the_fact: false,
+            })
+        }
+        Ok(p) => p,
+        // A supervisor sees only the caseload; others may reach a person who moved away.
+        Err(ApiError::NotFound) if scope.caseload_of.is_none() => {
+            persons::find_with_history_in(conn, &auth.jurisdiction, person_id)?
+        }
+        Err(e) => return Err(e),
+    };
+    match persons::managed_unit_on(conn, &person.id, &auth.jurisdiction, day)? {
+        Some((unit_code, province_code)) => Ok(RecordPlace { person, unit_code, province_code, after_the_fact: true }),
+        None => Err(ApiError::conflict(
+            "person_not_managed",
+            format!("the person is `{}` and was not managed in your unit on {day}", person.status),
+        )),
+    }
+}
+
+/// Marks the audit record of a write entered after the person's exit.
+pub fn mark_after_the_fact(after: Option<serde_json::Value>, after_the_fact: bool) -> Option<serde_json::Value> {
+    match (after, after_the_fact) {
+        (Some(serde_json::Value::Object(mut m)), true) => {
+            m.insert("entered_after_the_fact".into(), serde_json::Value::Bool(true));
+            Some(serde_json::Value::Object(m))
+        }
+        (after, _) => after,
+    }
+}
+
 pub fn assign(
     conn: &mut DbConnection,
     auth: &Auth,
@@ -176,15 +238,10 @@ pub fn log_activity(
     input: &NewActivity,
     today: NaiveDate,
 ) -> ApiResult<Vec<ActivityRow>> {
-    let scope = PersonScope::of(auth);
     // A person alone is found and locked in one statement, so the row read is current. A group
     // session's people are locked together once all are found (below).
     let alone = input.participant_ids.is_empty();
-    let person = if alone {
-        persons::find_in_for_update(conn, &scope, person_id)?
-    } else {
-        persons::find_in(conn, &scope, person_id)?
-    };
+    let first = place_record(conn, auth, person_id, input.occurred_on.min(today), alone)?;
     if input.occurred_on > today {
         return Err(ApiError::invalid("occurred_on", "must not be in the future"));
     }
@@ -204,22 +261,20 @@ pub fn log_activity(
         return Err(ApiError::invalid("participant_ids", "applies to counselling_group only"));
     }
     // One record per person in the session; a person named twice counts once.
-    let mut people = vec![person];
+    let mut places = vec![first];
     for (i, raw) in input.participant_ids.iter().enumerate() {
         let id = crate::api::parse_id(raw)
             .map_err(|_| ApiError::invalid(format!("participant_ids[{i}]"), "is not a person id"))?;
-        if people.iter().any(|p| p.id == id) {
+        if places.iter().any(|p| p.person.id == id) {
             continue;
         }
-        let other = persons::find_in(conn, &scope, &id)
-            .map_err(|_| ApiError::invalid(format!("participant_ids[{i}]"), "no such person in your unit"))?;
-        people.push(other);
+        let other = place_record(conn, auth, &id, input.occurred_on, false).map_err(|e| match e {
+            ApiError::NotFound => ApiError::invalid(format!("participant_ids[{i}]"), "no such person in your unit"),
+            other => other,
+        })?;
+        places.push(other);
     }
-    for p in &people {
-        if !is_manageable(p) {
-            return Err(ApiError::conflict("person_not_managed", format!("{} is `{}`", p.full_name, p.status)));
-        }
-    }
+    let people: Vec<PersonRow> = places.iter().map(|p| p.person.clone()).collect();
     // Locked in id order, so two group sessions with the same participants cannot deadlock.
     if !alone {
         let mut ids: Vec<&str> = people.iter().map(|p| p.id.as_str()).collect();
@@ -231,12 +286,12 @@ pub fn log_activity(
     let session = (input.kind == ActivityKind::CounsellingGroup).then(|| uuid::Uuid::now_v7().to_string());
     let now = crate::time::now();
     let mut rows = Vec::with_capacity(people.len());
-    for p in &people {
+    for (p, place) in people.iter().zip(&places) {
         let row = ActivityRow {
             id: uuid::Uuid::now_v7().to_string(),
             person_id: p.id.clone(),
-            unit_code: p.unit_code.clone(),
-            province_code: p.province_code.clone(),
+            unit_code: place.unit_code.clone(),
+            province_code: place.province_code.clone(),
             kind: input.kind.as_str().into(),
             legal_sub_kind: input.legal_sub_kind.map(|k| k.as_str().into()),
             occurred_on: input.occurred_on,
@@ -263,8 +318,11 @@ pub fn log_activity(
             &row.id,
             p,
             None,
-            Some(
-                serde_json::json!({"person_id": p.id, "kind": row.kind, "occurred_on": row.occurred_on, "group_session_id": row.group_session_id}),
+            mark_after_the_fact(
+                Some(
+                    serde_json::json!({"person_id": p.id, "kind": row.kind, "occurred_on": row.occurred_on, "group_session_id": row.group_session_id}),
+                ),
+                place.after_the_fact,
             ),
         )?;
         rows.push(row);
@@ -281,8 +339,12 @@ pub fn correct_activity(
     input: &ActivityCorrection,
     today: NaiveDate,
 ) -> ApiResult<ActivityRow> {
-    let person = persons::find_in(conn, &PersonScope::of(auth), person_id)?;
-    let before = sup::find_activity(conn, &person.id, activity_id)?;
+    // The day the corrected record will carry decides whether it may be entered.
+    let found = sup::find_activity(conn, person_id, activity_id);
+    let day = input.occurred_on.or(found.as_ref().ok().map(|a| a.occurred_on)).unwrap_or(today).min(today);
+    let place = place_record(conn, auth, person_id, day, false)?;
+    let person = place.person.clone();
+    let before = found?;
     if before.deleted {
         return Err(ApiError::conflict("activity_deleted", "a deleted activity cannot be corrected"));
     }
@@ -327,7 +389,7 @@ pub fn correct_activity(
         &saved.id,
         &person,
         serde_json::to_value(&before).ok(),
-        serde_json::to_value(&saved).ok(),
+        mark_after_the_fact(serde_json::to_value(&saved).ok(), place.after_the_fact),
     )?;
     Ok(saved)
 }

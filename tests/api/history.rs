@@ -133,3 +133,153 @@ async fn dated_loan_steps(app: TestApp) {
 }
 
 dual!(dated_loan_steps);
+
+async fn as_of_summaries(app: TestApp) {
+    let (_, police) = app.account("ca.asof", &["police"], "00070").await;
+    let (_, labour) = app.account("ld.asof", &["labour"], "01").await;
+    let (_, bank) = app.account("nhcs.asof", &["bank"], "01").await;
+    let a = registered(&app, &police, "Người Mô Hình", "00070", 300).await;
+
+    // A model founded 90 days ago, launched 60 days ago; the person joined 55 days ago.
+    let m = post_ok(
+        &app,
+        "/api/v1/models",
+        &police,
+        &json!({"name": "Tổ tự quản", "model_type": "self_management_group", "unit": "00070",
+                "sponsor_organisation": "fatherland_front", "founding_decision_number": "05/QĐ", "founding_decision_date": days_ago(90)}),
+    )
+    .await;
+    let mid = m["id"].as_str().unwrap().to_string();
+    for (step, ago) in [("committee_formed", 80), ("regulations_issued", 75), ("first_activities", 70), ("launched", 60)] {
+        post_ok(&app, &format!("/api/v1/models/{mid}/milestones"), &police, &json!({"step": step, "achieved_on": days_ago(ago)})).await;
+    }
+    post_ok(
+        &app,
+        &format!("/api/v1/models/{mid}/participants"),
+        &police,
+        &json!({"role": "participant", "person_id": a, "joined_on": days_ago(55)}),
+    )
+    .await;
+    let summary = |on: i64| {
+        let path = format!("/api/v1/models-summary?unit=00070&on={}", days_ago(on));
+        let app = &app;
+        let police = police.clone();
+        async move {
+            let resp = app.get(&path, &police).await;
+            assert_eq!(resp.status(), 200, "{path}");
+            let s = json(resp).await;
+            let t = s["by_type"].as_array().unwrap().iter().find(|t| t["model_type"] == "self_management_group").unwrap().clone();
+            (t["models"].as_i64().unwrap(), t["active"].as_i64().unwrap(), t["participants"].as_i64().unwrap(), s)
+        }
+    };
+    let (models, active, participants, _) = summary(100).await;
+    assert_eq!((models, active, participants), (0, 0, 0));
+    let (models, active, participants, _) = summary(65).await;
+    assert_eq!((models, active, participants), (1, 0, 0));
+    let (models, active, participants, s) = summary(50).await;
+    assert_eq!((models, active, participants), (1, 1, 1));
+    assert_eq!(s["communes_with_managed_persons"], 1);
+    assert_eq!(s["communes_with_active_model"], 1);
+    let future = app.get(&format!("/api/v1/models-summary?on={}", days_ago(-1)), &police).await;
+    assert_eq!(assert_problem(future, 422, "validation_failed").await["invalid_params"][0]["name"], "on");
+
+    // The plan: support required 20 days ago, in progress 5 days ago.
+    let put = |etag: &str, status: &str, ago: i64| {
+        app.request(reqwest::Method::PUT, &format!("/api/v1/persons/{a}/plan/employment"), &labour)
+            .header("if-match", etag.to_string())
+            .json(&json!({"status": status, "responsible_agency": "labour", "updated_on": days_ago(ago)}))
+            .send()
+    };
+    assert_eq!(put("\"v0\"", "support_required", 20).await.unwrap().status(), 200);
+    assert_eq!(put("\"v1\"", "in_progress", 5).await.unwrap().status(), 200);
+    let employment = |s: Value| s.as_array().unwrap().iter().find(|r| r["area"] == "employment").unwrap().clone();
+    let now = employment(json(app.get("/api/v1/plan-summary?unit=00070", &labour).await).await);
+    assert_eq!((now["in_progress"].as_i64(), now["support_required"].as_i64()), (Some(1), Some(0)));
+    let then = employment(json(app.get(&format!("/api/v1/plan-summary?unit=00070&on={}", days_ago(10)), &labour).await).await);
+    assert_eq!((then["in_progress"].as_i64(), then["support_required"].as_i64()), (Some(0), Some(1)));
+    let before = employment(json(app.get(&format!("/api/v1/plan-summary?on={}", days_ago(30)), &labour).await).await);
+    assert_eq!((before["in_progress"].as_i64(), before["support_required"].as_i64()), (Some(0), Some(0)));
+
+    // The portfolio over a period: applications of the period only.
+    let apply = |ago: i64| {
+        json!({"borrower_kind": "establishment", "unit": "00070", "establishment_name": "HTX Đồng Tâm",
+               "establishment_registration": "0101234567", "workforce": 10, "qualifying_employees": 5, "plan_certified": true,
+               "purpose": "production_business", "amount_vnd": 50_000_000, "term_months": 36, "application_date": days_ago(ago)})
+    };
+    for ago in [400, 200, 100] {
+        post_ok(&app, "/api/v1/loans", &police, &apply(ago)).await;
+    }
+    let period = json(app.get(&format!("/api/v1/loans/portfolio?unit=00070&from={}&to={}", days_ago(250), days_ago(50)), &bank).await).await;
+    assert_eq!(period["applications"], 2, "{period}");
+    assert_eq!(period["from"], days_ago(250));
+    assert_eq!(period["to"], days_ago(50));
+    let all = json(app.get(&format!("/api/v1/loans/portfolio?unit=00070&from={}&to={}", days_ago(500), days_ago(0)), &bank).await).await;
+    assert_eq!(all["applications"], 3, "{all}");
+    let month = thncd::services::loans::month_of(today() - chrono::Duration::days(100));
+    let one = json(app.get(&format!("/api/v1/loans/portfolio?unit=00070&month={month}"), &bank).await).await;
+    assert_eq!(one["month"], month);
+    assert!(one["applications"].as_i64().unwrap() >= 1, "{one}");
+    let backwards = app.get(&format!("/api/v1/loans/portfolio?from={}&to={}", days_ago(1), days_ago(2)), &bank).await;
+    assert_problem(backwards, 422, "validation_failed").await;
+    let both = app.get(&format!("/api/v1/loans/portfolio?month={month}&from={}&to={}", days_ago(2), days_ago(1)), &bank).await;
+    assert_problem(both, 422, "validation_failed").await;
+}
+
+dual!(as_of_summaries);
+
+async fn records_entered_after_the_exit(app: TestApp) {
+    let (_, police) = app.account("ca.sau", &["police"], "00070").await;
+    let (_, labour) = app.account("ld.sau", &["labour"], "00070").await;
+    let visit = |ago: i64| json!({"kind": "home_visit", "occurred_on": days_ago(ago)});
+
+    // Deceased 100 days ago, after 200 days under management.
+    let dead = registered(&app, &police, "Người Đã Mất", "00070", 300).await;
+    post_ok(&app, &format!("/api/v1/persons/{dead}/decease"), &police, &json!({"occurred_on": days_ago(100)})).await;
+    let created = post_ok(&app, &format!("/api/v1/persons/{dead}/activities"), &police, &visit(150)).await;
+    let activity = &created.as_array().cloned().unwrap_or_else(|| vec![created.clone()])[0];
+    assert_eq!(activity["occurred_on"], days_ago(150), "{created}");
+    // After the death, or before the reception: outside every managed span.
+    assert_problem(app.post(&format!("/api/v1/persons/{dead}/activities"), &police, &visit(50)).await, 409, "person_not_managed").await;
+    assert_problem(app.post(&format!("/api/v1/persons/{dead}/activities"), &police, &visit(310)).await, 409, "person_not_managed").await;
+    // Corrections follow the same rule.
+    let aid = activity["id"].as_str().unwrap().to_string();
+    let version = activity["version"].as_i64().unwrap_or(1);
+    let correct = |ago: i64, version: i64| {
+        app.request(reqwest::Method::PATCH, &format!("/api/v1/persons/{dead}/activities/{aid}"), &police)
+            .header("if-match", format!("\"v{version}\""))
+            .json(&json!({"occurred_on": days_ago(ago), "reason": "sửa ngày theo sổ"}))
+            .send()
+    };
+    assert_problem(correct(40, version).await.unwrap(), 409, "person_not_managed").await;
+    let resp = correct(140, version).await.unwrap();
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    // Labour records too.
+    let training = |ago: i64| json!({"course": "Sửa chữa xe máy", "level": "under_3_months", "start_date": days_ago(ago)});
+    let resp = app.post(&format!("/api/v1/persons/{dead}/trainings"), &labour, &training(160)).await;
+    assert_eq!(resp.status(), 201, "{}", resp.text().await.unwrap());
+    assert_problem(app.post(&format!("/api/v1/persons/{dead}/trainings"), &labour, &training(20)).await, 409, "person_not_managed").await;
+    let assistance = |ago: i64| json!({"kind": "monthly_allowance", "amount_vnd": 500000, "period_from": days_ago(ago)});
+    assert_eq!(app.post(&format!("/api/v1/persons/{dead}/social-assistance"), &labour, &assistance(120)).await.status(), 201);
+    assert_problem(app.post(&format!("/api/v1/persons/{dead}/social-assistance"), &labour, &assistance(90)).await, 409, "person_not_managed").await;
+    let referral = |ago: i64| json!({"employer_name": "Công ty May 10", "referred_on": days_ago(ago), "job": "công nhân"});
+    assert_eq!(app.post(&format!("/api/v1/persons/{dead}/job-referrals"), &labour, &referral(130)).await.status(), 201);
+    assert_problem(app.post(&format!("/api/v1/persons/{dead}/job-referrals"), &labour, &referral(10)).await, 409, "person_not_managed").await;
+
+    // The audit marks such writes as entered after the fact.
+    let trail = json(app.get(&format!("/api/v1/audit-events?action=activity.create&entity_id={aid}"), &app.admin_token).await).await;
+    assert_eq!(trail["items"][0]["after"]["entered_after_the_fact"], true, "{trail}");
+
+    // Moved to another commune 80 days ago: the first commune still records its own time.
+    let moved = registered(&app, &police, "Người Chuyển Đi", "00070", 300).await;
+    post_ok(&app, &format!("/api/v1/persons/{moved}/transfer"), &police, &json!({"to_unit": "00073", "moved_on": days_ago(80)})).await;
+    let created = post_ok(&app, &format!("/api/v1/persons/{moved}/activities"), &police, &visit(120)).await;
+    let activity = &created.as_array().cloned().unwrap_or_else(|| vec![created.clone()])[0];
+    assert_eq!(activity["occurred_on"], days_ago(120));
+    assert_problem(app.post(&format!("/api/v1/persons/{moved}/activities"), &police, &visit(30)).await, 409, "person_not_managed").await;
+    // A person never managed here stays invisible.
+    let (_, elsewhere) = app.account("ca.khac", &["police"], "00073").await;
+    let stranger = registered(&app, &elsewhere, "Người Xã Khác", "00073", 200).await;
+    assert_problem(app.post(&format!("/api/v1/persons/{stranger}/activities"), &police, &visit(100)).await, 404, "not_found").await;
+}
+
+dual!(records_entered_after_the_exit);
