@@ -604,7 +604,14 @@ pub async fn create_outreach_event(
     }
     let row = state
         .run(&auth, Op::CreateOutreachEvent, move |conn, auth| {
-            let unit = crate::services::persons::resolve_commune(conn, auth, &input.unit, "unit")?;
+            // Provincial TV and radio, or a national campaign, are booked on the province or on
+            // VN: counted there and above, never for the province's communes.
+            let unit = crate::db::admin_units::resolve(conn, &input.unit, "unit")?;
+            let province_code = match unit.level.as_str() {
+                "commune" => unit.province_code.clone().unwrap_or_default(),
+                _ => unit.code.clone(),
+            };
+            crate::api::auth::ensure_covers(auth, &unit.code, Some(&province_code), "unit")?;
             let model_id = match &input.model_id {
                 Some(raw) => {
                     let id = parse_id(raw).map_err(|_| ApiError::invalid("model_id", "is not an id"))?;
@@ -619,7 +626,7 @@ pub async fn create_outreach_event(
                 let row = OutreachRow {
                     id: uuid::Uuid::now_v7().to_string(),
                     unit_code: unit.code.clone(),
-                    province_code: unit.province_code.clone().unwrap_or_default(),
+                    province_code,
                     held_on: input.held_on,
                     kind: input.kind.as_str().into(),
                     topic: crate::text::normalize(&input.topic),

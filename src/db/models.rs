@@ -342,7 +342,12 @@ pub fn outreach_totals(
         ))
         .into_boxed();
     let rows: Vec<(String, i64, Option<i64>, Option<i64>)> = outreach_query!(grouped, scope, f).load(conn)?;
-    let communes: Vec<String> = outreach_query!(scope, f).select(oe::unit_code).distinct().load(conn)?;
+    // Events booked on a province or on VN (unit = province) are held in no commune.
+    let communes: Vec<String> = outreach_query!(scope, f)
+        .filter(oe::unit_code.ne(oe::province_code))
+        .select(oe::unit_code)
+        .distinct()
+        .load(conn)?;
     Ok((rows.into_iter().map(|(k, n, a, q)| (k, n, a.unwrap_or(0), q.unwrap_or(0))).collect(), communes.len() as i64))
 }
 

@@ -835,7 +835,11 @@ fn communes_with_outreach(
     let mut q = Sql::new(conn);
     let (f, t) = (q.date(from), q.date(to));
     let sc = q.scope("o", scope);
-    let text = format!("SELECT DISTINCT o.unit_code AS code FROM outreach_events o WHERE o.held_on >= {f} AND o.held_on <= {t} AND {sc}");
+    // Events booked above the communes (province, VN: unit = province) hold no commune.
+    let text = format!(
+        "SELECT DISTINCT o.unit_code AS code FROM outreach_events o
+         WHERE o.held_on >= {f} AND o.held_on <= {t} AND o.unit_code <> o.province_code AND {sc}"
+    );
     codes(conn, q, text)
 }
 

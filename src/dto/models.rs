@@ -172,7 +172,9 @@ pub struct ModelTypeCount {
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOutreachEvent {
-    /// Commune code.
+    /// Commune code; or a province code or `VN` for an event above the communes (provincial
+    /// TV or radio, a national campaign), counted for that unit and the units above it, never
+    /// for its communes.
     pub unit: String,
     pub held_on: NaiveDate,
     pub kind: OutreachKind,

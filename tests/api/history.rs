@@ -283,3 +283,47 @@ async fn records_entered_after_the_exit(app: TestApp) {
 }
 
 dual!(records_entered_after_the_exit);
+
+async fn outreach_above_the_commune(app: TestApp) {
+    let (_, commune) = app.account("ca.tt", &["police"], "00070").await;
+    let (_, province) = app.account("pc10.tt", &["police"], "01").await;
+    let (_, national) = app.account("c06.tt", &["police"], "VN").await;
+    let event = |unit: &str, kind: &str, audience: i64| {
+        json!({"unit": unit, "held_on": days_ago(10), "kind": kind, "topic": "Phổ biến Quyết định 22/2023",
+               "audience_count": audience, "quantity": 1})
+    };
+    post_ok(&app, "/api/v1/outreach-events", &commune, &event("00070", "meeting", 40)).await;
+    // Provincial television on the province, a national campaign on VN.
+    let tv = post_ok(&app, "/api/v1/outreach-events", &province, &event("01", "broadcast_news", 5000)).await;
+    assert_eq!(tv["unit"], "01");
+    post_ok(&app, "/api/v1/outreach-events", &national, &event("VN", "broadcast_news", 90000)).await;
+    // A commune cannot book on its province, nor a province on VN.
+    assert_problem(app.post("/api/v1/outreach-events", &commune, &event("01", "broadcast_news", 1)).await, 422, "validation_failed").await;
+    assert_problem(app.post("/api/v1/outreach-events", &province, &event("VN", "broadcast_news", 1)).await, 422, "validation_failed").await;
+
+    let period = format!("from={}&to={}", days_ago(30), days_ago(0));
+    let org = |unit: &'static str, token: String| {
+        let url = format!("/api/v1/reports/indicators?unit={unit}&{period}");
+        let app = &app;
+        async move {
+            let resp = app.get(&url, &token).await;
+            assert_eq!(resp.status(), 200, "{url}");
+            json(resp).await["organisation"].clone()
+        }
+    };
+    let c = org("00070", commune.clone()).await;
+    assert_eq!((c["outreach_events"].as_i64(), c["outreach_audience"].as_i64()), (Some(1), Some(40)), "{c}");
+    let p = org("01", province.clone()).await;
+    assert_eq!((p["outreach_events"].as_i64(), p["outreach_audience"].as_i64()), (Some(2), Some(5040)), "{p}");
+    let other = org("79", national.clone()).await;
+    assert_eq!(other["outreach_events"], 0, "{other}");
+    let vn = org("VN", national.clone()).await;
+    assert_eq!((vn["outreach_events"].as_i64(), vn["outreach_audience"].as_i64()), (Some(3), Some(95040)), "{vn}");
+    // No commune "holds" the provincial or national broadcast.
+    let summary = json(app.get(&format!("/api/v1/outreach-summary?{period}"), &province).await).await;
+    assert_eq!(summary["communes_holding_outreach"], 1, "{summary}");
+    let listed = json(app.get("/api/v1/outreach-events", &commune).await).await;
+    assert_eq!(listed["total"], 1, "{listed}");
+}
+
+dual!(outreach_above_the_commune);
