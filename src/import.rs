@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::domain::enums::*;
+use crate::domain::lifecycle::{self, Transition};
 use crate::dto::convictions::{ConvictionInput, Principal};
 use crate::dto::persons::NewPerson;
 
@@ -44,6 +45,10 @@ const COLUMNS: &[(&str, &[&str])] = &[
     ("management_started_on", &["management_started_on", "ngay lap ho so", "ngay quan ly"]),
     ("management_file_number", &["management_file_number", "so ho so"]),
     ("classification", &["classification", "phan loai", "nhom"]),
+    ("moved_to", &["moved_to", "chuyen den", "xa chuyen den", "ma xa chuyen den"]),
+    ("moved_on", &["moved_on", "ngay chuyen di", "ngay chuyen"]),
+    ("exit_status", &["exit_status", "ly do giam", "dien giam"]),
+    ("exit_on", &["exit_on", "ngay giam", "ngay ra khoi dien quan ly"]),
 ];
 
 /// A sheet as text cells.
@@ -183,6 +188,17 @@ fn parse_principal(t: &str) -> Option<PrincipalKind> {
     })
 }
 
+fn parse_exit(t: &str) -> Option<Transition> {
+    match crate::text::fold(t.trim()).replace(' ', "_").as_str() {
+        "expunged" | "xoa_an_tich" => Some(Transition::Expunge),
+        "reoffended" | "tai_pham" | "tai_pham_toi" => Some(Transition::Reoffend),
+        "law_violation" | "vi_pham_phap_luat" | "vppl" => Some(Transition::LawViolation),
+        "absconded" | "bo_di" | "bo_di_khoi_dia_phuong" => Some(Transition::Abscond),
+        "deceased" | "chet" | "tu_vong" | "da_chet" => Some(Transition::Decease),
+        _ => None,
+    }
+}
+
 /// One row ready to write.
 #[derive(Debug, Clone)]
 pub struct ImportRow {
@@ -193,6 +209,10 @@ pub struct ImportRow {
     pub started_on: Option<NaiveDate>,
     pub file_number: Option<String>,
     pub classification: Option<Classification>,
+    /// A later move to another commune (`moved_to`, a commune code) and its day.
+    pub moved: Option<(String, NaiveDate)>,
+    /// The exit that ended management, and its day.
+    pub exit: Option<(Transition, NaiveDate)>,
 }
 
 /// Checks one data row (`row` is its spreadsheet number); `default_unit` fills an empty
@@ -344,6 +364,76 @@ pub fn check_row(
             bad("received_on", "is before the release date");
         }
     }
+    // The later history: a move, then an exit, each after the steps before it.
+    let moved_on = date("moved_on", &mut bad);
+    let exit_on = date("exit_on", &mut bad);
+    let moved = match (get("moved_to"), moved_on) {
+        (Some(to), Some(on)) => Some((to, on)),
+        (Some(_), None) => {
+            if get("moved_on").is_none() {
+                bad("moved_on", "is required with moved_to");
+            }
+            None
+        }
+        (None, Some(_)) => {
+            bad("moved_to", "is required with moved_on");
+            None
+        }
+        (None, None) => None,
+    };
+    let exit = match get("exit_status") {
+        Some(t) => match (parse_exit(&t), exit_on) {
+            (Some(kind), Some(on)) => Some((kind, on)),
+            (None, _) => {
+                bad("exit_status", "must be expunged, reoffended, law_violation, absconded or deceased");
+                None
+            }
+            (Some(_), None) => {
+                if get("exit_on").is_none() {
+                    bad("exit_on", "is required with exit_status");
+                }
+                None
+            }
+        },
+        None => {
+            if exit_on.is_some() {
+                bad("exit_status", "is required with exit_on");
+            }
+            None
+        }
+    };
+    let mut status = PersonStatus::Expected;
+    let mut last = received_on;
+    if received_on.is_some() {
+        status = PersonStatus::Received;
+    }
+    if started_on.is_some() {
+        status = PersonStatus::UnderManagement;
+        last = started_on;
+    }
+    for (col, step, on) in [
+        ("moved_to", moved.as_ref().map(|_| Transition::Transfer), moved.as_ref().map(|m| m.1)),
+        ("exit_status", exit.map(|e| e.0), exit.map(|e| e.1)),
+    ] {
+        let (Some(step), Some(on)) = (step, on) else { continue };
+        match lifecycle::check(status, step) {
+            Ok(next) => status = next,
+            Err(_) => {
+                bad(col, &format!("is not possible while the person is `{}`", status.as_str()));
+                continue;
+            }
+        }
+        if last.is_some_and(|l| on < l) {
+            let field = if col == "moved_to" { "moved_on" } else { "exit_on" };
+            bad(field, "is before the step it follows");
+        }
+        last = Some(on);
+    }
+    if let (Some((to, _)), Some(u)) = (&moved, &unit) {
+        if to == u {
+            bad("moved_to", "is the person's commune");
+        }
+    }
     let person = NewPerson {
         full_name: full_name.unwrap_or_default(),
         other_names: None,
@@ -386,6 +476,8 @@ pub fn check_row(
         started_on,
         file_number: get("management_file_number"),
         classification,
+        moved,
+        exit,
     })
 }
 

@@ -29,6 +29,9 @@ pub struct ImportReport {
     /// Persons written (0 for a dry run, or when any row has a problem).
     pub imported: usize,
     pub import_id: Option<String>,
+    /// One item per person the import created (empty on a dry run), so a client can link
+    /// its own records to the new ids.
+    pub created: Vec<CreatedPerson>,
     /// Every problem, by row and column.
     pub problems: Vec<RowProblem>,
 }
@@ -45,10 +48,18 @@ fn problems_from(row: usize, err: ApiError) -> Vec<RowProblem> {
     }
 }
 
+/// A person created by an import, with the spreadsheet row it came from.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct CreatedPerson {
+    /// Spreadsheet row number (the header is row 1).
+    pub row: usize,
+    pub person_id: String,
+}
+
 /// The outcome of checking a table: rows counted, rows ready to write, and every problem.
 struct Checked {
     rows: usize,
-    ok: Vec<(ImportRow, PersonRow)>,
+    ok: Vec<(ImportRow, PersonRow, Option<admin_units::UnitRef>)>,
     problems: Vec<RowProblem>,
 }
 
@@ -97,6 +108,21 @@ fn check(conn: &mut DbConnection, auth: &Auth, table: &Table, today: NaiveDate) 
                 continue;
             }
         };
+        // A move goes to any current commune (the receiving commune takes the person over).
+        let moved_to = match &parsed.moved {
+            None => None,
+            Some((code, _)) => match admin_units::resolve(conn, code, "moved_to") {
+                Ok(u) if u.level == "commune" => Some(u),
+                Ok(_) => {
+                    problems.push(RowProblem { row, column: Some("moved_to".into()), reason: "must be a commune code".into() });
+                    continue;
+                }
+                Err(e) => {
+                    problems.extend(problems_from(row, e));
+                    continue;
+                }
+            },
+        };
         if let Some(c) = &parsed.conviction {
             if let Err(e) = crate::services::persons::check_conviction(c, today) {
                 problems.extend(problems_from(row, e));
@@ -113,7 +139,7 @@ fn check(conn: &mut DbConnection, auth: &Auth, table: &Table, today: NaiveDate) 
                 continue;
             }
         }
-        ok.push((parsed, person));
+        ok.push((parsed, person, moved_to));
     }
     // ID numbers already held by active persons.
     let ids: Vec<String> = seen_ids.keys().cloned().collect();
@@ -127,7 +153,7 @@ fn check(conn: &mut DbConnection, auth: &Auth, table: &Table, today: NaiveDate) 
         taken.extend(found);
     }
     if !taken.is_empty() {
-        ok.retain(|(r, p)| {
+        ok.retain(|(r, p, _)| {
             let clash = p.id_number.as_ref().is_some_and(|id| taken.contains(id));
             if clash {
                 problems.push(RowProblem {
@@ -148,6 +174,7 @@ fn check(conn: &mut DbConnection, auth: &Auth, table: &Table, today: NaiveDate) 
 fn records(
     r: &ImportRow,
     mut person: PersonRow,
+    moved_to: Option<&admin_units::UnitRef>,
     auth: &Auth,
     today: NaiveDate,
 ) -> (PersonRow, Option<ConvictionRow>, Vec<StatusRow>, Option<AttributeChange>) {
@@ -169,23 +196,49 @@ fn records(
         person.management_started_on = Some(started);
         person.management_file_number = r.file_number.clone();
     }
+    // Each step is recorded in the commune where it happened: a move is `moved_out` in the
+    // first commune and `received` in the next one, on the same day, as a transfer records it.
+    let mut places: Vec<(String, String, Option<serde_json::Value>)> =
+        vec![(person.unit_code.clone(), person.province_code.clone(), None); steps.len()];
+    if let (Some((_, moved_on)), Some(to)) = (&r.moved, moved_to) {
+        let current = steps.last().map_or(PersonStatus::Expected, |s| s.1);
+        let details = serde_json::json!({"from_unit": person.unit_code, "to_unit": to.code});
+        steps.push((Some(current), PersonStatus::MovedOut, *moved_on));
+        places.push((person.unit_code.clone(), person.province_code.clone(), Some(details.clone())));
+        steps.push((Some(PersonStatus::MovedOut), PersonStatus::Received, *moved_on));
+        person.unit_code = to.code.clone();
+        person.province_code = to.province_code.clone().unwrap_or_default();
+        places.push((person.unit_code.clone(), person.province_code.clone(), Some(details)));
+        person.received_on = Some(*moved_on);
+    }
+    if let Some((exit, on)) = r.exit {
+        let current = steps.last().map_or(PersonStatus::Expected, |s| s.1);
+        steps.push((Some(current), exit.to(), on));
+        places.push((person.unit_code.clone(), person.province_code.clone(), None));
+        if exit == crate::domain::lifecycle::Transition::Expunge {
+            person.expungement_status = crate::domain::enums::ExpungementStatus::Expunged.as_str().into();
+            person.expungement_decided_on = Some(on);
+        }
+    }
     let (_, status, status_since) = *steps.last().unwrap_or(&(None, PersonStatus::Expected, since));
     person.status = status.as_str().into();
     person.status_since = status_since;
+    person.active = crate::domain::lifecycle::is_active(status);
     let history = steps
         .iter()
+        .zip(places)
         .enumerate()
-        .map(|(i, (from, to, on))| StatusRow {
+        .map(|(i, ((from, to, on), (unit_code, province_code, details)))| StatusRow {
             id: uuid::Uuid::now_v7().to_string(),
             person_id: person.id.clone(),
             seq: i as i32 + 1,
             from_status: from.map(|f| f.as_str().to_string()),
             to_status: to.as_str().into(),
             occurred_on: *on,
-            unit_code: person.unit_code.clone(),
-            province_code: person.province_code.clone(),
+            unit_code,
+            province_code,
             reason: Some("import".into()),
-            details: None,
+            details: details.map(|d| d.to_string()),
             actor_sub: Some(auth.sub.clone()),
             recorded_at: now,
         })
@@ -225,6 +278,7 @@ pub fn run(
         valid_rows: ok.len(),
         imported: 0,
         import_id: None,
+        created: Vec::new(),
         problems,
     };
     if dry_run {
@@ -251,8 +305,9 @@ pub fn run(
         return Err(ApiError::invalid("file", "has no data rows"));
     }
     let (mut people, mut judgments, mut history, mut attributes) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (r, p) in &ok {
-        let (person, conviction, steps, attribute) = records(r, p.clone(), auth, today);
+    for (r, p, moved_to) in &ok {
+        let (person, conviction, steps, attribute) = records(r, p.clone(), moved_to.as_ref(), auth, today);
+        report.created.push(CreatedPerson { row: r.row, person_id: person.id.clone() });
         people.push(person);
         judgments.extend(conviction);
         history.extend(steps);

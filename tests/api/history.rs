@@ -327,3 +327,88 @@ async fn outreach_above_the_commune(app: TestApp) {
 }
 
 dual!(outreach_above_the_commune);
+
+async fn imports_answer_ids_and_carry_history(app: TestApp) {
+    let (_, police) = app.account("ca.nhap", &["police"], "00070").await;
+    let (_, province) = app.account("pc10.nhap", &["police"], "01").await;
+    let post = |body: String, query: &'static str| {
+        app.request(reqwest::Method::POST, &format!("/api/v1/imports{query}"), &police)
+            .header("content-type", "text/csv; charset=utf-8")
+            .body(body)
+            .send()
+    };
+    let header = "full_name,gender,unit,received_on,management_started_on,moved_to,moved_on,exit_status,exit_on\r\n";
+    // Refused: an unknown exit, an exit before the management it ends, a move without its day.
+    let bad = format!(
+        "{header}Sai Một,Nam,00070,01/03/2020,05/03/2020,,,biến mất,01/01/2022\r\n\
+         Sai Hai,Nam,00070,01/03/2020,05/03/2020,,,deceased,01/01/2019\r\n\
+         Sai Ba,Nam,00070,01/03/2020,05/03/2020,00073,,,\r\n"
+    );
+    let report = json(post(bad, "?dry_run=true").await.unwrap()).await;
+    let problems: Vec<(u64, String)> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["row"].as_u64().unwrap(), p["column"].as_str().unwrap_or("").to_string()))
+        .collect();
+    for want in [(2, "exit_status"), (3, "exit_on"), (4, "moved_on")] {
+        assert!(problems.contains(&(want.0, want.1.to_string())), "{want:?} missing in {report}");
+    }
+    assert_eq!(report["created"], json!([]));
+
+    let good = format!(
+        "{header}Ở Lại,Nam,00070,01/03/2020,05/03/2020,,,,\r\n\
+         Chuyển Đi,Nam,00070,2020-04-01,2020-04-03,00073,2022-06-01,,\r\n\
+         Đã Xóa,Nữ,00070,2020-05-01,2020-05-02,,,expunged,2023-05-02\r\n\
+         Chuyển Rồi Mất,Nam,00070,2020-05-01,2020-05-02,00073,2021-01-01,deceased,2022-01-01\r\n"
+    );
+    let resp = post(good, "").await.unwrap();
+    assert_eq!(resp.status(), 201, "{}", resp.text().await.unwrap());
+    let report = json(resp).await;
+    let created = report["created"].as_array().unwrap().clone();
+    assert_eq!(created.iter().map(|c| c["row"].as_u64().unwrap()).collect::<Vec<_>>(), vec![2, 3, 4, 5]);
+    let id = |row: usize| created[row - 2]["person_id"].as_str().unwrap().to_string();
+
+    let stayed = json(app.get(&format!("/api/v1/persons/{}", id(2)), &police).await).await;
+    assert_eq!((stayed["full_name"].as_str(), stayed["status"].as_str()), (Some("Ở Lại"), Some("under_management")));
+    let expunged = json(app.get(&format!("/api/v1/persons/{}", id(4)), &police).await).await;
+    assert_eq!((expunged["status"].as_str(), expunged["status_since"].as_str()), (Some("expunged"), Some("2023-05-02")));
+
+    let moved = json(app.get(&format!("/api/v1/persons/{}", id(3)), &province).await).await;
+    assert_eq!((moved["unit"].as_str(), moved["status"].as_str()), (Some("00073"), Some("received")), "{moved}");
+    let history = json(app.get(&format!("/api/v1/persons/{}/status-history", id(3)), &province).await).await;
+    let steps: Vec<(String, String, String)> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["to_status"].as_str().unwrap().into(), h["occurred_on"].as_str().unwrap().into(), h["unit"].as_str().unwrap().into()))
+        .collect();
+    let step = |s: &str, d: &str, u: &str| (s.to_string(), d.to_string(), u.to_string());
+    assert_eq!(
+        steps,
+        vec![
+            step("expected", "2020-04-01", "00070"),
+            step("received", "2020-04-01", "00070"),
+            step("under_management", "2020-04-03", "00070"),
+            step("moved_out", "2022-06-01", "00070"),
+            step("received", "2022-06-01", "00073"),
+        ]
+    );
+    let dead = json(app.get(&format!("/api/v1/persons/{}", id(5)), &province).await).await;
+    assert_eq!((dead["unit"].as_str(), dead["status"].as_str()), (Some("00073"), Some("deceased")));
+
+    // The indicators see the moves and exits on their days.
+    let year = |y: i32| format!("/api/v1/reports/indicators?unit=00070&from={y}-01-01&to={y}-12-31");
+    let exits = |y: i32| {
+        let url = year(y);
+        let app = &app;
+        let police = police.clone();
+        async move { json(app.get(&url, &police).await).await["exits"].clone() }
+    };
+    let (y2021, y2022, y2023) = (exits(2021).await, exits(2022).await, exits(2023).await);
+    assert_eq!((y2021["moved_out"].as_i64(), y2021["expunged"].as_i64()), (Some(1), Some(0)), "{y2021}");
+    assert_eq!((y2022["moved_out"].as_i64(), y2022["expunged"].as_i64()), (Some(1), Some(0)), "{y2022}");
+    assert_eq!((y2023["moved_out"].as_i64(), y2023["expunged"].as_i64()), (Some(0), Some(1)), "{y2023}");
+}
+
+dual!(imports_answer_ids_and_carry_history);
