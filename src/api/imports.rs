@@ -39,6 +39,20 @@ fn clean_file_name(raw: &str) -> Option<String> {
 /// without BOM) or XLSX body; Vietnamese or English headers, dates `dd/mm/yyyy` or ISO.
 /// `dry_run=true` reports every row's problems and writes nothing; a real run is
 /// all-or-nothing (422 listing every problem as `rows[N].column`) and audited as one import.
+/// The report's `created` lists `{row, person_id}` for every person written.
+///
+/// Columns (English name, or a Vietnamese header such as `Họ và tên`): `full_name` and
+/// `gender` (required); `date_of_birth`, `id_number`, `unit` (commune code; a commune
+/// account's own by default), `village`, `address_line`; the judgment: `judgment_number`,
+/// `court`, `judgment_date`, `offence_articles` (`;`-separated), `offence_group`, `chapter`,
+/// `principal_kind`, `principal_months`, `release_date`, `release_type`, `certificate_number`;
+/// management: `received_on` (`Ngày tiếp nhận`), `management_started_on` (`Ngày lập hồ sơ`),
+/// `management_file_number`, `classification` (A–D). The later history: `moved_to` (`Xã
+/// chuyển đến`, the commune code the person moved to) with `moved_on` (`Ngày chuyển đi`),
+/// recorded as `moved_out` in the first commune and `received` in the next one; then
+/// `exit_status` (`Lý do giảm`: `expunged`, `reoffended`, `law_violation`, `absconded`,
+/// `deceased`) with `exit_on` (`Ngày giảm`). Each step must be possible after the one
+/// before it and not dated before it; nothing may be dated in the future.
 #[utoipa::path(
     tag = "integrations",
     params(ImportQuery),

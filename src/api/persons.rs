@@ -166,9 +166,7 @@ pub async fn create_person(
     }
     let row = state
         .run(&auth, Op::CreatePerson, move |conn, auth| {
-            write_tx(conn, |conn| {
-                service::create(conn, auth, &input, since, today, auth.ctx.reason.as_deref())
-            })
+            write_tx(conn, |conn| service::create(conn, auth, &input, since, today, auth.ctx.reason.as_deref()))
         })
         .await?;
     let body = view(&row, &auth);

@@ -765,7 +765,11 @@ pub fn model_coverage_on(conn: &mut DbConnection, scope: &Jurisdiction, on: Naiv
 
 /// Plan items per (area, status) on `on`: each item's status is its latest update dated by
 /// then, counted for persons managed that day in the unit.
-pub fn plan_summary_on(conn: &mut DbConnection, scope: &Jurisdiction, on: NaiveDate) -> ApiResult<Vec<(String, String, i64)>> {
+pub fn plan_summary_on(
+    conn: &mut DbConnection,
+    scope: &Jurisdiction,
+    on: NaiveDate,
+) -> ApiResult<Vec<(String, String, i64)>> {
     let mut q = Sql::new(conn);
     let (t1, t2, t3, t4) = (q.date(on), q.date(on), q.date(on), q.date(on));
     let sc = q.scope("h", scope);

@@ -58,13 +58,10 @@ impl<T: DeserializeOwned + Validate + Default + 'static> FromRequest for ApiJson
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let empty = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.trim() == "0")
-            || (req.headers().get(header::CONTENT_LENGTH).is_none()
-                && req.headers().get(header::TRANSFER_ENCODING).is_none());
+        let empty =
+            req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.trim() == "0")
+                || (req.headers().get(header::CONTENT_LENGTH).is_none()
+                    && req.headers().get(header::TRANSFER_ENCODING).is_none());
         if empty {
             return Box::pin(async { Ok(ApiJsonOrDefault(T::default())) });
         }

@@ -114,7 +114,11 @@ fn check(conn: &mut DbConnection, auth: &Auth, table: &Table, today: NaiveDate) 
             Some((code, _)) => match admin_units::resolve(conn, code, "moved_to") {
                 Ok(u) if u.level == "commune" => Some(u),
                 Ok(_) => {
-                    problems.push(RowProblem { row, column: Some("moved_to".into()), reason: "must be a commune code".into() });
+                    problems.push(RowProblem {
+                        row,
+                        column: Some("moved_to".into()),
+                        reason: "must be a commune code".into(),
+                    });
                     continue;
                 }
                 Err(e) => {

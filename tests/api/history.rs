@@ -56,9 +56,8 @@ async fn backdated_registration(app: TestApp) {
     assert_eq!(history[0]["to_status"], "expected", "{history}");
     assert_eq!(history[0]["occurred_on"], "2020-03-01", "{history}");
     // A reception before the registration is refused; on or after it, accepted.
-    let reception = |on: &str| {
-        json!({"received_on": on, "receiving_officer": "Đại úy Lê Văn Bình", "commitment_signed": true})
-    };
+    let reception =
+        |on: &str| json!({"received_on": on, "receiving_officer": "Đại úy Lê Văn Bình", "commitment_signed": true});
     let resp = app.post(&format!("/api/v1/persons/{id}/reception"), &police, &reception("2020-02-28")).await;
     assert_eq!(resp.status(), 422);
     let resp = app.post(&format!("/api/v1/persons/{id}/reception"), &police, &reception("2020-03-05")).await;
@@ -106,9 +105,17 @@ async fn dated_loan_steps(app: TestApp) {
     assert_eq!(l["certified_on"], days_ago(180));
     assert_eq!(l["submitted_on"], days_ago(190));
     // Approval is a later step than the certification.
-    let early = app.post(&step("approve"), &bank, &json!({"approved_amount_vnd": 50_000_000, "approved_on": days_ago(185)})).await;
+    let early = app
+        .post(&step("approve"), &bank, &json!({"approved_amount_vnd": 50_000_000, "approved_on": days_ago(185)}))
+        .await;
     assert_eq!(assert_problem(early, 422, "validation_failed").await["invalid_params"][0]["name"], "approved_on");
-    let l = post_ok(&app, &step("approve"), &bank, &json!({"approved_amount_vnd": 50_000_000, "approved_on": days_ago(170)})).await;
+    let l = post_ok(
+        &app,
+        &step("approve"),
+        &bank,
+        &json!({"approved_amount_vnd": 50_000_000, "approved_on": days_ago(170)}),
+    )
+    .await;
     assert_eq!(l["approved_on"], days_ago(170));
     let l = json(app.get(&format!("/api/v1/loans/{id}"), &police).await).await;
     assert_eq!(l["certified_on"], days_ago(180));
@@ -117,17 +124,26 @@ async fn dated_loan_steps(app: TestApp) {
     let second = post_ok(&app, "/api/v1/loans", &police, &apply(100)).await;
     let id2 = second["id"].as_str().unwrap().to_string();
     // Old clients: no body at all dates the steps today.
-    let resp = app.request(reqwest::Method::POST, &format!("/api/v1/loans/{id2}/submit"), &police).send().await.unwrap();
+    let resp =
+        app.request(reqwest::Method::POST, &format!("/api/v1/loans/{id2}/submit"), &police).send().await.unwrap();
     assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
     let l = post_ok(&app, &format!("/api/v1/loans/{id2}/certify"), &committee, &json!({})).await;
     assert_eq!(l["submitted_on"], today().to_string());
     assert_eq!(l["certified_on"], today().to_string());
     let future = app
-        .post(&format!("/api/v1/loans/{id2}/reject"), &bank, &json!({"rejected_on": days_ago(-3), "reason": "Không khả thi"}))
+        .post(
+            &format!("/api/v1/loans/{id2}/reject"),
+            &bank,
+            &json!({"rejected_on": days_ago(-3), "reason": "Không khả thi"}),
+        )
         .await;
     assert_eq!(assert_problem(future, 422, "validation_failed").await["invalid_params"][0]["name"], "rejected_on");
     let early = app
-        .post(&format!("/api/v1/loans/{id2}/reject"), &bank, &json!({"rejected_on": days_ago(1), "reason": "Không khả thi"}))
+        .post(
+            &format!("/api/v1/loans/{id2}/reject"),
+            &bank,
+            &json!({"rejected_on": days_ago(1), "reason": "Không khả thi"}),
+        )
         .await;
     assert_eq!(assert_problem(early, 422, "validation_failed").await["invalid_params"][0]["name"], "rejected_on");
 }
@@ -150,8 +166,16 @@ async fn as_of_summaries(app: TestApp) {
     )
     .await;
     let mid = m["id"].as_str().unwrap().to_string();
-    for (step, ago) in [("committee_formed", 80), ("regulations_issued", 75), ("first_activities", 70), ("launched", 60)] {
-        post_ok(&app, &format!("/api/v1/models/{mid}/milestones"), &police, &json!({"step": step, "achieved_on": days_ago(ago)})).await;
+    for (step, ago) in
+        [("committee_formed", 80), ("regulations_issued", 75), ("first_activities", 70), ("launched", 60)]
+    {
+        post_ok(
+            &app,
+            &format!("/api/v1/models/{mid}/milestones"),
+            &police,
+            &json!({"step": step, "achieved_on": days_ago(ago)}),
+        )
+        .await;
     }
     post_ok(
         &app,
@@ -168,7 +192,13 @@ async fn as_of_summaries(app: TestApp) {
             let resp = app.get(&path, &police).await;
             assert_eq!(resp.status(), 200, "{path}");
             let s = json(resp).await;
-            let t = s["by_type"].as_array().unwrap().iter().find(|t| t["model_type"] == "self_management_group").unwrap().clone();
+            let t = s["by_type"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["model_type"] == "self_management_group")
+                .unwrap()
+                .clone();
             (t["models"].as_i64().unwrap(), t["active"].as_i64().unwrap(), t["participants"].as_i64().unwrap(), s)
         }
     };
@@ -195,7 +225,8 @@ async fn as_of_summaries(app: TestApp) {
     let employment = |s: Value| s.as_array().unwrap().iter().find(|r| r["area"] == "employment").unwrap().clone();
     let now = employment(json(app.get("/api/v1/plan-summary?unit=00070", &labour).await).await);
     assert_eq!((now["in_progress"].as_i64(), now["support_required"].as_i64()), (Some(1), Some(0)));
-    let then = employment(json(app.get(&format!("/api/v1/plan-summary?unit=00070&on={}", days_ago(10)), &labour).await).await);
+    let then =
+        employment(json(app.get(&format!("/api/v1/plan-summary?unit=00070&on={}", days_ago(10)), &labour).await).await);
     assert_eq!((then["in_progress"].as_i64(), then["support_required"].as_i64()), (Some(0), Some(1)));
     let before = employment(json(app.get(&format!("/api/v1/plan-summary?on={}", days_ago(30)), &labour).await).await);
     assert_eq!((before["in_progress"].as_i64(), before["support_required"].as_i64()), (Some(0), Some(0)));
@@ -209,11 +240,17 @@ async fn as_of_summaries(app: TestApp) {
     for ago in [400, 200, 100] {
         post_ok(&app, "/api/v1/loans", &police, &apply(ago)).await;
     }
-    let period = json(app.get(&format!("/api/v1/loans/portfolio?unit=00070&from={}&to={}", days_ago(250), days_ago(50)), &bank).await).await;
+    let period = json(
+        app.get(&format!("/api/v1/loans/portfolio?unit=00070&from={}&to={}", days_ago(250), days_ago(50)), &bank).await,
+    )
+    .await;
     assert_eq!(period["applications"], 2, "{period}");
     assert_eq!(period["from"], days_ago(250));
     assert_eq!(period["to"], days_ago(50));
-    let all = json(app.get(&format!("/api/v1/loans/portfolio?unit=00070&from={}&to={}", days_ago(500), days_ago(0)), &bank).await).await;
+    let all = json(
+        app.get(&format!("/api/v1/loans/portfolio?unit=00070&from={}&to={}", days_ago(500), days_ago(0)), &bank).await,
+    )
+    .await;
     assert_eq!(all["applications"], 3, "{all}");
     let month = thncd::services::loans::month_of(today() - chrono::Duration::days(100));
     let one = json(app.get(&format!("/api/v1/loans/portfolio?unit=00070&month={month}"), &bank).await).await;
@@ -221,7 +258,8 @@ async fn as_of_summaries(app: TestApp) {
     assert!(one["applications"].as_i64().unwrap() >= 1, "{one}");
     let backwards = app.get(&format!("/api/v1/loans/portfolio?from={}&to={}", days_ago(1), days_ago(2)), &bank).await;
     assert_problem(backwards, 422, "validation_failed").await;
-    let both = app.get(&format!("/api/v1/loans/portfolio?month={month}&from={}&to={}", days_ago(2), days_ago(1)), &bank).await;
+    let both =
+        app.get(&format!("/api/v1/loans/portfolio?month={month}&from={}&to={}", days_ago(2), days_ago(1)), &bank).await;
     assert_problem(both, 422, "validation_failed").await;
 }
 
@@ -239,8 +277,18 @@ async fn records_entered_after_the_exit(app: TestApp) {
     let activity = &created.as_array().cloned().unwrap_or_else(|| vec![created.clone()])[0];
     assert_eq!(activity["occurred_on"], days_ago(150), "{created}");
     // After the death, or before the reception: outside every managed span.
-    assert_problem(app.post(&format!("/api/v1/persons/{dead}/activities"), &police, &visit(50)).await, 409, "person_not_managed").await;
-    assert_problem(app.post(&format!("/api/v1/persons/{dead}/activities"), &police, &visit(310)).await, 409, "person_not_managed").await;
+    assert_problem(
+        app.post(&format!("/api/v1/persons/{dead}/activities"), &police, &visit(50)).await,
+        409,
+        "person_not_managed",
+    )
+    .await;
+    assert_problem(
+        app.post(&format!("/api/v1/persons/{dead}/activities"), &police, &visit(310)).await,
+        409,
+        "person_not_managed",
+    )
+    .await;
     // Corrections follow the same rule.
     let aid = activity["id"].as_str().unwrap().to_string();
     let version = activity["version"].as_i64().unwrap_or(1);
@@ -254,32 +302,71 @@ async fn records_entered_after_the_exit(app: TestApp) {
     let resp = correct(140, version).await.unwrap();
     assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
     // Labour records too.
-    let training = |ago: i64| json!({"course": "Sửa chữa xe máy", "level": "under_3_months", "start_date": days_ago(ago)});
+    let training =
+        |ago: i64| json!({"course": "Sửa chữa xe máy", "level": "under_3_months", "start_date": days_ago(ago)});
     let resp = app.post(&format!("/api/v1/persons/{dead}/trainings"), &labour, &training(160)).await;
     assert_eq!(resp.status(), 201, "{}", resp.text().await.unwrap());
-    assert_problem(app.post(&format!("/api/v1/persons/{dead}/trainings"), &labour, &training(20)).await, 409, "person_not_managed").await;
-    let assistance = |ago: i64| json!({"kind": "monthly_allowance", "amount_vnd": 500000, "period_from": days_ago(ago)});
-    assert_eq!(app.post(&format!("/api/v1/persons/{dead}/social-assistance"), &labour, &assistance(120)).await.status(), 201);
-    assert_problem(app.post(&format!("/api/v1/persons/{dead}/social-assistance"), &labour, &assistance(90)).await, 409, "person_not_managed").await;
-    let referral = |ago: i64| json!({"employer_name": "Công ty May 10", "referred_on": days_ago(ago), "job": "công nhân"});
+    assert_problem(
+        app.post(&format!("/api/v1/persons/{dead}/trainings"), &labour, &training(20)).await,
+        409,
+        "person_not_managed",
+    )
+    .await;
+    let assistance =
+        |ago: i64| json!({"kind": "monthly_allowance", "amount_vnd": 500000, "period_from": days_ago(ago)});
+    assert_eq!(
+        app.post(&format!("/api/v1/persons/{dead}/social-assistance"), &labour, &assistance(120)).await.status(),
+        201
+    );
+    assert_problem(
+        app.post(&format!("/api/v1/persons/{dead}/social-assistance"), &labour, &assistance(90)).await,
+        409,
+        "person_not_managed",
+    )
+    .await;
+    let referral =
+        |ago: i64| json!({"employer_name": "Công ty May 10", "referred_on": days_ago(ago), "job": "công nhân"});
     assert_eq!(app.post(&format!("/api/v1/persons/{dead}/job-referrals"), &labour, &referral(130)).await.status(), 201);
-    assert_problem(app.post(&format!("/api/v1/persons/{dead}/job-referrals"), &labour, &referral(10)).await, 409, "person_not_managed").await;
+    assert_problem(
+        app.post(&format!("/api/v1/persons/{dead}/job-referrals"), &labour, &referral(10)).await,
+        409,
+        "person_not_managed",
+    )
+    .await;
 
     // The audit marks such writes as entered after the fact.
-    let trail = json(app.get(&format!("/api/v1/audit-events?action=activity.create&entity_id={aid}"), &app.admin_token).await).await;
+    let trail =
+        json(app.get(&format!("/api/v1/audit-events?action=activity.create&entity_id={aid}"), &app.admin_token).await)
+            .await;
     assert_eq!(trail["items"][0]["after"]["entered_after_the_fact"], true, "{trail}");
 
     // Moved to another commune 80 days ago: the first commune still records its own time.
     let moved = registered(&app, &police, "Người Chuyển Đi", "00070", 300).await;
-    post_ok(&app, &format!("/api/v1/persons/{moved}/transfer"), &police, &json!({"to_unit": "00073", "moved_on": days_ago(80)})).await;
+    post_ok(
+        &app,
+        &format!("/api/v1/persons/{moved}/transfer"),
+        &police,
+        &json!({"to_unit": "00073", "moved_on": days_ago(80)}),
+    )
+    .await;
     let created = post_ok(&app, &format!("/api/v1/persons/{moved}/activities"), &police, &visit(120)).await;
     let activity = &created.as_array().cloned().unwrap_or_else(|| vec![created.clone()])[0];
     assert_eq!(activity["occurred_on"], days_ago(120));
-    assert_problem(app.post(&format!("/api/v1/persons/{moved}/activities"), &police, &visit(30)).await, 409, "person_not_managed").await;
+    assert_problem(
+        app.post(&format!("/api/v1/persons/{moved}/activities"), &police, &visit(30)).await,
+        409,
+        "person_not_managed",
+    )
+    .await;
     // A person never managed here stays invisible.
     let (_, elsewhere) = app.account("ca.khac", &["police"], "00073").await;
     let stranger = registered(&app, &elsewhere, "Người Xã Khác", "00073", 200).await;
-    assert_problem(app.post(&format!("/api/v1/persons/{stranger}/activities"), &police, &visit(100)).await, 404, "not_found").await;
+    assert_problem(
+        app.post(&format!("/api/v1/persons/{stranger}/activities"), &police, &visit(100)).await,
+        404,
+        "not_found",
+    )
+    .await;
 }
 
 dual!(records_entered_after_the_exit);
@@ -298,8 +385,18 @@ async fn outreach_above_the_commune(app: TestApp) {
     assert_eq!(tv["unit"], "01");
     post_ok(&app, "/api/v1/outreach-events", &national, &event("VN", "broadcast_news", 90000)).await;
     // A commune cannot book on its province, nor a province on VN.
-    assert_problem(app.post("/api/v1/outreach-events", &commune, &event("01", "broadcast_news", 1)).await, 422, "validation_failed").await;
-    assert_problem(app.post("/api/v1/outreach-events", &province, &event("VN", "broadcast_news", 1)).await, 422, "validation_failed").await;
+    assert_problem(
+        app.post("/api/v1/outreach-events", &commune, &event("01", "broadcast_news", 1)).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_problem(
+        app.post("/api/v1/outreach-events", &province, &event("VN", "broadcast_news", 1)).await,
+        422,
+        "validation_failed",
+    )
+    .await;
 
     let period = format!("from={}&to={}", days_ago(30), days_ago(0));
     let org = |unit: &'static str, token: String| {
@@ -372,7 +469,10 @@ async fn imports_answer_ids_and_carry_history(app: TestApp) {
     let stayed = json(app.get(&format!("/api/v1/persons/{}", id(2)), &police).await).await;
     assert_eq!((stayed["full_name"].as_str(), stayed["status"].as_str()), (Some("Ở Lại"), Some("under_management")));
     let expunged = json(app.get(&format!("/api/v1/persons/{}", id(4)), &police).await).await;
-    assert_eq!((expunged["status"].as_str(), expunged["status_since"].as_str()), (Some("expunged"), Some("2023-05-02")));
+    assert_eq!(
+        (expunged["status"].as_str(), expunged["status_since"].as_str()),
+        (Some("expunged"), Some("2023-05-02"))
+    );
 
     let moved = json(app.get(&format!("/api/v1/persons/{}", id(3)), &province).await).await;
     assert_eq!((moved["unit"].as_str(), moved["status"].as_str()), (Some("00073"), Some("received")), "{moved}");
@@ -381,7 +481,13 @@ async fn imports_answer_ids_and_carry_history(app: TestApp) {
         .as_array()
         .unwrap()
         .iter()
-        .map(|h| (h["to_status"].as_str().unwrap().into(), h["occurred_on"].as_str().unwrap().into(), h["unit"].as_str().unwrap().into()))
+        .map(|h| {
+            (
+                h["to_status"].as_str().unwrap().into(),
+                h["occurred_on"].as_str().unwrap().into(),
+                h["unit"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     let step = |s: &str, d: &str, u: &str| (s.to_string(), d.to_string(), u.to_string());
     assert_eq!(
