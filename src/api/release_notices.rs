@@ -31,6 +31,9 @@ fn create_notice(conn: &mut DbConnection, auth: &Auth, input: &NewReleaseNotice)
     if input.notice_date > today {
         return Err(ApiError::invalid("notice_date", "must not be in the future"));
     }
+    if input.person.as_ref().is_some_and(|p| p.registered_on.is_some()) {
+        return Err(ApiError::invalid("person.registered_on", "a release notice is registered on its notice_date"));
+    }
     let existing = match (&input.person_id, &input.person) {
         (Some(_), Some(_)) => return Err(ApiError::invalid("person", "give either person_id or person, not both")),
         (None, None) => return Err(ApiError::invalid("person", "give person_id or the person's identity")),

@@ -65,8 +65,19 @@ impl<T: DeserializeOwned + Validate + Default + 'static> FromRequest for ApiJson
         if empty {
             return Box::pin(async { Ok(ApiJsonOrDefault(T::default())) });
         }
-        let inner = ApiJson::<T>::from_request(req, payload);
-        Box::pin(async move { inner.await.map(|ApiJson(v)| ApiJsonOrDefault(v)) })
+        let inner = ApiJson::<OrNull<T>>::from_request(req, payload);
+        Box::pin(async move { inner.await.map(|ApiJson(OrNull(v))| ApiJsonOrDefault(v.unwrap_or_default())) })
+    }
+}
+
+/// A body that may also be JSON `null` (the contract's optional body).
+#[derive(serde::Deserialize)]
+#[serde(transparent)]
+struct OrNull<T>(Option<T>);
+
+impl<T: Validate> Validate for OrNull<T> {
+    fn validate(&self) -> Result<(), validator::ValidationErrors> {
+        self.0.as_ref().map_or(Ok(()), Validate::validate)
     }
 }
 

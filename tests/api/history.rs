@@ -63,6 +63,14 @@ async fn backdated_registration(app: TestApp) {
     let resp = app.post(&format!("/api/v1/persons/{id}/reception"), &police, &reception("2020-03-05")).await;
     assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
 
+    // A release notice is registered on its notice date: the field has no place there.
+    let mut body = person("Phạm Văn Báo", "00070");
+    body["registered_on"] = json!("2020-03-01");
+    let notice = json!({"person": body, "facility": "Trại giam Nam Hà", "notice_date": days_ago(40), "expected_release_date": days_ago(20)});
+    let problem =
+        assert_problem(app.post("/api/v1/release-notices", &police, &notice).await, 422, "validation_failed").await;
+    assert_eq!(problem["invalid_params"][0]["name"], "person.registered_on", "{problem}");
+
     // Without the field: today, as before.
     let p = post_ok(&app, "/api/v1/persons", &police, &person("Trần Văn Mới", "00070")).await;
     assert_eq!(p["status_since"], today().to_string());
@@ -127,7 +135,7 @@ async fn dated_loan_steps(app: TestApp) {
     let resp =
         app.request(reqwest::Method::POST, &format!("/api/v1/loans/{id2}/submit"), &police).send().await.unwrap();
     assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
-    let l = post_ok(&app, &format!("/api/v1/loans/{id2}/certify"), &committee, &json!({})).await;
+    let l = post_ok(&app, &format!("/api/v1/loans/{id2}/certify"), &committee, &Value::Null).await;
     assert_eq!(l["submitted_on"], today().to_string());
     assert_eq!(l["certified_on"], today().to_string());
     let future = app
