@@ -14,18 +14,14 @@ use serde_json::{json, Value};
 use crate::dual;
 use crate::helpers::*;
 
-/// Declares a test run on both databases by a service that refuses private destinations,
-/// as in production (the other tests' services allow them, to reach their local receivers).
-macro_rules! dual_public_only {
-    ($($name:ident),+ $(,)?) => {
+/// Declares tests run on both databases by a service whose settings `$adjust` changes.
+macro_rules! dual_with {
+    ($adjust:path; $($name:ident),+ $(,)?) => {
         $(
             mod $name {
-                fn public_only(s: &mut thncd::config::Settings) {
-                    s.worker.allow_private_urls = false;
-                }
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn sqlite() {
-                    let app = $crate::helpers::TestApp::spawn_with($crate::helpers::Backend::Sqlite, public_only)
+                    let app = $crate::helpers::TestApp::spawn_with($crate::helpers::Backend::Sqlite, $adjust)
                         .await
                         .unwrap();
                     super::$name(app).await;
@@ -33,7 +29,7 @@ macro_rules! dual_public_only {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
                     if let Some(app) =
-                        $crate::helpers::TestApp::spawn_with($crate::helpers::Backend::Postgres, public_only).await
+                        $crate::helpers::TestApp::spawn_with($crate::helpers::Backend::Postgres, $adjust).await
                     {
                         super::$name(app).await;
                     }
@@ -41,6 +37,17 @@ macro_rules! dual_public_only {
             }
         )+
     };
+}
+
+/// A service that refuses private destinations, as in production (the other tests' services
+/// allow them, to reach their local receivers).
+fn public_only(s: &mut thncd::config::Settings) {
+    s.worker.allow_private_urls = false;
+}
+
+/// Retries spaced widely enough for a test to act between two attempts.
+fn slow_retries(s: &mut thncd::config::Settings) {
+    s.worker.backoff_base_ms = 2500;
 }
 
 /// A receiver on this machine that counts the requests it gets; answers 204, or 500 when
@@ -329,10 +336,40 @@ async fn an_account_moved_or_given_other_roles_gets_nothing_more(app: TestApp) {
     assert!(deliveries(&app, &regraded, &regraded_hook).await.is_empty());
 }
 
-dual_public_only!(
+async fn a_queued_delivery_is_not_sent_once_its_owner_is_disabled(app: TestApp) {
+    let (owner_id, owner) = app.account("ca.queued", &["police"], "00070").await;
+    let (_, police) = app.account("ca.maker", &["police"], "00070").await;
+    let (hits, port) = receiver(true).await;
+    let hook = hook_id(&app, &owner, &format!("http://127.0.0.1:{port}/hook")).await;
+    create_person(&app, &police, "Hàng Đợi").await;
+    // The first attempt fails; the next is due 2.5 s later.
+    let queued = wait_for_delivery(&app, &owner, &hook, |d| d["status"] == "retrying").await;
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+    let r = app
+        .request(Method::POST, &format!("/api/v1/accounts/{owner_id}/disable"), &app.admin_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    tokio::time::sleep(Duration::from_millis(4000)).await;
+    assert_eq!(hits.load(Ordering::SeqCst), 1, "the queued retry was not sent");
+    assert_eq!(audit_pauses(&app, &hook).await.len(), 1);
+    let r = app.request(Method::POST, &format!("/api/v1/accounts/{owner_id}/enable"), &app.admin_token).send().await;
+    assert_eq!(r.unwrap().status(), 200);
+    let owner = app.login("ca.queued", PASSWORD).await;
+    let after = deliveries(&app, &owner, &hook).await;
+    assert_eq!(after.len(), 1);
+    assert_eq!(after[0]["id"], queued["id"]);
+    assert_eq!(after[0]["status"], "cancelled", "{after:?}");
+    assert_eq!(after[0]["attempts"], 1);
+}
+
+dual_with!(super::public_only;
     urls_that_reach_this_machine_are_refused_at_creation,
     a_destination_turned_internal_is_dead_lettered_with_a_generic_reason,
 );
+
+dual_with!(super::slow_retries; a_queued_delivery_is_not_sent_once_its_owner_is_disabled);
 
 dual!(
     delivery_failures_are_logged_in_generic_terms,
