@@ -23,4 +23,5 @@ pub mod startup;
 pub mod state;
 pub mod text;
 pub mod time;
+pub mod webhook_target;
 pub mod worker;

@@ -6,8 +6,10 @@
 use std::time::Duration;
 
 use crate::config::Settings;
+use crate::db::webhooks::{Attempt, Claimed};
 use crate::db::{self, DbPool};
 use crate::domain::events::signature;
+use crate::webhook_target;
 
 /// Webhook and job settings.
 #[derive(Debug, Clone)]
@@ -55,12 +57,7 @@ pub struct RoundOutcome {
 }
 
 /// One round: the expungement-due job when `due_job` is set, fan-out, then deliveries.
-pub async fn round(
-    pool: &DbPool,
-    settings: &WorkerSettings,
-    client: &reqwest::Client,
-    due_job: bool,
-) -> Result<RoundOutcome, String> {
+pub async fn round(pool: &DbPool, settings: &WorkerSettings, due_job: bool) -> Result<RoundOutcome, String> {
     let today = crate::time::today_vn();
     let announced = if due_job {
         db::run(pool, move |conn| {
@@ -78,29 +75,10 @@ pub async fn round(
         .await
         .map_err(|e| format!("claim: {e}"))?;
     let did = announced > 0 || dispatched > 0 || !claimed.is_empty();
-    let sends = claimed.into_iter().map(|c| {
-        let client = client.clone();
-        async move {
-            let body = c.delivery.payload.clone().into_bytes();
-            let ts = chrono::Utc::now().timestamp();
-            let result = client
-                .post(&c.url)
-                .header("content-type", "application/json")
-                .header("x-thncd-event", &c.delivery.event_type)
-                .header("x-thncd-delivery", &c.delivery.id)
-                .header("x-thncd-signature", signature(&c.secret, ts, &body))
-                .body(body)
-                .send()
-                .await;
-            let outcome = match result {
-                Ok(resp) if resp.status().is_success() => Ok(resp.status().as_u16() as i32),
-                Ok(resp) => Err((Some(resp.status().as_u16() as i32), format!("HTTP {}", resp.status().as_u16()))),
-                Err(e) => {
-                    Err((None, if e.is_timeout() { "timeout".to_string() } else { "connection failed".to_string() }))
-                }
-            };
-            (c.delivery.id, outcome)
-        }
+    let (allow_private, timeout) = (settings.allow_private_urls, Duration::from_millis(settings.timeout_ms));
+    let sends = claimed.into_iter().map(|c| async move {
+        let outcome = send(&c, allow_private, timeout).await;
+        (c.delivery.id, outcome)
     });
     let results = futures_util::future::join_all(sends).await;
     let (max, base) = (settings.max_attempts, settings.backoff_base_ms);
@@ -117,28 +95,51 @@ pub async fn round(
     Ok(RoundOutcome { announced, busy: did })
 }
 
+/// One attempt: the destination's host is resolved and every address checked against the
+/// address policy now, at delivery (a name may point elsewhere than when the subscription
+/// was made), and the request goes to those checked addresses only.
+async fn send(c: &Claimed, allow_private: bool, timeout: Duration) -> Attempt {
+    let destination = match webhook_target::resolve(&c.url, allow_private, timeout).await {
+        Ok(d) => d,
+        Err(webhook_target::Unusable::Refused) => return Attempt::Refused,
+        Err(webhook_target::Unusable::Unresolved) => return Attempt::NoAnswer,
+    };
+    let client = match destination.client(timeout) {
+        Ok(client) => client,
+        Err(e) => {
+            log::warn!("webhook client for delivery {}: {e}", c.delivery.id);
+            return Attempt::NoAnswer;
+        }
+    };
+    let body = c.delivery.payload.clone().into_bytes();
+    let ts = chrono::Utc::now().timestamp();
+    let result = client
+        .post(destination.url)
+        .header("content-type", "application/json")
+        .header("x-thncd-event", &c.delivery.event_type)
+        .header("x-thncd-delivery", &c.delivery.id)
+        .header("x-thncd-signature", signature(&c.secret, ts, &body))
+        .body(body)
+        .send()
+        .await;
+    match result {
+        Ok(resp) if resp.status().is_success() => Attempt::Delivered(resp.status().as_u16() as i32),
+        Ok(resp) => Attempt::Rejected(resp.status().as_u16() as i32),
+        Err(_) => Attempt::NoAnswer,
+    }
+}
+
 /// Runs rounds until the process ends.
 pub async fn run(pool: DbPool, settings: Settings) {
     let ws = settings.worker.clone();
     if !ws.enabled {
         return;
     }
-    let client = match reqwest::Client::builder()
-        .timeout(Duration::from_millis(ws.timeout_ms))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-    {
-        Ok(c) => c,
-        Err(e) => {
-            log::error!("webhook client: {e}; the worker does not run");
-            return;
-        }
-    };
     let every = Duration::from_secs(ws.due_job_interval_secs);
     let mut last_due_job: Option<std::time::Instant> = None;
     loop {
         let due_job = last_due_job.is_none_or(|t| t.elapsed() >= every);
-        match round(&pool, &ws, &client, due_job).await {
+        match round(&pool, &ws, due_job).await {
             Ok(outcome) => {
                 // A full batch means more may be due: the job runs again next round.
                 if due_job && (outcome.announced as i64) < DUE_BATCH {

@@ -93,7 +93,10 @@ fn webhook_view(s: &SubscriptionRow, secret: Option<String>) -> Webhook {
         url: s.url.clone(),
         event_types: s.types().into_iter().map(str::to_string).collect(),
         unit: s.unit_code.clone(),
-        active: s.active,
+        active: s.delivering(),
+        state: s.state().to_string(),
+        paused_reason: s.paused_reason.clone(),
+        paused_at: s.paused_at.map(|t| t.and_utc()),
         description: s.description.clone(),
         created_at: s.created_at.and_utc(),
         secret,
@@ -115,9 +118,11 @@ fn delivery_view(d: DeliveryRow) -> Delivery {
     }
 }
 
-/// Refuses URLs that are not http(s), carry credentials, or (unless allowed) point at
-/// loopback, private or link-local addresses.
-fn check_url(raw: &str, allow_private: bool) -> ApiResult<String> {
+/// Refuses URLs that are not http(s) or carry credentials, and (unless private networks are
+/// allowed) any whose host resolves to an address the address policy refuses: every address
+/// it resolves to must be a public one. Unresolvable and refused names get the same answer,
+/// so that the reply tells nothing about internal names.
+async fn check_url(raw: &str, allow_private: bool, within: std::time::Duration) -> ApiResult<String> {
     let url = reqwest::Url::parse(raw).map_err(|_| ApiError::invalid("url", "is not a URL"))?;
     if !matches!(url.scheme(), "https" | "http") {
         return Err(ApiError::invalid("url", "must be http or https"));
@@ -125,14 +130,13 @@ fn check_url(raw: &str, allow_private: bool) -> ApiResult<String> {
     if !url.username().is_empty() || url.password().is_some() {
         return Err(ApiError::invalid("url", "must not carry credentials"));
     }
-    let private = match url.host() {
-        None => return Err(ApiError::invalid("url", "has no host")),
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost") || d.ends_with(".localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback() || ip.is_unspecified() || (ip.segments()[0] & 0xfe00) == 0xfc00,
-    };
-    if private && !allow_private {
-        return Err(ApiError::invalid("url", "points at a private or loopback address"));
+    if url.host().is_none() {
+        return Err(ApiError::invalid("url", "has no host"));
+    }
+    if !allow_private {
+        crate::webhook_target::resolve(url.as_str(), false, within)
+            .await
+            .map_err(|_| ApiError::invalid("url", "must resolve to public internet addresses only"))?;
     }
     Ok(url.to_string())
 }
@@ -154,7 +158,9 @@ pub async fn create_webhook(
 ) -> ApiResult<HttpResponse> {
     auth.require(Op::CreateWebhook)?;
     let input = body.0;
-    let url = check_url(&input.url, state.settings.worker.allow_private_urls)?;
+    let worker = &state.settings.worker;
+    let url =
+        check_url(&input.url, worker.allow_private_urls, std::time::Duration::from_millis(worker.timeout_ms)).await?;
     let allowed = events::types_for(&auth.roles);
     let mut types: Vec<&str> = Vec::new();
     for (i, t) in input.event_types.iter().enumerate() {
@@ -190,6 +196,8 @@ pub async fn create_webhook(
         created_at: now,
         updated_at: now,
         version: 1,
+        paused_at: None,
+        paused_reason: None,
     };
     let saved = state
         .run(&auth, Op::CreateWebhook, move |conn, auth| {

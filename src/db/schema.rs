@@ -804,6 +804,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        paused_at -> Nullable<Timestamp>,
+        paused_reason -> Nullable<Text>,
     }
 }
 

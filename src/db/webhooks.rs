@@ -1,9 +1,13 @@
 //! Webhook subscriptions, their deliveries, and the dispatcher's position in the outbox.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{webhook_deliveries as wd, webhook_dispatch as wx, webhook_subscriptions as ws};
+use super::schema::{
+    accounts, api_clients, webhook_deliveries as wd, webhook_dispatch as wx, webhook_subscriptions as ws,
+};
 use super::DbConnection;
 use crate::auth::roles::{roles_from_db, Jurisdiction};
 use crate::domain::events::{self, Cursor};
@@ -25,9 +29,29 @@ pub struct SubscriptionRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    /// Set when the owner lost the rights the subscription was made with.
+    pub paused_at: Option<NaiveDateTime>,
+    /// Why: `owner_disabled`, `owner_roles_changed` or `owner_unit_changed`.
+    pub paused_reason: Option<String>,
 }
 
 impl SubscriptionRow {
+    /// Whether deliveries go out: not removed, not paused.
+    pub fn delivering(&self) -> bool {
+        self.active && self.paused_at.is_none()
+    }
+
+    /// `active`, `paused` or `stopped` (removed by its owner).
+    pub fn state(&self) -> &'static str {
+        if !self.active {
+            "stopped"
+        } else if self.paused_at.is_some() {
+            "paused"
+        } else {
+            "active"
+        }
+    }
+
     pub fn types(&self) -> Vec<&str> {
         self.event_types.split(',').filter(|t| !t.is_empty()).collect()
     }
@@ -35,7 +59,7 @@ impl SubscriptionRow {
     /// Whether this subscription hears `event`: its type, the owner's roles and unit.
     pub fn wants(&self, event: &super::events::EventRow) -> bool {
         let allowed = events::types_for(&roles_from_db(&self.owner_roles));
-        self.active
+        self.delivering()
             && self.types().contains(&event.event_type.as_str())
             && allowed.contains(&event.event_type.as_str())
             && Jurisdiction::parse(&self.unit_code)
@@ -152,11 +176,18 @@ pub fn dispatch(conn: &mut DbConnection, batch: i64) -> ApiResult<usize> {
         diesel::update(wx::table.filter(wx::id.eq(1))).set(wx::last_id.eq(wx::last_id)).execute(conn)?;
         let (last_xid, last_id): (i64, i64) =
             wx::table.filter(wx::id.eq(1)).select((wx::last_xid, wx::last_id)).first(conn)?;
+        // Owners are checked first, every round: a subscription whose owner lost its rights
+        // is paused before any new event reaches it.
+        let subs: Vec<SubscriptionRow> = ws::table
+            .filter(ws::active.eq(true))
+            .filter(ws::paused_at.is_null())
+            .select(SubscriptionRow::as_select())
+            .load(conn)?;
+        let paused = pause_lapsed(conn, &subs)?;
+        let subs: Vec<SubscriptionRow> = subs.into_iter().filter(|s| !paused.contains(&s.id)).collect();
         let all_types: Vec<&str> = events::EVENT_TYPES.iter().map(|(t, _)| *t).collect();
         let new = super::events::after(conn, None, &all_types, Cursor { xid: last_xid, id: last_id }, batch)?;
         let Some(last) = new.last().map(|e| e.cursor()) else { return Ok(0) };
-        let subs: Vec<SubscriptionRow> =
-            ws::table.filter(ws::active.eq(true)).select(SubscriptionRow::as_select()).load(conn)?;
         let now = crate::time::now();
         let mut rows = Vec::new();
         for e in &new {
@@ -190,6 +221,79 @@ pub fn dispatch(conn: &mut DbConnection, batch: i64) -> ApiResult<usize> {
             .execute(conn)?;
         Ok(rows.len())
     })
+}
+
+/// What the owners of `subs` are now, by owner id: their account or client record (an owner
+/// with neither is a trusted provider's principal and has no entry).
+fn owners_now(conn: &mut DbConnection, subs: &[SubscriptionRow]) -> ApiResult<HashMap<String, (bool, String, String)>> {
+    let ids: Vec<&str> = subs.iter().map(|s| s.owner_sub.as_str()).collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut out: HashMap<String, (bool, String, String)> = HashMap::new();
+    let rows: Vec<(String, bool, String, String)> = accounts::table
+        .filter(accounts::id.eq_any(&ids))
+        .select((accounts::id, accounts::disabled, accounts::roles, accounts::unit_code))
+        .load(conn)?;
+    out.extend(rows.into_iter().map(|(id, d, r, u)| (id, (d, r, u))));
+    let rows: Vec<(String, bool, String, String)> = api_clients::table
+        .filter(api_clients::id.eq_any(&ids))
+        .select((api_clients::id, api_clients::disabled, api_clients::roles, api_clients::unit_code))
+        .load(conn)?;
+    out.extend(rows.into_iter().map(|(id, d, r, u)| (id, (d, r, u))));
+    Ok(out)
+}
+
+/// Pauses those of `subs` whose owner no longer holds the rights they were made with, each
+/// with its audit event in the caller's transaction, and cancels their queued deliveries.
+/// Returns the ids paused.
+pub fn pause_lapsed(conn: &mut DbConnection, subs: &[SubscriptionRow]) -> ApiResult<HashSet<String>> {
+    let owners = owners_now(conn, subs)?;
+    let mut paused = HashSet::new();
+    for s in subs {
+        let now_owner = owners.get(&s.owner_sub).map(|(disabled, roles, unit)| events::OwnerNow {
+            disabled: *disabled,
+            roles,
+            unit,
+        });
+        let Some(reason) = events::owner_lapse(&s.owner_roles, &s.unit_code, now_owner) else { continue };
+        let now = crate::time::now();
+        // Conditional, so that two instances pausing at once write one audit event.
+        let n = diesel::update(ws::table.filter(ws::id.eq(&s.id)).filter(ws::paused_at.is_null()))
+            .set((
+                ws::paused_at.eq(Some(now)),
+                ws::paused_reason.eq(Some(reason)),
+                ws::updated_at.eq(now),
+                ws::version.eq(ws::version + 1),
+            ))
+            .execute(conn)?;
+        paused.insert(s.id.clone());
+        if n == 0 {
+            continue;
+        }
+        diesel::update(
+            wd::table
+                .filter(wd::subscription_id.eq(&s.id))
+                .filter(wd::status.eq_any(["pending", "retrying"]))
+                .filter(wd::locked_until.is_null().or(wd::locked_until.lt(now))),
+        )
+        .set((wd::status.eq("cancelled"), wd::updated_at.eq(now)))
+        .execute(conn)?;
+        crate::db::audit::record(
+            conn,
+            &crate::db::audit::Actor::system("webhook-worker"),
+            crate::db::audit::Entry {
+                action: "webhook.pause",
+                entity_type: "webhook",
+                entity_id: Some(&s.id),
+                unit_code: Some(&s.unit_code),
+                province_code: Some(&s.province_code).filter(|p| !p.is_empty()).map(|p| p.as_str()),
+                after: Some(serde_json::json!({"state": "paused", "reason": reason, "owner": s.owner_sub})),
+                ..Default::default()
+            },
+        )?;
+    }
+    Ok(paused)
 }
 
 /// A delivery claimed for one attempt, with what is needed to send it.
@@ -228,16 +332,19 @@ pub fn claim(conn: &mut DbConnection, limit: i64, lease_secs: i64) -> ApiResult<
     }
     // One query for the subscriptions of every claimed delivery.
     let ids: Vec<&str> = won.iter().map(|d| d.subscription_id.as_str()).collect();
-    let subs: std::collections::HashMap<String, SubscriptionRow> = ws::table
+    let subs: HashMap<String, SubscriptionRow> = ws::table
         .filter(ws::id.eq_any(ids))
         .select(SubscriptionRow::as_select())
         .load(conn)?
         .into_iter()
         .map(|s| (s.id.clone(), s))
         .collect();
+    // The owner's rights are checked again at delivery: they may have changed since fan-out.
+    let live: Vec<SubscriptionRow> = subs.values().filter(|s| s.delivering()).cloned().collect();
+    let paused = pause_lapsed(conn, &live)?;
     let mut out = Vec::new();
     for d in won {
-        match subs.get(&d.subscription_id).filter(|s| s.active) {
+        match subs.get(&d.subscription_id).filter(|s| s.delivering() && !paused.contains(&s.id)) {
             Some(sub) => out.push(Claimed { url: sub.url.clone(), secret: sub.secret.clone(), delivery: d }),
             None => {
                 diesel::update(wd::table.filter(wd::id.eq(&d.id)))
@@ -249,11 +356,39 @@ pub fn claim(conn: &mut DbConnection, limit: i64, lease_secs: i64) -> ApiResult<
     Ok(out)
 }
 
-/// Records an attempt: delivered, or retried after a backoff, or dead after `max_attempts`.
+/// One delivery attempt, as the delivery log keeps it: in generic categories, so that the
+/// log tells its reader nothing about the network behind the destination (a refused
+/// connection and a timeout read the same).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    /// The receiver answered 2xx.
+    Delivered(i32),
+    /// The receiver answered another status.
+    Rejected(i32),
+    /// No answer: the name did not resolve, the connection failed or timed out, TLS failed.
+    NoAnswer,
+    /// The address policy refused the destination: dead-lettered at once.
+    Refused,
+}
+
+impl Attempt {
+    /// The `last_error` written for it.
+    pub fn error(self) -> Option<&'static str> {
+        match self {
+            Attempt::Delivered(_) => None,
+            Attempt::Rejected(_) => Some("the destination answered with an error status"),
+            Attempt::NoAnswer => Some("no answer from the destination"),
+            Attempt::Refused => Some("destination refused by address policy"),
+        }
+    }
+}
+
+/// Records an attempt: delivered, or retried after a backoff, or dead after `max_attempts`
+/// (at once when the address policy refused the destination).
 pub fn record_attempt(
     conn: &mut DbConnection,
     id: &str,
-    result: Result<i32, (Option<i32>, String)>,
+    result: Attempt,
     max_attempts: i32,
     backoff_base_ms: u64,
 ) -> ApiResult<()> {
@@ -261,7 +396,7 @@ pub fn record_attempt(
     let attempts: i32 = wd::table.filter(wd::id.eq(id)).select(wd::attempts).first(conn)?;
     let attempts = attempts + 1;
     match result {
-        Ok(code) => {
+        Attempt::Delivered(code) => {
             diesel::update(wd::table.filter(wd::id.eq(id)))
                 .set((
                     wd::status.eq("delivered"),
@@ -274,15 +409,19 @@ pub fn record_attempt(
                 ))
                 .execute(conn)?;
         }
-        Err((code, error)) => {
-            let dead = attempts >= max_attempts;
+        failed => {
+            let dead = attempts >= max_attempts || failed == Attempt::Refused;
+            let code = match failed {
+                Attempt::Rejected(code) => Some(code),
+                _ => None,
+            };
             let delay = events::backoff_ms(backoff_base_ms, attempts as u32) as i64;
             diesel::update(wd::table.filter(wd::id.eq(id)))
                 .set((
                     wd::status.eq(if dead { "dead" } else { "retrying" }),
                     wd::attempts.eq(attempts),
                     wd::last_status_code.eq(code),
-                    wd::last_error.eq(Some(error.chars().take(500).collect::<String>())),
+                    wd::last_error.eq(failed.error()),
                     wd::next_attempt_at.eq(now + chrono::Duration::milliseconds(delay)),
                     wd::locked_until.eq(None::<NaiveDateTime>),
                     wd::updated_at.eq(now),

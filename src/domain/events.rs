@@ -71,6 +71,39 @@ pub fn backoff_ms(base_ms: u64, attempt: u32) -> u64 {
     base_ms.saturating_mul(factor).min(3_600_000)
 }
 
+/// What a subscription's owner is now, read from its account or client record.
+#[derive(Debug, Clone, Copy)]
+pub struct OwnerNow<'a> {
+    pub disabled: bool,
+    /// Roles as stored (comma-separated).
+    pub roles: &'a str,
+    pub unit: &'a str,
+}
+
+/// Why a subscription made with `sub_roles` in `sub_unit` must stop delivering, now that its
+/// owner is `owner`: a subscription carries the rights its owner had when it subscribed, so
+/// once the owner is disabled or holds other roles or another unit it gets nothing more
+/// (Law 91/2025 on personal data protection: data go only to whoever is entitled to them
+/// now). `None` when the owner still holds exactly those rights, or when it has no local
+/// record (a trusted agency provider's principal, governed by that provider).
+pub fn owner_lapse(sub_roles: &str, sub_unit: &str, owner: Option<OwnerNow<'_>>) -> Option<&'static str> {
+    let owner = owner?;
+    let normal = |r: &str| crate::auth::roles::roles_to_db(&crate::auth::roles::roles_from_db(r));
+    if owner.disabled {
+        Some(PAUSED_OWNER_DISABLED)
+    } else if normal(owner.roles) != normal(sub_roles) {
+        Some(PAUSED_OWNER_ROLES_CHANGED)
+    } else if owner.unit != sub_unit {
+        Some(PAUSED_OWNER_UNIT_CHANGED)
+    } else {
+        None
+    }
+}
+
+pub const PAUSED_OWNER_DISABLED: &str = "owner_disabled";
+pub const PAUSED_OWNER_ROLES_CHANGED: &str = "owner_roles_changed";
+pub const PAUSED_OWNER_UNIT_CHANGED: &str = "owner_unit_changed";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +150,26 @@ mod tests {
             assert_eq!(backoff_ms(1000, attempt), want, "attempt {attempt}");
         }
         assert_eq!(backoff_ms(30_000, 0), 30_000);
+    }
+
+    #[test]
+    fn a_subscription_lapses_when_its_owner_loses_the_rights_it_was_made_with() {
+        let owner = |disabled, roles, unit| Some(OwnerNow { disabled, roles, unit });
+        let cases = [
+            (owner(false, "police", "00070"), None),
+            // A role added is a change too: the subscription was made without it.
+            (owner(false, "justice,police", "00070"), Some(PAUSED_OWNER_ROLES_CHANGED)),
+            (owner(true, "police", "00070"), Some(PAUSED_OWNER_DISABLED)),
+            (owner(false, "labour", "00070"), Some(PAUSED_OWNER_ROLES_CHANGED)),
+            (owner(false, "police", "00073"), Some(PAUSED_OWNER_UNIT_CHANGED)),
+            (owner(true, "bank", "01"), Some(PAUSED_OWNER_DISABLED)),
+            // No local record: a trusted provider's principal.
+            (None, None),
+        ];
+        for (now, want) in cases {
+            assert_eq!(owner_lapse("police", "00070", now), want, "{now:?}");
+        }
+        // Stored role lists are compared as sets.
+        assert_eq!(owner_lapse("police,justice", "01", owner(false, "justice,police", "01")), None);
     }
 }

@@ -1,6 +1,7 @@
 //! Pure domain rules: no I/O, no clock ("today" is passed in), table-tested.
 
 pub mod activity_order;
+pub mod address_policy;
 pub mod cccd;
 pub mod committee;
 pub mod contact;

@@ -49,8 +49,10 @@ pub struct EventQuery {
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewWebhook {
-    /// `https://…` (or `http://` on a closed network); private and loopback addresses are
-    /// refused unless the service allows them.
+    /// `http(s)://…` without credentials. Every address its host resolves to must be a
+    /// public one (loopback, private, link-local, CGNAT, benchmarking, documentation,
+    /// multicast and other special-purpose ranges are refused, IPv4 carried in IPv6
+    /// included) unless the service allows private networks; checked again at each delivery.
     #[validate(length(min = 8, max = 2000))]
     #[schema(example = "https://partner.example/thncd/events")]
     pub url: String,
@@ -70,7 +72,16 @@ pub struct Webhook {
     pub url: String,
     pub event_types: Vec<String>,
     pub unit: String,
+    /// Whether deliveries go out (`state` is `active`).
     pub active: bool,
+    /// `active`; `paused` when the owner lost the rights the subscription was made with
+    /// (disabled, or its roles or unit changed): nothing more is delivered, and queued
+    /// deliveries are cancelled; or `stopped` (removed by its owner).
+    #[schema(example = "active")]
+    pub state: String,
+    /// Why it is paused: `owner_disabled`, `owner_roles_changed` or `owner_unit_changed`.
+    pub paused_reason: Option<String>,
+    pub paused_at: Option<DateTime<Utc>>,
     pub description: Option<String>,
     pub created_at: DateTime<Utc>,
     /// Shown once, when the subscription is created.
@@ -84,12 +95,17 @@ pub struct Delivery {
     pub id: String,
     pub event_id: String,
     pub event_type: String,
-    /// `pending`, `retrying`, `delivered`, `dead` (gave up after the maximum attempts) or
-    /// `cancelled` (subscription removed).
+    /// `pending`, `retrying`, `delivered`, `dead` (gave up after the maximum attempts, or at
+    /// once when the destination is refused by the address policy) or `cancelled`
+    /// (subscription removed or paused).
     pub status: String,
     pub attempts: i32,
     pub next_attempt_at: DateTime<Utc>,
+    /// The receiver's HTTP status, when it answered.
     pub last_status_code: Option<i32>,
+    /// A generic category, never the network's own error: `the destination answered with
+    /// an error status`, `no answer from the destination` (not resolved, refused, timed out
+    /// alike) or `destination refused by address policy`.
     pub last_error: Option<String>,
     pub delivered_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,

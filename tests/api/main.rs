@@ -24,3 +24,4 @@ mod scale;
 mod supervision;
 mod swagger_ui;
 mod tokens;
+mod webhook_security;
