@@ -20,6 +20,7 @@ mod organisation;
 mod persons;
 mod reports;
 mod scale;
+mod security_auth;
 mod supervision;
 mod swagger_ui;
 mod tokens;

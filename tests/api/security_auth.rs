@@ -1,0 +1,219 @@
+//! Issue 20, second security pass: failed-login storage, password changes under the lockout,
+//! token kinds, audit of criminal-data reads, duplicate ID numbers.
+
+use base64::Engine;
+use diesel::prelude::*;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde_json::{json, Value};
+
+use crate::dual;
+use crate::helpers::*;
+
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+#[derive(QueryableByName)]
+struct Text {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    t: String,
+}
+
+/// Every text of the rows a failed login leaves: the address-failure rows and the audit rows.
+fn stored_failure_text(app: &TestApp) -> String {
+    let mut conn = app.conn();
+    let failures: Vec<Text> =
+        diesel::sql_query("SELECT address || '|' || username AS t FROM login_failures").load(&mut *conn).unwrap();
+    let audit: Vec<Text> = diesel::sql_query(
+        "SELECT action || '|' || COALESCE(entity_id, '') || '|' || COALESCE(after_json, '') || '|' \
+         || COALESCE(before_json, '') AS t FROM audit_events WHERE action = 'auth.login_failed'",
+    )
+    .load(&mut *conn)
+    .unwrap();
+    failures.into_iter().chain(audit).map(|r| r.t).collect::<Vec<_>>().join("\n")
+}
+
+/// Finding 11: people type their password into the username field; an unknown username is
+/// kept only as a keyed hash, in the failure rows and in the audit trail.
+async fn an_unknown_username_is_stored_as_a_keyed_hash(app: TestApp) {
+    let typed = "Hunter2-my-Password!";
+    for _ in 0..2 {
+        let resp = app.token_request(&[("grant_type", "password"), ("username", typed), ("password", "x")]).await;
+        assert_eq!(json(resp).await["error"], "invalid_grant");
+    }
+    let stored = stored_failure_text(&app);
+    assert!(!stored.is_empty(), "the failures were recorded");
+    assert!(!stored.to_lowercase().contains(&typed.to_lowercase()), "verbatim username stored: {stored}");
+    // Not a bare (unkeyed) digest either: anyone could test guesses against that.
+    use sha2::Digest;
+    let plain = hex::encode(sha2::Sha256::digest(typed.as_bytes()));
+    assert!(!stored.contains(&plain), "unkeyed SHA-256 stored: {stored}");
+    // The same name gives the same hash (the failures of one name can still be grouped).
+    let mut conn = app.conn();
+    let names: Vec<Text> =
+        diesel::sql_query("SELECT DISTINCT username AS t FROM login_failures").load(&mut *conn).unwrap();
+    assert_eq!(names.len(), 1, "two failures of one name, one hash");
+    assert!(names[0].t.len() >= 32, "{}", names[0].t);
+    let events = json(app.get("/api/v1/audit-events?action=auth.login_failed", &app.admin_token).await).await;
+    assert_eq!(events["total"], 2);
+    assert!(!events.to_string().contains(typed), "{events}");
+}
+
+/// Finding 12: a wrong `current_password` is a failed login: it counts toward the account's
+/// lockout and the address's failure limit, and it is audited.
+async fn a_wrong_current_password_counts_as_a_failed_login(app: TestApp) {
+    let (id, token) = app.account("clerk.pw", &["commune_committee"], "00070").await;
+    let path = format!("/api/v1/accounts/{id}/password");
+    for _ in 0..5 {
+        let resp =
+            app.post(&path, &token, &json!({"current_password": "Not-mine-123", "new_password": "New-password-22"})).await;
+        assert_problem(resp, 422, "validation_failed").await;
+    }
+    // Five wrong guesses lock the account: the right password no longer logs in ...
+    let body =
+        json(app.token_request(&[("grant_type", "password"), ("username", "clerk.pw"), ("password", PASSWORD)]).await)
+            .await;
+    assert_eq!(body["error"], "invalid_grant", "{body}");
+    // ... nor changes the password while the lock holds.
+    let resp = app.post(&path, &token, &json!({"current_password": PASSWORD, "new_password": "New-password-22"})).await;
+    assert_problem(resp, 422, "validation_failed").await;
+    let failed = json(
+        app.get(&format!("/api/v1/audit-events?action=auth.login_failed&entity_id={id}"), &app.admin_token).await,
+    )
+    .await;
+    assert_eq!(failed["total"], 7, "five guesses, the refused login and the refused change: {failed}");
+    let locked = json(app.get("/api/v1/audit-events?action=auth.account_locked", &app.admin_token).await).await;
+    assert_eq!(locked["total"], 1);
+
+    // The address limit counts them as well: 13 more failures reach twenty from this address.
+    let (id2, token2) = app.account("clerk.pw2", &["commune_committee"], "00070").await;
+    let path2 = format!("/api/v1/accounts/{id2}/password");
+    for _ in 0..13 {
+        let resp =
+            app.post(&path2, &token2, &json!({"current_password": "Not-mine-123", "new_password": "New-password-22"})).await;
+        assert!(resp.status() == 422, "{}", resp.status());
+    }
+    let resp = app.post(&path2, &token2, &json!({"current_password": PASSWORD, "new_password": "New-password-22"})).await;
+    assert_problem(resp, 429, "too_many_requests").await;
+    let resp = app.token_request(&[("grant_type", "password"), ("username", "root"), ("password", ADMIN_PASSWORD)]).await;
+    assert_problem(resp, 429, "too_many_requests").await;
+}
+
+fn parts(token: &str) -> (Value, Value) {
+    let mut it = token.split('.');
+    let header = serde_json::from_slice(&B64.decode(it.next().unwrap()).unwrap()).unwrap();
+    let claims = serde_json::from_slice(&B64.decode(it.next().unwrap()).unwrap()).unwrap();
+    (header, claims)
+}
+
+fn sign_with_service_key(app: &TestApp, claims: &Value) -> String {
+    let pem = std::fs::read(app.settings.data_dir.join("jwt-dev-ed25519.pem")).unwrap();
+    let (header, _) = parts(&app.admin_token);
+    let mut h = Header::new(Algorithm::EdDSA);
+    h.kid = header["kid"].as_str().map(str::to_string);
+    jsonwebtoken::encode(&h, claims, &EncodingKey::from_ed_pem(&pem).unwrap()).unwrap()
+}
+
+/// Finding 13: a token signed with the service's own key must say which kind of principal it
+/// stands for, `account` or `client`, and carry its stamp; without `pty`, or with another
+/// kind, it would skip the revocation check, so it is refused.
+async fn a_token_of_no_known_kind_is_refused(app: TestApp) {
+    let (_, claims) = parts(&app.admin_token);
+    let now = chrono::Utc::now().timestamp();
+    let mut fine = claims.clone();
+    fine["iat"] = json!(now);
+    fine["exp"] = json!(now + 600);
+    assert_eq!(app.get("/api/v1/me", &sign_with_service_key(&app, &fine)).await.status(), 200);
+    let mut cases = Vec::new();
+    let mut no_pty = fine.clone();
+    no_pty.as_object_mut().unwrap().remove("pty");
+    cases.push(("no pty", no_pty));
+    for kind in ["external", "robot", "", "ACCOUNT"] {
+        let mut c = fine.clone();
+        c["pty"] = json!(kind);
+        cases.push(("unknown kind", c));
+    }
+    let mut no_stamp = fine.clone();
+    no_stamp.as_object_mut().unwrap().remove("stamp");
+    cases.push(("no stamp", no_stamp));
+    for (what, c) in cases {
+        let resp = app.get("/api/v1/me", &sign_with_service_key(&app, &c)).await;
+        assert_eq!(resp.status(), 401, "{what}: {c}");
+        assert_problem(resp, 401, "unauthorized").await;
+    }
+    // A disabled account's forged kind-less token is refused too (it would have skipped the check).
+    let (id, token) = app.account("officer.kind", &["police"], "00070").await;
+    app.post(&format!("/api/v1/accounts/{id}/disable"), &app.admin_token, &json!({})).await;
+    let (_, mut c) = parts(&token);
+    c.as_object_mut().unwrap().remove("pty");
+    assert_problem(app.get("/api/v1/me", &sign_with_service_key(&app, &c)).await, 401, "unauthorized").await;
+}
+
+dual!(
+    an_unknown_username_is_stored_as_a_keyed_hash,
+    a_wrong_current_password_counts_as_a_failed_login,
+    a_token_of_no_known_kind_is_refused,
+);
+
+/// Finding 13, the trusted-provider side: an agency provider's tokens are external ones; it
+/// cannot mint `account` or `client` tokens, nor tokens of an unknown kind.
+async fn trusted_provider_tokens_are_external_only(backend: Backend) {
+    use ed25519_dalek::pkcs8::EncodePrivateKey;
+    let key = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
+    let x = B64.encode(key.verifying_key().as_bytes());
+    let dir = tempfile::tempdir().unwrap();
+    let jwks_path = dir.path().join("jwks.json");
+    std::fs::write(
+        &jwks_path,
+        json!({"keys": [{"kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "kid": "idp-1", "x": x}]}).to_string(),
+    )
+    .unwrap();
+    let path = jwks_path.clone();
+    let Some(app) = TestApp::spawn_with(backend, move |s| {
+        s.jwt.trusted_jwks_file = Some(path);
+        // Misconfigured on purpose: the provider is also listed for the service's own issuer.
+        s.jwt.trusted_issuers = vec!["https://idp.police.example".into(), "thncd-test".into()];
+    })
+    .await
+    else {
+        return;
+    };
+    let pem = key.to_pkcs8_pem(Default::default()).unwrap();
+    let sign = |claims: &Value| {
+        let mut h = Header::new(Algorithm::EdDSA);
+        h.kid = Some("idp-1".into());
+        jsonwebtoken::encode(&h, claims, &EncodingKey::from_ed_pem(pem.as_bytes()).unwrap()).unwrap()
+    };
+    let now = chrono::Utc::now().timestamp();
+    let claims = json!({"sub": "officer-77", "iss": "https://idp.police.example", "aud": "thncd-api", "iat": now,
+                        "exp": now + 600, "jti": "x", "roles": ["police"], "unit": "01"});
+    assert_eq!(json(app.get("/api/v1/me", &sign(&claims)).await).await["kind"], "external");
+    let mut explicit = claims.clone();
+    explicit["pty"] = json!("external");
+    assert_eq!(app.get("/api/v1/me", &sign(&explicit)).await.status(), 200);
+    // The provider's key may not speak for the service's own issuer, even when listed.
+    let mut own_issuer = claims.clone();
+    own_issuer["iss"] = json!("thncd-test");
+    assert_problem(app.get("/api/v1/me", &sign(&own_issuer)).await, 401, "unauthorized").await;
+    // Nor mint tokens of the service's own kinds, nor of an unknown kind.
+    let root = json(app.get("/api/v1/me", &app.admin_token).await).await;
+    let (_, root_claims) = parts(&app.admin_token);
+    for kind in ["account", "client", "robot"] {
+        let mut c = claims.clone();
+        c["pty"] = json!(kind);
+        c["sub"] = root["sub"].clone();
+        c["stamp"] = root_claims["stamp"].clone();
+        c["roles"] = json!(["admin"]);
+        c["unit"] = json!("VN");
+        assert_problem(app.get("/api/v1/me", &sign(&c)).await, 401, "unauthorized").await;
+    }
+}
+
+mod trusted_provider_tokens_are_external_only {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::trusted_provider_tokens_are_external_only(crate::helpers::Backend::Sqlite).await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::trusted_provider_tokens_are_external_only(crate::helpers::Backend::Postgres).await;
+    }
+}
