@@ -63,8 +63,9 @@ async fn a_wrong_current_password_counts_as_a_failed_login(app: TestApp) {
     let (id, token) = app.account("clerk.pw", &["commune_committee"], "00070").await;
     let path = format!("/api/v1/accounts/{id}/password");
     for _ in 0..5 {
-        let resp =
-            app.post(&path, &token, &json!({"current_password": "Not-mine-123", "new_password": "New-password-22"})).await;
+        let resp = app
+            .post(&path, &token, &json!({"current_password": "Not-mine-123", "new_password": "New-password-22"}))
+            .await;
         assert_problem(resp, 422, "validation_failed").await;
     }
     // Five wrong guesses lock the account: the right password no longer logs in ...
@@ -75,10 +76,9 @@ async fn a_wrong_current_password_counts_as_a_failed_login(app: TestApp) {
     // ... nor changes the password while the lock holds.
     let resp = app.post(&path, &token, &json!({"current_password": PASSWORD, "new_password": "New-password-22"})).await;
     assert_problem(resp, 422, "validation_failed").await;
-    let failed = json(
-        app.get(&format!("/api/v1/audit-events?action=auth.login_failed&entity_id={id}"), &app.admin_token).await,
-    )
-    .await;
+    let failed =
+        json(app.get(&format!("/api/v1/audit-events?action=auth.login_failed&entity_id={id}"), &app.admin_token).await)
+            .await;
     assert_eq!(failed["total"], 7, "five guesses, the refused login and the refused change: {failed}");
     let locked = json(app.get("/api/v1/audit-events?action=auth.account_locked", &app.admin_token).await).await;
     assert_eq!(locked["total"], 1);
@@ -87,13 +87,16 @@ async fn a_wrong_current_password_counts_as_a_failed_login(app: TestApp) {
     let (id2, token2) = app.account("clerk.pw2", &["commune_committee"], "00070").await;
     let path2 = format!("/api/v1/accounts/{id2}/password");
     for _ in 0..13 {
-        let resp =
-            app.post(&path2, &token2, &json!({"current_password": "Not-mine-123", "new_password": "New-password-22"})).await;
+        let resp = app
+            .post(&path2, &token2, &json!({"current_password": "Not-mine-123", "new_password": "New-password-22"}))
+            .await;
         assert!(resp.status() == 422, "{}", resp.status());
     }
-    let resp = app.post(&path2, &token2, &json!({"current_password": PASSWORD, "new_password": "New-password-22"})).await;
+    let resp =
+        app.post(&path2, &token2, &json!({"current_password": PASSWORD, "new_password": "New-password-22"})).await;
     assert_problem(resp, 429, "too_many_requests").await;
-    let resp = app.token_request(&[("grant_type", "password"), ("username", "root"), ("password", ADMIN_PASSWORD)]).await;
+    let resp =
+        app.token_request(&[("grant_type", "password"), ("username", "root"), ("password", ADMIN_PASSWORD)]).await;
     assert_problem(resp, 429, "too_many_requests").await;
 }
 
