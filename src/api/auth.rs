@@ -165,7 +165,12 @@ fn password_grant(
                 if a.failed_logins != 0 || a.locked_until.is_some() {
                     accounts::record_login_result(conn, &a.id, 0, None)?;
                 }
-                let actor = audit::Actor { sub: Some(a.id.clone()), kind: KIND_ACCOUNT.into(), ..actor };
+                let actor = audit::Actor {
+                    sub: Some(a.id.clone()),
+                    kind: KIND_ACCOUNT.into(),
+                    unit: Some(a.unit_code.clone()),
+                    ..actor
+                };
                 audit::record(
                     conn,
                     &actor,
@@ -274,7 +279,12 @@ fn client_grant(
     match client {
         Some(c) if ok => {
             write_tx(conn, |conn| {
-                let actor = audit::Actor { sub: Some(c.id.clone()), kind: KIND_CLIENT.into(), ..actor };
+                let actor = audit::Actor {
+                    sub: Some(c.id.clone()),
+                    kind: KIND_CLIENT.into(),
+                    unit: Some(c.unit_code.clone()),
+                    ..actor
+                };
                 audit::record(
                     conn,
                     &actor,

@@ -69,6 +69,8 @@ diesel::table! {
         reason -> Nullable<Text>,
         request_id -> Nullable<Text>,
         client_address -> Nullable<Text>,
+        actor_unit_code -> Nullable<Text>,
+        actor_province_code -> Nullable<Text>,
     }
 }
 

@@ -220,3 +220,89 @@ mod trusted_provider_tokens_are_external_only {
         super::trusted_provider_tokens_are_external_only(crate::helpers::Backend::Postgres).await;
     }
 }
+
+/// The `person.read` events of the audit trail, as the national admin sees them.
+async fn read_events(app: &TestApp) -> Vec<Value> {
+    let body = json(app.get("/api/v1/audit-events?action=person.read&page_size=100", &app.admin_token).await).await;
+    body["items"].as_array().unwrap().clone()
+}
+
+/// Finding 6: every response that carries criminal data is audited, one event per request
+/// naming the person ids it returned; audit rows carry the unit and its province, so a
+/// province auditor sees the exports and webhook events of its province.
+async fn criminal_data_reads_are_audited(app: TestApp) {
+    let (police_id, police) = app.account("ca.audit", &["police"], "00070").await;
+    let mut ids = Vec::new();
+    for (name, number) in [("Lê Văn Một", "001085011111"), ("Lê Văn Hai", "001085022222")] {
+        let person = json!({"full_name": name, "gender": "male", "date_of_birth": "1985-03-02",
+                            "id_number": number, "unit": "00070", "village": "Thôn 3"});
+        let resp = app.post("/api/v1/persons", &police, &person).await;
+        assert_eq!(resp.status(), 201);
+        ids.push(json(resp).await["id"].as_str().unwrap().to_string());
+    }
+    ids.sort();
+    assert!(read_events(&app).await.is_empty());
+
+    // One request, one event, with exactly the ids returned.
+    let list = json(app.get("/api/v1/persons?page_size=50", &police).await).await;
+    assert_eq!(list["total"], 2);
+    let events = read_events(&app).await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    let mut named: Vec<String> =
+        events[0]["after"]["ids"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    named.sort();
+    assert_eq!(named, ids);
+    assert_eq!(events[0]["actor_sub"], police_id.as_str());
+
+    let reads = [
+        format!("/api/v1/persons/{}", ids[0]),
+        format!("/api/v1/persons/{}/convictions", ids[0]),
+        format!("/api/v1/persons/{}/expungement", ids[0]),
+        format!("/api/v1/persons/{}/judicial-record-requests", ids[0]),
+    ];
+    for (n, path) in reads.iter().enumerate() {
+        assert_eq!(app.get(path, &police).await.status(), 200, "{path}");
+        let events = read_events(&app).await;
+        assert_eq!(events.len(), n + 2, "one event for {path}: {events:?}");
+        assert_eq!(events[0]["after"]["ids"], json!([ids[0]]), "{path}: {}", events[0]);
+        assert_eq!(events[0]["entity_id"], ids[0].as_str(), "{path}");
+        assert_eq!(events[0]["unit_code"], "00070");
+    }
+    // A list that returns nobody names nobody and writes nothing.
+    app.get("/api/v1/persons?q=nobody-at-all", &police).await;
+    assert_eq!(read_events(&app).await.len(), reads.len() + 1);
+
+    // Exports and webhooks: the Hà Nội auditor sees those of its province, not another's.
+    let (_, hanoi_auditor) = app.account("hn.auditor6", &["auditor"], "01").await;
+    let (_, other_auditor) = app.account("ld.auditor6", &["auditor"], "24").await;
+    let resp = app.get("/api/v1/exports/persons?list=managed", &police).await;
+    assert_eq!(resp.status(), 200);
+    let (_, hanoi_police) = app.account("ca.hanoi6", &["police"], "01").await;
+    for token in [&police, &hanoi_police] {
+        let resp = app
+            .post(
+                "/api/v1/webhooks",
+                token,
+                &json!({"url": "http://127.0.0.1:9/hook", "event_types": ["person.expected"]}),
+            )
+            .await;
+        assert_eq!(resp.status(), 201, "{}", resp.text().await.unwrap());
+    }
+    for (action, expected) in [("persons.export", 1), ("webhook.create", 2), ("person.read", 5)] {
+        let seen = json(app.get(&format!("/api/v1/audit-events?action={action}"), &hanoi_auditor).await).await;
+        assert_eq!(seen["total"], expected, "{action} seen by the province auditor: {seen}");
+        let seen = json(app.get(&format!("/api/v1/audit-events?action={action}"), &other_auditor).await).await;
+        assert_eq!(seen["total"], 0, "{action} seen by another province's auditor: {seen}");
+    }
+    // Every audit row names a unit and, below the national level, its province.
+    let all = json(app.get("/api/v1/audit-events?page_size=200", &hanoi_auditor).await).await;
+    for e in all["items"].as_array().unwrap() {
+        if e["action"] == "persons.export" || e["action"] == "webhook.create" || e["action"] == "person.read" {
+            assert_eq!(e["province_code"], "01", "{e}");
+            assert!(e["actor_unit_code"].is_string(), "{e}");
+            assert_eq!(e["actor_province_code"], "01", "{e}");
+        }
+    }
+}
+
+dual!(criminal_data_reads_are_audited);

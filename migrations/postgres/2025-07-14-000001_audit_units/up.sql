@@ -1,0 +1,29 @@
+-- Every audit row carries the unit and province of its record and of its actor, so the
+-- audit list's jurisdiction filter finds what a province's staff did (exports, webhooks)
+-- and what was done to its records. Old rows are backfilled from admin_units and from the
+-- actor's current account or client (their unit at migration time).
+ALTER TABLE audit_events ADD COLUMN actor_unit_code TEXT;
+ALTER TABLE audit_events ADD COLUMN actor_province_code TEXT;
+
+ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_change;
+UPDATE audit_events SET province_code =
+    (SELECT au.province_code FROM admin_units au WHERE au.code = audit_events.unit_code)
+WHERE province_code IS NULL AND unit_code IS NOT NULL;
+UPDATE audit_events SET actor_unit_code =
+    (SELECT a.unit_code FROM accounts a WHERE a.id = audit_events.actor_sub)
+WHERE actor_kind = 'account';
+UPDATE audit_events SET actor_unit_code =
+    (SELECT c.unit_code FROM api_clients c WHERE c.id = audit_events.actor_sub)
+WHERE actor_kind = 'client';
+UPDATE audit_events SET actor_province_code =
+    (SELECT au.province_code FROM admin_units au WHERE au.code = audit_events.actor_unit_code)
+WHERE actor_unit_code IS NOT NULL;
+-- Usernames typed at failed logins were kept verbatim (people type passwords there): gone.
+UPDATE audit_events SET after_json = '{"username_hmac":null}'
+WHERE action = 'auth.login_failed' AND entity_id IS NULL AND after_json IS NOT NULL;
+ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_change;
+
+UPDATE login_failures SET username = 'removed';
+
+CREATE INDEX audit_events_province ON audit_events(province_code, id);
+CREATE INDEX audit_events_actor_province ON audit_events(actor_province_code, id);
