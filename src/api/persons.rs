@@ -182,9 +182,10 @@ pub async fn create_person(
     let input = body.0;
     let row = state
         .run(&auth, Op::CreatePerson, move |conn, auth| {
-            write_tx(conn, |conn| {
+            let result = write_tx(conn, |conn| {
                 service::create(conn, auth, &input, today_vn(), today_vn(), auth.ctx.reason.as_deref())
-            })
+            });
+            service::record_if_duplicate(conn, auth, result, input.id_number.as_deref(), &input.unit)
         })
         .await?;
     let body = view(&row, &auth);
@@ -241,7 +242,9 @@ pub async fn update_person(
     let input = body.0;
     let row = state
         .run(&auth, Op::UpdatePerson, move |conn, auth| {
-            write_tx(conn, |conn| service::patch(conn, auth, &id, if_match.0, &input, today_vn()))
+            let result = write_tx(conn, |conn| service::patch(conn, auth, &id, if_match.0, &input, today_vn()));
+            let unit = auth.unit.clone();
+            service::record_if_duplicate(conn, auth, result, input.id_number.as_deref(), &unit)
         })
         .await?;
     Ok(json_with_etag(row.version, &view(&row, &auth)))
@@ -738,4 +741,48 @@ pub async fn create_judicial_record_request(
         })
         .await?;
     Ok(HttpResponse::Created().json(row.view()))
+}
+
+/// ID numbers met twice: a write refused because another active person holds the number.
+/// For the provincial police (and admins) of either side, to arrange a transfer; the person
+/// id of the existing record is shown only when it lies in the caller's unit.
+#[utoipa::path(
+    tag = "persons",
+    params(("page" = Option<i64>, Query), ("page_size" = Option<i64>, Query)),
+    responses(
+        (status = 200, body = Page<IdNumberConflict>),
+        (status = 403, description = "Not a provincial or national unit, or not police or admin", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/id-number-conflicts")]
+pub async fn list_id_number_conflicts(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: web::Query<IdNumberConflictQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = query.into_inner();
+    let page = PageRequest::new(q.page, q.page_size)?;
+    if matches!(auth.jurisdiction, Jurisdiction::Commune(_)) {
+        return Err(ApiError::Forbidden("the conflict list is for provincial or national units".into()));
+    }
+    let (rows, total) = state
+        .run(&auth, Op::ListIdNumberConflicts, move |conn, auth| {
+            persons::list_id_number_conflicts(conn, &auth.jurisdiction, page.offset(), page.page_size)
+        })
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|r| IdNumberConflict {
+            existing_person_id: auth
+                .jurisdiction
+                .covers(&r.existing_unit_code, r.existing_province_code.as_deref())
+                .then(|| r.existing_person_id.clone()),
+            id: r.id,
+            occurred_at: r.occurred_at.and_utc(),
+            id_number: r.id_number,
+            attempted_unit: r.attempted_unit_code,
+            existing_unit: r.existing_unit_code,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(page.wrap(items, total)))
 }

@@ -306,3 +306,61 @@ async fn criminal_data_reads_are_audited(app: TestApp) {
 }
 
 dual!(criminal_data_reads_are_audited);
+
+/// Finding 8: a duplicate ID number is still refused, with the same bare answer wherever the
+/// other record is; the attempt is audited, and the provincial police of both sides see it
+/// in the conflict list.
+async fn duplicate_id_numbers_disclose_nothing_and_reach_the_province(app: TestApp) {
+    let (_, police) = app.account("ca.dup", &["police"], "00070").await;
+    let (_, far_police) = app.account("ca.dup.far", &["police"], "24829").await;
+    let person = |name: &str, unit: &str| {
+        json!({"full_name": name, "gender": "male", "date_of_birth": "1985-03-02", "id_number": "001085033333",
+               "unit": unit, "village": "Thôn 3"})
+    };
+    let resp = app.post("/api/v1/persons", &police, &person("Đỗ Văn Một", "00070")).await;
+    assert_eq!(resp.status(), 201);
+    let existing = json(resp).await["id"].as_str().unwrap().to_string();
+
+    let far = assert_problem(
+        app.post("/api/v1/persons", &far_police, &person("Đỗ Văn Hai", "24829")).await,
+        409,
+        "duplicate_id_number",
+    )
+    .await;
+    let near = assert_problem(
+        app.post("/api/v1/persons", &police, &person("Đỗ Văn Ba", "00070")).await,
+        409,
+        "duplicate_id_number",
+    )
+    .await;
+    for body in [&far, &near] {
+        let text = body.to_string();
+        assert!(!text.contains(&existing) && !text.contains("00070") && !text.contains("\"01\""), "{text}");
+    }
+    assert_eq!(far["detail"], near["detail"], "the same answer in and out of the unit");
+
+    let audited = json(app.get("/api/v1/audit-events?action=person.id_number_conflict", &app.admin_token).await).await;
+    assert_eq!(audited["total"], 2, "{audited}");
+
+    // Hà Nội's provincial police see both (the record is theirs), with the record's id.
+    let (_, hanoi_police) = app.account("ca.hanoi.dup", &["police"], "01").await;
+    let list = json(app.get("/api/v1/id-number-conflicts", &hanoi_police).await).await;
+    assert_eq!(list["total"], 2, "{list}");
+    assert_eq!(list["items"][0]["existing_person_id"], existing.as_str());
+    assert_eq!(list["items"][0]["id_number"], "001085033333");
+    // Lâm Đồng's (province 68) see the attempt made there, without the other province's record id.
+    let (_, far_province) = app.account("ca.ld.dup", &["police"], "68").await;
+    let list = json(app.get("/api/v1/id-number-conflicts", &far_province).await).await;
+    assert_eq!(list["total"], 1, "{list}");
+    assert_eq!(list["items"][0]["attempted_unit"], "24829");
+    assert_eq!(list["items"][0]["existing_unit"], "00070");
+    assert!(list["items"][0]["existing_person_id"].is_null(), "{list}");
+    let (_, other_province) = app.account("ca.bn.dup", &["police"], "24").await;
+    assert_eq!(json(app.get("/api/v1/id-number-conflicts", &other_province).await).await["total"], 0);
+    // Commune police and other roles do not get the list.
+    assert_problem(app.get("/api/v1/id-number-conflicts", &police).await, 403, "forbidden").await;
+    let (_, bank) = app.account("nh.dup", &["bank"], "01").await;
+    assert_problem(app.get("/api/v1/id-number-conflicts", &bank).await, 403, "forbidden").await;
+}
+
+dual!(duplicate_id_numbers_disclose_nothing_and_reach_the_province);

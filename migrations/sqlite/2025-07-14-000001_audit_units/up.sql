@@ -28,3 +28,19 @@ UPDATE login_failures SET username = 'removed';
 
 CREATE INDEX audit_events_province ON audit_events(province_code, id);
 CREATE INDEX audit_events_actor_province ON audit_events(actor_province_code, id);
+
+-- A refused duplicate ID number, kept so that the provincial police of either side can
+-- arrange a transfer (the caller who met it learns nothing about the other record).
+CREATE TABLE id_number_conflicts (
+    id TEXT PRIMARY KEY NOT NULL,
+    occurred_at TIMESTAMP NOT NULL,
+    id_number TEXT NOT NULL,
+    attempted_unit_code TEXT NOT NULL,
+    attempted_province_code TEXT,
+    existing_person_id TEXT NOT NULL,
+    existing_unit_code TEXT NOT NULL,
+    existing_province_code TEXT,
+    actor_sub TEXT
+);
+CREATE INDEX id_number_conflicts_attempted ON id_number_conflicts(attempted_province_code, occurred_at);
+CREATE INDEX id_number_conflicts_existing ON id_number_conflicts(existing_province_code, occurred_at);
