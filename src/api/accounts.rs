@@ -288,6 +288,7 @@ pub async fn change_password(
     if let Err(reason) = password::check_strength(&body.new_password) {
         return Err(ApiError::invalid("new_password", reason));
     }
+    let keys = state.keys.clone();
     state
         .run(&auth, Op::ChangePassword, move |conn, auth| {
             let own = id == auth.sub && auth.kind == crate::auth::claims::KIND_ACCOUNT;
@@ -299,9 +300,18 @@ pub async fn change_password(
                 return Err(ApiError::NotFound);
             };
             if own {
+                // A wrong current password is a failed login: it counts toward the account's
+                // lockout and the address's limit, and a locked account changes nothing.
+                let address = auth.ctx.client_address.clone().unwrap_or_else(|| "unknown".into());
+                crate::api::auth::check_address_failures(conn, &address)?;
                 let current = body.current_password.as_deref().unwrap_or_default();
-                if !password::verify(current, &target.password_hash) {
-                    return Err(ApiError::invalid("current_password", "does not match your current password"));
+                let matches = password::verify(current, &target.password_hash);
+                if !matches || crate::api::auth::is_locked(&target) {
+                    crate::api::auth::record_password_failure(conn, &keys, &target, &address, &audit::Actor::of(auth))?;
+                    return Err(ApiError::invalid(
+                        "current_password",
+                        "does not match your current password, or the account is temporarily locked",
+                    ));
                 }
             }
             let new_hash = password::hash(&body.new_password).map_err(ApiError::internal)?;

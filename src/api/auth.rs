@@ -148,10 +148,7 @@ fn password_grant(
     };
     let address = ctx.client_address.clone().unwrap_or_else(|| "unknown".into());
     let now = crate::time::now();
-    let window_start = now - Duration::minutes(LOCK_MINUTES);
-    if accounts::address_failures_since(conn, &address, window_start)? >= ADDRESS_FAILURE_LIMIT {
-        return Err(ApiError::TooManyRequests { retry_after_secs: (LOCK_MINUTES * 60) as u64 });
-    }
+    check_address_failures(conn, &address)?;
     let account = accounts::find_by_username(conn, username)?;
     // The hash is checked in every case so that an unknown user costs as much as a wrong password.
     let password_ok = match &account {
@@ -168,7 +165,12 @@ fn password_grant(
                 if a.failed_logins != 0 || a.locked_until.is_some() {
                     accounts::record_login_result(conn, &a.id, 0, None)?;
                 }
-                let actor = audit::Actor { sub: Some(a.id.clone()), kind: KIND_ACCOUNT.into(), ..actor };
+                let actor = audit::Actor {
+                    sub: Some(a.id.clone()),
+                    kind: KIND_ACCOUNT.into(),
+                    unit: Some(a.unit_code.clone()),
+                    ..actor
+                };
                 audit::record(
                     conn,
                     &actor,
@@ -185,40 +187,22 @@ fn password_grant(
             issue(keys, &a.id, KIND_ACCOUNT, &a.roles, &a.unit_code, a.agency.clone(), a.stamp())
         }
         Some(a) => {
-            write_tx(conn, |conn| {
-                let locked_now = a.locked_until.is_some_and(|t| t > now);
-                let failed = if locked_now { a.failed_logins } else { a.failed_logins + 1 };
-                let lock = failed >= LOCK_AFTER_FAILURES && !locked_now;
-                let (failed, locked_until) =
-                    if lock { (0, Some(now + Duration::minutes(LOCK_MINUTES))) } else { (failed, a.locked_until) };
-                accounts::record_login_result(conn, &a.id, failed, locked_until)?;
-                accounts::record_address_failure(conn, &address, username)?;
-                let entry = |action| audit::Entry {
-                    action,
-                    entity_type: "account",
-                    entity_id: Some(&a.id),
-                    unit_code: Some(&a.unit_code),
-                    province_code: a.province_code.as_deref(),
-                    ..Default::default()
-                };
-                audit::record(conn, &actor, entry("auth.login_failed"))?;
-                if lock {
-                    audit::record(conn, &actor, entry("auth.account_locked"))?;
-                }
-                Ok::<_, ApiError>(())
-            })?;
+            record_password_failure(conn, keys, &a, &address, &actor)?;
             Err(invalid_grant())
         }
         None => {
+            // People type passwords into the username field: the name is kept only as a keyed
+            // hash, enough to group the failures of one name and no more.
+            let username_hash = keys.username_hash(username);
             write_tx(conn, |conn| {
-                accounts::record_address_failure(conn, &address, username)?;
+                accounts::record_address_failure(conn, &address, &username_hash)?;
                 audit::record(
                     conn,
                     &actor,
                     audit::Entry {
                         action: "auth.login_failed",
                         entity_type: "account",
-                        after: Some(serde_json::json!({ "username": username.chars().take(100).collect::<String>() })),
+                        after: Some(serde_json::json!({ "username_hmac": username_hash })),
                         ..Default::default()
                     },
                 )
@@ -226,6 +210,57 @@ fn password_grant(
             Err(invalid_grant())
         }
     }
+}
+
+/// Whether `address` has failed too often lately: then it waits (429), whatever it sends.
+pub fn check_address_failures(conn: &mut DbConnection, address: &str) -> ApiResult<()> {
+    let window_start = crate::time::now() - Duration::minutes(LOCK_MINUTES);
+    if accounts::address_failures_since(conn, address, window_start)? >= ADDRESS_FAILURE_LIMIT {
+        return Err(ApiError::TooManyRequests { retry_after_secs: (LOCK_MINUTES * 60) as u64 });
+    }
+    Ok(())
+}
+
+/// Whether the account is locked out now.
+pub fn is_locked(account: &accounts::AccountRow) -> bool {
+    account.locked_until.is_some_and(|t| t > crate::time::now())
+}
+
+/// A wrong password for a known account, at a login or a password change: one more failure
+/// toward its lockout (none while the lock holds), one toward the address's limit, audited,
+/// in one transaction. The failure row names the account by the same keyed hash as unknown
+/// names, so the table never holds what was typed.
+pub fn record_password_failure(
+    conn: &mut DbConnection,
+    keys: &crate::auth::keys::TokenKeys,
+    a: &accounts::AccountRow,
+    address: &str,
+    actor: &audit::Actor,
+) -> ApiResult<()> {
+    let now = crate::time::now();
+    let username_hash = keys.username_hash(&a.username);
+    write_tx(conn, |conn| {
+        let locked_now = a.locked_until.is_some_and(|t| t > now);
+        let failed = if locked_now { a.failed_logins } else { a.failed_logins + 1 };
+        let lock = failed >= LOCK_AFTER_FAILURES && !locked_now;
+        let (failed, locked_until) =
+            if lock { (0, Some(now + Duration::minutes(LOCK_MINUTES))) } else { (failed, a.locked_until) };
+        accounts::record_login_result(conn, &a.id, failed, locked_until)?;
+        accounts::record_address_failure(conn, address, &username_hash)?;
+        let entry = |action| audit::Entry {
+            action,
+            entity_type: "account",
+            entity_id: Some(&a.id),
+            unit_code: Some(&a.unit_code),
+            province_code: a.province_code.as_deref(),
+            ..Default::default()
+        };
+        audit::record(conn, actor, entry("auth.login_failed"))?;
+        if lock {
+            audit::record(conn, actor, entry("auth.account_locked"))?;
+        }
+        Ok::<_, ApiError>(())
+    })
 }
 
 fn client_grant(
@@ -244,7 +279,12 @@ fn client_grant(
     match client {
         Some(c) if ok => {
             write_tx(conn, |conn| {
-                let actor = audit::Actor { sub: Some(c.id.clone()), kind: KIND_CLIENT.into(), ..actor };
+                let actor = audit::Actor {
+                    sub: Some(c.id.clone()),
+                    kind: KIND_CLIENT.into(),
+                    unit: Some(c.unit_code.clone()),
+                    ..actor
+                };
                 audit::record(
                     conn,
                     &actor,

@@ -225,7 +225,11 @@ pub async fn export_persons(
                     action: "persons.export",
                     entity_type: "person_list",
                     unit_code: Some(&code),
-                    after: Some(serde_json::json!({"list": list, "rows": out.len()})),
+                    after: Some(serde_json::json!({
+                        "list": list,
+                        "rows": out.len(),
+                        "ids": out.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+                    })),
                     ..Default::default()
                 },
             )?;

@@ -40,6 +40,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(clients::enable_client)
         .service(audit_events::list_audit_events)
         .service(persons::list_persons)
+        .service(persons::list_id_number_conflicts)
         .service(persons::create_person)
         .service(persons::get_person)
         .service(persons::update_person)

@@ -24,22 +24,32 @@ fn view(row: &persons::PersonRow, auth: &Auth) -> Person {
     Person::build(row, Visibility::for_roles(&auth.roles), today_vn())
 }
 
-/// Reading criminal data is logged.
-fn audit_sensitive_read(
+/// Whether a person view for these roles carries criminal data (offence or expungement fields).
+fn carries_criminal_data(vis: &Visibility) -> bool {
+    vis.criminal || vis.expungement
+}
+
+/// A response that carries criminal data is audited: one `person.read` event per request,
+/// naming the operation and the ids of the persons returned. One insert, on the caller's
+/// connection; a single person's event carries its id, unit and province, a list's the
+/// caller's unit.
+pub(crate) fn audit_read(
     conn: &mut DbConnection,
     auth: &Auth,
-    person: &persons::PersonRow,
-    what: &str,
+    operation: &str,
+    ids: &[&str],
+    person: Option<&persons::PersonRow>,
 ) -> ApiResult<()> {
     audit::record(
         conn,
         &audit::Actor::of(auth),
         audit::Entry {
-            action: what,
+            action: "person.read",
             entity_type: "person",
-            entity_id: Some(&person.id),
-            unit_code: Some(&person.unit_code),
-            province_code: Some(&person.province_code),
+            entity_id: person.map(|p| p.id.as_str()),
+            unit_code: Some(person.map_or(auth.unit.as_str(), |p| p.unit_code.as_str())),
+            province_code: person.map(|p| p.province_code.as_str()),
+            after: Some(serde_json::json!({"operation": operation, "ids": ids})),
             ..Default::default()
         },
     )
@@ -139,6 +149,17 @@ pub async fn list_persons(
             persons::list(conn, &PersonScope::of(auth), &filter, page.offset(), page.page_size)
         })
         .await?;
+    if carries_criminal_data(&vis) && !rows.is_empty() {
+        // On the primary: the list itself may have been read on a replica.
+        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+        let reader = auth.clone();
+        state
+            .run_anonymous(move |conn| {
+                let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+                audit_read(conn, &reader, "list_persons", &ids, None)
+            })
+            .await?;
+    }
     let items = rows.iter().map(|r| view(r, &auth)).collect();
     Ok(HttpResponse::Ok().json(page.wrap(items, total)))
 }
@@ -166,7 +187,8 @@ pub async fn create_person(
     }
     let row = state
         .run(&auth, Op::CreatePerson, move |conn, auth| {
-            write_tx(conn, |conn| service::create(conn, auth, &input, since, today, auth.ctx.reason.as_deref()))
+            let result = write_tx(conn, |conn| service::create(conn, auth, &input, since, today, auth.ctx.reason.as_deref()));
+            service::record_if_duplicate(conn, auth, result, input.id_number.as_deref(), &input.unit)
         })
         .await?;
     let body = view(&row, &auth);
@@ -185,8 +207,15 @@ pub async fn create_person(
 #[get("/persons/{id}")]
 pub async fn get_person(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
-    let row =
-        state.run(&auth, Op::GetPerson, move |conn, auth| persons::find_in(conn, &PersonScope::of(auth), &id)).await?;
+    let row = state
+        .run(&auth, Op::GetPerson, move |conn, auth| {
+            let row = persons::find_in(conn, &PersonScope::of(auth), &id)?;
+            if carries_criminal_data(&Visibility::for_roles(&auth.roles)) {
+                audit_read(conn, auth, "get_person", &[&row.id], Some(&row))?;
+            }
+            Ok(row)
+        })
+        .await?;
     Ok(json_with_etag(row.version, &view(&row, &auth)))
 }
 
@@ -216,7 +245,9 @@ pub async fn update_person(
     let input = body.0;
     let row = state
         .run(&auth, Op::UpdatePerson, move |conn, auth| {
-            write_tx(conn, |conn| service::patch(conn, auth, &id, if_match.0, &input, today_vn()))
+            let result = write_tx(conn, |conn| service::patch(conn, auth, &id, if_match.0, &input, today_vn()));
+            let unit = auth.unit.clone();
+            service::record_if_duplicate(conn, auth, result, input.id_number.as_deref(), &unit)
         })
         .await?;
     Ok(json_with_etag(row.version, &view(&row, &auth)))
@@ -241,7 +272,12 @@ pub async fn get_status_history(
     let rows = state
         .run(&auth, Op::GetStatusHistory, move |conn, auth| {
             let person = persons::find_in(conn, &PersonScope::of(auth), &id)?;
-            persons::status_history(conn, &person.id)
+            let rows = persons::status_history(conn, &person.id)?;
+            // The details of a change (a new conviction's judgment) are criminal data.
+            if Visibility::for_roles(&auth.roles).criminal {
+                audit_read(conn, auth, "get_status_history", &[&person.id], Some(&person))?;
+            }
+            Ok(rows)
         })
         .await?;
     Ok(HttpResponse::Ok().json(rows.into_iter().map(StatusChange::from).collect::<Vec<_>>()))
@@ -495,7 +531,7 @@ pub async fn list_convictions(
         .run(&auth, Op::ListConvictions, move |conn, auth| {
             write_tx(conn, |conn| {
                 let person = persons::find_in(conn, &PersonScope::of(auth), &id)?;
-                audit_sensitive_read(conn, auth, &person, "person.read_convictions")?;
+                audit_read(conn, auth, "list_convictions", &[&person.id], Some(&person))?;
                 convictions::for_person(conn, &person.id)
             })
         })
@@ -573,7 +609,7 @@ pub async fn get_expungement(state: web::Data<AppState>, auth: Auth, id: web::Pa
         .run(&auth, Op::GetExpungement, move |conn, auth| {
             write_tx(conn, |conn| {
                 let person = persons::find_in(conn, &PersonScope::of(auth), &id)?;
-                audit_sensitive_read(conn, auth, &person, "person.read_expungement")?;
+                audit_read(conn, auth, "get_expungement", &[&person.id], Some(&person))?;
                 let f = service::forecast(conn, &person.id, today_vn())?;
                 Ok((person, f))
             })
@@ -636,8 +672,11 @@ pub async fn list_judicial_record_requests(
     let id = parse_id(&id)?;
     let rows = state
         .run(&auth, Op::ListJudicialRecordRequests, move |conn, auth| {
-            let person = persons::find_in(conn, &PersonScope::of(auth), &id)?;
-            convictions::judicial_records(conn, &person.id)
+            write_tx(conn, |conn| {
+                let person = persons::find_in(conn, &PersonScope::of(auth), &id)?;
+                audit_read(conn, auth, "list_judicial_record_requests", &[&person.id], Some(&person))?;
+                convictions::judicial_records(conn, &person.id)
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(rows.iter().map(|r| r.view()).collect::<Vec<_>>()))
@@ -705,4 +744,48 @@ pub async fn create_judicial_record_request(
         })
         .await?;
     Ok(HttpResponse::Created().json(row.view()))
+}
+
+/// ID numbers met twice: a write refused because another active person holds the number.
+/// For the provincial police (and admins) of either side, to arrange a transfer; the person
+/// id of the existing record is shown only when it lies in the caller's unit.
+#[utoipa::path(
+    tag = "persons",
+    params(("page" = Option<i64>, Query), ("page_size" = Option<i64>, Query)),
+    responses(
+        (status = 200, body = Page<IdNumberConflict>),
+        (status = 403, description = "Not a provincial or national unit, or not police or admin", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/id-number-conflicts")]
+pub async fn list_id_number_conflicts(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: web::Query<IdNumberConflictQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = query.into_inner();
+    let page = PageRequest::new(q.page, q.page_size)?;
+    if matches!(auth.jurisdiction, Jurisdiction::Commune(_)) {
+        return Err(ApiError::Forbidden("the conflict list is for provincial or national units".into()));
+    }
+    let (rows, total) = state
+        .run(&auth, Op::ListIdNumberConflicts, move |conn, auth| {
+            persons::list_id_number_conflicts(conn, &auth.jurisdiction, page.offset(), page.page_size)
+        })
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|r| IdNumberConflict {
+            existing_person_id: auth
+                .jurisdiction
+                .covers(&r.existing_unit_code, r.existing_province_code.as_deref())
+                .then(|| r.existing_person_id.clone()),
+            id: r.id,
+            occurred_at: r.occurred_at.and_utc(),
+            id_number: r.id_number,
+            attempted_unit: r.attempted_unit_code,
+            existing_unit: r.existing_unit_code,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(page.wrap(items, total)))
 }

@@ -44,7 +44,17 @@ pub struct TokenKeys {
     ttl_secs: i64,
     verifiers: HashMap<String, VerifyingKey>,
     public_jwk: serde_json::Value,
-    verified: Mutex<HashMap<Box<str>, Claims>>,
+    verified: Mutex<HashMap<Box<str>, (Claims, Origin)>>,
+    /// Key of the HMAC that stands for an unknown username in the failure records, derived
+    /// from the signing key so that it is as secret as that key and needs no setting.
+    username_key: [u8; 32],
+}
+
+/// Which key vouched for a token: the service's own, or an agency provider's trusted JWKS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Own,
+    TrustedProvider,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -98,7 +108,13 @@ impl TokenKeys {
         );
         use base64::Engine;
         let x = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(signing.verifying_key().as_bytes());
+        let username_key: [u8; 32] = Sha256::new()
+            .chain_update(b"thncd login-failure username v1\0")
+            .chain_update(signing.to_bytes())
+            .finalize()
+            .into();
         Ok(TokenKeys {
+            username_key,
             encoding,
             public_jwk: serde_json::json!({"kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig", "kid": kid, "x": x}),
             kid,
@@ -121,6 +137,9 @@ impl TokenKeys {
         }
         for jwk in &set.keys {
             let kid = jwk.common.key_id.clone().ok_or("every trusted JWK needs a kid")?;
+            if kid == self.kid {
+                return Err(format!("trusted JWK {kid} has the kid of the service's own signing key"));
+            }
             let alg = jwk.common.key_algorithm.ok_or_else(|| format!("trusted JWK {kid} needs an alg"))?;
             let algorithm: Algorithm =
                 alg.to_string().parse().map_err(|_| format!("trusted JWK {kid}: unsupported alg {alg:?}"))?;
@@ -150,34 +169,45 @@ impl TokenKeys {
         &self.public_jwk
     }
 
+    /// The keyed hash (HMAC-SHA256, hex) that stands for a username typed at a failed login:
+    /// the same name always gives the same value, which cannot be reversed or tested against
+    /// guesses without the server's key.
+    pub fn username_hash(&self, username: &str) -> String {
+        use hmac::{Hmac, Mac};
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.username_key).expect("HMAC takes keys of any length");
+        mac.update(username.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
     pub fn sign(&self, claims: &Claims) -> Result<String, String> {
         let mut header = Header::new(Algorithm::EdDSA);
         header.kid = Some(self.kid.clone());
         jsonwebtoken::encode(&header, claims, &self.encoding).map_err(|e| format!("cannot sign token: {e}"))
     }
 
-    pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
+    /// The token's claims and the key that vouched for them.
+    pub fn verify(&self, token: &str) -> Result<(Claims, Origin), TokenError> {
         if token.len() > MAX_TOKEN_BYTES {
             return Err(TokenError::TooLarge);
         }
         let cached = self.verified.lock().unwrap_or_else(|e| e.into_inner()).get(token).cloned();
-        if let Some(claims) = cached {
+        if let Some((claims, origin)) = cached {
             let now = chrono::Utc::now().timestamp();
             if claims.exp + LEEWAY_SECS < now {
                 return Err(TokenError::Invalid("ExpiredSignature".into()));
             }
-            return Ok(claims);
+            return Ok((claims, origin));
         }
-        let claims = self.verify_signature(token)?;
+        let verified_token = self.verify_signature(token)?;
         let mut verified = self.verified.lock().unwrap_or_else(|e| e.into_inner());
         if verified.len() >= VERIFIED_CACHE_ENTRIES {
             verified.clear();
         }
-        verified.insert(token.into(), claims.clone());
-        Ok(claims)
+        verified.insert(token.into(), verified_token.clone());
+        Ok(verified_token)
     }
 
-    fn verify_signature(&self, token: &str) -> Result<Claims, TokenError> {
+    fn verify_signature(&self, token: &str) -> Result<(Claims, Origin), TokenError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Malformed)?;
         let kid = header.kid.ok_or(TokenError::UnknownKey)?;
         let verifier = self.verifiers.get(&kid).ok_or(TokenError::UnknownKey)?;
@@ -200,7 +230,13 @@ impl TokenKeys {
         if claims.exp - claims.iat > 3600 {
             return Err(TokenError::Invalid("lifetime longer than one hour".into()));
         }
-        Ok(claims)
+        let origin = if kid == self.kid { Origin::Own } else { Origin::TrustedProvider };
+        // A provider's key speaks for its own issuers only, never for this service, even if
+        // THNCD_TRUSTED_ISSUERS lists it by mistake.
+        if origin == Origin::TrustedProvider && claims.iss == self.issuer {
+            return Err(TokenError::Invalid("a trusted provider's key cannot speak for this service".into()));
+        }
+        Ok((claims, origin))
     }
 }
 
@@ -272,9 +308,9 @@ mod tests {
         let keys = keys();
         let now = chrono::Utc::now().timestamp();
         let token = keys.sign(&claims(now, now + 600)).unwrap();
-        assert_eq!(keys.verify(&token).unwrap().sub, "a1");
+        assert_eq!(keys.verify(&token).unwrap().0.sub, "a1");
         assert!(keys.verified.lock().unwrap().contains_key(token.as_str()));
-        assert_eq!(keys.verify(&token).unwrap().jti, "j1", "served from memory");
+        assert_eq!(keys.verify(&token).unwrap().0.jti, "j1", "served from memory");
         // One byte of the signature changed is another text: checked, and refused.
         let mut tampered = token.clone().into_bytes();
         let last = tampered.len() - 2;
@@ -287,9 +323,21 @@ mod tests {
     fn a_remembered_token_still_expires() {
         let keys = keys();
         let now = chrono::Utc::now().timestamp();
-        keys.verified.lock().unwrap().insert("remembered".into(), claims(now - 700, now - LEEWAY_SECS - 1));
+        keys.verified
+            .lock()
+            .unwrap()
+            .insert("remembered".into(), (claims(now - 700, now - LEEWAY_SECS - 1), Origin::Own));
         assert!(matches!(keys.verify("remembered"), Err(TokenError::Invalid(_))));
-        keys.verified.lock().unwrap().insert("fresh".into(), claims(now - 10, now + 60));
+        keys.verified.lock().unwrap().insert("fresh".into(), (claims(now - 10, now + 60), Origin::Own));
         assert!(keys.verify("fresh").is_ok());
+    }
+
+    #[test]
+    fn the_username_hash_is_keyed_and_stable() {
+        let (a, b) = (keys(), keys());
+        assert_eq!(a.username_hash("Hunter2"), a.username_hash("Hunter2"));
+        assert_ne!(a.username_hash("Hunter2"), a.username_hash("hunter2"));
+        assert_ne!(a.username_hash("Hunter2"), b.username_hash("Hunter2"), "another server key, another hash");
+        assert_eq!(a.username_hash("Hunter2").len(), 64);
     }
 }

@@ -136,21 +136,30 @@ impl Auth {
     /// provider), or a principal confirmed active within the cache time. Otherwise the
     /// lookup that [`ensure_active`](Self::ensure_active) completes.
     pub fn recently_active(&self, cache: &principals::PrincipalCache) -> Result<(), principals::Lookup> {
-        if self.kind != KIND_ACCOUNT && self.kind != KIND_CLIENT {
+        // `external` is only ever set for a trusted provider's token (see `from_claims`).
+        if self.kind == claims::KIND_EXTERNAL {
             return Ok(());
         }
         cache.check(&self.kind, &self.sub, self.stamp)
     }
 
-    pub fn from_claims(claims: Claims, ctx: RequestContext) -> ApiResult<Auth> {
+    /// The principal of a verified token. Tokens signed with the service's own key stand for
+    /// an account or a client and carry its security stamp, which is then checked against
+    /// the database; a token of no kind, or of another kind, would skip that check and is
+    /// refused. Only an agency provider's token (trusted JWKS, its own issuer) is `external`.
+    pub fn from_claims(claims: Claims, origin: keys::Origin, ctx: RequestContext) -> ApiResult<Auth> {
         let jurisdiction = Jurisdiction::parse(&claims.unit)
             .ok_or_else(|| ApiError::Unauthorized("the token's unit is not a valid code".into()))?;
         let roles: Vec<Role> = claims.roles.iter().filter_map(|r| Role::parse(r)).collect();
         if roles.is_empty() {
             return Err(ApiError::Unauthorized("the token carries no known role".into()));
         }
-        let kind = claims.pty.clone().unwrap_or_else(|| claims::KIND_EXTERNAL.to_string());
-        if (kind == KIND_ACCOUNT || kind == KIND_CLIENT) && claims.stamp.is_none() {
+        let kind = match (origin, claims.pty.as_deref()) {
+            (keys::Origin::Own, Some(k @ (KIND_ACCOUNT | KIND_CLIENT))) => k.to_string(),
+            (keys::Origin::TrustedProvider, None | Some(claims::KIND_EXTERNAL)) => claims::KIND_EXTERNAL.to_string(),
+            _ => return Err(ApiError::Unauthorized("the token is of no kind this service accepts".into())),
+        };
+        if kind != claims::KIND_EXTERNAL && claims.stamp.is_none() {
             return Err(ApiError::Unauthorized("the token has no security stamp".into()));
         }
         Ok(Auth {
@@ -189,11 +198,11 @@ fn authenticate(req: &HttpRequest) -> ApiResult<Auth> {
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| ApiError::Unauthorized("the Authorization header must be `Bearer <token>`".into()))?;
-    let claims = state.keys.verify(token).map_err(|e| {
+    let (claims, origin) = state.keys.verify(token).map_err(|e| {
         log::info!("token refused: {e}");
         ApiError::Unauthorized("the token is invalid or expired".into())
     })?;
-    let auth = Auth::from_claims(claims, RequestContext::from_request(req))?;
+    let auth = Auth::from_claims(claims, origin, RequestContext::from_request(req))?;
     // The role check comes before any other extractor, so a denied call is a plain 403
     // whatever its path, query or body (handlers check again through `AppState::run`).
     if let (Some(routes), Some(pattern)) = (req.app_data::<web::Data<permissions::RouteOps>>(), req.match_pattern()) {

@@ -26,6 +26,7 @@ pub enum Op {
     EnableClient,
     ListAuditEvents,
     ListPersons,
+    ListIdNumberConflicts,
     CreatePerson,
     GetPerson,
     UpdatePerson,
@@ -191,6 +192,7 @@ impl Op {
         Op::EnableClient,
         Op::ListAuditEvents,
         Op::ListPersons,
+        Op::ListIdNumberConflicts,
         Op::CreatePerson,
         Op::GetPerson,
         Op::UpdatePerson,
@@ -402,6 +404,8 @@ impl Op {
             Op::ListTrainings | Op::ListJobReferrals | Op::ListSocialAssistance => LABOUR_READ,
             Op::ListEmployers => EMPLOYERS_READ,
             Op::ListPersons | Op::GetPerson => READ_PERSON,
+            // Provincial police (the handler refuses commune units) and admins.
+            Op::ListIdNumberConflicts => &[Police, Admin],
             Op::CreatePerson
             | Op::UpdatePerson
             | Op::GetAttributeHistory
@@ -530,6 +534,7 @@ impl Op {
             Op::CreateEmployer => "create_employer",
             Op::ListEmployers => "list_employers",
             Op::ListPersons => "list_persons",
+            Op::ListIdNumberConflicts => "list_id_number_conflicts",
             Op::CreatePerson => "create_person",
             Op::GetPerson => "get_person",
             Op::UpdatePerson => "update_person",

@@ -62,6 +62,24 @@ fn seed_rows() -> Vec<SeedRow<'static>> {
     rows
 }
 
+/// The province a unit belongs to (a province is its own), from the reference list the
+/// table is seeded with: no database trip. `None` for `VN` and unknown codes.
+pub fn province_of(code: &str) -> Option<&'static str> {
+    static PROVINCES: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static str>> =
+        std::sync::OnceLock::new();
+    let map = PROVINCES.get_or_init(|| {
+        seed_rows()
+            .into_iter()
+            .filter_map(|r| match r.level {
+                "province" => Some((r.code, r.code)),
+                "commune" => r.parent.map(|p| (r.code, p)),
+                _ => None,
+            })
+            .collect()
+    });
+    map.get(code).copied()
+}
+
 fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }

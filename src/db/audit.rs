@@ -18,6 +18,8 @@ pub struct Actor {
     pub agency: Option<String>,
     /// `account`, `client`, `external`, `anonymous` or `system`.
     pub kind: String,
+    /// The unit the actor acts for (`VN`, a province or a commune), when known.
+    pub unit: Option<String>,
     pub ctx: RequestContext,
 }
 
@@ -28,14 +30,22 @@ impl Actor {
             roles: Some(crate::auth::roles::roles_to_db(&auth.roles)),
             agency: auth.agency.clone(),
             kind: auth.kind.clone(),
+            unit: Some(auth.unit.clone()),
             ctx: auth.ctx.clone(),
         }
     }
     pub fn anonymous(ctx: RequestContext) -> Actor {
-        Actor { sub: None, roles: None, agency: None, kind: "anonymous".into(), ctx }
+        Actor { sub: None, roles: None, agency: None, kind: "anonymous".into(), unit: None, ctx }
     }
     pub fn system(what: &str) -> Actor {
-        Actor { sub: Some(what.to_string()), roles: None, agency: None, kind: "system".into(), ctx: Default::default() }
+        Actor {
+            sub: Some(what.to_string()),
+            roles: None,
+            agency: None,
+            kind: "system".into(),
+            unit: None,
+            ctx: Default::default(),
+        }
     }
 }
 
@@ -51,8 +61,13 @@ pub struct Entry<'a> {
     pub after: Option<serde_json::Value>,
 }
 
+/// Writes one event. A unit without its province gets it from the reference list, and the
+/// actor's unit and province are kept beside the record's, so that an auditor of a province
+/// finds both what was done to its records and what its staff did.
 pub fn record(conn: &mut DbConnection, actor: &Actor, entry: Entry<'_>) -> ApiResult<()> {
     let id = uuid::Uuid::now_v7().to_string();
+    let province_code = entry.province_code.or_else(|| entry.unit_code.and_then(super::admin_units::province_of));
+    let actor_province = actor.unit.as_deref().and_then(super::admin_units::province_of);
     diesel::insert_into(ae::table)
         .values((
             ae::id.eq(id),
@@ -65,12 +80,14 @@ pub fn record(conn: &mut DbConnection, actor: &Actor, entry: Entry<'_>) -> ApiRe
             ae::entity_type.eq(entry.entity_type),
             ae::entity_id.eq(entry.entity_id),
             ae::unit_code.eq(entry.unit_code),
-            ae::province_code.eq(entry.province_code),
+            ae::province_code.eq(province_code),
             ae::before_json.eq(entry.before.map(|v| v.to_string())),
             ae::after_json.eq(entry.after.map(|v| v.to_string())),
             ae::reason.eq(actor.ctx.reason.as_deref()),
             ae::request_id.eq(actor.ctx.request_id.as_deref()),
             ae::client_address.eq(actor.ctx.client_address.as_deref()),
+            ae::actor_unit_code.eq(actor.unit.as_deref()),
+            ae::actor_province_code.eq(actor_province),
         ))
         .execute(conn)?;
     Ok(())
@@ -89,10 +106,13 @@ pub struct AuditRow {
     pub entity_type: String,
     pub entity_id: Option<String>,
     pub unit_code: Option<String>,
+    pub province_code: Option<String>,
     pub before_json: Option<String>,
     pub after_json: Option<String>,
     pub reason: Option<String>,
     pub request_id: Option<String>,
+    pub actor_unit_code: Option<String>,
+    pub actor_province_code: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -116,8 +136,11 @@ pub fn list(
         let mut q = ae::table.into_boxed();
         q = match scope {
             Jurisdiction::National => q,
-            Jurisdiction::Province(p) => q.filter(ae::province_code.eq(p.clone())),
-            Jurisdiction::Commune(c) => q.filter(ae::unit_code.eq(c.clone())),
+            // What was done to the unit's records, and what its staff did.
+            Jurisdiction::Province(p) => {
+                q.filter(ae::province_code.eq(p.clone()).or(ae::actor_province_code.eq(p.clone())))
+            }
+            Jurisdiction::Commune(c) => q.filter(ae::unit_code.eq(c.clone()).or(ae::actor_unit_code.eq(c.clone()))),
         };
         if let Some(v) = &f.entity_type {
             q = q.filter(ae::entity_type.eq(v.clone()));

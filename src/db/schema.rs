@@ -69,6 +69,8 @@ diesel::table! {
         reason -> Nullable<Text>,
         request_id -> Nullable<Text>,
         client_address -> Nullable<Text>,
+        actor_unit_code -> Nullable<Text>,
+        actor_province_code -> Nullable<Text>,
     }
 }
 
@@ -860,3 +862,17 @@ diesel::allow_tables_to_appear_in_same_query!(
     persons,
     expungement_due_notices
 );
+
+diesel::table! {
+    id_number_conflicts (id) {
+        id -> Text,
+        occurred_at -> Timestamp,
+        id_number -> Text,
+        attempted_unit_code -> Text,
+        attempted_province_code -> Nullable<Text>,
+        existing_person_id -> Text,
+        existing_unit_code -> Text,
+        existing_province_code -> Nullable<Text>,
+        actor_sub -> Nullable<Text>,
+    }
+}

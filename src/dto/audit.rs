@@ -16,7 +16,12 @@ pub struct AuditEvent {
     pub action: String,
     pub entity_type: String,
     pub entity_id: Option<String>,
+    /// The unit of the record acted on, and its province.
     pub unit_code: Option<String>,
+    pub province_code: Option<String>,
+    /// The unit the actor acted for, and its province.
+    pub actor_unit_code: Option<String>,
+    pub actor_province_code: Option<String>,
     #[schema(value_type = Option<Object>)]
     pub before: Option<serde_json::Value>,
     #[schema(value_type = Option<Object>)]
@@ -40,6 +45,9 @@ impl From<crate::db::audit::AuditRow> for AuditEvent {
             entity_type: r.entity_type,
             entity_id: r.entity_id,
             unit_code: r.unit_code,
+            province_code: r.province_code,
+            actor_unit_code: r.actor_unit_code,
+            actor_province_code: r.actor_province_code,
             before: parse(r.before_json),
             after: parse(r.after_json),
             reason: r.reason,

@@ -511,3 +511,25 @@ pub struct TransferInput {
     #[validate(length(max = 1000), custom(function = "no_control_chars"))]
     pub reason: Option<String>,
 }
+
+/// A write refused because another active person holds the ID number.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct IdNumberConflict {
+    pub id: String,
+    pub occurred_at: chrono::DateTime<chrono::Utc>,
+    pub id_number: String,
+    /// The unit the refused write was for.
+    pub attempted_unit: String,
+    /// The unit of the active record holding the number.
+    pub existing_unit: String,
+    /// That record's id, when it lies in your unit.
+    pub existing_person_id: Option<String>,
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct IdNumberConflictQuery {
+    pub page: Option<i64>,
+    pub page_size: Option<i64>,
+}

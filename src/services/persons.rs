@@ -671,3 +671,46 @@ pub fn decide_expungement(
         }
     }
 }
+
+/// A write refused for a duplicate ID number is answered with the same bare 409 wherever the
+/// other record is (no id, no unit), and the attempt is kept, in its own transaction (the
+/// refused write rolled back): a `person.id_number_conflict` audit event and a row the
+/// provincial police of both sides see in `GET /id-number-conflicts`.
+pub fn record_if_duplicate<T>(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    result: ApiResult<T>,
+    id_number: Option<&str>,
+    attempted_unit: &str,
+) -> ApiResult<T> {
+    let duplicate = matches!(&result, Err(ApiError::Conflict { code: "duplicate_id_number", .. }));
+    let (true, Some(number)) = (duplicate, id_number) else { return result };
+    let Some((person_id, unit, province)) = persons::holder_of_id_number(conn, number)? else { return result };
+    let row = persons::IdNumberConflictRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        occurred_at: crate::time::now(),
+        id_number: number.to_string(),
+        attempted_unit_code: attempted_unit.to_string(),
+        attempted_province_code: admin_units::province_of(attempted_unit).map(str::to_string),
+        existing_person_id: person_id,
+        existing_unit_code: unit,
+        existing_province_code: Some(province).filter(|p| !p.is_empty()),
+        actor_sub: Some(auth.sub.clone()),
+    };
+    crate::db::write_tx(conn, |conn| {
+        persons::insert_id_number_conflict(conn, &row)?;
+        audit::record(
+            conn,
+            &audit::Actor::of(auth),
+            audit::Entry {
+                action: "person.id_number_conflict",
+                entity_type: "id_number_conflict",
+                entity_id: Some(&row.id),
+                unit_code: Some(attempted_unit),
+                province_code: row.attempted_province_code.as_deref(),
+                ..Default::default()
+            },
+        )
+    })?;
+    result
+}

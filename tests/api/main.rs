@@ -21,6 +21,7 @@ mod organisation;
 mod persons;
 mod reports;
 mod scale;
+mod security_auth;
 mod supervision;
 mod swagger_ui;
 mod tokens;
