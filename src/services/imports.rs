@@ -29,8 +29,50 @@ pub struct ImportReport {
     /// Persons written (0 for a dry run, or when any row has a problem).
     pub imported: usize,
     pub import_id: Option<String>,
-    /// Every problem, by row and column.
+    /// The problems by row and column: the first `THNCD_IMPORT_MAX_PROBLEMS` (default
+    /// 1,000) by row.
     pub problems: Vec<RowProblem>,
+    /// Every problem found, listed or not.
+    pub problems_total: usize,
+}
+
+/// Keeps the first `max` problems by row, counting them all, in memory bounded by `max`.
+pub struct Problems {
+    max: usize,
+    kept: Vec<RowProblem>,
+    total: usize,
+}
+
+impl Problems {
+    pub fn new(max: usize) -> Problems {
+        Problems { max: max.max(1), kept: Vec::new(), total: 0 }
+    }
+
+    pub fn push(&mut self, p: RowProblem) {
+        self.total += 1;
+        self.kept.push(p);
+        if self.kept.len() >= 2 * self.max {
+            self.trim();
+        }
+    }
+
+    pub fn extend(&mut self, ps: impl IntoIterator<Item = RowProblem>) {
+        for p in ps {
+            self.push(p);
+        }
+    }
+
+    fn trim(&mut self) {
+        // Stable: problems of one row keep their order.
+        self.kept.sort_by_key(|p| p.row);
+        self.kept.truncate(self.max);
+    }
+
+    /// The first problems by row, and the total.
+    pub fn finish(mut self) -> (Vec<RowProblem>, usize) {
+        self.trim();
+        (self.kept, self.total)
+    }
 }
 
 fn problems_from(row: usize, err: ApiError) -> Vec<RowProblem> {
@@ -50,11 +92,20 @@ struct Checked {
     rows: usize,
     ok: Vec<(ImportRow, PersonRow)>,
     problems: Vec<RowProblem>,
+    problems_total: usize,
 }
 
 /// Checks the whole table; on success returns the rows with their person records built.
-fn check(conn: &mut DbConnection, auth: &Auth, table: &Table, today: NaiveDate) -> ApiResult<Checked> {
-    let (map, mut problems) = map_headers(&table.headers);
+fn check(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    table: &Table,
+    max_problems: usize,
+    today: NaiveDate,
+) -> ApiResult<Checked> {
+    let (map, header_problems) = map_headers(&table.headers);
+    let mut problems = Problems::new(max_problems);
+    problems.extend(header_problems);
     let default_unit = match &auth.jurisdiction {
         crate::auth::Jurisdiction::Commune(c) => Some(c.as_str()),
         _ => None,
@@ -139,8 +190,8 @@ fn check(conn: &mut DbConnection, auth: &Auth, table: &Table, today: NaiveDate) 
             !clash
         });
     }
-    problems.sort_by_key(|p| p.row);
-    Ok(Checked { rows, ok, problems })
+    let (problems, problems_total) = problems.finish();
+    Ok(Checked { rows, ok, problems, problems_total })
 }
 
 /// Builds the records of one row: the person in the status its dates say, the history from
@@ -207,7 +258,9 @@ fn records(
 }
 
 /// Checks, and unless `dry_run` or any row has a problem, writes every row in the caller's
-/// transaction. A real run with problems is a 422 listing all of them.
+/// transaction. A real run with problems is a 422 listing the first `limits.max_problems`
+/// of them and their total.
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     conn: &mut DbConnection,
     auth: &Auth,
@@ -215,9 +268,10 @@ pub fn run(
     format: &str,
     file_name: Option<&str>,
     dry_run: bool,
+    limits: &crate::import::ImportLimits,
     today: NaiveDate,
 ) -> ApiResult<ImportReport> {
-    let Checked { rows, ok, problems } = check(conn, auth, table, today)?;
+    let Checked { rows, ok, problems, problems_total } = check(conn, auth, table, limits.max_problems, today)?;
     let mut report = ImportReport {
         dry_run,
         format: format.into(),
@@ -226,26 +280,30 @@ pub fn run(
         imported: 0,
         import_id: None,
         problems,
+        problems_total,
     };
     if dry_run {
         return Ok(report);
     }
     if !report.problems.is_empty() {
-        return Err(ApiError::Validation(
-            report
-                .problems
-                .iter()
-                .map(|p| {
-                    crate::error::InvalidParam::new(
-                        match &p.column {
-                            Some(c) => format!("rows[{}].{c}", p.row),
-                            None => format!("rows[{}]", p.row),
-                        },
-                        p.reason.clone(),
-                    )
-                })
-                .collect(),
-        ));
+        let params: Vec<_> = report
+            .problems
+            .iter()
+            .map(|p| {
+                crate::error::InvalidParam::new(
+                    match &p.column {
+                        Some(c) => format!("rows[{}].{c}", p.row),
+                        None => format!("rows[{}]", p.row),
+                    },
+                    p.reason.clone(),
+                )
+            })
+            .collect();
+        return Err(if report.problems_total > params.len() {
+            ApiError::ValidationTruncated { params, total: report.problems_total }
+        } else {
+            ApiError::Validation(params)
+        });
     }
     if ok.is_empty() {
         return Err(ApiError::invalid("file", "has no data rows"));
