@@ -28,10 +28,47 @@ pub fn no_control_chars(value: &str) -> Result<(), ValidationError> {
     Ok(())
 }
 
-/// A person's name: no control or invisible characters, and no Latin letters mixed with
-/// Cyrillic or Greek look-alikes.
-pub fn person_name(value: &str) -> Result<(), ValidationError> {
+/// A single-line field (a name, title, number, code, address): no control or invisible
+/// characters, and no line break or tab either, which would split a printed list, a CSV
+/// export or a log line. Free text (notes, reasons, narratives) keeps `no_control_chars`.
+pub fn single_line(value: &str) -> Result<(), ValidationError> {
     no_control_chars(value)?;
+    if value.contains(['\n', '\r', '\t']) {
+        let mut e = ValidationError::new("single_line");
+        e.message = Some("must be a single line: no line break or tab".into());
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Every item of a list of single-line values (offence articles, business lines).
+pub fn each_single_line(values: &[String]) -> Result<(), ValidationError> {
+    values.iter().try_for_each(|v| single_line(v))
+}
+
+/// The earliest date any request may carry: nothing this service records (a birth, a
+/// judgment, a decision, an activity) happened before it, and earlier dates are typing
+/// slips (`0001-01-01`, `0202-05-01`).
+pub const EARLIEST_DATE: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(1900, 1, 1) {
+    Some(d) => d,
+    None => chrono::NaiveDate::MIN,
+};
+
+/// Every date field of a request body (and every date query parameter): not before
+/// 1900-01-01.
+pub fn date_from_1900(value: &chrono::NaiveDate) -> Result<(), ValidationError> {
+    if *value < EARLIEST_DATE {
+        let mut e = ValidationError::new("date_from_1900");
+        e.message = Some("must not be before 1900-01-01".into());
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// A person's name: a single line without control or invisible characters, and no Latin
+/// letters mixed with Cyrillic or Greek look-alikes.
+pub fn person_name(value: &str) -> Result<(), ValidationError> {
+    single_line(value)?;
     if crate::text::mixes_confusable_scripts(value) {
         let mut e = ValidationError::new("mixed_scripts");
         e.message = Some("mixes Latin letters with Cyrillic or Greek look-alikes".into());
@@ -42,8 +79,7 @@ pub fn person_name(value: &str) -> Result<(), ValidationError> {
 
 /// A date of birth: not in the future, and not before 1900.
 pub fn birth_date(value: &chrono::NaiveDate) -> Result<(), ValidationError> {
-    let earliest = chrono::NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default();
-    if *value > crate::time::today_vn() || *value < earliest {
+    if *value > crate::time::today_vn() || *value < EARLIEST_DATE {
         let mut e = ValidationError::new("birth_date");
         e.message = Some("must lie between 1900-01-01 and today".into());
         return Err(e);

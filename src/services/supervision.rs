@@ -169,6 +169,17 @@ pub fn assign(
     Ok(row)
 }
 
+/// An activity is something done with or for a person the commune knows of: not dated
+/// before the person's registration (the first date of its status history).
+fn check_after_registration(conn: &mut DbConnection, p: &PersonRow, occurred_on: NaiveDate) -> ApiResult<()> {
+    match persons::first_status_date(conn, &p.id)? {
+        Some(first) if occurred_on < first => {
+            Err(ApiError::invalid("occurred_on", format!("must not be before the person's registration ({first})")))
+        }
+        _ => Ok(()),
+    }
+}
+
 pub fn log_activity(
     conn: &mut DbConnection,
     auth: &Auth,
@@ -219,6 +230,9 @@ pub fn log_activity(
         if !is_manageable(p) {
             return Err(ApiError::conflict("person_not_managed", format!("{} is `{}`", p.full_name, p.status)));
         }
+    }
+    for p in &people {
+        check_after_registration(conn, p, input.occurred_on)?;
     }
     // Locked in id order, so two group sessions with the same participants cannot deadlock.
     if !alone {
@@ -294,6 +308,7 @@ pub fn correct_activity(
         if d > today {
             return Err(ApiError::invalid("occurred_on", "must not be in the future"));
         }
+        check_after_registration(conn, &person, d)?;
         after.occurred_on = d;
     }
     if input.legal_sub_kind.is_some() {

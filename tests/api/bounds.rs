@@ -1,11 +1,12 @@
 //! What a request may cost and carry: import files within their bounds (rows, columns,
 //! cells, the declared sheet range, XLSX parts and their compression), a capped problem
-//! list.
+//! list, dates no earlier than 1900 and single-line text fields.
 
 use std::io::Write;
 use std::time::{Duration, Instant};
 
 use reqwest::Method;
+use serde_json::{json, Value};
 
 use crate::dual;
 use crate::helpers::*;
@@ -141,3 +142,139 @@ async fn imports_within_bounds(app: TestApp) {
 }
 
 dual!(imports_within_bounds);
+
+/// A day counted back from today on the service's calendar (Vietnam).
+fn days_ago(n: i64) -> String {
+    (thncd::time::today_vn() - chrono::Duration::days(n)).to_string()
+}
+
+/// The field names of a 422 problem.
+fn invalid_names(p: &Value) -> Vec<String> {
+    p["invalid_params"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap().to_string()).collect()
+}
+
+async fn dates_from_1900_and_after_registration(app: TestApp) {
+    let (_, police) = app.account("ca.dates", &["police"], "00070").await;
+    // Registered by a release notice dated 90 days ago.
+    let r = app
+        .post(
+            "/api/v1/release-notices",
+            &police,
+            &json!({"person": {"full_name": "Đỗ Văn Ngày", "gender": "male", "unit": "00070"}, "facility": "Trại giam Nam Hà",
+                    "notice_date": days_ago(90), "expected_release_date": days_ago(80)}),
+        )
+        .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let id = json(r).await["person_id"].as_str().unwrap().to_string();
+    let activities = format!("/api/v1/persons/{id}/activities");
+
+    // Year 1: refused on the field, in a body and in a query.
+    let p = assert_problem(
+        app.post(&activities, &police, &json!({"kind": "home_visit", "occurred_on": "0001-01-01"})).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(invalid_names(&p), ["occurred_on"]);
+    assert_eq!(p["invalid_params"][0]["reason"], "must not be before 1900-01-01");
+    let reception = format!("/api/v1/persons/{id}/reception");
+    let p = assert_problem(
+        app.post(
+            &reception,
+            &police,
+            &json!({"received_on": "1899-12-31", "receiving_officer": "A", "commitment_signed": true}),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(invalid_names(&p), ["received_on"]);
+    let p =
+        assert_problem(app.get("/api/v1/persons?received_from=0001-01-01", &police).await, 422, "validation_failed")
+            .await;
+    assert_eq!(invalid_names(&p), ["received_from"]);
+    assert_eq!(app.get("/api/v1/persons?received_from=1900-01-01", &police).await.status(), 200);
+
+    // Before the registration: refused; after it: recorded.
+    let p = assert_problem(
+        app.post(&activities, &police, &json!({"kind": "home_visit", "occurred_on": days_ago(100)})).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(invalid_names(&p), ["occurred_on"]);
+    assert!(p["invalid_params"][0]["reason"].as_str().unwrap().contains("registration"), "{p}");
+    let r = app.post(&activities, &police, &json!({"kind": "home_visit", "occurred_on": days_ago(30)})).await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let activity = json(r).await;
+
+    // A correction is held to the same rule.
+    let path = format!("{activities}/{}", activity[0]["id"].as_str().unwrap());
+    let r = app
+        .request(Method::PATCH, &path, &police)
+        .header("if-match", "\"v1\"")
+        .json(&json!({"occurred_on": days_ago(91), "reason": "sai ngày"}))
+        .send()
+        .await
+        .unwrap();
+    let p = assert_problem(r, 422, "validation_failed").await;
+    assert_eq!(invalid_names(&p), ["occurred_on"]);
+}
+
+async fn single_line_fields(app: TestApp) {
+    let (_, police) = app.account("ca.lines", &["police"], "00070").await;
+    for (field, value) in [
+        ("full_name", "Nguyễn Văn\nAn"),
+        ("full_name", "Nguyễn\tAn"),
+        ("village", "Thôn 1\r"),
+        ("address_line", "Số 5\nngõ 3"),
+    ] {
+        let mut body = json!({"full_name": "Nguyễn Văn An", "gender": "male", "unit": "00070"});
+        body[field] = json!(value);
+        let p = assert_problem(app.post("/api/v1/persons", &police, &body).await, 422, "validation_failed").await;
+        assert_eq!(invalid_names(&p), [field], "{value:?}");
+        assert_eq!(p["invalid_params"][0]["reason"], "must be a single line: no line break or tab", "{p}");
+    }
+    let p = assert_problem(
+        app.post(
+            "/api/v1/accounts",
+            &app.admin_token,
+            &json!({"username": "ca.line", "password": "Staff-password-1", "full_name": "Cán bộ\nMột", "roles": ["police"], "unit": "00070"}),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(invalid_names(&p), ["full_name"]);
+
+    // Free text keeps its lines.
+    let r = app
+        .post("/api/v1/persons", &police, &json!({"full_name": "Nguyễn Văn An", "gender": "male", "unit": "00070", "family_situation": "Bố mẹ già.\nCó hai con."}))
+        .await;
+    assert_eq!(r.status(), 201);
+    let id = json(r).await["id"].as_str().unwrap().to_string();
+    let r = app
+        .post(
+            &format!("/api/v1/persons/{id}/activities"),
+            &police,
+            &json!({"kind": "home_visit", "occurred_on": days_ago(0), "notes": "Dòng một.\nDòng hai.\tTab.", "place": "Nhà riêng"}),
+        )
+        .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let p = assert_problem(
+        app.post(
+            &format!("/api/v1/persons/{id}/activities"),
+            &police,
+            &json!({"kind": "home_visit", "occurred_on": days_ago(0), "place": "Nhà\nriêng"}),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(invalid_names(&p), ["place"]);
+}
+
+dual!(dates_from_1900_and_after_registration, single_line_fields);
