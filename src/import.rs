@@ -624,6 +624,26 @@ mod tests {
     }
 
     #[test]
+    fn column_letters_as_spreadsheets_write_them() {
+        for (col, want) in [(0, "A"), (25, "Z"), (26, "AA"), (63, "BL"), (701, "ZZ"), (702, "AAA"), (16_383, "XFD")] {
+            assert_eq!(column_letters(col), want, "{col}");
+        }
+    }
+
+    #[test]
+    fn csv_bounds_refuse_the_file_whole() {
+        let limits = ImportLimits { max_rows: 2, max_columns: 3, max_cell_chars: 4, ..Default::default() };
+        let ok = read_csv("a,b,c\n1,2,3\n4,5,6\n".as_bytes(), &limits).unwrap();
+        assert_eq!((ok.headers.len(), ok.rows.len()), (3, 2));
+        let too_large = |text: &str| matches!(read_csv(text.as_bytes(), &limits), Err(ReadError::TooLarge(_)));
+        assert!(too_large("a,b,c\n1\n2\n3\n"), "a third data row");
+        assert!(too_large("a,b,c,d\n"), "a fourth column");
+        assert!(too_large("a\n12345\n"), "a cell of five characters");
+        assert!(!too_large("a\nđêđê\n"), "characters, not bytes");
+        assert!(matches!(read_csv(b"\xff", &limits), Err(ReadError::Invalid(_))));
+    }
+
+    #[test]
     fn vietnamese_and_english_headers() {
         let headers: Vec<String> = ["Họ và tên", "Giới tính", "Ngày sinh", "Mã xã", "unit", "Cột lạ", ""]
             .iter()

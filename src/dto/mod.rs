@@ -96,3 +96,37 @@ pub fn unit_code_shape(value: &str) -> Result<(), ValidationError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_line_fields_refuse_breaks_and_tabs() {
+        let cases = [
+            ("Nguyễn Văn An", true),
+            ("H'Hen Niê", true),
+            ("Số 5, ngõ 3/2", true),
+            ("Nguyễn\nAn", false),
+            ("Nguyễn\rAn", false),
+            ("Nguyễn\tAn", false),
+            ("An\u{0}", false),
+            ("An\u{200B}", false),
+        ];
+        for (value, ok) in cases {
+            assert_eq!(single_line(value).is_ok(), ok, "{value:?}");
+        }
+        assert!(no_control_chars("Dòng một.\nDòng hai.\tTab.").is_ok(), "free text keeps its lines");
+        assert!(each_single_line(&["173".to_string(), "249".to_string()]).is_ok());
+        assert!(each_single_line(&["173".to_string(), "24\n9".to_string()]).is_err());
+    }
+
+    #[test]
+    fn no_date_before_1900() {
+        let d = |y, m, dd| chrono::NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        let cases = [(d(1, 1, 1), false), (d(1899, 12, 31), false), (d(1900, 1, 1), true), (d(2025, 7, 1), true)];
+        for (date, ok) in cases {
+            assert_eq!(date_from_1900(&date).is_ok(), ok, "{date}");
+        }
+    }
+}

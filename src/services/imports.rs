@@ -371,3 +371,23 @@ pub fn run(
     report.import_id = Some(id);
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problems_keep_the_first_by_row_and_count_all() {
+        let p = |row: usize, reason: &str| RowProblem { row, column: None, reason: reason.into() };
+        let mut problems = Problems::new(3);
+        // Rows out of order, as the ID-number check adds them after the row loop.
+        for row in [9, 4, 7, 2, 8, 5, 3, 6] {
+            problems.push(p(row, "late"));
+        }
+        problems.push(p(2, "second on row 2"));
+        let (kept, total) = problems.finish();
+        assert_eq!(total, 9);
+        let rows: Vec<(usize, &str)> = kept.iter().map(|p| (p.row, p.reason.as_str())).collect();
+        assert_eq!(rows, [(2, "late"), (2, "second on row 2"), (3, "late")]);
+    }
+}
