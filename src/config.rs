@@ -31,6 +31,10 @@ pub struct Settings {
     pub worker: crate::worker::WorkerSettings,
     /// Largest import file in bytes.
     pub import_max_bytes: usize,
+    /// What one import may cost besides its size: rows, columns, cell length, XLSX parts
+    /// (`THNCD_IMPORT_MAX_ROWS`, `…_COLUMNS`, `…_CELL_CHARS`, `…_PART_BYTES`,
+    /// `…_UNZIPPED_BYTES`, `…_ZIP_RATIO`, `…_PROBLEMS`).
+    pub import_limits: crate::import::ImportLimits,
     /// Take the client address from `Forwarded`/`X-Forwarded-For` (only behind a proxy that
     /// sets them; otherwise a caller could pick its own address and dodge the login limits).
     pub trust_forwarded: bool,
@@ -158,6 +162,7 @@ impl Settings {
                 due_job_interval_secs: env_parse("THNCD_DUE_JOB_INTERVAL_SECS", 600)?,
             },
             import_max_bytes: env_parse("THNCD_IMPORT_MAX_BYTES", 20 * 1024 * 1024)?,
+            import_limits: import_limits()?,
             trust_forwarded: env_parse("THNCD_TRUST_FORWARDED", false)?,
             token_rate_per_minute: env_parse("THNCD_TOKEN_RATE_PER_MINUTE", 30)?,
             request_timeout_secs: env_parse("THNCD_REQUEST_TIMEOUT_SECS", 60)?,
@@ -168,6 +173,23 @@ impl Settings {
     pub fn backend(&self) -> crate::db::Backend {
         crate::db::Backend::from_url(&self.database_url).unwrap_or(crate::db::Backend::Sqlite)
     }
+}
+
+fn import_limits() -> Result<crate::import::ImportLimits, String> {
+    let d = crate::import::ImportLimits::default();
+    let limits = crate::import::ImportLimits {
+        max_rows: env_parse("THNCD_IMPORT_MAX_ROWS", d.max_rows)?,
+        max_columns: env_parse("THNCD_IMPORT_MAX_COLUMNS", d.max_columns)?,
+        max_cell_chars: env_parse("THNCD_IMPORT_MAX_CELL_CHARS", d.max_cell_chars)?,
+        max_part_bytes: env_parse("THNCD_IMPORT_MAX_PART_BYTES", d.max_part_bytes)?,
+        max_unzipped_bytes: env_parse("THNCD_IMPORT_MAX_UNZIPPED_BYTES", d.max_unzipped_bytes)?,
+        max_zip_ratio: env_parse("THNCD_IMPORT_MAX_ZIP_RATIO", d.max_zip_ratio)?,
+        max_problems: env_parse("THNCD_IMPORT_MAX_PROBLEMS", d.max_problems)?,
+    };
+    if limits.max_rows == 0 || limits.max_columns == 0 || limits.max_cell_chars == 0 || limits.max_problems == 0 {
+        return Err("THNCD_IMPORT_MAX_ROWS, _COLUMNS, _CELL_CHARS and _PROBLEMS must be at least 1".into());
+    }
+    Ok(limits)
 }
 
 fn split_list(v: Option<String>) -> Vec<String> {

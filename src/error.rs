@@ -46,6 +46,10 @@ pub struct Problem {
     /// Field-level reasons on validation failures.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub invalid_params: Vec<InvalidParam>,
+    /// When `invalid_params` lists only the first problems (an import with many bad rows):
+    /// how many were found in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invalid_params_total: Option<usize>,
     /// Transitions or values that would have been accepted (e.g. on a 409 lifecycle conflict).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed: Option<Vec<String>>,
@@ -64,6 +68,9 @@ pub struct Problem {
 pub enum ApiError {
     #[error("validation failed")]
     Validation(Vec<InvalidParam>),
+    /// A validation failure with more problems than are listed: the first ones, and the total.
+    #[error("validation failed")]
+    ValidationTruncated { params: Vec<InvalidParam>, total: usize },
     #[error("bad request: {detail}")]
     BadRequest { code: &'static str, detail: String },
     #[error("unauthorized: {0}")]
@@ -82,6 +89,9 @@ pub enum ApiError {
     Unprocessable { code: &'static str, detail: String },
     #[error("payload too large")]
     PayloadTooLarge { limit: usize },
+    /// Content over a bound other than the body's size (an import's rows, columns, cells, parts).
+    #[error("content too large: {detail}")]
+    ContentTooLarge { code: &'static str, detail: String },
     #[error("unsupported media type")]
     UnsupportedMediaType,
     #[error("too many requests")]
@@ -121,6 +131,12 @@ impl ApiError {
             Validation(_) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "The request has invalid fields", None)
             }
+            ValidationTruncated { params, total } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                "The request has invalid fields",
+                Some(format!("{total} problems; the first {} are listed", params.len())),
+            ),
             BadRequest { code, detail } => (StatusCode::BAD_REQUEST, code, "Bad request", Some(detail.clone())),
             Unauthorized(d) => (StatusCode::UNAUTHORIZED, "unauthorized", "Authentication required", Some(d.clone())),
             Forbidden(d) => (StatusCode::FORBIDDEN, "forbidden", "Not allowed", Some(d.clone())),
@@ -147,6 +163,9 @@ impl ApiError {
                 "Payload too large",
                 Some(format!("the body exceeds {limit} bytes")),
             ),
+            ContentTooLarge { code, detail } => {
+                (StatusCode::PAYLOAD_TOO_LARGE, code, "Content too large", Some(detail.clone()))
+            }
             UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
@@ -177,6 +196,10 @@ impl ApiError {
         let mut p = Problem::new(status, code, title, detail);
         match self {
             ApiError::Validation(params) => p.invalid_params = params.clone(),
+            ApiError::ValidationTruncated { params, total } => {
+                p.invalid_params = params.clone();
+                p.invalid_params_total = Some(*total);
+            }
             ApiError::Conflict { allowed, .. } => p.allowed = allowed.clone(),
             ApiError::OAuth { error, description, .. } => {
                 p.error = Some((*error).to_string());
@@ -198,6 +221,7 @@ impl Problem {
             instance: None,
             code: code.to_string(),
             invalid_params: Vec::new(),
+            invalid_params_total: None,
             allowed: None,
             error: None,
             error_description: None,

@@ -57,43 +57,251 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
-pub fn read_csv(bytes: &[u8]) -> Result<Table, String> {
-    let text = std::str::from_utf8(bytes).map_err(|e| format!("the file is not UTF-8 (byte {})", e.valid_up_to()))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|e| format!("header: {e}"))?.iter().map(str::to_string).collect();
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| format!("row {}: {e}", i + 2))?;
-        rows.push(record.iter().map(str::to_string).collect());
-    }
-    Ok(Table { headers, rows })
+/// What one import may cost; every bound is a setting (`THNCD_IMPORT_*`, see the README).
+/// The worst file within these bounds is measured by `bench/import-bounds.sh`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportLimits {
+    /// Data rows (the header excluded).
+    pub max_rows: usize,
+    /// Columns of the header and of any row.
+    pub max_columns: usize,
+    /// Characters in one cell.
+    pub max_cell_chars: usize,
+    /// Uncompressed bytes of any one part of an XLSX workbook (its ZIP entries), and bytes
+    /// of text in all the cells of its sheet (shared strings counted at each use).
+    pub max_part_bytes: u64,
+    /// Uncompressed bytes of all the parts of a workbook together.
+    pub max_unzipped_bytes: u64,
+    /// Uncompressed size over compressed size of a part larger than 64 KiB.
+    pub max_zip_ratio: u64,
+    /// Problems listed in a report or a 422; the total is always counted.
+    pub max_problems: usize,
 }
 
-pub fn read_xlsx(bytes: &[u8]) -> Result<Table, String> {
-    use calamine::{Data, Reader, Xlsx};
-    let mut book: Xlsx<_> =
-        Xlsx::new(std::io::Cursor::new(bytes.to_vec())).map_err(|e| format!("not a readable XLSX file: {e}"))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| "the workbook has no sheet".to_string())?
-        .map_err(|e| format!("first sheet: {e}"))?;
-    let cell = |d: &Data| -> String {
+impl Default for ImportLimits {
+    fn default() -> Self {
+        ImportLimits {
+            max_rows: 50_000,
+            max_columns: 64,
+            max_cell_chars: 2_000,
+            max_part_bytes: 64 * 1024 * 1024,
+            max_unzipped_bytes: 128 * 1024 * 1024,
+            max_zip_ratio: 100,
+            max_problems: 1_000,
+        }
+    }
+}
+
+/// Parts smaller than this are not held to the compression ratio (tiny XML parts compress
+/// well and cost nothing).
+const RATIO_FLOOR: u64 = 64 * 1024;
+/// ZIP entries in a workbook.
+const MAX_PARTS: usize = 1_000;
+
+/// Why a file could not be read: over one of the bounds (413), or not a readable file (422).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    TooLarge(String),
+    Invalid(String),
+}
+
+impl From<ReadError> for crate::error::ApiError {
+    fn from(e: ReadError) -> Self {
+        match e {
+            ReadError::TooLarge(detail) => crate::error::ApiError::ContentTooLarge { code: "import_too_large", detail },
+            ReadError::Invalid(reason) => crate::error::ApiError::invalid("file", reason),
+        }
+    }
+}
+
+/// Spreadsheet column letters of a 0-based index (`0` → `A`, `16383` → `XFD`).
+fn column_letters(mut col: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Checks one cell against the column and length bounds (`row` and `col` 0-based, row 0
+/// the header).
+fn check_cell(limits: &ImportLimits, row: usize, col: usize, value: &str) -> Result<(), ReadError> {
+    if col >= limits.max_columns {
+        return Err(ReadError::TooLarge(format!(
+            "row {} has a cell in column {} (column {}); at most {} columns are read",
+            row + 1,
+            column_letters(col),
+            col + 1,
+            limits.max_columns
+        )));
+    }
+    if row > limits.max_rows {
+        return Err(ReadError::TooLarge(format!(
+            "the file has data on row {}; at most {} data rows (after the header) are read",
+            row + 1,
+            limits.max_rows
+        )));
+    }
+    // Bytes first: a cheap upper bound on the characters.
+    if value.len() > limits.max_cell_chars && value.chars().count() > limits.max_cell_chars {
+        return Err(ReadError::TooLarge(format!(
+            "cell {}{} holds more than {} characters",
+            column_letters(col),
+            row + 1,
+            limits.max_cell_chars
+        )));
+    }
+    Ok(())
+}
+
+pub fn read_csv(bytes: &[u8], limits: &ImportLimits) -> Result<Table, ReadError> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| ReadError::Invalid(format!("the file is not UTF-8 (byte {})", e.valid_up_to())))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(false).from_reader(text.as_bytes());
+    let mut record = csv::StringRecord::new();
+    let mut headers = None;
+    let mut rows = Vec::new();
+    let mut row = 0;
+    while reader.read_record(&mut record).map_err(|e| ReadError::Invalid(format!("row {}: {e}", row + 1)))? {
+        for (col, value) in record.iter().enumerate() {
+            check_cell(limits, row, col, value)?;
+        }
+        let cells: Vec<String> = record.iter().map(str::to_string).collect();
+        if headers.is_none() {
+            headers = Some(cells);
+        } else {
+            rows.push(cells);
+        }
+        row += 1;
+    }
+    Ok(Table { headers: headers.ok_or_else(|| ReadError::Invalid("header: the file is empty".into()))?, rows })
+}
+
+/// Checks every part of a workbook before any of it is parsed: the sizes the ZIP central
+/// directory declares, their compression ratio, then the sizes the parts really inflate to
+/// (read into nothing, never kept), since a declared size may lie.
+fn check_zip(bytes: &[u8], limits: &ImportLimits) -> Result<(), ReadError> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| ReadError::Invalid(format!("not a readable XLSX file: {e}")))?;
+    if zip.len() > MAX_PARTS {
+        return Err(ReadError::TooLarge(format!("the workbook has {} parts; at most {MAX_PARTS}", zip.len())));
+    }
+    let mut declared_total: u64 = 0;
+    for i in 0..zip.len() {
+        let part = zip.by_index_raw(i).map_err(|e| ReadError::Invalid(format!("not a readable XLSX file: {e}")))?;
+        let (size, packed) = (part.size(), part.compressed_size());
+        if size > limits.max_part_bytes {
+            return Err(ReadError::TooLarge(format!(
+                "part `{}` inflates to {size} bytes; at most {} per part",
+                part.name(),
+                limits.max_part_bytes
+            )));
+        }
+        if size > RATIO_FLOOR && size / packed.max(1) > limits.max_zip_ratio {
+            return Err(ReadError::TooLarge(format!(
+                "part `{}` is compressed {}:1; at most {}:1",
+                part.name(),
+                size / packed.max(1),
+                limits.max_zip_ratio
+            )));
+        }
+        declared_total = declared_total.saturating_add(size);
+    }
+    if declared_total > limits.max_unzipped_bytes {
+        return Err(ReadError::TooLarge(format!(
+            "the workbook inflates to {declared_total} bytes; at most {}",
+            limits.max_unzipped_bytes
+        )));
+    }
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let part = zip.by_index(i).map_err(|e| ReadError::Invalid(format!("not a readable XLSX file: {e}")))?;
+        let (name, declared) = (part.name().to_string(), part.size());
+        let cap = declared.min(limits.max_part_bytes).min(limits.max_unzipped_bytes - total);
+        let mut capped = part.take(cap + 1);
+        let n = std::io::copy(&mut capped, &mut std::io::sink())
+            .map_err(|e| ReadError::Invalid(format!("not a readable XLSX file: part `{name}`: {e}")))?;
+        if n > cap {
+            return Err(ReadError::TooLarge(format!(
+                "part `{name}` inflates to more than it declares or than the bounds allow"
+            )));
+        }
+        total += n;
+    }
+    Ok(())
+}
+
+/// Reads the first sheet cell by cell (never the range it declares), within `limits`.
+pub fn read_xlsx(bytes: &[u8], limits: &ImportLimits) -> Result<Table, ReadError> {
+    use calamine::{DataRef, Reader, Xlsx};
+    check_zip(bytes, limits)?;
+    let unreadable = |e: calamine::XlsxError| ReadError::Invalid(format!("not a readable XLSX file: {e}"));
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(unreadable)?;
+    let first =
+        book.sheet_names().first().cloned().ok_or_else(|| ReadError::Invalid("the workbook has no sheet".into()))?;
+    let mut cells = book.worksheet_cells_reader(&first).map_err(|e| ReadError::Invalid(format!("first sheet: {e}")))?;
+    let dims = cells.dimensions();
+    if dims.end.0 as usize > limits.max_rows || dims.end.1 as usize >= limits.max_columns {
+        return Err(ReadError::TooLarge(format!(
+            "the sheet declares the range A1:{}{}; at most {} columns and {} data rows are read",
+            column_letters(dims.end.1 as usize),
+            dims.end.0 as u64 + 1,
+            limits.max_columns,
+            limits.max_rows
+        )));
+    }
+    let text = |d: &DataRef| -> String {
         match d {
-            Data::Empty => String::new(),
-            Data::String(s) => s.clone(),
-            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-            Data::Float(f) => f.to_string(),
-            Data::Int(i) => i.to_string(),
-            Data::Bool(b) => b.to_string(),
-            Data::DateTime(dt) => dt.as_datetime().map(|t| t.date().to_string()).unwrap_or_default(),
-            Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-            Data::Error(e) => format!("#{e:?}"),
+            DataRef::Empty => String::new(),
+            DataRef::String(s) => s.clone(),
+            DataRef::SharedString(s) => s.to_string(),
+            DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+            DataRef::Float(f) => f.to_string(),
+            DataRef::Int(i) => i.to_string(),
+            DataRef::Bool(b) => b.to_string(),
+            DataRef::DateTime(dt) => dt.as_datetime().map(|t| t.date().to_string()).unwrap_or_default(),
+            DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+            DataRef::Error(e) => format!("#{e:?}"),
         }
     };
-    let mut rows = range.rows();
-    let headers = rows.next().map(|r| r.iter().map(cell).collect()).unwrap_or_default();
-    Ok(Table { headers, rows: rows.map(|r| r.iter().map(cell).collect()).collect() })
+    let mut grid: Vec<Vec<String>> = Vec::new();
+    let mut text_bytes: u64 = 0;
+    while let Some(cell) = cells.next_cell().map_err(|e| ReadError::Invalid(format!("first sheet: {e}")))? {
+        let value = text(cell.get_value());
+        if value.is_empty() {
+            continue;
+        }
+        let (row, col) = (cell.get_position().0 as usize, cell.get_position().1 as usize);
+        check_cell(limits, row, col, &value)?;
+        // A shared string is stored once but copied into every cell naming it: the text
+        // read is bounded as the sheet itself is.
+        text_bytes += value.len() as u64;
+        if text_bytes > limits.max_part_bytes {
+            return Err(ReadError::TooLarge(format!(
+                "the sheet's cells hold more than {} bytes of text",
+                limits.max_part_bytes
+            )));
+        }
+        if grid.len() <= row {
+            grid.resize_with(row + 1, Vec::new);
+        }
+        let cells = &mut grid[row];
+        if cells.len() <= col {
+            cells.resize_with(col + 1, String::new);
+        }
+        cells[col] = value;
+    }
+    // The header is the first row holding anything, as in the sheet's used range.
+    let mut rows = grid.into_iter().skip_while(|r| r.is_empty());
+    let headers = rows.next().unwrap_or_default();
+    Ok(Table { headers, rows: rows.collect() })
 }
 
 /// Maps the header cells to known columns; unknown headers are problems on row 1.
@@ -506,6 +714,26 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(parse_date(text), want, "{text}");
         }
+    }
+
+    #[test]
+    fn column_letters_as_spreadsheets_write_them() {
+        for (col, want) in [(0, "A"), (25, "Z"), (26, "AA"), (63, "BL"), (701, "ZZ"), (702, "AAA"), (16_383, "XFD")] {
+            assert_eq!(column_letters(col), want, "{col}");
+        }
+    }
+
+    #[test]
+    fn csv_bounds_refuse_the_file_whole() {
+        let limits = ImportLimits { max_rows: 2, max_columns: 3, max_cell_chars: 4, ..Default::default() };
+        let ok = read_csv("a,b,c\n1,2,3\n4,5,6\n".as_bytes(), &limits).unwrap();
+        assert_eq!((ok.headers.len(), ok.rows.len()), (3, 2));
+        let too_large = |text: &str| matches!(read_csv(text.as_bytes(), &limits), Err(ReadError::TooLarge(_)));
+        assert!(too_large("a,b,c\n1\n2\n3\n"), "a third data row");
+        assert!(too_large("a,b,c,d\n"), "a fourth column");
+        assert!(too_large("a\n12345\n"), "a cell of five characters");
+        assert!(!too_large("a\nđêđê\n"), "characters, not bytes");
+        assert!(matches!(read_csv(b"\xff", &limits), Err(ReadError::Invalid(_))));
     }
 
     #[test]

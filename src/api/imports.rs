@@ -37,8 +37,8 @@ fn clean_file_name(raw: &str) -> Option<String> {
 
 /// Imports persons (with their judgment and status) from a CSV (`text/csv`, UTF-8 with or
 /// without BOM) or XLSX body; Vietnamese or English headers, dates `dd/mm/yyyy` or ISO.
-/// `dry_run=true` reports every row's problems and writes nothing; a real run is
-/// all-or-nothing (422 listing every problem as `rows[N].column`) and audited as one import.
+/// `dry_run=true` reports the rows' problems and writes nothing; a real run is
+/// all-or-nothing (422 listing the problems as `rows[N].column`) and audited as one import.
 /// The report's `created` lists `{row, person_id}` for every person written.
 ///
 /// Columns (English name, or a Vietnamese header such as `Họ và tên`): `full_name` and
@@ -53,6 +53,13 @@ fn clean_file_name(raw: &str) -> Option<String> {
 /// `exit_status` (`Lý do giảm`: `expunged`, `reoffended`, `law_violation`, `absconded`,
 /// `deceased`) with `exit_on` (`Ngày giảm`). Each step must be possible after the one
 /// before it and not dated before it; nothing may be dated in the future.
+///
+/// The report and the 422 list at most `THNCD_IMPORT_MAX_PROBLEMS` problems (default 1,000), the first by row,
+/// with the total found (`problems_total`, or `invalid_params_total` on the 422).
+/// A file over a bound (bytes; data rows, default 50,000; columns, 64; characters in a cell,
+/// 2,000; for XLSX the declared sheet range, and each ZIP part's uncompressed size, 64 MiB,
+/// all parts' 128 MiB, and compression ratio, 100:1) is refused whole with a 413
+/// `import_too_large` naming the bound, before it is parsed or as soon as it is met.
 #[utoipa::path(
     tag = "integrations",
     params(ImportQuery),
@@ -60,9 +67,9 @@ fn clean_file_name(raw: &str) -> Option<String> {
     responses(
         (status = 200, description = "Dry run: the report", body = ImportReport),
         (status = 201, description = "Imported", body = ImportReport),
-        (status = 413, description = "File too large", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "File over a bound: `body_too_large` (bytes) or `import_too_large` (rows, columns, cell length, declared sheet range, XLSX part size or compression ratio)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither CSV nor XLSX", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Rows with problems: nothing written", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "Rows with problems, or an unreadable file: nothing written (at most `THNCD_IMPORT_MAX_PROBLEMS` listed, `invalid_params_total` counts them all)", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/imports")]
@@ -95,21 +102,26 @@ pub async fn import_persons(
         }
         bytes.extend_from_slice(&chunk);
     }
-    let table =
-        web::block(
-            move || if format == "csv" { crate::import::read_csv(&bytes) } else { crate::import::read_xlsx(&bytes) },
-        )
-        .await
-        .map_err(|e| ApiError::internal(format!("import parse task: {e}")))?
-        .map_err(|reason| ApiError::invalid("file", reason))?;
+    let limits = state.settings.import_limits;
+    let table = web::block(move || {
+        if format == "csv" {
+            crate::import::read_csv(&bytes, &limits)
+        } else {
+            crate::import::read_xlsx(&bytes, &limits)
+        }
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("import parse task: {e}")))??;
     let file_name = q.file_name.as_deref().and_then(clean_file_name);
     let dry_run = q.dry_run;
     let report = state
         .run(&auth, Op::ImportPersons, move |conn, auth| {
             if dry_run {
-                service::run(conn, auth, &table, format, file_name.as_deref(), true, today_vn())
+                service::run(conn, auth, &table, format, file_name.as_deref(), true, &limits, today_vn())
             } else {
-                write_tx(conn, |conn| service::run(conn, auth, &table, format, file_name.as_deref(), false, today_vn()))
+                write_tx(conn, |conn| {
+                    service::run(conn, auth, &table, format, file_name.as_deref(), false, &limits, today_vn())
+                })
             }
         })
         .await?;

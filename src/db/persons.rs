@@ -364,6 +364,12 @@ pub fn last_status_date(conn: &mut DbConnection, person_id: &str) -> ApiResult<O
     Ok(psh::table.filter(psh::person_id.eq(person_id)).select(diesel::dsl::max(psh::occurred_on)).first(conn)?)
 }
 
+/// The person's registration: the earliest date of its status history (the notice of
+/// release, or a reception recorded with an earlier date).
+pub fn first_status_date(conn: &mut DbConnection, person_id: &str) -> ApiResult<Option<NaiveDate>> {
+    Ok(psh::table.filter(psh::person_id.eq(person_id)).select(diesel::dsl::min(psh::occurred_on)).first(conn)?)
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = pac)]
 pub struct AttributeChange {

@@ -4,7 +4,7 @@ use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
 use crate::auth::Role;
-use crate::dto::{no_control_chars, unit_code_shape};
+use crate::dto::unit_code_shape;
 
 /// A staff account (passwords are never returned).
 #[derive(Debug, Serialize, ToSchema)]
@@ -55,14 +55,14 @@ pub struct CreateAccount {
     /// At least 12 characters mixing three of: lower case, upper case, digits, symbols.
     #[validate(length(min = 1, max = 256))]
     pub password: String,
-    #[validate(length(min = 1, max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(min = 1, max = 200), custom(function = "crate::dto::single_line"))]
     pub full_name: String,
     #[validate(custom(function = "roles_not_empty"))]
     pub roles: Vec<Role>,
     #[validate(custom(function = "unit_code_shape"))]
     #[schema(example = "00070")]
     pub unit: String,
-    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
     pub agency: Option<String>,
 }
 
@@ -70,13 +70,13 @@ pub struct CreateAccount {
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAccount {
-    #[validate(length(min = 1, max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(min = 1, max = 200), custom(function = "crate::dto::single_line"))]
     pub full_name: Option<String>,
     #[validate(custom(function = "roles_not_empty"))]
     pub roles: Option<Vec<Role>>,
     #[validate(custom(function = "unit_code_shape"))]
     pub unit: Option<String>,
-    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
     pub agency: Option<String>,
 }
 

@@ -4,7 +4,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::auth::Role;
-use crate::dto::{no_control_chars, unit_code_shape};
+use crate::dto::unit_code_shape;
 
 /// An integration client (an agency system using `client_credentials`).
 #[derive(Debug, Serialize, ToSchema)]
@@ -34,14 +34,14 @@ pub struct ClientWithSecret {
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateClient {
-    #[validate(length(min = 1, max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(min = 1, max = 200), custom(function = "crate::dto::single_line"))]
     #[schema(example = "VBSP chi nhánh Hà Nội")]
     pub name: String,
     #[validate(length(min = 1, max = 8))]
     pub roles: Vec<Role>,
     #[validate(custom(function = "unit_code_shape"))]
     pub unit: String,
-    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
     pub agency: Option<String>,
 }
 

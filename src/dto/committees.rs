@@ -11,15 +11,16 @@ use crate::dto::no_control_chars;
 pub struct NewMember {
     pub body: CommitteeBody,
     pub role: MemberRole,
-    #[validate(length(min = 1, max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(min = 1, max = 200), custom(function = "crate::dto::single_line"))]
     pub full_name: String,
-    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
     pub title: Option<String>,
     pub organisation: Option<Organisation>,
-    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
     pub contact: Option<String>,
     /// Staff account acting for the member.
     pub account_id: Option<String>,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub from_date: NaiveDate,
     /// The member this one replaces (ended the same day, in the same transaction).
     pub replaces: Option<String>,
@@ -31,15 +32,16 @@ pub struct NewMember {
 pub struct NewCommittee {
     /// Commune code.
     pub unit: String,
-    #[validate(length(min = 1, max = 300), custom(function = "no_control_chars"))]
+    #[validate(length(min = 1, max = 300), custom(function = "crate::dto::single_line"))]
     #[schema(example = "Ban Chỉ đạo mô hình THNCĐ xã Ngọc Liên")]
     pub name: String,
-    #[validate(length(max = 300), custom(function = "no_control_chars"))]
+    #[validate(length(max = 300), custom(function = "crate::dto::single_line"))]
     pub working_group_name: Option<String>,
-    #[validate(length(min = 1, max = 100), custom(function = "no_control_chars"))]
+    #[validate(length(min = 1, max = 100), custom(function = "crate::dto::single_line"))]
     pub decision_number: String,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub decision_date: NaiveDate,
-    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
     pub signer: Option<String>,
     /// Initial members: exactly one head and one standing deputy among them.
     #[validate(nested, length(min = 2, max = 100))]
@@ -98,8 +100,9 @@ pub enum MemberChange {
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewConsolidation {
-    #[validate(length(min = 1, max = 100), custom(function = "no_control_chars"))]
+    #[validate(length(min = 1, max = 100), custom(function = "crate::dto::single_line"))]
     pub decision_number: String,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub decision_date: NaiveDate,
     #[validate(length(max = 2000), custom(function = "no_control_chars"))]
     pub note: Option<String>,
@@ -119,6 +122,7 @@ pub struct Consolidation {
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EndMember {
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub to_date: NaiveDate,
     #[validate(length(max = 1000), custom(function = "no_control_chars"))]
     pub reason: Option<String>,
@@ -127,8 +131,9 @@ pub struct EndMember {
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Dissolution {
-    #[validate(length(min = 1, max = 100), custom(function = "no_control_chars"))]
+    #[validate(length(min = 1, max = 100), custom(function = "crate::dto::single_line"))]
     pub decision_number: String,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub dissolved_on: NaiveDate,
 }
 

@@ -23,8 +23,10 @@ pub struct Supplementary {
     #[validate(range(min = 1, max = 600))]
     pub term_months: Option<i32>,
     /// When the term ends.
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub ends_on: Option<NaiveDate>,
     /// When it was served (or exempted).
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub completed_on: Option<NaiveDate>,
 }
 
@@ -36,6 +38,7 @@ pub struct Obligation {
     #[validate(range(min = 0, max = 1_000_000_000_000_i64))]
     pub amount_vnd: i64,
     pub paid: bool,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub paid_on: Option<NaiveDate>,
 }
 
@@ -43,14 +46,15 @@ pub struct Obligation {
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConvictionInput {
-    #[validate(length(min = 1, max = 100), custom(function = "no_control_chars"))]
+    #[validate(length(min = 1, max = 100), custom(function = "crate::dto::single_line"))]
     #[schema(example = "45/2019/HS-ST")]
     pub judgment_number: String,
-    #[validate(length(min = 1, max = 300), custom(function = "no_control_chars"))]
+    #[validate(length(min = 1, max = 300), custom(function = "crate::dto::single_line"))]
     pub court: String,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub judgment_date: NaiveDate,
     /// Criminal Code article numbers, e.g. `["249"]`.
-    #[validate(length(min = 1, max = 20))]
+    #[validate(custom(function = "crate::dto::each_single_line"), length(min = 1, max = 20))]
     pub offence_articles: Vec<String>,
     pub offence_group: OffenceGroup,
     /// Chapter of the Criminal Code (XIII = 13 national security, XXVI = 26 peace/war crimes
@@ -64,17 +68,21 @@ pub struct ConvictionInput {
     #[validate(nested)]
     #[serde(default)]
     pub obligations: Vec<Obligation>,
-    #[validate(length(max = 300), custom(function = "no_control_chars"))]
+    #[validate(length(max = 300), custom(function = "crate::dto::single_line"))]
     pub detention_facility: Option<String>,
     /// When the principal penalty was served: release, end of suspended-sentence
     /// probation, or exemption. Defaults to the release date.
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub sentence_completed_on: Option<NaiveDate>,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub release_date: Option<NaiveDate>,
     pub release_type: Option<ReleaseType>,
-    #[validate(length(max = 100), custom(function = "no_control_chars"))]
+    #[validate(length(max = 100), custom(function = "crate::dto::single_line"))]
     pub certificate_number: Option<String>,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub certificate_date: Option<NaiveDate>,
     /// End of the probation period for conditional early release.
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub probation_end: Option<NaiveDate>,
     /// A new crime committed while under management: marks the person `reoffended` and
     /// restarts the expungement clock (Art. 73).
@@ -144,13 +152,14 @@ pub struct BlockingReason {
 pub struct ExpungementDecision {
     /// `pending`, `expunged` or `rejected`.
     pub status: ExpungementStatus,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub decided_on: NaiveDate,
     #[validate(length(max = 1000), custom(function = "no_control_chars"))]
     pub basis: Option<String>,
     /// Judicial-record certificate (Phiếu lý lịch tư pháp) number.
-    #[validate(length(max = 100), custom(function = "no_control_chars"))]
+    #[validate(length(max = 100), custom(function = "crate::dto::single_line"))]
     pub judicial_record_number: Option<String>,
-    #[validate(length(max = 300), custom(function = "no_control_chars"))]
+    #[validate(length(max = 300), custom(function = "crate::dto::single_line"))]
     pub judicial_record_issuer: Option<String>,
 }
 
@@ -158,16 +167,18 @@ pub struct ExpungementDecision {
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JudicialRecordRequestInput {
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub requested_on: NaiveDate,
     #[validate(length(max = 500), custom(function = "no_control_chars"))]
     pub purpose: Option<String>,
     /// `pending`, `issued` or `refused`.
     #[validate(length(min = 1, max = 20))]
     pub outcome: String,
-    #[validate(length(max = 100), custom(function = "no_control_chars"))]
+    #[validate(length(max = 100), custom(function = "crate::dto::single_line"))]
     pub certificate_number: Option<String>,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub issued_on: Option<NaiveDate>,
-    #[validate(length(max = 300), custom(function = "no_control_chars"))]
+    #[validate(length(max = 300), custom(function = "crate::dto::single_line"))]
     pub issuer: Option<String>,
 }
 

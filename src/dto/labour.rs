@@ -9,17 +9,19 @@ use crate::dto::no_control_chars;
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewTraining {
-    #[validate(length(min = 1, max = 300), custom(function = "no_control_chars"))]
+    #[validate(length(min = 1, max = 300), custom(function = "crate::dto::single_line"))]
     #[schema(example = "Sửa chữa xe máy")]
     pub course: String,
-    #[validate(length(max = 300), custom(function = "no_control_chars"))]
+    #[validate(length(max = 300), custom(function = "crate::dto::single_line"))]
     pub provider: Option<String>,
     pub level: TrainingLevel,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub start_date: NaiveDate,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub end_date: Option<NaiveDate>,
     #[validate(length(max = 500), custom(function = "no_control_chars"))]
     pub result: Option<String>,
-    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
     pub certificate: Option<String>,
 }
 
@@ -42,13 +44,15 @@ pub struct Training {
 pub struct NewJobReferral {
     /// An employer of the pool (`/employers`), or just a name.
     pub employer_id: Option<String>,
-    #[validate(length(max = 300), custom(function = "no_control_chars"))]
+    #[validate(length(max = 300), custom(function = "crate::dto::single_line"))]
     pub employer_name: Option<String>,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub referred_on: NaiveDate,
-    #[validate(length(min = 1, max = 300), custom(function = "no_control_chars"))]
+    #[validate(length(min = 1, max = 300), custom(function = "crate::dto::single_line"))]
     pub job: String,
     #[serde(default = "pending")]
     pub outcome: ReferralOutcome,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub outcome_on: Option<NaiveDate>,
 }
 
@@ -61,6 +65,7 @@ fn pending() -> ReferralOutcome {
 #[serde(deny_unknown_fields)]
 pub struct ReferralOutcomeInput {
     pub outcome: ReferralOutcome,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub outcome_on: NaiveDate,
 }
 
@@ -81,12 +86,14 @@ pub struct JobReferral {
 #[serde(deny_unknown_fields)]
 pub struct NewSocialAssistance {
     pub kind: AssistanceKind,
-    #[validate(length(max = 100), custom(function = "no_control_chars"))]
+    #[validate(length(max = 100), custom(function = "crate::dto::single_line"))]
     pub decision_number: Option<String>,
     /// VND (per month for monthly allowances).
     #[validate(range(min = 0, max = 10_000_000_000_i64))]
     pub amount_vnd: i64,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub period_from: NaiveDate,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub period_to: Option<NaiveDate>,
 }
 
@@ -106,16 +113,16 @@ pub struct SocialAssistance {
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewEmployer {
-    #[validate(length(min = 1, max = 300), custom(function = "no_control_chars"))]
+    #[validate(length(min = 1, max = 300), custom(function = "crate::dto::single_line"))]
     pub name: String,
     /// Commune or province code.
     pub unit: String,
-    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
     pub sector: Option<String>,
     /// `enterprise`, `cooperative`, `cooperative_group`, `business_household`…
-    #[validate(length(max = 100), custom(function = "no_control_chars"))]
+    #[validate(length(max = 100), custom(function = "crate::dto::single_line"))]
     pub legal_form: Option<String>,
-    #[validate(length(max = 300), custom(function = "no_control_chars"))]
+    #[validate(length(max = 300), custom(function = "crate::dto::single_line"))]
     pub contact: Option<String>,
 }
 

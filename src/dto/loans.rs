@@ -97,14 +97,16 @@ pub struct LoanList {
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CertifyList {
-    #[validate(length(min = 1, max = 100), custom(function = "no_control_chars"))]
+    #[validate(length(min = 1, max = 100), custom(function = "crate::dto::single_line"))]
     pub decision_number: String,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub certified_on: NaiveDate,
 }
 
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DatedAction {
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub on: NaiveDate,
     #[validate(length(max = 1000), custom(function = "no_control_chars"))]
     pub reason: Option<String>,
@@ -138,15 +140,15 @@ pub struct NewLoan {
     /// For individuals.
     pub person_id: Option<String>,
     /// The household representative who transacts (individual loans).
-    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
     pub household_rep_name: Option<String>,
     #[validate(length(equal = 12))]
     pub household_rep_id_number: Option<String>,
     /// Commune of an establishment (individuals: the person's commune).
     pub unit: Option<String>,
-    #[validate(length(max = 300), custom(function = "no_control_chars"))]
+    #[validate(length(max = 300), custom(function = "crate::dto::single_line"))]
     pub establishment_name: Option<String>,
-    #[validate(length(max = 100), custom(function = "no_control_chars"))]
+    #[validate(length(max = 100), custom(function = "crate::dto::single_line"))]
     pub establishment_registration: Option<String>,
     #[validate(range(min = 1, max = 100000))]
     pub workforce: Option<i32>,
@@ -163,7 +165,7 @@ pub struct NewLoan {
     pub outstanding_same_purpose: bool,
     #[schema(value_type = String, example = "production_business")]
     pub purpose: Purpose,
-    #[validate(length(max = 300), custom(function = "no_control_chars"))]
+    #[validate(length(max = 300), custom(function = "crate::dto::single_line"))]
     pub course_name: Option<String>,
     #[validate(range(min = 1, max = 60))]
     pub course_months: Option<i32>,
@@ -172,8 +174,9 @@ pub struct NewLoan {
     #[validate(range(min = 1, max = 240))]
     pub term_months: i32,
     pub entrusting_organisation: Option<EntrustingOrganisation>,
-    #[validate(length(max = 300), custom(function = "no_control_chars"))]
+    #[validate(length(max = 300), custom(function = "crate::dto::single_line"))]
     pub savings_group: Option<String>,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub application_date: NaiveDate,
 }
 
@@ -248,6 +251,7 @@ pub struct Posting {
 pub struct Approval {
     #[validate(range(min = 1, max = 100_000_000_000_i64))]
     pub approved_amount_vnd: i64,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub approved_on: NaiveDate,
     /// The bank's correction of the declared outstanding debt, if any.
     pub outstanding_same_purpose: Option<bool>,
@@ -256,6 +260,7 @@ pub struct Approval {
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rejection {
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub rejected_on: NaiveDate,
     #[validate(length(min = 1, max = 1000), custom(function = "no_control_chars"))]
     pub reason: String,
@@ -267,8 +272,9 @@ pub struct Rejection {
 pub struct NewDisbursement {
     #[validate(range(min = 1, max = 100_000_000_000_i64))]
     pub amount_vnd: i64,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub value_date: NaiveDate,
-    #[validate(length(min = 1, max = 100), custom(function = "no_control_chars"))]
+    #[validate(length(min = 1, max = 100), custom(function = "crate::dto::single_line"))]
     pub bank_reference: String,
 }
 
@@ -279,8 +285,9 @@ pub struct NewRepayment {
     pub principal_vnd: i64,
     #[validate(range(min = 0, max = 100_000_000_000_i64))]
     pub interest_vnd: i64,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub paid_on: NaiveDate,
-    #[validate(length(min = 1, max = 100), custom(function = "no_control_chars"))]
+    #[validate(length(min = 1, max = 100), custom(function = "crate::dto::single_line"))]
     pub bank_reference: String,
 }
 
@@ -288,6 +295,7 @@ pub struct NewRepayment {
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUseCheck {
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub checked_on: NaiveDate,
     pub result: UseCheckResult,
     #[validate(length(max = 2000), custom(function = "no_control_chars"))]
@@ -352,6 +360,7 @@ pub struct Portfolio {
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewRate {
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub effective_from: NaiveDate,
     /// Basis points per year.
     #[validate(range(min = 1, max = 5000))]

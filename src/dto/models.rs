@@ -10,20 +10,21 @@ use crate::dto::no_control_chars;
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewModel {
-    #[validate(length(min = 1, max = 300), custom(function = "no_control_chars"))]
+    #[validate(length(min = 1, max = 300), custom(function = "crate::dto::single_line"))]
     pub name: String,
     pub model_type: ModelType,
     /// Commune code.
     pub unit: String,
     pub sponsor_organisation: Option<Organisation>,
     pub committee_id: Option<String>,
-    #[validate(length(max = 100), custom(function = "no_control_chars"))]
+    #[validate(length(max = 100), custom(function = "crate::dto::single_line"))]
     pub founding_decision_number: Option<String>,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub founding_decision_date: Option<NaiveDate>,
     #[validate(length(max = 5000), custom(function = "no_control_chars"))]
     pub description: Option<String>,
     /// Business lines of an employment model.
-    #[validate(length(max = 50))]
+    #[validate(custom(function = "crate::dto::each_single_line"), length(max = 50))]
     #[serde(default)]
     pub business_lines: Vec<String>,
 }
@@ -87,6 +88,7 @@ pub struct Model {
 #[serde(deny_unknown_fields)]
 pub struct NewMilestone {
     pub step: ModelStep,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub achieved_on: NaiveDate,
     #[validate(length(max = 2000), custom(function = "no_control_chars"))]
     pub note: Option<String>,
@@ -97,6 +99,7 @@ pub struct NewMilestone {
 pub struct StatusChangeInput {
     /// `active`, `suspended` or `dissolved`.
     pub status: ModelStatus,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub on: NaiveDate,
     #[validate(length(max = 1000), custom(function = "no_control_chars"))]
     pub reason: Option<String>,
@@ -109,14 +112,16 @@ pub struct NewParticipant {
     pub role: ParticipantRole,
     pub person_id: Option<String>,
     pub member_id: Option<String>,
-    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
     pub helper_name: Option<String>,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub joined_on: NaiveDate,
 }
 
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LeaveInput {
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub left_on: NaiveDate,
 }
 
@@ -125,8 +130,11 @@ pub struct LeaveInput {
 #[serde(deny_unknown_fields)]
 pub struct NewReview {
     pub kind: ReviewKind,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub period_from: NaiveDate,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub period_to: NaiveDate,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub reviewed_on: NaiveDate,
     pub rating: ReviewRating,
     #[validate(length(max = 5000), custom(function = "no_control_chars"))]
@@ -176,11 +184,12 @@ pub struct NewOutreachEvent {
     /// TV or radio, a national campaign), counted for that unit and the units above it, never
     /// for its communes.
     pub unit: String,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub held_on: NaiveDate,
     pub kind: OutreachKind,
-    #[validate(length(min = 1, max = 500), custom(function = "no_control_chars"))]
+    #[validate(length(min = 1, max = 500), custom(function = "crate::dto::single_line"))]
     pub topic: String,
-    #[validate(length(max = 300), custom(function = "no_control_chars"))]
+    #[validate(length(max = 300), custom(function = "crate::dto::single_line"))]
     pub organiser: Option<String>,
     #[validate(range(min = 0, max = 1_000_000))]
     #[serde(default)]
@@ -240,10 +249,12 @@ pub struct OutreachSummary {
 #[serde(deny_unknown_fields)]
 pub struct NewPropagandist {
     pub unit: String,
-    #[validate(length(min = 1, max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(min = 1, max = 200), custom(function = "crate::dto::single_line"))]
     pub full_name: String,
     pub organisation: Option<Organisation>,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub from_date: NaiveDate,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub to_date: Option<NaiveDate>,
 }
 

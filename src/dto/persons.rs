@@ -296,26 +296,26 @@ pub struct NewPerson {
     #[validate(custom(function = "cccd_shape"))]
     #[schema(example = "001085012345")]
     pub id_number: Option<String>,
-    #[validate(length(max = 100), custom(function = "no_control_chars"))]
+    #[validate(length(max = 100), custom(function = "crate::dto::single_line"))]
     pub ethnicity: Option<String>,
     #[serde(default = "default_nationality")]
     pub nationality: Nationality,
     /// Required for foreign nationals.
-    #[validate(length(max = 100), custom(function = "no_control_chars"))]
+    #[validate(length(max = 100), custom(function = "crate::dto::single_line"))]
     pub country: Option<String>,
-    #[validate(length(max = 30), custom(function = "no_control_chars"))]
+    #[validate(length(max = 30), custom(function = "crate::dto::single_line"))]
     pub phone: Option<String>,
     /// Commune of residence (5-digit code).
     #[validate(custom(function = "commune_code"))]
     #[schema(example = "00070")]
     pub unit: String,
-    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
     pub village: Option<String>,
-    #[validate(length(max = 500), custom(function = "no_control_chars"))]
+    #[validate(length(max = 500), custom(function = "crate::dto::single_line"))]
     pub address_line: Option<String>,
-    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
     pub education: Option<String>,
-    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
     pub occupation: Option<String>,
     #[validate(length(max = 2000), custom(function = "no_control_chars"))]
     pub family_situation: Option<String>,
@@ -345,20 +345,20 @@ pub struct PersonPatch {
     pub date_of_birth: Option<NaiveDate>,
     #[validate(custom(function = "cccd_shape"))]
     pub id_number: Option<String>,
-    #[validate(length(max = 100), custom(function = "no_control_chars"))]
+    #[validate(length(max = 100), custom(function = "crate::dto::single_line"))]
     pub ethnicity: Option<String>,
     pub nationality: Option<Nationality>,
-    #[validate(length(max = 100), custom(function = "no_control_chars"))]
+    #[validate(length(max = 100), custom(function = "crate::dto::single_line"))]
     pub country: Option<String>,
-    #[validate(length(max = 30), custom(function = "no_control_chars"))]
+    #[validate(length(max = 30), custom(function = "crate::dto::single_line"))]
     pub phone: Option<String>,
-    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
     pub village: Option<String>,
-    #[validate(length(max = 500), custom(function = "no_control_chars"))]
+    #[validate(length(max = 500), custom(function = "crate::dto::single_line"))]
     pub address_line: Option<String>,
-    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
     pub education: Option<String>,
-    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
     pub occupation: Option<String>,
     #[validate(length(max = 2000), custom(function = "no_control_chars"))]
     pub family_situation: Option<String>,
@@ -366,6 +366,7 @@ pub struct PersonPatch {
     pub needs_focus: Option<bool>,
     pub employment_status: Option<EmploymentStatus>,
     /// Date the classification/employment change takes effect (default today).
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub changed_on: Option<NaiveDate>,
     /// Why the classification/employment changed (kept in the history).
     #[validate(length(max = 1000), custom(function = "no_control_chars"))]
@@ -468,6 +469,7 @@ impl From<crate::db::persons::AttributeChange> for AttributeChange {
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TransitionInput {
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub occurred_on: NaiveDate,
     #[validate(length(max = 1000), custom(function = "no_control_chars"))]
     pub reason: Option<String>,
@@ -477,12 +479,13 @@ pub struct TransitionInput {
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReceptionInput {
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub received_on: NaiveDate,
-    #[validate(length(min = 1, max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(min = 1, max = 200), custom(function = "crate::dto::single_line"))]
     pub receiving_officer: String,
     /// Commitment not to offend signed.
     pub commitment_signed: bool,
-    #[validate(length(max = 100), custom(function = "no_control_chars"))]
+    #[validate(length(max = 100), custom(function = "crate::dto::single_line"))]
     pub management_file_number: Option<String>,
     #[validate(length(max = 1000), custom(function = "no_control_chars"))]
     pub note: Option<String>,
@@ -492,8 +495,9 @@ pub struct ReceptionInput {
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StartManagementInput {
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub started_on: NaiveDate,
-    #[validate(length(min = 1, max = 100), custom(function = "no_control_chars"))]
+    #[validate(length(min = 1, max = 100), custom(function = "crate::dto::single_line"))]
     pub management_file_number: String,
 }
 
@@ -503,10 +507,11 @@ pub struct StartManagementInput {
 pub struct TransferInput {
     #[validate(custom(function = "commune_code"))]
     pub to_unit: String,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub moved_on: NaiveDate,
-    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
     pub village: Option<String>,
-    #[validate(length(max = 500), custom(function = "no_control_chars"))]
+    #[validate(length(max = 500), custom(function = "crate::dto::single_line"))]
     pub address_line: Option<String>,
     #[validate(length(max = 1000), custom(function = "no_control_chars"))]
     pub reason: Option<String>,

@@ -18,10 +18,12 @@ pub struct NewReleaseNotice {
     pub person: Option<NewPerson>,
     /// Destination commune when `person_id` is given (defaults to the person's commune).
     pub destination_unit: Option<String>,
-    #[validate(length(min = 1, max = 300), custom(function = "no_control_chars"))]
+    #[validate(length(min = 1, max = 300), custom(function = "crate::dto::single_line"))]
     #[schema(example = "Trại giam Nam Hà")]
     pub facility: String,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub notice_date: NaiveDate,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub expected_release_date: NaiveDate,
     /// In-facility counselling sessions given.
     #[validate(range(min = 0, max = 1000))]
@@ -81,6 +83,7 @@ impl ReleaseNotice {
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VerificationInput {
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub verified_on: NaiveDate,
     pub result: VerificationResult,
     #[validate(length(max = 1000), custom(function = "no_control_chars"))]

@@ -633,14 +633,17 @@ pub struct NewReport {
     /// Reporting unit (defaults to yours).
     pub unit: Option<String>,
     pub period_kind: PeriodKind,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub period_from: NaiveDate,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub period_to: NaiveDate,
-    #[validate(length(max = 300), custom(function = "no_control_chars"))]
+    #[validate(length(max = 300), custom(function = "crate::dto::single_line"))]
     pub title: Option<String>,
     #[validate(nested)]
     #[serde(default)]
     pub sections: ReportSections,
     /// Overrides the configured due date (phase, five-year and custom reports have none).
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub due_on: Option<NaiveDate>,
 }
 
@@ -648,7 +651,7 @@ pub struct NewReport {
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportPatch {
-    #[validate(length(min = 1, max = 300), custom(function = "no_control_chars"))]
+    #[validate(length(min = 1, max = 300), custom(function = "crate::dto::single_line"))]
     pub title: Option<String>,
     #[validate(nested)]
     pub sections: Option<ReportSections>,

@@ -11,10 +11,10 @@ use crate::dto::no_control_chars;
 #[serde(deny_unknown_fields)]
 pub struct NewAssignment {
     pub supervisor_kind: SupervisorKind,
-    #[validate(length(min = 1, max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(min = 1, max = 200), custom(function = "crate::dto::single_line"))]
     pub supervisor_name: String,
     pub organisation: Option<Organisation>,
-    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
     pub contact: Option<String>,
     /// Staff account (role `supervisor`) that logs in for this supervisor.
     pub account_id: Option<String>,
@@ -23,9 +23,11 @@ pub struct NewAssignment {
     /// The primary supervisor; a new primary ends the previous one in the same transaction.
     #[serde(default = "yes")]
     pub primary: bool,
-    #[validate(length(max = 100), custom(function = "no_control_chars"))]
+    #[validate(length(max = 100), custom(function = "crate::dto::single_line"))]
     pub decision_number: Option<String>,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub decision_date: Option<NaiveDate>,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub from_date: NaiveDate,
 }
 
@@ -58,6 +60,7 @@ pub struct Assignment {
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EndAssignment {
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub to_date: NaiveDate,
     #[validate(length(min = 1, max = 1000), custom(function = "no_control_chars"))]
     pub reason: String,
@@ -82,20 +85,22 @@ pub struct NewActivity {
     pub kind: ActivityKind,
     /// Required for `legal_support`.
     pub legal_sub_kind: Option<LegalSubKind>,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub occurred_on: NaiveDate,
     /// For `counselling_group`: the other persons in the session (one record each, one
     /// session id; a person listed twice counts once).
     #[validate(length(max = 200))]
     #[serde(default)]
     pub participant_ids: Vec<String>,
-    #[validate(length(max = 200), custom(function = "no_control_chars"))]
+    #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
     pub author_name: Option<String>,
-    #[validate(length(max = 300), custom(function = "no_control_chars"))]
+    #[validate(length(max = 300), custom(function = "crate::dto::single_line"))]
     pub place: Option<String>,
     #[validate(length(max = 5000), custom(function = "no_control_chars"))]
     pub notes: Option<String>,
     #[validate(length(max = 2000), custom(function = "no_control_chars"))]
     pub outcome: Option<String>,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub next_follow_up_on: Option<NaiveDate>,
 }
 
@@ -103,14 +108,16 @@ pub struct NewActivity {
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActivityCorrection {
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub occurred_on: Option<NaiveDate>,
     pub legal_sub_kind: Option<LegalSubKind>,
-    #[validate(length(max = 300), custom(function = "no_control_chars"))]
+    #[validate(length(max = 300), custom(function = "crate::dto::single_line"))]
     pub place: Option<String>,
     #[validate(length(max = 5000), custom(function = "no_control_chars"))]
     pub notes: Option<String>,
     #[validate(length(max = 2000), custom(function = "no_control_chars"))]
     pub outcome: Option<String>,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub next_follow_up_on: Option<NaiveDate>,
     #[validate(length(min = 1, max = 1000), custom(function = "no_control_chars"))]
     pub reason: String,
@@ -187,6 +194,7 @@ pub struct PlanItemInput {
     pub goal: Option<String>,
     pub status: PlanStatus,
     pub responsible_agency: Option<ResponsibleAgency>,
+    #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub updated_on: NaiveDate,
     #[validate(length(max = 2000), custom(function = "no_control_chars"))]
     pub note: Option<String>,

@@ -189,6 +189,11 @@ pub async fn query_guard(
         // Answered here, not raised, so the problem gets its `instance` like any other.
         return Ok(req.into_response(error.error_response()));
     }
+    if let Some(name) = early_date_param(req.query_string()) {
+        let error: actix_web::Error =
+            ApiError::Validation(vec![InvalidParam::new(name, "must not be before 1900-01-01")]).into();
+        return Ok(req.into_response(error.error_response()));
+    }
     next.call(req).await.map(actix_web::dev::ServiceResponse::map_into_boxed_body)
 }
 
@@ -196,6 +201,19 @@ fn hostile_query_param(query: &str) -> Option<String> {
     url::form_urlencoded::parse(query.as_bytes())
         .find(|(k, v)| crate::text::has_control_chars(k) || crate::text::has_control_chars(v))
         .map(|(k, _)| k.chars().filter(|c| !crate::text::has_control_chars(&c.to_string())).take(50).collect())
+}
+
+/// The first query parameter holding a date (`yyyy-mm-dd`) before 1900: every date a
+/// request carries follows `crate::dto::date_from_1900`, filters as much as bodies. The free
+/// text search `q` is not a date.
+fn early_date_param(query: &str) -> Option<String> {
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, v)| {
+            k != "q"
+                && chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                    .is_ok_and(|d| crate::dto::date_from_1900(&d).is_err())
+        })
+        .map(|(k, _)| k.chars().take(50).collect())
 }
 
 /// Path-segment errors (e.g. a malformed id).

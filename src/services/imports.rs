@@ -32,8 +32,50 @@ pub struct ImportReport {
     /// One item per person the import created (empty on a dry run), so a client can link
     /// its own records to the new ids.
     pub created: Vec<CreatedPerson>,
-    /// Every problem, by row and column.
+    /// The problems by row and column: the first `THNCD_IMPORT_MAX_PROBLEMS` (default
+    /// 1,000) by row.
     pub problems: Vec<RowProblem>,
+    /// Every problem found, listed or not.
+    pub problems_total: usize,
+}
+
+/// Keeps the first `max` problems by row, counting them all, in memory bounded by `max`.
+pub struct Problems {
+    max: usize,
+    kept: Vec<RowProblem>,
+    total: usize,
+}
+
+impl Problems {
+    pub fn new(max: usize) -> Problems {
+        Problems { max: max.max(1), kept: Vec::new(), total: 0 }
+    }
+
+    pub fn push(&mut self, p: RowProblem) {
+        self.total += 1;
+        self.kept.push(p);
+        if self.kept.len() >= 2 * self.max {
+            self.trim();
+        }
+    }
+
+    pub fn extend(&mut self, ps: impl IntoIterator<Item = RowProblem>) {
+        for p in ps {
+            self.push(p);
+        }
+    }
+
+    fn trim(&mut self) {
+        // Stable: problems of one row keep their order.
+        self.kept.sort_by_key(|p| p.row);
+        self.kept.truncate(self.max);
+    }
+
+    /// The first problems by row, and the total.
+    pub fn finish(mut self) -> (Vec<RowProblem>, usize) {
+        self.trim();
+        (self.kept, self.total)
+    }
 }
 
 fn problems_from(row: usize, err: ApiError) -> Vec<RowProblem> {
@@ -61,11 +103,20 @@ struct Checked {
     rows: usize,
     ok: Vec<(ImportRow, PersonRow, Option<admin_units::UnitRef>)>,
     problems: Vec<RowProblem>,
+    problems_total: usize,
 }
 
 /// Checks the whole table; on success returns the rows with their person records built.
-fn check(conn: &mut DbConnection, auth: &Auth, table: &Table, today: NaiveDate) -> ApiResult<Checked> {
-    let (map, mut problems) = map_headers(&table.headers);
+fn check(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    table: &Table,
+    max_problems: usize,
+    today: NaiveDate,
+) -> ApiResult<Checked> {
+    let (map, header_problems) = map_headers(&table.headers);
+    let mut problems = Problems::new(max_problems);
+    problems.extend(header_problems);
     let default_unit = match &auth.jurisdiction {
         crate::auth::Jurisdiction::Commune(c) => Some(c.as_str()),
         _ => None,
@@ -169,8 +220,8 @@ fn check(conn: &mut DbConnection, auth: &Auth, table: &Table, today: NaiveDate) 
             !clash
         });
     }
-    problems.sort_by_key(|p| p.row);
-    Ok(Checked { rows, ok, problems })
+    let (problems, problems_total) = problems.finish();
+    Ok(Checked { rows, ok, problems, problems_total })
 }
 
 /// Builds the records of one row: the person in the status its dates say, the history from
@@ -264,7 +315,9 @@ fn records(
 }
 
 /// Checks, and unless `dry_run` or any row has a problem, writes every row in the caller's
-/// transaction. A real run with problems is a 422 listing all of them.
+/// transaction. A real run with problems is a 422 listing the first `limits.max_problems`
+/// of them and their total.
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     conn: &mut DbConnection,
     auth: &Auth,
@@ -272,9 +325,10 @@ pub fn run(
     format: &str,
     file_name: Option<&str>,
     dry_run: bool,
+    limits: &crate::import::ImportLimits,
     today: NaiveDate,
 ) -> ApiResult<ImportReport> {
-    let Checked { rows, ok, problems } = check(conn, auth, table, today)?;
+    let Checked { rows, ok, problems, problems_total } = check(conn, auth, table, limits.max_problems, today)?;
     let mut report = ImportReport {
         dry_run,
         format: format.into(),
@@ -284,26 +338,30 @@ pub fn run(
         import_id: None,
         created: Vec::new(),
         problems,
+        problems_total,
     };
     if dry_run {
         return Ok(report);
     }
     if !report.problems.is_empty() {
-        return Err(ApiError::Validation(
-            report
-                .problems
-                .iter()
-                .map(|p| {
-                    crate::error::InvalidParam::new(
-                        match &p.column {
-                            Some(c) => format!("rows[{}].{c}", p.row),
-                            None => format!("rows[{}]", p.row),
-                        },
-                        p.reason.clone(),
-                    )
-                })
-                .collect(),
-        ));
+        let params: Vec<_> = report
+            .problems
+            .iter()
+            .map(|p| {
+                crate::error::InvalidParam::new(
+                    match &p.column {
+                        Some(c) => format!("rows[{}].{c}", p.row),
+                        None => format!("rows[{}]", p.row),
+                    },
+                    p.reason.clone(),
+                )
+            })
+            .collect();
+        return Err(if report.problems_total > params.len() {
+            ApiError::ValidationTruncated { params, total: report.problems_total }
+        } else {
+            ApiError::Validation(params)
+        });
     }
     if ok.is_empty() {
         return Err(ApiError::invalid("file", "has no data rows"));
@@ -371,4 +429,24 @@ pub fn run(
     report.imported = people.len();
     report.import_id = Some(id);
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problems_keep_the_first_by_row_and_count_all() {
+        let p = |row: usize, reason: &str| RowProblem { row, column: None, reason: reason.into() };
+        let mut problems = Problems::new(3);
+        // Rows out of order, as the ID-number check adds them after the row loop.
+        for row in [9, 4, 7, 2, 8, 5, 3, 6] {
+            problems.push(p(row, "late"));
+        }
+        problems.push(p(2, "second on row 2"));
+        let (kept, total) = problems.finish();
+        assert_eq!(total, 9);
+        let rows: Vec<(usize, &str)> = kept.iter().map(|p| (p.row, p.reason.as_str())).collect();
+        assert_eq!(rows, [(2, "late"), (2, "second on row 2"), (3, "late")]);
+    }
 }

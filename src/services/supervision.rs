@@ -231,6 +231,17 @@ pub fn assign(
     Ok(row)
 }
 
+/// An activity is something done with or for a person the commune knows of: not dated
+/// before the person's registration (the first date of its status history).
+fn check_after_registration(conn: &mut DbConnection, p: &PersonRow, occurred_on: NaiveDate) -> ApiResult<()> {
+    match persons::first_status_date(conn, &p.id)? {
+        Some(first) if occurred_on < first => {
+            Err(ApiError::invalid("occurred_on", format!("must not be before the person's registration ({first})")))
+        }
+        _ => Ok(()),
+    }
+}
+
 pub fn log_activity(
     conn: &mut DbConnection,
     auth: &Auth,
@@ -275,6 +286,9 @@ pub fn log_activity(
         places.push(other);
     }
     let people: Vec<PersonRow> = places.iter().map(|p| p.person.clone()).collect();
+    for p in &people {
+        check_after_registration(conn, p, input.occurred_on)?;
+    }
     // Locked in id order, so two group sessions with the same participants cannot deadlock.
     if !alone {
         let mut ids: Vec<&str> = people.iter().map(|p| p.id.as_str()).collect();
@@ -356,6 +370,7 @@ pub fn correct_activity(
         if d > today {
             return Err(ApiError::invalid("occurred_on", "must not be in the future"));
         }
+        check_after_registration(conn, &person, d)?;
         after.occurred_on = d;
     }
     if input.legal_sub_kind.is_some() {

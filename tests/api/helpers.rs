@@ -109,6 +109,7 @@ fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
             due_job_interval_secs: 0,
         },
         import_max_bytes: 20 * 1024 * 1024,
+        import_limits: Default::default(),
         trust_forwarded: false,
         // Tests log many accounts in from one address; the limit has its own test.
         token_rate_per_minute: 10_000,

@@ -7,6 +7,7 @@ mod accounts;
 mod admin_units;
 mod audit;
 mod backup;
+mod bounds;
 mod contract;
 mod demo;
 mod errors;
