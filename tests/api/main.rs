@@ -10,6 +10,7 @@ mod backup;
 mod contract;
 mod demo;
 mod errors;
+mod expungement;
 mod faults;
 mod health;
 mod hostile;
