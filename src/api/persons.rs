@@ -570,8 +570,7 @@ pub async fn update_conviction(
     let view = state
         .run(&auth, Op::UpdateConviction, move |conn, auth| {
             write_tx(conn, |conn| {
-                let (person, row) =
-                    service::patch_conviction(conn, auth, &id, &cid, if_match.0, &input, today_vn())?;
+                let (person, row) = service::patch_conviction(conn, auth, &id, &cid, if_match.0, &input, today_vn())?;
                 conviction_views(conn, &person)?.into_iter().find(|v| v.id == row.id).ok_or(ApiError::NotFound)
             })
         })

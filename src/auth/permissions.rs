@@ -419,10 +419,9 @@ impl Op {
             | Op::ListReleaseNotices
             | Op::GetReleaseNotice => MANAGE,
             Op::GetStatusHistory => STATUS_READ,
-            Op::ListConvictions
-            | Op::ListConvictionVersions
-            | Op::GetExpungement
-            | Op::ListJudicialRecordRequests => CRIMINAL_READ,
+            Op::ListConvictions | Op::ListConvictionVersions | Op::GetExpungement | Op::ListJudicialRecordRequests => {
+                CRIMINAL_READ
+            }
             Op::CreateConviction | Op::UpdateConviction => CONVICTION_WRITE,
             Op::UpdateExpungement | Op::CreateJudicialRecordRequest => JUSTICE,
             Op::CreateReleaseNotice | Op::VerifyReleaseNotice => POLICE,

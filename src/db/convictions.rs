@@ -124,7 +124,17 @@ impl ConvictionRow {
         macro_rules! take_opt {
             ($($field:ident),+) => { $(if patch.$field.is_some() { i.$field = patch.$field.clone(); })+ };
         }
-        take!(judgment_number, court, judgment_date, offence_articles, offence_group, chapter, principal, supplementary, obligations);
+        take!(
+            judgment_number,
+            court,
+            judgment_date,
+            offence_articles,
+            offence_group,
+            chapter,
+            principal,
+            supplementary,
+            obligations
+        );
         take_opt!(
             detention_facility,
             sentence_completed_on,

@@ -454,7 +454,9 @@ fn regime_of(person: &PersonFacts, c: &ConvictionFacts) -> Result<Regime, Vec<&'
 
 fn missing_message(judgment: &str, fact: &str) -> String {
     let what = match fact {
-        "date_of_birth" => "the person's date of birth is not recorded, so the age at the offence (Art. 107) is unknown",
+        "date_of_birth" => {
+            "the person's date of birth is not recorded, so the age at the offence (Art. 107) is unknown"
+        }
         "offence_date" => {
             "the offence date is not recorded and the judgment date alone does not settle the age at the \
              offence (Art. 107)"
@@ -465,9 +467,7 @@ fn missing_message(judgment: &str, fact: &str) -> String {
         }
         _ => "the culpability (intentional or negligent) is not recorded, and Arts. 69(2) / 107 depend on it",
     };
-    format!(
-        "{judgment}: {what}. Record it; until then the dates shown follow the adult rules and are not relied on."
-    )
+    format!("{judgment}: {what}. Record it; until then the dates shown follow the adult rules and are not relied on.")
 }
 
 /// The completion date used for a conviction and, when there is none, the
@@ -548,7 +548,8 @@ pub fn forecast(person: &PersonFacts, convictions: &[ConvictionFacts], as_of: Na
 
     // Date order of the record-bearing convictions (Art. 73(2)).
     let offence_of = |c: &ConvictionFacts| c.offence_date.unwrap_or(c.judgment_date);
-    let mut order: Vec<usize> = (0..convictions.len()).filter(|&i| !matches!(regimes[i], Regime::NoRecord(_))).collect();
+    let mut order: Vec<usize> =
+        (0..convictions.len()).filter(|&i| !matches!(regimes[i], Regime::NoRecord(_))).collect();
     order.sort_by_key(|&i| (offence_of(&convictions[i]), convictions[i].judgment_date, i));
 
     if order.is_empty() {
@@ -654,9 +655,10 @@ fn evaluate(
     as_of: NaiveDate,
 ) -> Group {
     // Art. 73(3): any adult conviction on the court track → court track for all.
-    let track = if open.iter().any(|&i| {
-        regimes[i] == Regime::Adult && track_of_chapter(all[i].chapter) == Track::CourtDecision
-    }) {
+    let track = if open
+        .iter()
+        .any(|&i| regimes[i] == Regime::Adult && track_of_chapter(all[i].chapter) == Track::CourtDecision)
+    {
         Track::CourtDecision
     } else {
         Track::Automatic
@@ -748,9 +750,10 @@ fn evaluate(
     }
 
     // Art. 71(3): a new application to a court only 1 (or 2) years after a refusal.
-    let reapply_on = person.last_refusal_on.filter(|_| person.refusals > 0).and_then(|on| {
-        add_months(on, if person.refusals >= 2 { 24 } else { 12 })
-    });
+    let reapply_on = person
+        .last_refusal_on
+        .filter(|_| person.refusals > 0)
+        .and_then(|on| add_months(on, if person.refusals >= 2 { 24 } else { 12 }));
     let counted_from = if all_completed { latest_completion } else { None };
     let (mut earliest_date, mut special_case_earliest_date) = match counted_from {
         Some(from) => (
@@ -1057,14 +1060,62 @@ mod tests {
         // Art. 70(2): the other decisions of the judgment must be served. Period ends
         // 2022-05-01. (name, obligation, as_of, expected earliest, expected codes)
         let table = [
-            ("unpaid: the period's date, blocked", obligation("civil compensation", 5_000_000, None), d(2024, 1, 1), d(2022, 5, 1), vec!["obligation_unpaid"]),
-            ("paid before the period ends", obligation("court fee", 200_000, Some(d(2021, 1, 1))), d(2024, 1, 1), d(2022, 5, 1), vec![]),
-            ("paid on the period's last day", obligation("court fee", 200_000, Some(d(2022, 4, 30))), d(2024, 1, 1), d(2022, 5, 1), vec![]),
-            ("paid on the period's end date", obligation("court fee", 200_000, Some(d(2022, 5, 1))), d(2024, 1, 1), d(2022, 5, 1), vec![]),
-            ("paid the day after: that day", obligation("court fee", 200_000, Some(d(2022, 5, 2))), d(2024, 1, 1), d(2022, 5, 2), vec![]),
-            ("paid late: that day", obligation("fine", 3_000_000, Some(d(2023, 8, 20))), d(2024, 1, 1), d(2023, 8, 20), vec![]),
-            ("paid late, as_of the day before", obligation("fine", 3_000_000, Some(d(2023, 8, 20))), d(2023, 8, 19), d(2023, 8, 20), vec!["obligation_unpaid"]),
-            ("paid late, as_of that day", obligation("fine", 3_000_000, Some(d(2023, 8, 20))), d(2023, 8, 20), d(2023, 8, 20), vec![]),
+            (
+                "unpaid: the period's date, blocked",
+                obligation("civil compensation", 5_000_000, None),
+                d(2024, 1, 1),
+                d(2022, 5, 1),
+                vec!["obligation_unpaid"],
+            ),
+            (
+                "paid before the period ends",
+                obligation("court fee", 200_000, Some(d(2021, 1, 1))),
+                d(2024, 1, 1),
+                d(2022, 5, 1),
+                vec![],
+            ),
+            (
+                "paid on the period's last day",
+                obligation("court fee", 200_000, Some(d(2022, 4, 30))),
+                d(2024, 1, 1),
+                d(2022, 5, 1),
+                vec![],
+            ),
+            (
+                "paid on the period's end date",
+                obligation("court fee", 200_000, Some(d(2022, 5, 1))),
+                d(2024, 1, 1),
+                d(2022, 5, 1),
+                vec![],
+            ),
+            (
+                "paid the day after: that day",
+                obligation("court fee", 200_000, Some(d(2022, 5, 2))),
+                d(2024, 1, 1),
+                d(2022, 5, 2),
+                vec![],
+            ),
+            (
+                "paid late: that day",
+                obligation("fine", 3_000_000, Some(d(2023, 8, 20))),
+                d(2024, 1, 1),
+                d(2023, 8, 20),
+                vec![],
+            ),
+            (
+                "paid late, as_of the day before",
+                obligation("fine", 3_000_000, Some(d(2023, 8, 20))),
+                d(2023, 8, 19),
+                d(2023, 8, 20),
+                vec!["obligation_unpaid"],
+            ),
+            (
+                "paid late, as_of that day",
+                obligation("fine", 3_000_000, Some(d(2023, 8, 20))),
+                d(2023, 8, 20),
+                d(2023, 8, 20),
+                vec![],
+            ),
             (
                 "paid without a date",
                 Obligation { kind: "court fee".to_string(), amount_vnd: 200_000, paid: true, paid_on: None },
@@ -1172,7 +1223,13 @@ mod tests {
             ("3y from 2021-01-01: 12 months", 17, Imprisonment { months: 100 }, d(2021, 1, 1), d(2022, 1, 1)),
             ("1y from 2021-01-01: 4 months", 17, Fine, d(2021, 1, 1), d(2021, 5, 1)),
             ("court 7y from 2015-01-01: 28 months", 26, Life, d(2015, 1, 1), d(2017, 5, 1)),
-            ("2y from 2021-10-31: 8 months, June has 30 days", 17, Imprisonment { months: 36 }, d(2021, 10, 31), d(2022, 6, 30)),
+            (
+                "2y from 2021-10-31: 8 months, June has 30 days",
+                17,
+                Imprisonment { months: 36 },
+                d(2021, 10, 31),
+                d(2022, 6, 30),
+            ),
             ("1y from 2021-10-31: 4 months, to 28 February", 17, Fine, d(2021, 10, 31), d(2022, 2, 28)),
             ("1y from 2023-10-31: 4 months, leap February", 17, Fine, d(2023, 10, 31), d(2024, 2, 29)),
             ("3y from 2021-05-31: 12 months", 17, Imprisonment { months: 61 }, d(2021, 5, 31), d(2022, 5, 31)),
@@ -1305,17 +1362,116 @@ mod tests {
         let as_of = d(2030, 1, 1);
         // (name, offence date, category, culpability, principal, track, months, earliest)
         let table = [
-            ("14-16: no record, whatever the crime", Some(d(2019, 5, 14)), Some(EspeciallySerious), Some(Intentional), Imprisonment { months: 100 }, Track::NoRecord, 0, None),
-            ("16 on the day: less serious, no record", Some(d(2019, 5, 15)), Some(LessSerious), Some(Intentional), Fine, Track::NoRecord, 0, None),
-            ("16-18 serious intentional: no record (Art. 107(1)(b))", Some(d(2020, 1, 1)), Some(Serious), Some(Intentional), Imprisonment { months: 30 }, Track::NoRecord, 0, None),
-            ("16-18 very serious negligent: no record", Some(d(2020, 1, 1)), Some(VerySerious), Some(Negligent), Imprisonment { months: 30 }, Track::NoRecord, 0, None),
-            ("16-18 very serious intentional, suspended: 6 months", Some(d(2020, 1, 1)), Some(VerySerious), Some(Intentional), Suspended, Track::Automatic, 6, Some(d(2021, 9, 10))),
-            ("16-18 very serious intentional, 60 months: 1 year", Some(d(2020, 1, 1)), Some(VerySerious), Some(Intentional), Imprisonment { months: 60 }, Track::Automatic, 12, Some(d(2022, 3, 10))),
-            ("16-18 especially serious, 61 months: 2 years", Some(d(2020, 1, 1)), Some(EspeciallySerious), Some(Intentional), Imprisonment { months: 61 }, Track::Automatic, 24, Some(d(2023, 3, 10))),
-            ("16-18 especially serious negligent, 181 months: 3 years", Some(d(2020, 1, 1)), Some(EspeciallySerious), Some(Negligent), Imprisonment { months: 181 }, Track::Automatic, 36, Some(d(2024, 3, 10))),
-            ("18 on the day: adult, 2 years", Some(d(2021, 5, 15)), Some(VerySerious), Some(Intentional), Imprisonment { months: 60 }, Track::Automatic, 24, Some(d(2023, 3, 10))),
-            ("adult negligent serious: no record (Art. 69(2))", Some(d(2021, 5, 15)), Some(Serious), Some(Negligent), Imprisonment { months: 36 }, Track::NoRecord, 0, None),
-            ("adult negligent very serious: record", Some(d(2021, 5, 15)), Some(VerySerious), Some(Negligent), Imprisonment { months: 36 }, Track::Automatic, 24, Some(d(2023, 3, 10))),
+            (
+                "14-16: no record, whatever the crime",
+                Some(d(2019, 5, 14)),
+                Some(EspeciallySerious),
+                Some(Intentional),
+                Imprisonment { months: 100 },
+                Track::NoRecord,
+                0,
+                None,
+            ),
+            (
+                "16 on the day: less serious, no record",
+                Some(d(2019, 5, 15)),
+                Some(LessSerious),
+                Some(Intentional),
+                Fine,
+                Track::NoRecord,
+                0,
+                None,
+            ),
+            (
+                "16-18 serious intentional: no record (Art. 107(1)(b))",
+                Some(d(2020, 1, 1)),
+                Some(Serious),
+                Some(Intentional),
+                Imprisonment { months: 30 },
+                Track::NoRecord,
+                0,
+                None,
+            ),
+            (
+                "16-18 very serious negligent: no record",
+                Some(d(2020, 1, 1)),
+                Some(VerySerious),
+                Some(Negligent),
+                Imprisonment { months: 30 },
+                Track::NoRecord,
+                0,
+                None,
+            ),
+            (
+                "16-18 very serious intentional, suspended: 6 months",
+                Some(d(2020, 1, 1)),
+                Some(VerySerious),
+                Some(Intentional),
+                Suspended,
+                Track::Automatic,
+                6,
+                Some(d(2021, 9, 10)),
+            ),
+            (
+                "16-18 very serious intentional, 60 months: 1 year",
+                Some(d(2020, 1, 1)),
+                Some(VerySerious),
+                Some(Intentional),
+                Imprisonment { months: 60 },
+                Track::Automatic,
+                12,
+                Some(d(2022, 3, 10)),
+            ),
+            (
+                "16-18 especially serious, 61 months: 2 years",
+                Some(d(2020, 1, 1)),
+                Some(EspeciallySerious),
+                Some(Intentional),
+                Imprisonment { months: 61 },
+                Track::Automatic,
+                24,
+                Some(d(2023, 3, 10)),
+            ),
+            (
+                "16-18 especially serious negligent, 181 months: 3 years",
+                Some(d(2020, 1, 1)),
+                Some(EspeciallySerious),
+                Some(Negligent),
+                Imprisonment { months: 181 },
+                Track::Automatic,
+                36,
+                Some(d(2024, 3, 10)),
+            ),
+            (
+                "18 on the day: adult, 2 years",
+                Some(d(2021, 5, 15)),
+                Some(VerySerious),
+                Some(Intentional),
+                Imprisonment { months: 60 },
+                Track::Automatic,
+                24,
+                Some(d(2023, 3, 10)),
+            ),
+            (
+                "adult negligent serious: no record (Art. 69(2))",
+                Some(d(2021, 5, 15)),
+                Some(Serious),
+                Some(Negligent),
+                Imprisonment { months: 36 },
+                Track::NoRecord,
+                0,
+                None,
+            ),
+            (
+                "adult negligent very serious: record",
+                Some(d(2021, 5, 15)),
+                Some(VerySerious),
+                Some(Negligent),
+                Imprisonment { months: 36 },
+                Track::Automatic,
+                24,
+                Some(d(2023, 3, 10)),
+            ),
         ];
         for (name, offence, category, culpability, principal, track, months, earliest) in table {
             let (person, mut c) = juvenile(born, offence, category, culpability, principal);
@@ -1341,16 +1497,106 @@ mod tests {
         let born = d(2003, 5, 15);
         let as_of = d(2030, 1, 1);
         // (name, birth known, offence, judgment, category, culpability, expected track, codes)
-        let table: [(&str, bool, Option<NaiveDate>, NaiveDate, Option<CrimeCategory>, Option<Culpability>, Track, Vec<&str>); 9] = [
-            ("no offence date, 15 at judgment: settled, no record", true, None, d(2019, 5, 14), None, None, Track::NoRecord, vec![]),
-            ("no offence date, 17 at judgment, less serious: settled", true, None, d(2020, 6, 1), Some(LessSerious), None, Track::NoRecord, vec![]),
-            ("no offence date, 17 at judgment, very serious intentional: 14-16 or 16-18", true, None, d(2020, 6, 1), Some(VerySerious), Some(Intentional), Track::Automatic, vec!["offence_date_missing"]),
-            ("no offence date, adult at judgment, negligent less serious: settled", true, None, d(2025, 6, 1), Some(LessSerious), Some(Negligent), Track::NoRecord, vec![]),
-            ("no offence date, adult at judgment, intentional: unsettled", true, None, d(2025, 6, 1), Some(VerySerious), Some(Intentional), Track::Automatic, vec!["offence_date_missing"]),
-            ("adult, no category, intentional: settled", true, Some(d(2025, 6, 1)), d(2025, 6, 1), None, Some(Intentional), Track::Automatic, vec![]),
-            ("adult, negligent, no category", true, Some(d(2025, 6, 1)), d(2025, 6, 1), None, Some(Negligent), Track::Automatic, vec!["crime_category_missing"]),
-            ("adult, serious, no culpability", true, Some(d(2025, 6, 1)), d(2025, 6, 1), Some(Serious), None, Track::Automatic, vec!["culpability_missing"]),
-            ("no date of birth", false, Some(d(2025, 6, 1)), d(2025, 6, 1), Some(VerySerious), Some(Intentional), Track::Automatic, vec!["date_of_birth_missing"]),
+        let table: [(
+            &str,
+            bool,
+            Option<NaiveDate>,
+            NaiveDate,
+            Option<CrimeCategory>,
+            Option<Culpability>,
+            Track,
+            Vec<&str>,
+        ); 9] = [
+            (
+                "no offence date, 15 at judgment: settled, no record",
+                true,
+                None,
+                d(2019, 5, 14),
+                None,
+                None,
+                Track::NoRecord,
+                vec![],
+            ),
+            (
+                "no offence date, 17 at judgment, less serious: settled",
+                true,
+                None,
+                d(2020, 6, 1),
+                Some(LessSerious),
+                None,
+                Track::NoRecord,
+                vec![],
+            ),
+            (
+                "no offence date, 17 at judgment, very serious intentional: 14-16 or 16-18",
+                true,
+                None,
+                d(2020, 6, 1),
+                Some(VerySerious),
+                Some(Intentional),
+                Track::Automatic,
+                vec!["offence_date_missing"],
+            ),
+            (
+                "no offence date, adult at judgment, negligent less serious: settled",
+                true,
+                None,
+                d(2025, 6, 1),
+                Some(LessSerious),
+                Some(Negligent),
+                Track::NoRecord,
+                vec![],
+            ),
+            (
+                "no offence date, adult at judgment, intentional: unsettled",
+                true,
+                None,
+                d(2025, 6, 1),
+                Some(VerySerious),
+                Some(Intentional),
+                Track::Automatic,
+                vec!["offence_date_missing"],
+            ),
+            (
+                "adult, no category, intentional: settled",
+                true,
+                Some(d(2025, 6, 1)),
+                d(2025, 6, 1),
+                None,
+                Some(Intentional),
+                Track::Automatic,
+                vec![],
+            ),
+            (
+                "adult, negligent, no category",
+                true,
+                Some(d(2025, 6, 1)),
+                d(2025, 6, 1),
+                None,
+                Some(Negligent),
+                Track::Automatic,
+                vec!["crime_category_missing"],
+            ),
+            (
+                "adult, serious, no culpability",
+                true,
+                Some(d(2025, 6, 1)),
+                d(2025, 6, 1),
+                Some(Serious),
+                None,
+                Track::Automatic,
+                vec!["culpability_missing"],
+            ),
+            (
+                "no date of birth",
+                false,
+                Some(d(2025, 6, 1)),
+                d(2025, 6, 1),
+                Some(VerySerious),
+                Some(Intentional),
+                Track::Automatic,
+                vec!["date_of_birth_missing"],
+            ),
         ];
         for (name, known, offence, judgment, category, culpability, track, expected) in table {
             let (mut person, mut c) = juvenile(born, offence, category, culpability, Imprisonment { months: 30 });
@@ -1396,7 +1642,10 @@ mod tests {
         assert_eq!(f.track, Track::Automatic);
         assert_eq!(f.counted_from, Some(d(2017, 1, 1)));
         assert_eq!(f.earliest_date, Some(d(2019, 1, 1)));
-        assert_eq!(f.convictions.iter().map(|c| c.record).collect::<Vec<_>>(), vec!["record", "no_record", "no_record"]);
+        assert_eq!(
+            f.convictions.iter().map(|c| c.record).collect::<Vec<_>>(),
+            vec!["record", "no_record", "no_record"]
+        );
     }
 
     #[test]
@@ -1410,7 +1659,14 @@ mod tests {
         // old still in the current record)
         let table = [
             // Expunged together with the new record, 36 months after the fine was paid.
-            ("offence the day before: restarts, longest band", d(2013, 3, 31), d(2015, 6, 1), 36, Some(d(2018, 6, 1)), true),
+            (
+                "offence the day before: restarts, longest band",
+                d(2013, 3, 31),
+                d(2015, 6, 1),
+                36,
+                Some(d(2018, 6, 1)),
+                true,
+            ),
             ("offence on the day: already expunged", d(2013, 4, 1), d(2015, 6, 1), 12, Some(d(2013, 4, 1)), false),
             ("offence years later", d(2018, 1, 1), d(2015, 6, 1), 12, Some(d(2013, 4, 1)), false),
         ];
@@ -1469,8 +1725,20 @@ mod tests {
         // (name, recorded completion, probation end, expected counted_from, codes)
         let table = [
             ("no completion recorded: end of probation", None, Some(d(2023, 7, 10)), Some(d(2023, 7, 10)), vec![]),
-            ("certificate at the end of probation", Some(d(2023, 7, 10)), Some(d(2023, 7, 10)), Some(d(2023, 7, 10)), vec![]),
-            ("exempted from the rest earlier (Art. 73(4))", Some(d(2022, 9, 1)), Some(d(2023, 7, 10)), Some(d(2022, 9, 1)), vec![]),
+            (
+                "certificate at the end of probation",
+                Some(d(2023, 7, 10)),
+                Some(d(2023, 7, 10)),
+                Some(d(2023, 7, 10)),
+                vec![],
+            ),
+            (
+                "exempted from the rest earlier (Art. 73(4))",
+                Some(d(2022, 9, 1)),
+                Some(d(2023, 7, 10)),
+                Some(d(2022, 9, 1)),
+                vec![],
+            ),
             ("nothing recorded", None, None, None, vec!["probation_end_missing"]),
         ];
         for (name, completed, probation_end, counted_from, expected) in table {
@@ -1496,12 +1764,44 @@ mod tests {
         // (name, refusals, last refusal, as_of, earliest, special, eligible)
         let table = [
             ("none", 0, None, d(2023, 1, 1), d(2023, 1, 1), d(2021, 1, 1), true),
-            ("first refusal 2022-06-15: 1 year", 1, Some(d(2022, 6, 15)), d(2023, 6, 14), d(2023, 6, 15), d(2023, 6, 15), false),
-            ("first refusal: eligible on the day", 1, Some(d(2022, 6, 15)), d(2023, 6, 15), d(2023, 6, 15), d(2023, 6, 15), true),
+            (
+                "first refusal 2022-06-15: 1 year",
+                1,
+                Some(d(2022, 6, 15)),
+                d(2023, 6, 14),
+                d(2023, 6, 15),
+                d(2023, 6, 15),
+                false,
+            ),
+            (
+                "first refusal: eligible on the day",
+                1,
+                Some(d(2022, 6, 15)),
+                d(2023, 6, 15),
+                d(2023, 6, 15),
+                d(2023, 6, 15),
+                true,
+            ),
             ("second refusal: 2 years", 2, Some(d(2022, 6, 15)), d(2024, 6, 14), d(2024, 6, 15), d(2024, 6, 15), false),
             ("third refusal: 2 years", 3, Some(d(2022, 6, 15)), d(2024, 6, 15), d(2024, 6, 15), d(2024, 6, 15), true),
-            ("old refusal does not move a later date", 1, Some(d(2020, 3, 1)), d(2023, 1, 1), d(2023, 1, 1), d(2021, 3, 1), true),
-            ("refusal on 2023-02-28 of a leap-free year", 1, Some(d(2024, 2, 29)), d(2025, 2, 28), d(2025, 2, 28), d(2025, 2, 28), true),
+            (
+                "old refusal does not move a later date",
+                1,
+                Some(d(2020, 3, 1)),
+                d(2023, 1, 1),
+                d(2023, 1, 1),
+                d(2021, 3, 1),
+                true,
+            ),
+            (
+                "refusal on 2023-02-28 of a leap-free year",
+                1,
+                Some(d(2024, 2, 29)),
+                d(2025, 2, 28),
+                d(2025, 2, 28),
+                d(2025, 2, 28),
+                true,
+            ),
         ];
         for (name, refusals, last, as_of, earliest, special, eligible) in table {
             let person = PersonFacts { refusals, last_refusal_on: last, ..adult() };

@@ -786,12 +786,8 @@ pub fn decide_expungement(
         let person = persons::find_in(conn, &PersonScope::of(auth), person_id)?;
         let (f, rows) = forecast_with_rows(conn, &person, decision.decided_on)?;
         check_expungement_date(&f, basis_kind, decision.decided_on)?;
-        current_record = rows
-            .iter()
-            .zip(&f.convictions)
-            .filter(|(_, o)| o.in_current_record)
-            .map(|(r, _)| r.id.clone())
-            .collect();
+        current_record =
+            rows.iter().zip(&f.convictions).filter(|(_, o)| o.in_current_record).map(|(r, _)| r.id.clone()).collect();
     }
     let fill = |p: &mut PersonRow| {
         if decision.status == ExpungementStatus::Rejected

@@ -141,7 +141,12 @@ async fn juveniles_and_missing_facts(app: TestApp) {
 
     // The offence date may not follow the judgment.
     let bad = with(base, json!({"offence_date": "2021-06-02"}));
-    let body = assert_problem(app.post(&format!("/api/v1/persons/{id}/convictions"), &police, &bad).await, 422, "validation_failed").await;
+    let body = assert_problem(
+        app.post(&format!("/api/v1/persons/{id}/convictions"), &police, &bad).await,
+        422,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(body["invalid_params"][0]["name"], "offence_date");
 }
 
@@ -166,12 +171,25 @@ async fn parolee_certificate_and_corrections(app: TestApp) {
     let patch = json!({"reason": "Giấy chứng nhận chấp hành xong án phạt tù nhận ngày hôm nay",
                        "certificate_number": "77/GCN", "certificate_date": probation_end});
     let path = format!("/api/v1/persons/{id}/convictions/{cid}");
-    assert_problem(app.request(Method::PATCH, &path, &police).json(&patch).send().await.unwrap(), 428, "if_match_required").await;
-    let stale = app.request(Method::PATCH, &path, &police).header("if-match", "\"v7\"").json(&patch).send().await.unwrap();
+    assert_problem(
+        app.request(Method::PATCH, &path, &police).json(&patch).send().await.unwrap(),
+        428,
+        "if_match_required",
+    )
+    .await;
+    let stale =
+        app.request(Method::PATCH, &path, &police).header("if-match", "\"v7\"").json(&patch).send().await.unwrap();
     assert_eq!(stale.status(), 412);
-    let no_reason = app.request(Method::PATCH, &path, &police).header("if-match", "\"v1\"").json(&json!({"certificate_number": "77/GCN"})).send().await.unwrap();
+    let no_reason = app
+        .request(Method::PATCH, &path, &police)
+        .header("if-match", "\"v1\"")
+        .json(&json!({"certificate_number": "77/GCN"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(no_reason.status(), 422);
-    let resp = app.request(Method::PATCH, &path, &police).header("if-match", "\"v1\"").json(&patch).send().await.unwrap();
+    let resp =
+        app.request(Method::PATCH, &path, &police).header("if-match", "\"v1\"").json(&patch).send().await.unwrap();
     assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
     assert_eq!(resp.headers()["etag"], "\"v2\"");
     let c = json(resp).await;
@@ -185,7 +203,10 @@ async fn parolee_certificate_and_corrections(app: TestApp) {
     assert_eq!(versions[0]["version"], 1);
     assert_eq!(versions[0]["snapshot"]["certificate_number"], Value::Null);
     assert!(versions[0]["reason"].as_str().unwrap().contains("Giấy chứng nhận"));
-    let trail = json(app.get(&format!("/api/v1/audit-events?entity_id={cid}&action=conviction.update"), &app.admin_token).await).await;
+    let trail = json(
+        app.get(&format!("/api/v1/audit-events?entity_id={cid}&action=conviction.update"), &app.admin_token).await,
+    )
+    .await;
     assert_eq!(trail["total"], 1);
     assert_eq!(trail["items"][0]["after"]["version"], 2);
     assert_eq!(trail["items"][0]["after"]["conviction"]["certificate_number"], "77/GCN");
@@ -194,7 +215,8 @@ async fn parolee_certificate_and_corrections(app: TestApp) {
     let late_parole = with(parole, json!({"release_date": days_ago(900), "probation_end": days_ago(500)}));
     let c2 = add(&app, &police, &id, &late_parole).await;
     let path2 = format!("/api/v1/persons/{id}/convictions/{}", c2["id"].as_str().unwrap());
-    let resp = app.request(Method::PATCH, &path2, &police).header("if-match", "\"v1\"").json(&late).send().await.unwrap();
+    let resp =
+        app.request(Method::PATCH, &path2, &police).header("if-match", "\"v1\"").json(&late).send().await.unwrap();
     assert_eq!(assert_problem(resp, 422, "validation_failed").await["invalid_params"][0]["name"], "certificate_date");
 }
 
@@ -236,18 +258,32 @@ async fn justice_put_respects_the_law(app: TestApp) {
             .send()
     };
     // Automatic (the default) before the earliest date: 422 naming it.
-    let body = assert_problem(put(json!({"status": "expunged", "decided_on": today().to_string()})).await.unwrap(), 422, "validation_failed").await;
+    let body = assert_problem(
+        put(json!({"status": "expunged", "decided_on": today().to_string()})).await.unwrap(),
+        422,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(body["invalid_params"][0]["name"], "decided_on");
     assert!(body["invalid_params"][0]["reason"].as_str().unwrap().contains(&earliest), "{body}");
     // A court decision needs its number, and not before the Art. 72 date.
-    let body = assert_problem(put(json!({"status": "expunged", "decided_on": today().to_string(), "basis_kind": "court_decision"})).await.unwrap(), 422, "validation_failed").await;
+    let body = assert_problem(
+        put(json!({"status": "expunged", "decided_on": today().to_string(), "basis_kind": "court_decision"}))
+            .await
+            .unwrap(),
+        422,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(body["invalid_params"][0]["name"], "decision_number");
     let early = (release + chrono::Duration::days(100)).to_string();
     let body = assert_problem(put(json!({"status": "expunged", "decided_on": early, "basis_kind": "court_decision", "decision_number": "12/2025/QĐ-TA"})).await.unwrap(), 422, "validation_failed").await;
     assert!(body["invalid_params"][0]["reason"].as_str().unwrap().contains(&special), "{body}");
     // On the Art. 72 date the court may decide.
     let resp = put(json!({"status": "expunged", "decided_on": today().to_string(), "basis_kind": "court_decision",
-                         "decision_number": "12/2025/QĐ-TA", "basis": "Điều 72 BLHS"})).await.unwrap();
+                         "decision_number": "12/2025/QĐ-TA", "basis": "Điều 72 BLHS"}))
+    .await
+    .unwrap();
     assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
     let v = json(resp).await;
     assert_eq!(v["status"], "expunged");
@@ -255,7 +291,9 @@ async fn justice_put_respects_the_law(app: TestApp) {
     assert_eq!(v["decision_number"], "12/2025/QĐ-TA");
     assert_eq!(v["convictions"][0]["expunged_on"], today().to_string());
     assert_eq!(v["convictions"][0]["expunged_on_source"], "recorded");
-    let trail = json(app.get(&format!("/api/v1/audit-events?entity_id={id}&action=person.expunge"), &app.admin_token).await).await;
+    let trail =
+        json(app.get(&format!("/api/v1/audit-events?entity_id={id}&action=person.expunge"), &app.admin_token).await)
+            .await;
     assert_eq!(trail["total"], 1, "{trail}");
     let event = trail["items"][0].to_string();
     assert!(event.contains("court_decision") && event.contains("12/2025/QĐ-TA"), "{event}");
