@@ -14,7 +14,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::db::{self, schema, Backend, DbConnection};
-use crate::domain::expungement::{self, ConvictionFacts, PrincipalPenalty};
+use crate::domain::expungement::{self, ConvictionFacts, CrimeCategory, Culpability, PersonFacts, PrincipalPenalty};
 
 pub struct DemoOptions {
     pub persons: usize,
@@ -258,20 +258,33 @@ pub fn generate(conn: &mut DbConnection, opts: &DemoOptions) -> Result<DemoStats
                 "life" => PrincipalPenalty::Life,
                 _ => PrincipalPenalty::Imprisonment { months: months.unwrap_or(12) as u32 },
             };
+            // Crime category (Art. 9) from the penalty, roughly; every demo crime is intentional.
+            let (category, rule_category) = match (kind, months) {
+                ("life", _) => ("especially_serious", CrimeCategory::EspeciallySerious),
+                (_, None) => ("less_serious", CrimeCategory::LessSerious),
+                (_, Some(m)) if m <= 36 => ("serious", CrimeCategory::Serious),
+                (_, Some(m)) if m <= 120 => ("very_serious", CrimeCategory::VerySerious),
+                _ => ("especially_serious", CrimeCategory::EspeciallySerious),
+            };
             let forecast = expungement::forecast(
+                &PersonFacts { date_of_birth: Some(dob), ..Default::default() },
                 &[ConvictionFacts {
-                    judgment_number: String::new(),
                     chapter: chapter as u8,
                     principal,
                     principal_completed_on: Some(release),
-                    supplementary: vec![],
-                    obligations: vec![],
+                    judgment_date: judgment,
+                    offence_date: Some(judgment),
+                    crime_category: Some(rule_category),
+                    culpability: Some(Culpability::Intentional),
+                    release_date: Some(release),
+                    ..Default::default()
                 }],
                 opts.today,
             );
             let track = match forecast.track {
                 expungement::Track::Automatic => "automatic",
                 expungement::Track::CourtDecision => "court_decision",
+                expungement::Track::NoRecord => "no_record",
             };
             // Lifecycle: notice ~60 days before release, reception a few days after, then management.
             let notice_on = release - Days::new(60);
@@ -349,7 +362,7 @@ pub fn generate(conn: &mut DbConnection, opts: &DemoOptions) -> Result<DemoStats
                 contact = qd(last_contact),
             ));
             convictions.push(format!(
-                "({cid}, {pid}, {judg}, 'Tòa án nhân dân', '{jd}', {art}, {group}, {chapter}, {kind}, {months}, '[]', '[]', 'Trại giam', {done}, {rel}, {rtype}, {cert}, {certd}, NULL, {no}, '{now}', '{now}', 1)",
+                "({cid}, {pid}, {judg}, 'Tòa án nhân dân', '{jd}', {art}, {group}, {chapter}, {kind}, {months}, '[]', '[]', 'Trại giam', {done}, {rel}, {rtype}, {cert}, {certd}, NULL, {no}, '{now}', '{now}', 1, '{jd}', '{category}', 'intentional')",
                 cid = q(&uuid::Builder::from_random_bytes(rng.gen()).into_uuid().to_string()),
                 pid = q(&id),
                 judg = q(&format!("{}/{}/HS-ST", id_serial % 500 + 1, judgment.year())),
@@ -422,7 +435,7 @@ pub fn generate(conn: &mut DbConnection, opts: &DemoOptions) -> Result<DemoStats
             ))
             .execute(conn)?;
             diesel::sql_query(format!(
-                "INSERT INTO convictions (id, person_id, judgment_number, court, judgment_date, offence_articles, offence_group, chapter, principal_kind, principal_months, supplementary, obligations, detention_facility, sentence_completed_on, release_date, release_type, certificate_number, certificate_date, probation_end, new_offence, created_at, updated_at, version) VALUES {}",
+                "INSERT INTO convictions (id, person_id, judgment_number, court, judgment_date, offence_articles, offence_group, chapter, principal_kind, principal_months, supplementary, obligations, detention_facility, sentence_completed_on, release_date, release_type, certificate_number, certificate_date, probation_end, new_offence, created_at, updated_at, version, offence_date, crime_category, culpability) VALUES {}",
                 convictions.join(", ")
             ))
             .execute(conn)?;

@@ -553,6 +553,10 @@ pub fn check_row(
                 certificate_date: release_type.and(release_date),
                 probation_end: None,
                 new_offence: false,
+                offence_date: None,
+                crime_category: None,
+                culpability: None,
+                expunged_on: None,
             }),
             _ => None,
         }

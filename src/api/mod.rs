@@ -55,6 +55,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(persons::record_death)
         .service(persons::list_convictions)
         .service(persons::create_conviction)
+        .service(persons::update_conviction)
+        .service(persons::list_conviction_versions)
         .service(persons::get_expungement)
         .service(persons::update_expungement)
         .service(persons::list_judicial_record_requests)

@@ -527,16 +527,22 @@ pub async fn list_convictions(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
-    let rows = state
+    let views = state
         .run(&auth, Op::ListConvictions, move |conn, auth| {
             write_tx(conn, |conn| {
                 let person = persons::find_in(conn, &PersonScope::of(auth), &id)?;
                 audit_read(conn, auth, "list_convictions", &[&person.id], Some(&person))?;
-                convictions::for_person(conn, &person.id)
+                conviction_views(conn, &person)
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(rows.iter().map(|r| r.view()).collect::<Vec<_>>()))
+    Ok(HttpResponse::Ok().json(views))
+}
+
+/// The person's convictions with what the forecast says of each.
+fn conviction_views(conn: &mut crate::db::DbConnection, person: &persons::PersonRow) -> ApiResult<Vec<Conviction>> {
+    let (f, rows) = service::forecast_with_rows(conn, person, today_vn())?;
+    Ok(rows.iter().enumerate().map(|(i, r)| r.view(f.convictions.get(i))).collect())
 }
 
 /// Record a judgment. Dates must hang together (422 lists every problem). With
@@ -566,18 +572,108 @@ pub async fn create_conviction(
     let response = state
         .run(&auth, Op::CreateConviction, move |conn, auth| {
             idempotency::once(conn, &auth.sub, idem.0.as_deref(), "create_conviction", &hash, |conn| {
-                let (_, row) = service::add_conviction(conn, auth, &id, &input, today_vn())?;
-                StoredResponse::fresh(StatusCode::CREATED, &row.view())
+                let (person, row) = service::add_conviction(conn, auth, &id, &input, today_vn())?;
+                let view = conviction_views(conn, &person)?.into_iter().find(|v| v.id == row.id);
+                StoredResponse::fresh(StatusCode::CREATED, &view)
             })
         })
         .await?;
     Ok(response.into_response())
 }
 
-fn expungement_view(p: &persons::PersonRow, f: crate::domain::expungement::Forecast) -> ExpungementView {
+/// Correct a conviction, e.g. add the completion certificate a parolee receives at the end
+/// of probation. Needs `If-Match` with the conviction's ETag and a `reason`; the replaced
+/// version is kept (see `/versions`) and the change audited; the forecast is refreshed.
+#[utoipa::path(
+    tag = "convictions",
+    request_body = ConvictionPatch,
+    params(("id" = String, Path), ("cid" = String, Path), ("If-Match" = String, Header)),
+    responses(
+        (status = 200, body = Conviction),
+        (status = 404, description = "No such person in your unit, or no such conviction", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[patch("/persons/{id}/convictions/{cid}")]
+pub async fn update_conviction(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+    body: ApiJson<ConvictionPatch>,
+) -> ApiResult<HttpResponse> {
+    let (id, cid) = path.into_inner();
+    let (id, cid) = (parse_id(&id)?, parse_id(&cid)?);
+    let input = body.0;
+    let view = state
+        .run(&auth, Op::UpdateConviction, move |conn, auth| {
+            write_tx(conn, |conn| {
+                let (person, row) = service::patch_conviction(conn, auth, &id, &cid, if_match.0, &input, today_vn())?;
+                conviction_views(conn, &person)?.into_iter().find(|v| v.id == row.id).ok_or(ApiError::NotFound)
+            })
+        })
+        .await?;
+    Ok(json_with_etag(view.version, &view))
+}
+
+/// The replaced versions of a conviction, oldest first, each with its reason. Audited.
+#[utoipa::path(
+    tag = "convictions",
+    params(("id" = String, Path), ("cid" = String, Path)),
+    responses(
+        (status = 200, body = Vec<ConvictionVersion>),
+        (status = 404, description = "No such person in your unit, or no such conviction", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/persons/{id}/convictions/{cid}/versions")]
+pub async fn list_conviction_versions(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    let (id, cid) = path.into_inner();
+    let (id, cid) = (parse_id(&id)?, parse_id(&cid)?);
+    let versions = state
+        .run(&auth, Op::ListConvictionVersions, move |conn, auth| {
+            write_tx(conn, |conn| {
+                let person = persons::find_in(conn, &PersonScope::of(auth), &id)?;
+                audit_read(conn, auth, "list_conviction_versions", &[&person.id], Some(&person))?;
+                let row = convictions::find(conn, &person.id, &cid)?;
+                convictions::versions(conn, &row.id)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(versions))
+}
+
+fn expungement_view(
+    p: &persons::PersonRow,
+    f: crate::domain::expungement::Forecast,
+    rows: &[convictions::ConvictionRow],
+) -> ExpungementView {
     ExpungementView {
         track: service::track_name(f.track).into(),
         waiting_period_years: f.waiting_period_years,
+        waiting_period_months: f.waiting_period_months,
+        note: f.note,
+        convictions: rows
+            .iter()
+            .zip(f.convictions)
+            .map(|(r, o)| ConvictionExpungement {
+                conviction_id: r.id.clone(),
+                judgment_number: r.judgment_number.clone(),
+                record: o.record.into(),
+                article: o.article.into(),
+                expunged_on: o.expunged_on,
+                expunged_on_source: o.expunged_on_source.map(str::to_string),
+                in_current_record: o.in_current_record,
+            })
+            .collect(),
+        refusals: p.expungement_refusals,
+        last_refused_on: p.expungement_last_refused_on,
+        basis_kind: p.expungement_basis_kind.as_deref().and_then(crate::domain::enums::ExpungementBasisKind::parse),
+        decision_number: p.expungement_decision_number.clone(),
         counted_from: f.counted_from,
         earliest_date: f.earliest_date,
         special_case_earliest_date: f.special_case_earliest_date,
@@ -610,16 +706,21 @@ pub async fn get_expungement(state: web::Data<AppState>, auth: Auth, id: web::Pa
             write_tx(conn, |conn| {
                 let person = persons::find_in(conn, &PersonScope::of(auth), &id)?;
                 audit_read(conn, auth, "get_expungement", &[&person.id], Some(&person))?;
-                let f = service::forecast(conn, &person.id, today_vn())?;
+                let f = service::forecast_with_rows(conn, &person, today_vn())?;
                 Ok((person, f))
             })
         })
         .await?;
-    Ok(json_with_etag(person.version, &expungement_view(&person, forecast)))
+    Ok(json_with_etag(person.version, &expungement_view(&person, forecast.0, &forecast.1)))
 }
 
 /// The justice office records its decision (`If-Match` with the person's ETag). `expunged`
-/// moves the person out of management in the same transaction.
+/// moves the person out of management in the same transaction and records the date on the
+/// convictions of the current record. The law is checked: `basis_kind: automatic` (the
+/// default) only on or after the forecast's `earliest_date` and never on the court track;
+/// `court_decision` (with `decision_number`) only on or after `special_case_earliest_date`
+/// (Arts. 71, 72); otherwise 422 naming the date. `rejected` counts as a court refusal
+/// (Art. 71(3)).
 #[utoipa::path(
     tag = "expungement",
     request_body = ExpungementDecision,
@@ -629,6 +730,7 @@ pub async fn get_expungement(state: web::Data<AppState>, auth: Auth, id: web::Pa
         (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Before the date the law allows (the date is named), or a court decision without its number", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -646,12 +748,12 @@ pub async fn update_expungement(
         .run(&auth, Op::UpdateExpungement, move |conn, auth| {
             write_tx(conn, |conn| {
                 let p = service::decide_expungement(conn, auth, &id, if_match.0, &input, today_vn())?;
-                let f = service::forecast(conn, &p.id, today_vn())?;
+                let f = service::forecast_with_rows(conn, &p, today_vn())?;
                 Ok((p, f))
             })
         })
         .await?;
-    Ok(json_with_etag(person.version, &expungement_view(&person, forecast)))
+    Ok(json_with_etag(person.version, &expungement_view(&person, forecast.0, &forecast.1)))
 }
 
 /// Judicial-record certificate requests and their outcome.

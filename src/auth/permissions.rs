@@ -41,6 +41,8 @@ pub enum Op {
     RecordDeath,
     ListConvictions,
     CreateConviction,
+    UpdateConviction,
+    ListConvictionVersions,
     GetExpungement,
     UpdateExpungement,
     ListJudicialRecordRequests,
@@ -207,6 +209,8 @@ impl Op {
         Op::RecordDeath,
         Op::ListConvictions,
         Op::CreateConviction,
+        Op::UpdateConviction,
+        Op::ListConvictionVersions,
         Op::GetExpungement,
         Op::UpdateExpungement,
         Op::ListJudicialRecordRequests,
@@ -419,8 +423,10 @@ impl Op {
             | Op::ListReleaseNotices
             | Op::GetReleaseNotice => MANAGE,
             Op::GetStatusHistory => STATUS_READ,
-            Op::ListConvictions | Op::GetExpungement | Op::ListJudicialRecordRequests => CRIMINAL_READ,
-            Op::CreateConviction => CONVICTION_WRITE,
+            Op::ListConvictions | Op::ListConvictionVersions | Op::GetExpungement | Op::ListJudicialRecordRequests => {
+                CRIMINAL_READ
+            }
+            Op::CreateConviction | Op::UpdateConviction => CONVICTION_WRITE,
             Op::UpdateExpungement | Op::CreateJudicialRecordRequest => JUSTICE,
             Op::CreateReleaseNotice | Op::VerifyReleaseNotice => POLICE,
         }
@@ -549,6 +555,8 @@ impl Op {
             Op::RecordDeath => "record_death",
             Op::ListConvictions => "list_convictions",
             Op::CreateConviction => "create_conviction",
+            Op::UpdateConviction => "update_conviction",
+            Op::ListConvictionVersions => "list_conviction_versions",
             Op::GetExpungement => "get_expungement",
             Op::UpdateExpungement => "update_expungement",
             Op::ListJudicialRecordRequests => "list_judicial_record_requests",

@@ -3,12 +3,16 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::schema::{convictions as c, judicial_record_requests as jr};
+use super::schema::{conviction_versions as cv, convictions as c, judicial_record_requests as jr};
 use super::DbConnection;
-use crate::domain::enums::{ObligationKind, OffenceGroup, PrincipalKind, ReleaseType, SupplementaryKind};
+use crate::domain::enums::{
+    CrimeCategory, Culpability, ObligationKind, OffenceGroup, PrincipalKind, ReleaseType, SupplementaryKind,
+};
 use crate::domain::expungement as rules;
-use crate::dto::convictions::{Conviction, ConvictionInput, Obligation, Principal, Supplementary};
-use crate::error::ApiResult;
+use crate::dto::convictions::{
+    Conviction, ConvictionInput, ConvictionPatch, ConvictionVersion, Obligation, Principal, Supplementary,
+};
+use crate::error::{ApiError, ApiResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = c)]
@@ -36,6 +40,10 @@ pub struct ConvictionRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    pub offence_date: Option<NaiveDate>,
+    pub crime_category: Option<String>,
+    pub culpability: Option<String>,
+    pub expunged_on: Option<NaiveDate>,
 }
 
 impl ConvictionRow {
@@ -55,7 +63,14 @@ impl ConvictionRow {
             supplementary: serde_json::to_string(&input.supplementary).unwrap_or_else(|_| "[]".into()),
             obligations: serde_json::to_string(&input.obligations).unwrap_or_else(|_| "[]".into()),
             detention_facility: input.detention_facility.clone(),
-            sentence_completed_on: input.sentence_completed_on.or(input.release_date),
+            // A parolee serves the sentence at the end of probation (Criminal Code Art. 66).
+            sentence_completed_on: input.sentence_completed_on.or(
+                if input.release_type == Some(ReleaseType::ConditionalEarlyRelease) {
+                    input.probation_end
+                } else {
+                    input.release_date
+                },
+            ),
             release_date: input.release_date,
             release_type: input.release_type.map(|t| t.as_str().to_string()),
             certificate_number: input.certificate_number.clone(),
@@ -65,6 +80,85 @@ impl ConvictionRow {
             created_at: now,
             updated_at: now,
             version: 1,
+            offence_date: input.offence_date,
+            crime_category: input.crime_category.map(|k| k.as_str().to_string()),
+            culpability: input.culpability.map(|k| k.as_str().to_string()),
+            expunged_on: input.expunged_on,
+        }
+    }
+
+    /// The conviction as an input again, for a correction to start from.
+    pub fn to_input(&self) -> ConvictionInput {
+        ConvictionInput {
+            judgment_number: self.judgment_number.clone(),
+            court: self.court.clone(),
+            judgment_date: self.judgment_date,
+            offence_articles: self.articles(),
+            offence_group: OffenceGroup::parse(&self.offence_group).unwrap_or(OffenceGroup::Other),
+            chapter: self.chapter,
+            principal: self.principal(),
+            supplementary: self.supplementary(),
+            obligations: self.obligations(),
+            detention_facility: self.detention_facility.clone(),
+            sentence_completed_on: self.sentence_completed_on,
+            release_date: self.release_date,
+            release_type: self.release_type.as_deref().and_then(ReleaseType::parse),
+            certificate_number: self.certificate_number.clone(),
+            certificate_date: self.certificate_date,
+            probation_end: self.probation_end,
+            new_offence: self.new_offence,
+            offence_date: self.offence_date,
+            crime_category: self.crime_category.as_deref().and_then(CrimeCategory::parse),
+            culpability: self.culpability.as_deref().and_then(Culpability::parse),
+            expunged_on: self.expunged_on,
+        }
+    }
+
+    /// This conviction with `patch` applied (absent fields kept); id, person, creation and
+    /// version are the caller's to keep.
+    pub fn patched(&self, patch: &ConvictionPatch) -> ConvictionInput {
+        let mut i = self.to_input();
+        macro_rules! take {
+            ($($field:ident),+) => { $(if let Some(v) = &patch.$field { i.$field = v.clone(); })+ };
+        }
+        macro_rules! take_opt {
+            ($($field:ident),+) => { $(if patch.$field.is_some() { i.$field = patch.$field.clone(); })+ };
+        }
+        take!(
+            judgment_number,
+            court,
+            judgment_date,
+            offence_articles,
+            offence_group,
+            chapter,
+            principal,
+            supplementary,
+            obligations
+        );
+        take_opt!(
+            detention_facility,
+            sentence_completed_on,
+            release_date,
+            release_type,
+            certificate_number,
+            certificate_date,
+            probation_end,
+            offence_date,
+            crime_category,
+            culpability,
+            expunged_on
+        );
+        i
+    }
+
+    fn articles(&self) -> Vec<String> {
+        self.offence_articles.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect()
+    }
+
+    fn principal(&self) -> Principal {
+        Principal {
+            kind: PrincipalKind::parse(&self.principal_kind).unwrap_or(PrincipalKind::Imprisonment),
+            months: self.principal_months,
         }
     }
 
@@ -76,20 +170,18 @@ impl ConvictionRow {
         serde_json::from_str(&self.obligations).unwrap_or_default()
     }
 
-    pub fn view(&self) -> Conviction {
+    /// The conviction with what the forecast says about it.
+    pub fn view(&self, outcome: Option<&rules::ConvictionOutcome>) -> Conviction {
         Conviction {
             id: self.id.clone(),
             person_id: self.person_id.clone(),
             judgment_number: self.judgment_number.clone(),
             court: self.court.clone(),
             judgment_date: self.judgment_date,
-            offence_articles: self.offence_articles.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+            offence_articles: self.articles(),
             offence_group: OffenceGroup::parse(&self.offence_group).unwrap_or(OffenceGroup::Other),
             chapter: self.chapter,
-            principal: Principal {
-                kind: PrincipalKind::parse(&self.principal_kind).unwrap_or(PrincipalKind::Imprisonment),
-                months: self.principal_months,
-            },
+            principal: self.principal(),
             supplementary: self.supplementary(),
             obligations: self.obligations(),
             detention_facility: self.detention_facility.clone(),
@@ -100,6 +192,16 @@ impl ConvictionRow {
             certificate_date: self.certificate_date,
             probation_end: self.probation_end,
             new_offence: self.new_offence,
+            offence_date: self.offence_date,
+            crime_category: self.crime_category.as_deref().and_then(CrimeCategory::parse),
+            culpability: self.culpability.as_deref().and_then(Culpability::parse),
+            expunged_on: outcome.and_then(|o| o.expunged_on).or(self.expunged_on),
+            expunged_on_source: outcome
+                .and_then(|o| o.expunged_on_source)
+                .or(self.expunged_on.map(|_| "recorded"))
+                .map(str::to_string),
+            record: outcome.map_or("undetermined", |o| o.record).to_string(),
+            record_article: outcome.map_or("", |o| o.article).to_string(),
             created_at: self.created_at.and_utc(),
             version: self.version,
         }
@@ -114,6 +216,7 @@ impl ConvictionRow {
             Some(PrincipalKind::Suspended) => rules::PrincipalPenalty::Suspended,
             Some(PrincipalKind::Life) => rules::PrincipalPenalty::Life,
             Some(PrincipalKind::DeathCommuted) => rules::PrincipalPenalty::DeathCommuted,
+            Some(PrincipalKind::Exempted) => rules::PrincipalPenalty::Exempted,
             _ => rules::PrincipalPenalty::Imprisonment { months: self.principal_months.unwrap_or(0).max(0) as u32 },
         };
         rules::ConvictionFacts {
@@ -140,6 +243,22 @@ impl ConvictionRow {
                     paid_on: o.paid_on,
                 })
                 .collect(),
+            judgment_date: self.judgment_date,
+            offence_date: self.offence_date,
+            crime_category: self.crime_category.as_deref().and_then(CrimeCategory::parse).map(|k| match k {
+                CrimeCategory::LessSerious => rules::CrimeCategory::LessSerious,
+                CrimeCategory::Serious => rules::CrimeCategory::Serious,
+                CrimeCategory::VerySerious => rules::CrimeCategory::VerySerious,
+                CrimeCategory::EspeciallySerious => rules::CrimeCategory::EspeciallySerious,
+            }),
+            culpability: self.culpability.as_deref().and_then(Culpability::parse).map(|k| match k {
+                Culpability::Intentional => rules::Culpability::Intentional,
+                Culpability::Negligent => rules::Culpability::Negligent,
+            }),
+            release_date: self.release_date,
+            conditional_release: self.release_type.as_deref() == Some(ReleaseType::ConditionalEarlyRelease.as_str()),
+            probation_end: self.probation_end,
+            recorded_expunged_on: self.expunged_on,
         }
     }
 }
@@ -170,6 +289,147 @@ fn obligation_label(kind: ObligationKind) -> &'static str {
 pub fn insert(conn: &mut DbConnection, row: &ConvictionRow) -> ApiResult<()> {
     diesel::insert_into(c::table).values(row).execute(conn)?;
     Ok(())
+}
+
+pub fn find(conn: &mut DbConnection, person_id: &str, id: &str) -> ApiResult<ConvictionRow> {
+    c::table
+        .filter(c::person_id.eq(person_id))
+        .filter(c::id.eq(id))
+        .select(ConvictionRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound)
+}
+
+/// Replaces a conviction if it is still at `expected_version`, keeping the replaced
+/// version with the reason; returns the new row (version + 1).
+pub fn replace(
+    conn: &mut DbConnection,
+    before: &ConvictionRow,
+    after: &ConvictionRow,
+    expected_version: i32,
+    reason: &str,
+    actor: &str,
+) -> ApiResult<ConvictionRow> {
+    let mut next = after.clone();
+    next.version = expected_version + 1;
+    next.updated_at = crate::time::now();
+    let n = diesel::update(c::table.filter(c::id.eq(&before.id)).filter(c::version.eq(expected_version)))
+        .set(ConvictionChangeset(&next))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(ApiError::PreconditionFailed);
+    }
+    let snapshot = serde_json::to_string(&before.to_input()).unwrap_or_else(|_| "{}".into());
+    diesel::insert_into(cv::table)
+        .values((
+            cv::id.eq(uuid::Uuid::now_v7().to_string()),
+            cv::conviction_id.eq(&before.id),
+            cv::person_id.eq(&before.person_id),
+            cv::version.eq(before.version),
+            cv::snapshot.eq(snapshot),
+            cv::reason.eq(reason),
+            cv::replaced_at.eq(next.updated_at),
+            cv::replaced_by.eq(actor),
+        ))
+        .execute(conn)?;
+    Ok(next)
+}
+
+struct ConvictionChangeset<'a>(&'a ConvictionRow);
+
+impl<'a> AsChangeset for ConvictionChangeset<'a> {
+    type Target = c::table;
+    type Changeset = <ConvictionChangesetInner<'a> as AsChangeset>::Changeset;
+
+    fn as_changeset(self) -> Self::Changeset {
+        let r = self.0;
+        ConvictionChangesetInner {
+            judgment_number: &r.judgment_number,
+            court: &r.court,
+            judgment_date: r.judgment_date,
+            offence_articles: &r.offence_articles,
+            offence_group: &r.offence_group,
+            chapter: r.chapter,
+            principal_kind: &r.principal_kind,
+            principal_months: r.principal_months,
+            supplementary: &r.supplementary,
+            obligations: &r.obligations,
+            detention_facility: r.detention_facility.as_deref(),
+            sentence_completed_on: r.sentence_completed_on,
+            release_date: r.release_date,
+            release_type: r.release_type.as_deref(),
+            certificate_number: r.certificate_number.as_deref(),
+            certificate_date: r.certificate_date,
+            probation_end: r.probation_end,
+            offence_date: r.offence_date,
+            crime_category: r.crime_category.as_deref(),
+            culpability: r.culpability.as_deref(),
+            expunged_on: r.expunged_on,
+            updated_at: r.updated_at,
+            version: r.version,
+        }
+        .as_changeset()
+    }
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = c, treat_none_as_null = true)]
+struct ConvictionChangesetInner<'a> {
+    judgment_number: &'a str,
+    court: &'a str,
+    judgment_date: NaiveDate,
+    offence_articles: &'a str,
+    offence_group: &'a str,
+    chapter: i32,
+    principal_kind: &'a str,
+    principal_months: Option<i32>,
+    supplementary: &'a str,
+    obligations: &'a str,
+    detention_facility: Option<&'a str>,
+    sentence_completed_on: Option<NaiveDate>,
+    release_date: Option<NaiveDate>,
+    release_type: Option<&'a str>,
+    certificate_number: Option<&'a str>,
+    certificate_date: Option<NaiveDate>,
+    probation_end: Option<NaiveDate>,
+    offence_date: Option<NaiveDate>,
+    crime_category: Option<&'a str>,
+    culpability: Option<&'a str>,
+    expunged_on: Option<NaiveDate>,
+    updated_at: NaiveDateTime,
+    version: i32,
+}
+
+/// Records the justice office's expungement on the convictions of the current record that
+/// have none yet.
+pub fn record_expunged(conn: &mut DbConnection, ids: &[String], on: NaiveDate) -> ApiResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    diesel::update(c::table.filter(c::id.eq_any(ids)).filter(c::expunged_on.is_null()))
+        .set(c::expunged_on.eq(on))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The kept versions of a conviction, oldest first.
+pub fn versions(conn: &mut DbConnection, conviction_id: &str) -> ApiResult<Vec<ConvictionVersion>> {
+    let rows: Vec<(i32, String, String, NaiveDateTime, String)> = cv::table
+        .filter(cv::conviction_id.eq(conviction_id))
+        .order(cv::version.asc())
+        .select((cv::version, cv::snapshot, cv::reason, cv::replaced_at, cv::replaced_by))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(version, snapshot, reason, at, by)| ConvictionVersion {
+            version,
+            snapshot: serde_json::from_str(&snapshot).unwrap_or(serde_json::Value::Null),
+            reason,
+            replaced_at: at.and_utc(),
+            replaced_by: by,
+        })
+        .collect())
 }
 
 pub fn for_person(conn: &mut DbConnection, person_id: &str) -> ApiResult<Vec<ConvictionRow>> {

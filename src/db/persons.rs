@@ -65,6 +65,10 @@ pub struct PersonRow {
     pub version: i32,
     pub last_contact_on: Option<NaiveDate>,
     pub last_check_in_on: Option<NaiveDate>,
+    pub expungement_basis_kind: Option<String>,
+    pub expungement_decision_number: Option<String>,
+    pub expungement_refusals: i32,
+    pub expungement_last_refused_on: Option<NaiveDate>,
 }
 
 /// The text `q` searches: folded name, other names and the ID number.
@@ -240,6 +244,10 @@ struct PersonChangesetInner<'a> {
     expungement_basis: Option<&'a str>,
     judicial_record_number: Option<&'a str>,
     judicial_record_issuer: Option<&'a str>,
+    expungement_basis_kind: Option<&'a str>,
+    expungement_decision_number: Option<&'a str>,
+    expungement_refusals: i32,
+    expungement_last_refused_on: Option<NaiveDate>,
     updated_at: NaiveDateTime,
     version: i32,
 }
@@ -296,6 +304,10 @@ impl<'a> AsChangeset for PersonChangeset<'a> {
             expungement_basis: r.expungement_basis.as_deref(),
             judicial_record_number: r.judicial_record_number.as_deref(),
             judicial_record_issuer: r.judicial_record_issuer.as_deref(),
+            expungement_basis_kind: r.expungement_basis_kind.as_deref(),
+            expungement_decision_number: r.expungement_decision_number.as_deref(),
+            expungement_refusals: r.expungement_refusals,
+            expungement_last_refused_on: r.expungement_last_refused_on,
             updated_at: r.updated_at,
             version: r.version,
         }

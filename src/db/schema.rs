@@ -148,6 +148,10 @@ diesel::table! {
         version -> Integer,
         last_contact_on -> Nullable<Date>,
         last_check_in_on -> Nullable<Date>,
+        expungement_basis_kind -> Nullable<Text>,
+        expungement_decision_number -> Nullable<Text>,
+        expungement_refusals -> Integer,
+        expungement_last_refused_on -> Nullable<Date>,
     }
 }
 
@@ -208,6 +212,23 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        offence_date -> Nullable<Date>,
+        crime_category -> Nullable<Text>,
+        culpability -> Nullable<Text>,
+        expunged_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    conviction_versions (id) {
+        id -> Text,
+        conviction_id -> Text,
+        person_id -> Text,
+        version -> Integer,
+        snapshot -> Text,
+        reason -> Text,
+        replaced_at -> Timestamp,
+        replaced_by -> Text,
     }
 }
 
@@ -255,7 +276,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     person_status_history,
     person_attribute_changes,
     release_notices,
-    judicial_record_requests
+    judicial_record_requests,
+    conviction_versions
 );
 
 diesel::table! {

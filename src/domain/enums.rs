@@ -102,6 +102,41 @@ text_enum!(
         Imprisonment => "imprisonment",
         Life => "life",
         DeathCommuted => "death_commuted",
+        /// Miễn hình phạt: convicted but exempted from penalty; no criminal record
+        /// (Criminal Code Art. 69(2)).
+        Exempted => "exempted",
+    }
+);
+
+text_enum!(
+    /// Crime category by the maximum penalty the law provides (Criminal Code Art. 9).
+    CrimeCategory {
+        /// Ít nghiêm trọng: up to 3 years.
+        LessSerious => "less_serious",
+        /// Nghiêm trọng: over 3 up to 7 years.
+        Serious => "serious",
+        /// Rất nghiêm trọng: over 7 up to 15 years.
+        VerySerious => "very_serious",
+        /// Đặc biệt nghiêm trọng: over 15 years, life or death.
+        EspeciallySerious => "especially_serious",
+    }
+);
+
+text_enum!(
+    /// Lỗi cố ý / lỗi vô ý (Criminal Code Arts. 10, 11).
+    Culpability {
+        Intentional => "intentional",
+        Negligent => "negligent",
+    }
+);
+
+text_enum!(
+    /// On what basis the justice office records an expungement.
+    ExpungementBasisKind {
+        /// By law once the period has run (Art. 70; Art. 107(2)).
+        Automatic => "automatic",
+        /// By a court decision (Art. 71 or Art. 72), with its number.
+        CourtDecision => "court_decision",
     }
 );
 

@@ -88,6 +88,54 @@ pub struct ConvictionInput {
     /// restarts the expungement clock (Art. 73).
     #[serde(default)]
     pub new_offence: bool,
+    /// Day the crime was committed (not after the judgment). Decides the age at the
+    /// offence (Art. 107) and the order of several convictions (Arts. 69(1), 73(2)).
+    pub offence_date: Option<NaiveDate>,
+    /// Category of the most serious crime by its statutory maximum (Art. 9).
+    pub crime_category: Option<CrimeCategory>,
+    /// `intentional` or `negligent` (Arts. 10, 11): with the category it decides whether
+    /// the conviction leaves a record (Arts. 69(2), 107(1)).
+    pub culpability: Option<Culpability>,
+    /// Expungement of this conviction recorded by the justice office or a court.
+    pub expunged_on: Option<NaiveDate>,
+}
+
+/// Corrections to a conviction (`PATCH` with `If-Match` and a reason). Absent fields are
+/// kept; the replaced version is kept in the conviction's history.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConvictionPatch {
+    /// Why the conviction is corrected (e.g. "completion certificate received").
+    #[validate(length(min = 1, max = 1000), custom(function = "no_control_chars"))]
+    pub reason: String,
+    #[validate(length(min = 1, max = 100), custom(function = "no_control_chars"))]
+    pub judgment_number: Option<String>,
+    #[validate(length(min = 1, max = 300), custom(function = "no_control_chars"))]
+    pub court: Option<String>,
+    pub judgment_date: Option<NaiveDate>,
+    #[validate(length(min = 1, max = 20))]
+    pub offence_articles: Option<Vec<String>>,
+    pub offence_group: Option<OffenceGroup>,
+    #[validate(range(min = 1, max = 26))]
+    pub chapter: Option<i32>,
+    pub principal: Option<Principal>,
+    #[validate(nested)]
+    pub supplementary: Option<Vec<Supplementary>>,
+    #[validate(nested)]
+    pub obligations: Option<Vec<Obligation>>,
+    #[validate(length(max = 300), custom(function = "no_control_chars"))]
+    pub detention_facility: Option<String>,
+    pub sentence_completed_on: Option<NaiveDate>,
+    pub release_date: Option<NaiveDate>,
+    pub release_type: Option<ReleaseType>,
+    #[validate(length(max = 100), custom(function = "no_control_chars"))]
+    pub certificate_number: Option<String>,
+    pub certificate_date: Option<NaiveDate>,
+    pub probation_end: Option<NaiveDate>,
+    pub offence_date: Option<NaiveDate>,
+    pub crime_category: Option<CrimeCategory>,
+    pub culpability: Option<Culpability>,
+    pub expunged_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -111,33 +159,94 @@ pub struct Conviction {
     pub certificate_date: Option<NaiveDate>,
     pub probation_end: Option<NaiveDate>,
     pub new_offence: bool,
+    pub offence_date: Option<NaiveDate>,
+    pub crime_category: Option<CrimeCategory>,
+    pub culpability: Option<Culpability>,
+    /// Day this conviction's record was expunged: recorded by the justice office or a
+    /// court, or computed (automatic track, period run and every condition met).
+    pub expunged_on: Option<NaiveDate>,
+    /// `recorded` or `computed` when `expunged_on` is set.
+    pub expunged_on_source: Option<String>,
+    /// `record`, `no_record` (Art. 69(2) or 107(1)) or `undetermined` (a fact is missing;
+    /// see the expungement view's `blocking`).
+    pub record: String,
+    /// The article that decides this conviction's record, e.g. `Art. 107(2)`.
+    pub record_article: String,
     pub created_at: DateTime<Utc>,
+    /// Current version (for `If-Match` on PATCH); also sent as the `ETag`.
     pub version: i32,
+}
+
+/// A replaced version of a conviction, kept when it is corrected.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConvictionVersion {
+    pub version: i32,
+    /// The conviction as it was (the fields of `Conviction`, without the computed ones).
+    #[schema(value_type = Object)]
+    pub snapshot: serde_json::Value,
+    pub reason: String,
+    pub replaced_at: DateTime<Utc>,
+    pub replaced_by: String,
 }
 
 /// When the record can be expunged, and what stands in the way.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ExpungementView {
-    /// `automatic` (Art. 70) or `court_decision` (Art. 71).
+    /// `automatic` (Art. 70, or Art. 107(2) for offenders aged 16–18), `court_decision`
+    /// (Art. 71) or `no_record` (Art. 69(2) or 107(1): nothing to expunge).
     pub track: String,
+    /// Whole years of the waiting period (0 for the 6-month period of Art. 107(2)(a)).
     pub waiting_period_years: u32,
+    /// The waiting period in calendar months.
+    pub waiting_period_months: u32,
     /// Completion date the period counts from.
     pub counted_from: Option<NaiveDate>,
     /// Earliest date the record can be expunged.
     pub earliest_date: Option<NaiveDate>,
-    /// Earliest date under Art. 72 (one third of the period, by court decision).
+    /// Earliest date under Art. 72 (one third of the period in calendar months, by court
+    /// decision).
     pub special_case_earliest_date: Option<NaiveDate>,
-    /// Whether it can be expunged today (nothing blocking and the date reached).
+    /// Whether it can be expunged today (nothing blocking and the date reached; always true
+    /// for `no_record`).
     pub eligible_today: bool,
     pub blocking: Vec<BlockingReason>,
+    /// For `no_record`: a sentence naming the article.
+    pub note: Option<String>,
+    /// What each conviction leaves, in judgment order.
+    pub convictions: Vec<ConvictionExpungement>,
+    /// Court refusals recorded so far (Art. 71(3)).
+    pub refusals: i32,
+    pub last_refused_on: Option<NaiveDate>,
     /// The justice office's decision so far.
     pub status: ExpungementStatus,
     pub decided_on: Option<NaiveDate>,
     pub basis: Option<String>,
     pub judicial_record_number: Option<String>,
     pub judicial_record_issuer: Option<String>,
+    /// `automatic` or `court_decision`: the basis of the decision recorded.
+    pub basis_kind: Option<ExpungementBasisKind>,
+    /// The court decision's number, for `court_decision`.
+    pub decision_number: Option<String>,
     /// Current version of the person (for `If-Match` on PUT).
     pub version: i32,
+}
+
+/// One conviction in the expungement view.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConvictionExpungement {
+    pub conviction_id: String,
+    pub judgment_number: String,
+    /// `record`, `no_record` or `undetermined`.
+    pub record: String,
+    /// The article deciding it, e.g. `Art. 69(2)`.
+    pub article: String,
+    /// When this conviction's record was expunged (recorded, or computed on the automatic
+    /// track): a later crime does not revive it (Art. 69(1)).
+    pub expunged_on: Option<NaiveDate>,
+    /// `recorded` or `computed`.
+    pub expunged_on_source: Option<String>,
+    /// Part of the record the forecast is about.
+    pub in_current_record: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -161,6 +270,14 @@ pub struct ExpungementDecision {
     pub judicial_record_number: Option<String>,
     #[validate(length(max = 300), custom(function = "crate::dto::single_line"))]
     pub judicial_record_issuer: Option<String>,
+    /// For `expunged`: `automatic` (default; only on or after the forecast's
+    /// `earliest_date`, else 422 naming it) or `court_decision` (with `decision_number`;
+    /// only on or after `special_case_earliest_date`, Art. 72, else 422). For `rejected`,
+    /// a court's refusal (Art. 71(3)).
+    pub basis_kind: Option<ExpungementBasisKind>,
+    /// Number of the court decision.
+    #[validate(length(min = 1, max = 100), custom(function = "no_control_chars"))]
+    pub decision_number: Option<String>,
 }
 
 /// A request for a judicial-record certificate and its outcome.

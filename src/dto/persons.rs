@@ -173,7 +173,8 @@ pub struct Person {
     /// Criminal group: offence group of the latest conviction.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offence_group: Option<OffenceGroup>,
-    /// Expungement group: forecast track.
+    /// Expungement group: forecast track (`automatic`, `court_decision`, or `no_record` under
+    /// Criminal Code Art. 69(2) / 107(1)).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expungement_track: Option<String>,
     /// Expungement group: forecast earliest date (Arts. 70–73).

@@ -10,7 +10,7 @@ use crate::db::{admin_units, audit, events, DbConnection};
 use crate::domain::enums::*;
 use crate::domain::expungement;
 use crate::domain::lifecycle::{self, Transition};
-use crate::dto::convictions::{ConvictionInput, ExpungementDecision};
+use crate::dto::convictions::{ConvictionInput, ConvictionPatch, ExpungementDecision};
 use crate::dto::persons::{age_on, NewPerson, PersonPatch, TransferInput};
 use crate::error::{ApiError, ApiResult, InvalidParam};
 
@@ -146,6 +146,10 @@ pub fn new_row(unit: &admin_units::UnitRef, input: &NewPerson, today: NaiveDate)
         version: 1,
         last_contact_on: None,
         last_check_in_on: None,
+        expungement_basis_kind: None,
+        expungement_decision_number: None,
+        expungement_refusals: 0,
+        expungement_last_refused_on: None,
     })
 }
 
@@ -193,7 +197,7 @@ pub fn apply_derived(person: &mut PersonRow, rows: &[ConvictionRow], today: Naiv
         person.expungement_track = None;
         person.expungement_due_on = None;
     } else {
-        let f = expungement::forecast(&facts, today);
+        let f = expungement::forecast(&person_facts(person), &facts, today);
         person.expungement_track = Some(track_name(f.track).into());
         person.expungement_due_on = f.earliest_date;
     }
@@ -203,12 +207,29 @@ pub fn track_name(t: expungement::Track) -> &'static str {
     match t {
         expungement::Track::Automatic => "automatic",
         expungement::Track::CourtDecision => "court_decision",
+        expungement::Track::NoRecord => "no_record",
     }
 }
 
-pub fn forecast(conn: &mut DbConnection, person_id: &str, today: NaiveDate) -> ApiResult<expungement::Forecast> {
-    let facts: Vec<_> = convictions::for_person(conn, person_id)?.iter().map(ConvictionRow::facts).collect();
-    Ok(expungement::forecast(&facts, today))
+/// What the expungement rules need to know about the person.
+pub fn person_facts(p: &PersonRow) -> expungement::PersonFacts {
+    expungement::PersonFacts {
+        date_of_birth: p.date_of_birth,
+        refusals: p.expungement_refusals.max(0) as u32,
+        last_refusal_on: p.expungement_last_refused_on,
+    }
+}
+
+/// The forecast for a person, with the convictions it was computed from (same order as
+/// `forecast.convictions`).
+pub fn forecast_with_rows(
+    conn: &mut DbConnection,
+    person: &PersonRow,
+    today: NaiveDate,
+) -> ApiResult<(expungement::Forecast, Vec<ConvictionRow>)> {
+    let rows = convictions::for_person(conn, &person.id)?;
+    let facts: Vec<_> = rows.iter().map(ConvictionRow::facts).collect();
+    Ok((expungement::forecast(&person_facts(person), &facts, today), rows))
 }
 
 /// Runs a lifecycle action: checks it is allowed from the current status (409 listing the
@@ -480,6 +501,12 @@ pub fn check_conviction(input: &ConvictionInput, today: NaiveDate) -> ApiResult<
     if input.judgment_date > today {
         bad("judgment_date", "must not be in the future");
     }
+    if input.offence_date.is_some_and(|d| d > input.judgment_date) {
+        bad("offence_date", "must not be after the judgment date");
+    }
+    if input.expunged_on.is_some_and(|d| d < input.judgment_date || d > today) {
+        bad("expunged_on", "must lie between the judgment date and today");
+    }
     match (input.principal.kind, input.principal.months) {
         (PrincipalKind::Imprisonment, None) => bad("principal.months", "is required for imprisonment"),
         (PrincipalKind::Imprisonment, Some(m)) if !(1..=360).contains(&m) => {
@@ -500,8 +527,16 @@ pub fn check_conviction(input: &ConvictionInput, today: NaiveDate) -> ApiResult<
         bad("release_date", "must not be in the future (use a release notice for expected releases)");
     }
     if let (Some(cert), Some(release)) = (input.certificate_date, input.release_date) {
-        if cert < input.judgment_date || cert > release + Days::new(365) {
-            bad("certificate_date", "must lie between the judgment and a year after release");
+        // A parolee's completion certificate is dated at the end of probation (Art. 66).
+        let served = match (input.release_type, input.probation_end) {
+            (Some(ReleaseType::ConditionalEarlyRelease), Some(end)) => end.max(release),
+            _ => release,
+        };
+        if cert < input.judgment_date || cert > served + Days::new(365) {
+            bad(
+                "certificate_date",
+                "must lie between the judgment and a year after release (for parole, after the end of probation)",
+            );
         }
     }
     let custodial = matches!(
@@ -572,11 +607,7 @@ pub fn add_conviction(
 ) -> ApiResult<(PersonRow, ConvictionRow)> {
     check_conviction(input, today)?;
     let person = persons::find_in_for_update(conn, &PersonScope::of(auth), person_id)?;
-    if let Some(dob) = person.date_of_birth {
-        if input.judgment_date < dob {
-            return Err(ApiError::invalid("judgment_date", "must not be before the date of birth"));
-        }
-    }
+    check_against_birth(&person, input)?;
     let row = ConvictionRow::from_input(&person.id, input);
     convictions::insert(conn, &row)?;
     audit::record(
@@ -615,6 +646,117 @@ pub fn add_conviction(
     Ok((updated, row))
 }
 
+fn check_against_birth(person: &PersonRow, input: &ConvictionInput) -> ApiResult<()> {
+    if let Some(dob) = person.date_of_birth {
+        if input.judgment_date < dob {
+            return Err(ApiError::invalid("judgment_date", "must not be before the date of birth"));
+        }
+        if input.offence_date.is_some_and(|d| d < dob) {
+            return Err(ApiError::invalid("offence_date", "must not be before the date of birth"));
+        }
+    }
+    Ok(())
+}
+
+/// Corrects a conviction (`If-Match` on the conviction's version, a reason): the replaced
+/// version is kept, the change audited and the derived facts and forecast refreshed, all
+/// in the caller's transaction.
+pub fn patch_conviction(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    person_id: &str,
+    conviction_id: &str,
+    expected_version: i32,
+    patch: &ConvictionPatch,
+    today: NaiveDate,
+) -> ApiResult<(PersonRow, ConvictionRow)> {
+    let person = persons::find_in_for_update(conn, &PersonScope::of(auth), person_id)?;
+    let before = convictions::find(conn, &person.id, conviction_id)?;
+    if before.version != expected_version {
+        return Err(ApiError::PreconditionFailed);
+    }
+    let input = before.patched(patch);
+    check_conviction(&input, today)?;
+    check_against_birth(&person, &input)?;
+    let mut after = ConvictionRow::from_input(&person.id, &input);
+    after.id = before.id.clone();
+    after.created_at = before.created_at;
+    // A correction to the release facts must not keep a completion date that was only the
+    // old default.
+    let old_default = if before.release_type.as_deref() == Some(ReleaseType::ConditionalEarlyRelease.as_str()) {
+        before.probation_end
+    } else {
+        before.release_date
+    };
+    if patch.sentence_completed_on.is_none() && before.sentence_completed_on == old_default {
+        after.sentence_completed_on = if input.release_type == Some(ReleaseType::ConditionalEarlyRelease) {
+            input.probation_end
+        } else {
+            input.release_date
+        };
+    }
+    let saved = convictions::replace(conn, &before, &after, expected_version, patch.reason.trim(), &auth.sub)?;
+    audit::record(
+        conn,
+        &audit::Actor::of(auth),
+        audit::Entry {
+            action: "conviction.update",
+            entity_type: "conviction",
+            entity_id: Some(&saved.id),
+            unit_code: Some(&person.unit_code),
+            province_code: Some(&person.province_code),
+            before: serde_json::to_value(before.to_input()).ok(),
+            after: Some(serde_json::json!({
+                "person_id": person.id,
+                "version": saved.version,
+                "reason": patch.reason.trim(),
+                "conviction": serde_json::to_value(saved.to_input()).unwrap_or_default(),
+            })),
+            ..Default::default()
+        },
+    )?;
+    let mut p = person.clone();
+    refresh_derived(conn, &mut p, today)?;
+    let p = persons::save(conn, &p, person.version)?;
+    Ok((p, saved))
+}
+
+/// Art. 70: automatic expungement on or after the earliest date, on the automatic track;
+/// Arts. 71, 72: a court decision on or after the special-case date (one third), which on
+/// the court track is the first day a court may decide at all.
+fn check_expungement_date(
+    f: &expungement::Forecast,
+    basis_kind: ExpungementBasisKind,
+    decided_on: NaiveDate,
+) -> ApiResult<()> {
+    use expungement::Track;
+    let refuse = |reason: String| Err(ApiError::invalid("decided_on", &reason));
+    match (basis_kind, f.track) {
+        (_, Track::NoRecord) => Ok(()),
+        (ExpungementBasisKind::Automatic, Track::CourtDecision) => Err(ApiError::invalid(
+            "basis_kind",
+            "the record is on the court track (Criminal Code Art. 71): record the court's decision \
+             (basis_kind court_decision with its decision_number)",
+        )),
+        (ExpungementBasisKind::Automatic, _) => match f.earliest_date {
+            None => refuse("no expungement date can be forecast yet (a principal penalty is not completed)".into()),
+            Some(e) if decided_on < e => refuse(format!(
+                "the record can be expunged automatically from {e} at the earliest (Criminal Code Art. 70); \
+                 {decided_on} is before it"
+            )),
+            Some(_) => Ok(()),
+        },
+        (ExpungementBasisKind::CourtDecision, _) => match f.special_case_earliest_date {
+            None => refuse("no expungement date can be forecast yet (a principal penalty is not completed)".into()),
+            Some(s) if decided_on < s => refuse(format!(
+                "a court may expunge this record from {s} at the earliest (one third of the period, \
+                 Criminal Code Art. 72; Art. 71(3) after a refusal); {decided_on} is before it"
+            )),
+            Some(_) => Ok(()),
+        },
+    }
+}
+
 /// The justice office's decision. `expunged` ends management in the same transaction.
 pub fn decide_expungement(
     conn: &mut DbConnection,
@@ -627,7 +769,37 @@ pub fn decide_expungement(
     if decision.decided_on > today {
         return Err(ApiError::invalid("decided_on", "must not be in the future"));
     }
+    let basis_kind = decision.basis_kind.unwrap_or(ExpungementBasisKind::Automatic);
+    match (basis_kind, &decision.decision_number) {
+        (ExpungementBasisKind::CourtDecision, None) => {
+            return Err(ApiError::invalid("decision_number", "is required for a court decision"));
+        }
+        (ExpungementBasisKind::Automatic, Some(_)) => {
+            return Err(ApiError::invalid("decision_number", "applies to basis_kind court_decision only"));
+        }
+        _ => {}
+    }
+    // The law decides when a record can be expunged (Arts. 70-72): check the date against
+    // the forecast as of the decision.
+    let mut current_record: Vec<String> = Vec::new();
+    if decision.status == ExpungementStatus::Expunged {
+        let person = persons::find_in(conn, &PersonScope::of(auth), person_id)?;
+        let (f, rows) = forecast_with_rows(conn, &person, decision.decided_on)?;
+        check_expungement_date(&f, basis_kind, decision.decided_on)?;
+        current_record =
+            rows.iter().zip(&f.convictions).filter(|(_, o)| o.in_current_record).map(|(r, _)| r.id.clone()).collect();
+    }
     let fill = |p: &mut PersonRow| {
+        if decision.status == ExpungementStatus::Rejected
+            && !(p.expungement_status == ExpungementStatus::Rejected.as_str()
+                && p.expungement_decided_on == Some(decision.decided_on))
+        {
+            // Art. 71(3): each refusal counts once (re-sending the same one does not).
+            p.expungement_refusals += 1;
+            p.expungement_last_refused_on = Some(decision.decided_on);
+        }
+        p.expungement_basis_kind = Some(basis_kind.as_str().into());
+        p.expungement_decision_number = decision.decision_number.clone();
         p.expungement_status = decision.status.as_str().into();
         p.expungement_decided_on = Some(decision.decided_on);
         p.expungement_basis = decision.basis.clone();
@@ -648,9 +820,14 @@ pub fn decide_expungement(
                 Some(expected_version),
                 |_, p| {
                     fill(p);
-                    Ok(Some(serde_json::json!({"judicial_record_number": decision.judicial_record_number})))
+                    Ok(Some(serde_json::json!({
+                        "judicial_record_number": decision.judicial_record_number,
+                        "basis_kind": basis_kind.as_str(),
+                        "decision_number": decision.decision_number,
+                    })))
                 },
             )?;
+            convictions::record_expunged(conn, &current_record, decision.decided_on)?;
             events::emit(conn, "expungement.updated", "person", &saved.id, &saved.unit_code, &saved.province_code)?;
             Ok(saved)
         }

@@ -11,6 +11,7 @@ mod bounds;
 mod contract;
 mod demo;
 mod errors;
+mod expungement;
 mod faults;
 mod health;
 mod history;

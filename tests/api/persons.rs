@@ -119,8 +119,10 @@ async fn from_release_notice_to_expunged(app: TestApp) {
     .await;
     assert_eq!(soon["total"], 1);
 
-    // Police may not decide; justice needs If-Match.
-    let decision = json!({"status": "expunged", "decided_on": today().to_string(), "basis": "Điều 70 BLHS", "judicial_record_number": "LLTP-77"});
+    // Police may not decide; justice needs If-Match. Before the automatic date only a court
+    // may expunge (Art. 72: one third of the period, 8 months, has passed).
+    let decision = json!({"status": "expunged", "decided_on": today().to_string(), "basis": "Điều 72 BLHS", "judicial_record_number": "LLTP-77",
+                          "basis_kind": "court_decision", "decision_number": "3/2025/QĐ-TA"});
     assert_problem(
         app.request(Method::PUT, &format!("/api/v1/persons/{id}/expungement"), &police)
             .header("if-match", &etag)

@@ -258,7 +258,10 @@ fn conviction(release_type: Option<&str>, release_on: NaiveDate) -> Value {
            "offence_articles": ["173"], "offence_group": "theft", "chapter": 16,
            "principal": {"kind": "imprisonment", "months": 24},
            "release_date": release_on.to_string(), "release_type": release_type,
-           "certificate_number": "123/GCN", "certificate_date": release_on.to_string()});
+           "certificate_number": "123/GCN", "certificate_date": release_on.to_string(),
+           // Negligent and serious: no criminal record (Art. 69(2)), so the justice office may
+           // record the expungement on any of the fixture's dates.
+           "crime_category": "serious", "culpability": "negligent"});
     if release_type == Some("conditional_early_release") {
         c["probation_end"] = json!((release_on + Duration::days(200)).to_string());
     }
@@ -432,7 +435,8 @@ async fn live(app: &TestApp, t: &Tokens, plan: Plan) -> Person {
             }
             Step::Reoffend(_) => {
                 let c = json!({"judgment_number": "99/2025/HS-ST", "court": "TAND", "judgment_date": on, "offence_articles": ["173"],
-                               "offence_group": "theft", "chapter": 16, "principal": {"kind": "imprisonment", "months": 12}, "new_offence": true});
+                               "offence_group": "theft", "chapter": 16, "principal": {"kind": "imprisonment", "months": 12}, "new_offence": true,
+                               "crime_category": "serious", "culpability": "negligent"});
                 ok(app.post(&format!("/api/v1/persons/{id}/convictions"), &t.police, &c).await, "reoffend").await;
                 history.push((step.date(), unit, "reoffended", status));
                 status = "reoffended";
@@ -1233,7 +1237,8 @@ async fn reoffending_rate_of_the_province_example(app: TestApp) {
             ok(r, "reception").await;
             if i < 134 {
                 let c = json!({"judgment_number": "1/2026/HS-ST", "court": "TAND", "judgment_date": d(100 + (i as i64 % 50)), "offence_articles": ["173"],
-                               "offence_group": "theft", "chapter": 16, "principal": {"kind": "imprisonment", "months": 12}, "new_offence": true});
+                               "offence_group": "theft", "chapter": 16, "principal": {"kind": "imprisonment", "months": 12}, "new_offence": true,
+                               "crime_category": "serious", "culpability": "negligent"});
                 ok(app.post(&format!("/api/v1/persons/{id}/convictions"), &police, &c).await, "reoffend").await;
             }
         }
@@ -1276,7 +1281,8 @@ async fn targets_reports_and_exports(app: TestApp) {
         .await;
         if reoffend {
             let c = json!({"judgment_number": "1/2026", "court": "TAND", "judgment_date": d(100), "offence_articles": ["173"], "offence_group": "theft", "chapter": 16,
-                           "principal": {"kind": "imprisonment", "months": 12}, "new_offence": true});
+                           "principal": {"kind": "imprisonment", "months": 12}, "new_offence": true,
+                               "crime_category": "serious", "culpability": "negligent"});
             ok(app.post(&format!("/api/v1/persons/{id}/convictions"), &vn, &c).await, "reoffend").await;
         }
     }
