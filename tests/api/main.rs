@@ -18,6 +18,7 @@ mod loans;
 mod matrix;
 mod organisation;
 mod persons;
+mod purpose;
 mod reports;
 mod scale;
 mod supervision;
