@@ -1,13 +1,16 @@
 use actix_web::{get, web, HttpResponse};
 
-use crate::auth::{Auth, Op};
+use crate::auth::fields::redact_criminal;
+use crate::auth::{Auth, Jurisdiction, Op};
 use crate::db::audit;
 use crate::dto::audit::{AuditEvent, AuditQuery};
 use crate::error::ApiResult;
 use crate::http::pagination::{Page, PageRequest};
 use crate::state::AppState;
 
-/// The audit trail within the caller's jurisdiction, newest first.
+/// The audit trail within the caller's jurisdiction, newest first. Below the national level
+/// the criminal-record fields of `before`/`after` (offence, judgment, penalty, expungement,
+/// judicial record, classification) read `"[redacted]"`.
 #[utoipa::path(tag = "audit", params(AuditQuery), responses((status = 200, body = Page<AuditEvent>)))]
 #[get("/audit-events")]
 pub async fn list_audit_events(
@@ -30,5 +33,20 @@ pub async fn list_audit_events(
             audit::list(conn, &auth.jurisdiction, &filter, page.offset(), page.page_size)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(page.wrap(rows.into_iter().map(AuditEvent::from).collect(), total)))
+    // Copies of records hold criminal-record fields; only a national reader gets their values
+    // (docs/data-protection.md).
+    let national = auth.jurisdiction == Jurisdiction::National;
+    let items = rows
+        .into_iter()
+        .map(AuditEvent::from)
+        .map(|mut e| {
+            if !national {
+                for copy in [&mut e.before, &mut e.after].into_iter().flatten() {
+                    redact_criminal(copy);
+                }
+            }
+            e
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(page.wrap(items, total)))
 }

@@ -9,7 +9,7 @@ use crate::auth::{Auth, Jurisdiction, Op};
 use crate::db::persons::{self as db, ListFilter, PersonScope, Sort};
 use crate::db::write_tx;
 use crate::dto::persons::{Person, Visibility};
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult, InvalidParam, Problem};
 use crate::services::imports::{self as service, ImportReport};
 use crate::state::AppState;
 use crate::time::today_vn;
@@ -168,6 +168,22 @@ pub async fn export_persons(
     let format = q.format.clone().unwrap_or_else(|| "csv".into());
     if !["csv", "xlsx"].contains(&format.as_str()) {
         return Err(ApiError::invalid("format", "csv or xlsx"));
+    }
+    // The list kind and its parameters must reveal only fields the caller sees (auth::fields).
+    let vis = Visibility::for_roles(&auth.roles);
+    let mut problems = Vec::new();
+    if !crate::auth::fields::EXPORT_LISTS.iter().any(|(n, _)| *n == q.list) {
+        problems.push(InvalidParam::new("list", "managed, overdue_contacts, loan_candidates or expungement_due"));
+    } else if !vis.may_export(&q.list) {
+        problems.push(InvalidParam::new("list", "is not available to your role"));
+    }
+    for (name, present) in [("unit", q.unit.is_some()), ("due_before", q.due_before.is_some())] {
+        if present && !vis.may_use_export_param(name) {
+            problems.push(InvalidParam::new(name, "is not available to your role"));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::Validation(problems));
     }
     let today = today_vn();
     let mut filter = ListFilter {

@@ -23,7 +23,7 @@ use crate::state::AppState;
 use crate::time::today_vn;
 
 fn national() -> PersonScope {
-    PersonScope { jurisdiction: Jurisdiction::National, caseload_of: None }
+    PersonScope::unit(Jurisdiction::National)
 }
 
 /// Whether a person may apply, the maximum amount, and every failed condition in plain words.

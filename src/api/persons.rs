@@ -86,21 +86,26 @@ pub async fn list_persons(
     let page = PageRequest::new(q.page, q.page_size)?;
     let vis = Visibility::for_roles(&auth.roles);
     let mut problems = Vec::new();
-    let mut refuse = |name: &str, allowed: bool| {
-        if !allowed {
+    // Every filter given must reveal only fields the caller's roles see (auth::fields).
+    let given = [
+        ("unit", q.unit.is_some()),
+        ("q", q.q.is_some()),
+        ("status", q.status.is_some()),
+        ("release_type", q.release_type.is_some()),
+        ("offence_group", q.offence_group.is_some()),
+        ("classification", q.classification.is_some()),
+        ("needs_focus", q.needs_focus.is_some()),
+        ("juvenile", q.juvenile.is_some()),
+        ("received_from", q.received_from.is_some()),
+        ("received_to", q.received_to.is_some()),
+        ("expungement_due_before", q.expungement_due_before.is_some()),
+        ("contact_overdue", q.contact_overdue.is_some()),
+    ];
+    for (name, present) in given {
+        if present && !vis.may_filter(name) {
             problems.push(InvalidParam::new(name, "is not available to your role"));
         }
-    };
-    refuse("status", q.status.is_none() || vis.status);
-    refuse("release_type", q.release_type.is_none() || vis.release);
-    refuse("offence_group", q.offence_group.is_none() || vis.criminal);
-    refuse("classification", q.classification.is_none() || vis.management);
-    refuse("needs_focus", q.needs_focus.is_none() || vis.management);
-    refuse("juvenile", q.juvenile.is_none() || vis.management);
-    refuse("received_from", q.received_from.is_none() || vis.management);
-    refuse("received_to", q.received_to.is_none() || vis.management);
-    refuse("expungement_due_before", q.expungement_due_before.is_none() || vis.expungement);
-    refuse("contact_overdue", q.contact_overdue.is_none() || vis.management);
+    }
     let unit = match q.unit.as_deref() {
         None => None,
         Some(code) => match Jurisdiction::parse(code) {
@@ -116,6 +121,10 @@ pub async fn list_persons(
         problems.push(InvalidParam::new("q", "at most 100 characters"));
     }
     let sort = match parse_sort(q.sort.as_deref()) {
+        Ok(_) if q.sort.as_deref().is_some_and(|s| !vis.may_sort(s)) => {
+            problems.push(InvalidParam::new("sort", "is not available to your role"));
+            persons::Sort::FullName
+        }
         Ok(s) => s,
         Err(ApiError::Validation(p)) => {
             problems.extend(p);
@@ -254,6 +263,8 @@ pub async fn update_person(
 }
 
 /// The person's status history (each change dated, with its commune), oldest first.
+/// `details` (the judgment behind a `reoffended`, the communes of a transfer) are criminal
+/// data: only roles that read criminal records (police, commune committee, justice) get them.
 #[utoipa::path(
     tag = "persons",
     params(("id" = String, Path)),
@@ -280,7 +291,15 @@ pub async fn get_status_history(
             Ok(rows)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(rows.into_iter().map(StatusChange::from).collect::<Vec<_>>()))
+    // Details name judgments (a new conviction): criminal data, kept from roles that do not
+    // read it.
+    let criminal = Visibility::for_roles(&auth.roles).criminal;
+    let changes = rows
+        .into_iter()
+        .map(StatusChange::from)
+        .map(|c| if criminal { c } else { StatusChange { details: None, ..c } })
+        .collect::<Vec<_>>();
+    Ok(HttpResponse::Ok().json(changes))
 }
 
 /// Dated changes of classification, focus flag and employment status, oldest first.

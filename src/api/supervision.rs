@@ -179,11 +179,7 @@ pub async fn end_assignment(
                 }
                 sup::end_assignment(conn, &id, input.to_date, &input.reason)?;
                 let after = sup::find_assignment(conn, &auth.jurisdiction, &id)?;
-                let person = persons::find_in(
-                    conn,
-                    &PersonScope { jurisdiction: auth.jurisdiction.clone(), caseload_of: None },
-                    &after.person_id,
-                )?;
+                let person = persons::find_in(conn, &PersonScope::unit(auth.jurisdiction.clone()), &after.person_id)?;
                 service::audit_entry(
                     conn,
                     auth,

@@ -169,8 +169,10 @@ const BANK: &[Role] = &[Bank];
 const REPORT_READ: &[Role] = &[Police, CommuneCommittee, Justice, Labour, Auditor];
 /// Partner agencies hear of changes (each event type is further limited by role).
 const EVENTS: &[Role] = &[Police, CommuneCommittee, Justice, Labour, Bank];
-/// Printed lists of persons (fields as each role may see them).
-const EXPORT: &[Role] = &[Police, CommuneCommittee, Justice, Labour, Bank];
+/// Printed lists of persons (fields as each role may see them): the roles that may use at
+/// least one list kind (`auth::fields::EXPORT_LISTS`); every list reveals status or
+/// expungement data, which the bank does not see.
+const EXPORT: &[Role] = &[Police, CommuneCommittee, Justice, Labour];
 const RATE_WRITE: &[Role] = &[Bank, Admin];
 const EMPLOYERS_READ: &[Role] = &[Police, CommuneCommittee, Labour];
 

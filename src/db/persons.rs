@@ -6,7 +6,9 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
 use super::schema::{
-    person_attribute_changes as pac, person_status_history as psh, persons as p, supervision_assignments as sa,
+    job_referrals as jr, loan_list_entries as lle, loan_lists as ll, loans as l, person_attribute_changes as pac,
+    person_status_history as psh, persons as p, plan_items as pi, social_assistance as soc,
+    supervision_assignments as sa, trainings as tr,
 };
 use super::DbConnection;
 use crate::auth::Jurisdiction;
@@ -81,17 +83,46 @@ pub fn search_text(full_name: &str, other_names: Option<&str>, id_number: Option
     text
 }
 
-/// What part of the registry a caller may reach: its unit, and for a supervisor-only token
-/// just the persons actively assigned to it.
+/// What part of the registry a caller may reach: its unit, and inside it, for roles whose
+/// purpose is narrower than managing persons, only the persons that purpose concerns
+/// (docs/data-protection.md). Enforced in the query: everyone else is a 404.
 #[derive(Debug, Clone)]
 pub struct PersonScope {
     pub jurisdiction: Jurisdiction,
+    /// `None`: every person of the unit (police, commune committee, justice office).
+    pub purpose: Option<Purpose>,
+}
+
+/// The persons a purpose-limited token reaches; a token with several such roles reaches
+/// the union.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Purpose {
+    /// Bank (Decision 22/2023): persons on an eligibility list sent to the bank, and
+    /// applicants and borrowers of loans submitted to it, the lists and loans of its unit.
+    pub bank: bool,
+    /// Labour office: persons under management, `received` or `under_management` as the
+    /// reports count them (the plan matrix), and persons with a training, job referral,
+    /// social assistance or plan area assigned to labour.
+    pub labour: bool,
+    /// Supervisor: the persons actively assigned to this account.
     pub caseload_of: Option<String>,
 }
 
 impl PersonScope {
     pub fn of(auth: &crate::auth::Auth) -> PersonScope {
-        PersonScope { jurisdiction: auth.jurisdiction.clone(), caseload_of: auth.caseload_only().map(str::to_string) }
+        use crate::auth::Role;
+        let whole_unit = [Role::Police, Role::CommuneCommittee, Role::Justice];
+        let purpose = (!auth.roles.iter().any(|r| whole_unit.contains(r))).then(|| Purpose {
+            bank: auth.has_role(Role::Bank),
+            labour: auth.has_role(Role::Labour),
+            caseload_of: auth.has_role(Role::Supervisor).then(|| auth.sub.clone()),
+        });
+        PersonScope { jurisdiction: auth.jurisdiction.clone(), purpose }
+    }
+
+    /// Every person of a unit, whatever the caller's roles (internal checks).
+    pub fn unit(jurisdiction: Jurisdiction) -> PersonScope {
+        PersonScope { jurisdiction, purpose: None }
     }
 }
 
@@ -105,20 +136,65 @@ macro_rules! in_unit {
     };
 }
 
+/// The purpose predicate on `persons`; `$list_unit` and `$loan_unit` keep the bank to the
+/// lists and loans of its unit.
+macro_rules! purpose_predicate {
+    ($purpose:expr, $list_unit:expr, $loan_unit:expr) => {{
+        use diesel::sql_types::Bool;
+        let purpose: &Purpose = $purpose;
+        let bank = p::id
+            .eq_any(
+                lle::table
+                    .filter(
+                        lle::list_id
+                            .eq_any(ll::table.filter(ll::sent_on.is_not_null()).filter($list_unit).select(ll::id)),
+                    )
+                    .select(lle::person_id),
+            )
+            .or(p::id.nullable().eq_any(
+                l::table
+                    .filter(l::person_id.is_not_null())
+                    .filter(l::status.ne("draft"))
+                    .filter($loan_unit)
+                    .select(l::person_id),
+            ));
+        let labour = p::status
+            .eq_any(["received", "under_management"])
+            .or(p::id.eq_any(tr::table.select(tr::person_id)))
+            .or(p::id.eq_any(jr::table.select(jr::person_id)))
+            .or(p::id.eq_any(soc::table.select(soc::person_id)))
+            .or(p::id.eq_any(pi::table.filter(pi::responsible_agency.eq("labour")).select(pi::person_id)));
+        let caseload = p::id.eq_any(
+            sa::table
+                .filter(sa::account_id.eq(purpose.caseload_of.clone().unwrap_or_default()))
+                .filter(sa::to_date.is_null())
+                .select(sa::person_id),
+        );
+        purpose.bank.into_sql::<Bool>().and(bank).or(purpose.labour.into_sql::<Bool>().and(labour)).or(purpose
+            .caseload_of
+            .is_some()
+            .into_sql::<Bool>()
+            .and(caseload))
+    }};
+}
+
 macro_rules! scoped {
     ($query:expr, $scope:expr) => {{
         let scope: &PersonScope = $scope;
         let q = in_unit!($query, &scope.jurisdiction);
-        match &scope.caseload_of {
-            None => q,
-            Some(account) => q.filter(
-                p::id.eq_any(
-                    sa::table
-                        .filter(sa::account_id.eq(account.clone()))
-                        .filter(sa::to_date.is_null())
-                        .select(sa::person_id),
-                ),
-            ),
+        match (&scope.purpose, &scope.jurisdiction) {
+            (None, _) => q,
+            (Some(purpose), Jurisdiction::National) => {
+                q.filter(purpose_predicate!(purpose, true.into_sql::<Bool>(), true.into_sql::<Bool>()))
+            }
+            (Some(purpose), Jurisdiction::Province(code)) => q.filter(purpose_predicate!(
+                purpose,
+                ll::province_code.eq(code.clone()),
+                l::province_code.eq(code.clone())
+            )),
+            (Some(purpose), Jurisdiction::Commune(code)) => {
+                q.filter(purpose_predicate!(purpose, ll::unit_code.eq(code.clone()), l::unit_code.eq(code.clone())))
+            }
         }
     }};
 }

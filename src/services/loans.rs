@@ -139,11 +139,7 @@ pub fn check_loan(conn: &mut DbConnection, loan: &LoanRow) -> ApiResult<Decision
     };
     Ok(match (BorrowerKind::parse(&loan.borrower_kind), &loan.person_id) {
         (Some(BorrowerKind::Person), Some(pid)) => {
-            let person = persons::find_in(
-                conn,
-                &PersonScope { jurisdiction: crate::auth::Jurisdiction::National, caseload_of: None },
-                pid,
-            )?;
+            let person = persons::find_in(conn, &PersonScope::unit(crate::auth::Jurisdiction::National), pid)?;
             let facts = individual_facts(
                 conn,
                 &person,

@@ -543,6 +543,7 @@ async fn imports_are_all_or_nothing(app: TestApp) {
 async fn exports_carry_only_visible_fields(app: TestApp) {
     let (_, police) = app.account("ca.export", &["police"], "00070").await;
     let (_, bank) = app.account("nh.export", &["bank"], "01").await;
+    let (_, labour) = app.account("ld.export", &["labour"], "01").await;
     let (_, far) = app.account("ca.far", &["police"], "24829").await;
     let mut clean = format!("{HEADER_VI}\n");
     for i in 1..=3 {
@@ -573,13 +574,20 @@ async fn exports_carry_only_visible_fields(app: TestApp) {
     assert_eq!(police_csv.lines().count(), 5, "header and four persons");
     assert!(police_csv.contains("'=HYPERLINK"), "formula neutralised: {police_csv}");
 
-    let bank_csv = text(app.get("/api/v1/exports/persons?list=loan_candidates&unit=00070", &bank).await).await;
-    let header = bank_csv.trim_start_matches('\u{feff}').lines().next().unwrap().to_string();
+    // Every list tells who is under management (or when the record is expunged), which the
+    // bank does not see: it prints none. The labour office prints the managed list with
+    // its own fields only.
+    for list in ["managed", "loan_candidates", "overdue_contacts", "expungement_due"] {
+        let r = app.get(&format!("/api/v1/exports/persons?list={list}&unit=00070"), &bank).await;
+        assert_problem(r, 403, "forbidden").await;
+    }
+    let labour_csv = text(app.get("/api/v1/exports/persons?list=managed&unit=00070", &labour).await).await;
+    let header = labour_csv.trim_start_matches('\u{feff}').lines().next().unwrap().to_string();
     assert!(header.split(',').any(|c| c == "full_name"), "{header}");
     for col in ["offence_group", "classification", "expungement_due_on", "judicial_record_number"] {
-        assert!(!header.split(',').any(|c| c == col), "the bank never sees {col}: {header}");
+        assert!(!header.split(',').any(|c| c == col), "labour never sees {col}: {header}");
     }
-    assert_eq!(bank_csv.lines().count(), 5);
+    assert_eq!(labour_csv.lines().count(), 5);
 
     let r = app.get("/api/v1/exports/persons?list=managed&format=xlsx", &police).await;
     assert_eq!(r.status(), 200);

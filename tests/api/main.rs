@@ -21,6 +21,7 @@ mod loans;
 mod matrix;
 mod organisation;
 mod persons;
+mod purpose;
 mod reports;
 mod scale;
 mod security_auth;

@@ -312,6 +312,22 @@ async fn the_bank_never_sees_criminal_fields(app: TestApp) {
         let r = app.post(&format!("/api/v1/persons/{person}/{what}"), &police, &body).await;
         assert!(r.status().is_success(), "{what}: {}", r.text().await.unwrap());
     }
+    // On a loan list sent to the bank: the persons the bank reaches.
+    let (_, committee) = app.account("m.committee", &["commune_committee"], UNIT).await;
+    let month = thncd::services::loans::month_of(thncd::time::today_vn());
+    let entries = json!([{"person_id": person, "purpose": "production_business", "amount_wished_vnd": 50_000_000}]);
+    let list = json(
+        app.post("/api/v1/loan-eligibility-lists", &police, &json!({"unit": UNIT, "month": month, "entries": entries}))
+            .await,
+    )
+    .await;
+    let list = list["id"].as_str().unwrap_or_else(|| panic!("list: {list}")).to_string();
+    let certify = json!({"decision_number": "20/QĐ-UBND", "certified_on": days_ago(0)});
+    let r = app.post(&format!("/api/v1/loan-eligibility-lists/{list}/certify"), &committee, &certify).await;
+    assert_eq!(r.status(), 200);
+    let r =
+        app.post(&format!("/api/v1/loan-eligibility-lists/{list}/send"), &police, &json!({"on": days_ago(0)})).await;
+    assert_eq!(r.status(), 200);
     let mut bank_tokens = Vec::new();
     bank_tokens.push(app.account("m.bank.commune", &["bank"], UNIT).await.1);
     bank_tokens.push(app.account("m.bank.province", &["bank"], "01").await.1);
@@ -362,10 +378,28 @@ async fn the_bank_never_sees_criminal_fields(app: TestApp) {
                 reads += 1;
             }
         }
-        // The XLSX export holds the same columns as the CSV one, and no offence in any cell.
+        // Every printed list reveals status or expungement data: the bank prints none.
+        for list in ["managed", "loan_candidates", "overdue_contacts", "expungement_due"] {
+            for format in ["csv", "xlsx"] {
+                let (status, body) =
+                    call(&app, &Method::GET, &format!("/api/v1/exports/persons?list={list}&format={format}"), token)
+                        .await;
+                assert_eq!((status, &body["code"]), (403, &json!("forbidden")), "bank export {list} {format}: {body}");
+            }
+        }
+    }
+    // A role that prints the managed list without criminal fields (labour): the XLSX export
+    // holds the same columns as the CSV one, and no offence in any cell.
+    let (_, labour) = app.account("m.labour.lists", &["labour"], UNIT).await;
+    {
+        let token = &labour;
         let csv = app.get("/api/v1/exports/persons?list=managed", token).await.text().await.unwrap();
-        assert!(csv.contains("Trần Văn Ma Trận"), "the bank's managed list holds the person: {csv}");
-        let csv_columns = csv.trim_start_matches('\u{feff}').lines().next().unwrap().split(',').count();
+        assert!(csv.contains("Trần Văn Ma Trận"), "labour's managed list holds the person: {csv}");
+        let header = csv.trim_start_matches('\u{feff}').lines().next().unwrap();
+        for col in header.split(',') {
+            assert!(!CRIMINAL_KEYS.contains(&col), "labour receives column {col}");
+        }
+        let csv_columns = header.split(',').count();
         let xlsx = app.get("/api/v1/exports/persons?list=managed&format=xlsx", token).await;
         assert_eq!(xlsx.status(), 200);
         let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(xlsx.bytes().await.unwrap().to_vec())).unwrap();
@@ -382,4 +416,191 @@ async fn the_bank_never_sees_criminal_fields(app: TestApp) {
     assert!(reads > 30);
 }
 
-dual!(every_operation_with_every_role, the_bank_never_sees_criminal_fields);
+/// What each `GET /persons` filter, `sort` value, export list kind and export parameter
+/// reveals, named by the field of the person view that carries the same fact. A role may use
+/// one exactly when its own view of the person shows that field.
+const PERSON_FILTERS: &[(&str, &str, &str)] = &[
+    ("unit", UNIT, "full_name"),
+    ("q", "Ma", "full_name"),
+    ("status", "under_management", "status"),
+    ("release_type", "completed_sentence", "release_type"),
+    ("offence_group", "theft", "offence_group"),
+    ("classification", "b", "classification"),
+    ("needs_focus", "false", "needs_focus"),
+    ("juvenile", "false", "juvenile"),
+    ("received_from", "2000-01-01", "received_on"),
+    ("received_to", "2100-01-01", "received_on"),
+    ("expungement_due_before", "2100-01-01", "expungement_due_on"),
+    ("contact_overdue", "true", "classification"),
+];
+const PERSON_SORTS: &[(&str, &str)] = &[
+    ("full_name", "full_name"),
+    ("-full_name", "full_name"),
+    ("created_at", "created_at"),
+    ("-created_at", "created_at"),
+    ("received_on", "received_on"),
+    ("-received_on", "received_on"),
+    ("expungement_due_on", "expungement_due_on"),
+];
+const EXPORT_LISTS: &[(&str, &[&str])] = &[
+    ("managed", &["status"]),
+    ("overdue_contacts", &["status", "classification"]),
+    ("loan_candidates", &["status", "release_type"]),
+    ("expungement_due", &["expungement_due_on"]),
+];
+
+/// Every role × every filter and sort of `GET /persons` × every list kind, format and
+/// parameter of `GET /exports/persons`: allowed exactly when the role's own view of the
+/// person shows the field the parameter reveals; otherwise a 422 naming the parameter (or the
+/// operation's 403 for roles that never reach it).
+async fn every_filter_sort_and_list_with_every_role(app: TestApp) {
+    let (_, police) = app.account("fw.police", &["police"], UNIT).await;
+    let (_, committee) = app.account("fw.committee", &["commune_committee"], UNIT).await;
+    let world = build_world(&app, &police).await;
+    let person = &world.person;
+    let step = |path: &str, body: Value| {
+        let url = format!("/api/v1/persons/{person}/{path}");
+        let app = &app;
+        let police = police.clone();
+        async move {
+            let r = app.post(&url, &police, &body).await;
+            let status = r.status();
+            assert!(status.is_success(), "{url}: {}", r.text().await.unwrap());
+        }
+    };
+    step("reception", json!({"received_on": days_ago(330), "receiving_officer": "A", "commitment_signed": true})).await;
+    step("start-management", json!({"started_on": days_ago(320), "management_file_number": "HS-01"})).await;
+    let etag =
+        app.get(&format!("/api/v1/persons/{person}"), &police).await.headers()["etag"].to_str().unwrap().to_string();
+    let r = app
+        .request(Method::PATCH, &format!("/api/v1/persons/{person}"), &police)
+        .header("if-match", etag)
+        .json(&json!({"classification": "b", "change_reason": "đánh giá"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    // Every role reaches the person: the bank through a list sent to it, the supervisor
+    // through an assignment.
+    let mut tokens = Vec::new();
+    for role in Role::ALL {
+        let (id, token) = app.account(&format!("f.{}", role.as_str()), &[role.as_str()], UNIT).await;
+        if role == Role::Supervisor {
+            step("assignments", json!({"supervisor_kind": "mass_organisation_member", "supervisor_name": "Chị A", "organisation": "womens_union",
+                    "account_id": id, "decision_number": "12/QĐ-UBND", "decision_date": days_ago(300), "from_date": days_ago(300)})).await;
+        }
+        tokens.push((role, token));
+    }
+    let entries = json!([{"person_id": person, "purpose": "production_business", "amount_wished_vnd": 50_000_000}]);
+    let month = thncd::services::loans::month_of(thncd::time::today_vn());
+    let list = json(
+        app.post("/api/v1/loan-eligibility-lists", &police, &json!({"unit": UNIT, "month": month, "entries": entries}))
+            .await,
+    )
+    .await;
+    let list = list["id"].as_str().unwrap_or_else(|| panic!("list: {list}"));
+    let r = app
+        .post(
+            &format!("/api/v1/loan-eligibility-lists/{list}/certify"),
+            &committee,
+            &json!({"decision_number": "20/QĐ-UBND", "certified_on": days_ago(0)}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let r =
+        app.post(&format!("/api/v1/loan-eligibility-lists/{list}/send"), &police, &json!({"on": days_ago(0)})).await;
+    assert_eq!(r.status(), 200);
+
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    let mut expect = |what: String, status: u16, body: &Value, want: Result<(), &str>| {
+        let good = match want {
+            Ok(()) => status == 200,
+            Err("") => status == 403 && body["code"] == "forbidden",
+            Err(param) => {
+                status == 422 && body["invalid_params"].as_array().is_some_and(|p| p.iter().any(|i| i["name"] == param))
+            }
+        };
+        if !good {
+            failures.push(format!("{what}: want {want:?}, got {status} {body}"));
+        }
+        checked += 1;
+    };
+    for (role, token) in &tokens {
+        let role = *role;
+        // The role's own view of the person decides (admin and auditor have none).
+        let view = if Op::GetPerson.allows(&[role]) {
+            let v = json(app.get(&format!("/api/v1/persons/{person}"), token).await).await;
+            assert_eq!(&v["id"], person, "{} reaches the person: {v}", role.as_str());
+            v
+        } else {
+            json!({})
+        };
+        let shows = |field: &str| view.get(field).is_some_and(|v| !v.is_null());
+        let persons_op = Op::ListPersons.allows(&[role]);
+        for (name, value, field) in PERSON_FILTERS {
+            let (status, body) = call(&app, &Method::GET, &format!("/api/v1/persons?{name}={value}"), token).await;
+            let want = if !persons_op {
+                Err("")
+            } else if shows(field) {
+                Ok(())
+            } else {
+                Err(*name)
+            };
+            expect(format!("{} /persons?{name}", role.as_str()), status, &body, want);
+        }
+        for (key, field) in PERSON_SORTS {
+            let (status, body) = call(&app, &Method::GET, &format!("/api/v1/persons?sort={key}"), token).await;
+            let want = if !persons_op {
+                Err("")
+            } else if shows(field) {
+                Ok(())
+            } else {
+                Err("sort")
+            };
+            expect(format!("{} /persons?sort={key}", role.as_str()), status, &body, want);
+        }
+        let export_op = Op::ExportPersons.allows(&[role]);
+        let mut usable = 0;
+        for (list, fields) in EXPORT_LISTS {
+            let allowed = fields.iter().all(|f| shows(f));
+            usable += usize::from(allowed);
+            for extra in ["", "&format=xlsx", &format!("&unit={UNIT}")] {
+                let (status, body) =
+                    call(&app, &Method::GET, &format!("/api/v1/exports/persons?list={list}{extra}"), token).await;
+                let want = if !export_op {
+                    Err("")
+                } else if allowed {
+                    Ok(())
+                } else {
+                    Err("list")
+                };
+                expect(format!("{} /exports/persons?list={list}{extra}", role.as_str()), status, &body, want);
+            }
+        }
+        // `due_before` reveals the forecast date, whatever the list.
+        let (status, body) =
+            call(&app, &Method::GET, "/api/v1/exports/persons?list=managed&due_before=2100-01-01", token).await;
+        let want = if !export_op {
+            Err("")
+        } else if !shows("expungement_due_on") {
+            Err("due_before")
+        } else if shows("status") {
+            Ok(())
+        } else {
+            Err("list")
+        };
+        expect(format!("{} /exports/persons?due_before", role.as_str()), status, &body, want);
+        // The export operation is granted to a role that may print some list (supervisors
+        // keep their caseload in the application).
+        if role != Role::Supervisor {
+            assert_eq!(export_op, usable > 0, "{}: export granted {export_op}, usable lists {usable}", role.as_str());
+        }
+    }
+    assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
+    let per_role = PERSON_FILTERS.len() + PERSON_SORTS.len() + EXPORT_LISTS.len() * 3 + 1;
+    assert_eq!(checked, Role::ALL.len() * per_role);
+    eprintln!("filter/sort/list matrix ({:?}): {checked} checks", app.backend);
+}
+
+dual!(every_operation_with_every_role, the_bank_never_sees_criminal_fields, every_filter_sort_and_list_with_every_role);

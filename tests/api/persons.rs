@@ -403,8 +403,40 @@ async fn jurisdiction_and_field_visibility(app: TestApp) {
     let (_, bank) = app.account("nh.hanoi", &["bank"], "01").await;
     let (_, labour) = app.account("ld.hanoi", &["labour"], "01").await;
     let (_, admin_hanoi) = app.account("qt.hanoi", &["admin"], "01").await;
+    let (_, committee) = app.account("ub.hk4", &["commune_committee"], "00070").await;
     let id = notice(&app, &police, identity("Đặng Thị Hoa", None, "00070")).await;
     app.post(&format!("/api/v1/persons/{id}/convictions"), &police, &served_conviction(60, 12)).await;
+    // Under management (so the labour office reaches the person) and on a loan list sent to
+    // the bank (so the bank does).
+    for (step, body) in [
+        ("reception", json!({"received_on": days_ago(50), "receiving_officer": "A", "commitment_signed": true})),
+        ("start-management", json!({"started_on": days_ago(49), "management_file_number": "HS-4"})),
+    ] {
+        assert_eq!(action(&app, &police, &id, step, body).await.status(), 200, "{step}");
+    }
+    let month = thncd::services::loans::month_of(thncd::time::today_vn());
+    let list = json(
+        app.post(
+            "/api/v1/loan-eligibility-lists",
+            &police,
+            &json!({"unit": "00070", "month": month,
+                    "entries": [{"person_id": id, "purpose": "production_business", "amount_wished_vnd": 30_000_000}]}),
+        )
+        .await,
+    )
+    .await;
+    let list = list["id"].as_str().unwrap_or_else(|| panic!("{list}")).to_string();
+    let r = app
+        .post(
+            &format!("/api/v1/loan-eligibility-lists/{list}/certify"),
+            &committee,
+            &json!({"decision_number": "20/QĐ-UBND", "certified_on": days_ago(0)}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let r =
+        app.post(&format!("/api/v1/loan-eligibility-lists/{list}/send"), &police, &json!({"on": days_ago(0)})).await;
+    assert_eq!(r.status(), 200);
     let etag = app.get(&format!("/api/v1/persons/{id}"), &police).await.headers()["etag"].to_str().unwrap().to_string();
     let resp = app
         .request(Method::PATCH, &format!("/api/v1/persons/{id}"), &police)
