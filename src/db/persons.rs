@@ -639,6 +639,8 @@ pub fn find_with_history_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &
         return Err(ApiError::NotFound);
     }
     p::table.filter(p::id.eq(id)).select(PersonRow::as_select()).first(conn).optional()?.ok_or(ApiError::NotFound)
+}
+
 /// A refused duplicate ID number: who met it where, and which active record holds it.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = super::schema::id_number_conflicts)]

@@ -105,8 +105,9 @@ pub fn place_record(
             })
         }
         Ok(p) => p,
-        // A supervisor sees only the caseload; others may reach a person who moved away.
-        Err(ApiError::NotFound) if scope.caseload_of.is_none() => {
+        // Only the whole-unit roles may reach a person who moved away: a purpose-limited
+        // token (supervisor, labour, bank) keeps to the persons its purpose names.
+        Err(ApiError::NotFound) if scope.purpose.is_none() => {
             persons::find_with_history_in(conn, &auth.jurisdiction, person_id)?
         }
         Err(e) => return Err(e),
