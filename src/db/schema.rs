@@ -858,3 +858,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     persons,
     expungement_due_notices
 );
+
+diesel::table! {
+    public_holidays (day) {
+        day -> Date,
+        kind -> Text,
+        name -> Text,
+        basis -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}

@@ -149,9 +149,9 @@ mod tests {
         let cases = [
             // (asked on, interest): first day counted, last not.
             (d(2024, 1, 1), 0),
-            (d(2024, 1, 2), 1_000),          // 1 Jan
-            (d(2024, 1, 11), 10_000),        // 1–10 Jan; the due date not yet counted
-            (d(2024, 1, 12), 11_000),        // the due date itself at the loan rate
+            (d(2024, 1, 2), 1_000),           // 1 Jan
+            (d(2024, 1, 11), 10_000),         // 1–10 Jan; the due date not yet counted
+            (d(2024, 1, 12), 11_000),         // the due date itself at the loan rate
             (d(2024, 1, 13), 11_000 + 1_300), // 12 Jan, the first overdue day
             (d(2024, 1, 21), 11_000 + 9 * 1_300),
         ];

@@ -40,7 +40,8 @@ pub enum DayKind {
     Compensatory,
     /// A working day swapped for a later Saturday (nghỉ hoán đổi) by the Government's announcement.
     Swapped,
-    /// A Saturday or Sunday that is a working day (làm bù) by the Government's announcement.
+    /// A working day by the Government's announcement: a make-up Saturday (làm bù), or a
+    /// weekday the shipped table had computed as a day off and the announcement did not.
     Workday,
 }
 
@@ -97,7 +98,8 @@ pub fn parse_table(csv: &str) -> Result<Vec<CalendarDay>, String> {
             continue;
         }
         let mut parts = line.splitn(4, ',');
-        let (Some(date), Some(kind), Some(basis), Some(name)) = (parts.next(), parts.next(), parts.next(), parts.next())
+        let (Some(date), Some(kind), Some(basis), Some(name)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(format!("line {}: four fields expected", i + 1));
         };
@@ -238,6 +240,37 @@ impl Calendar {
     pub fn days_after(&self, event: NaiveDate, days: u64) -> NaiveDate {
         self.period_end(event + Days::new(days))
     }
+}
+
+/// Where a listed day comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The shipped table (`data/holidays-vn.csv`).
+    Shipped,
+    /// Computed from the statute for a year the table does not hold.
+    Statute,
+    /// Added by an admin.
+    Added,
+}
+
+/// Every dated entry of a year as the calendar uses it: the shipped table's year (or the
+/// statutory computation when the table lacks the year) overlaid with the added days.
+pub fn year_listing(year: i32, shipped: &[CalendarDay], added: &[CalendarDay]) -> Vec<(CalendarDay, Source)> {
+    let mut days: BTreeMap<NaiveDate, (CalendarDay, Source)> = BTreeMap::new();
+    let table: Vec<&CalendarDay> = shipped.iter().filter(|d| d.date.year() == year).collect();
+    if table.is_empty() {
+        for d in statutory_days(year) {
+            days.insert(d.date, (d, Source::Statute));
+        }
+    } else {
+        for d in table {
+            days.insert(d.date, (d.clone(), Source::Shipped));
+        }
+    }
+    for d in added.iter().filter(|d| d.date.year() == year) {
+        days.insert(d.date, (d.clone(), Source::Added));
+    }
+    days.into_values().collect()
 }
 
 /// Working days with weekends only (kept for callers without a calendar).
@@ -385,6 +418,19 @@ mod tests {
         assert!(cal.is_working_day(d(2027, 5, 8)));
         assert!(shipped_calendar().is_working_day(d(2027, 5, 4)));
         assert!(!shipped_calendar().is_working_day(d(2027, 5, 8)));
+        let listing = year_listing(2027, shipped(), &added);
+        let kinds: Vec<_> =
+            listing.iter().filter(|(d, _)| d.date.month() == 5).map(|(d, s)| (d.date, d.kind, *s)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (d(2027, 5, 1), DayKind::Holiday, Source::Shipped),
+                (d(2027, 5, 3), DayKind::Compensatory, Source::Shipped),
+                (d(2027, 5, 4), DayKind::Swapped, Source::Added),
+                (d(2027, 5, 8), DayKind::Workday, Source::Added),
+            ]
+        );
+        assert!(year_listing(2031, shipped(), &[]).iter().all(|(_, s)| *s == Source::Statute));
         // Weekends-only ignores the table.
         assert!(Calendar::weekends_only().is_working_day(d(2026, 2, 17)));
     }

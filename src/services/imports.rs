@@ -150,6 +150,7 @@ fn records(
     mut person: PersonRow,
     auth: &Auth,
     today: NaiveDate,
+    calendar: &crate::domain::working_days::Calendar,
 ) -> (PersonRow, Option<ConvictionRow>, Vec<StatusRow>, Option<AttributeChange>) {
     let now = crate::time::now();
     let conviction = r.conviction.as_ref().map(|c| ConvictionRow::from_input(&person.id, c));
@@ -162,7 +163,7 @@ fn records(
         steps.push((Some(PersonStatus::Expected), PersonStatus::Received, received));
         person.received_on = Some(received);
         person.receiving_officer = Some("import".into());
-        let _ = crate::services::persons::apply_reception(&mut person, received);
+        let _ = crate::services::persons::apply_reception(&mut person, received, calendar);
     }
     if let Some(started) = r.started_on {
         steps.push((Some(PersonStatus::Received), PersonStatus::UnderManagement, started));
@@ -251,8 +252,9 @@ pub fn run(
         return Err(ApiError::invalid("file", "has no data rows"));
     }
     let (mut people, mut judgments, mut history, mut attributes) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let calendar = crate::db::holidays::calendar(conn)?;
     for (r, p) in &ok {
-        let (person, conviction, steps, attribute) = records(r, p.clone(), auth, today);
+        let (person, conviction, steps, attribute) = records(r, p.clone(), auth, today, &calendar);
         people.push(person);
         judgments.extend(conviction);
         history.extend(steps);
