@@ -42,7 +42,7 @@ pub async fn get_loan_eligibility(
     let id = parse_id(&id)?;
     let q = query.into_inner();
     let as_of = q.as_of.unwrap_or_else(today_vn);
-    let (decision, deadline) = state
+    let decision = state
         .run(&auth, Op::GetLoanEligibility, move |conn, auth| {
             service::eligibility(conn, auth, &id, q.purpose, as_of, q.course_months)
         })
@@ -53,7 +53,8 @@ pub async fn get_loan_eligibility(
         as_of,
         max_amount_vnd: decision.max_amount_vnd,
         max_term_months: decision.max_term_months,
-        deadline,
+        counted_from: decision.counted_from,
+        deadline: decision.deadline,
         failures: decision
             .failures
             .into_iter()

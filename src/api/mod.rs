@@ -7,6 +7,7 @@ pub mod auth;
 pub mod clients;
 pub mod committees;
 pub mod health;
+pub mod holidays;
 pub mod imports;
 pub mod integrations;
 pub mod labour;
@@ -116,6 +117,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(loans::get_loan_portfolio)
         .service(loans::list_loan_rates)
         .service(loans::create_loan_rate)
+        .service(holidays::list_holidays)
+        .service(holidays::create_holiday)
         .service(loans::create_loan)
         .service(loans::list_loans)
         .service(loans::get_loan)

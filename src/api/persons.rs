@@ -380,6 +380,7 @@ pub async fn receive_person(
     let row = state
         .run(&auth, Op::ReceivePerson, move |conn, auth| {
             write_tx(conn, |conn| {
+                let calendar = crate::db::holidays::calendar(conn)?;
                 service::transition(
                     conn,
                     auth,
@@ -390,7 +391,7 @@ pub async fn receive_person(
                     today_vn(),
                     None,
                     |_, p| {
-                        service::apply_reception(p, input.received_on)?;
+                        service::apply_reception(p, input.received_on, &calendar)?;
                         p.receiving_officer = Some(crate::text::normalize(&input.receiving_officer));
                         p.commitment_signed = Some(input.commitment_signed);
                         if input.management_file_number.is_some() {

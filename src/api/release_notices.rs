@@ -9,7 +9,6 @@ use crate::db::persons::PersonScope;
 use crate::db::release_notices::{self, NoticeRow};
 use crate::db::{audit, idempotency, persons, write_tx, DbConnection};
 use crate::domain::lifecycle::Transition;
-use crate::domain::working_days::add_working_days;
 use crate::dto::release_notices::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::etag::json_with_etag;
@@ -88,7 +87,8 @@ fn create_notice(conn: &mut DbConnection, auth: &Auth, input: &NewReleaseNotice)
         expected_release_date: input.expected_release_date,
         counselling_sessions: input.counselling_sessions,
         travel_allowance_vnd: input.travel_allowance_vnd,
-        verification_due_on: add_working_days(input.notice_date, VERIFICATION_WORKING_DAYS),
+        verification_due_on: crate::db::holidays::calendar(conn)?
+            .add_working_days(input.notice_date, VERIFICATION_WORKING_DAYS),
         verified_on: None,
         verification_result: None,
         verification_note: None,

@@ -37,6 +37,7 @@ pub mod clients;
 pub mod committees;
 pub mod convictions;
 pub mod events;
+pub mod holidays;
 pub mod idempotency;
 pub mod labour;
 pub mod loans;

@@ -898,3 +898,14 @@ diesel::table! {
         actor_sub -> Nullable<Text>,
     }
 }
+
+diesel::table! {
+    public_holidays (day) {
+        day -> Date,
+        kind -> Text,
+        name -> Text,
+        basis -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}

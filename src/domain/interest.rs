@@ -1,9 +1,16 @@
 //! Interest on loans in integer VND. Rates are basis points per year (660 = 6.60 %).
 //!
-//! Conventions: simple interest, actual/365 day count, from the value date (inclusive) to
-//! the date asked (exclusive); each piece is `principal × rate_bp × days / (10,000 × 365)`
-//! rounded half up to whole VND, computed in i128 so nothing overflows. Overdue principal
-//! bears 130 % of the loan rate (rounded half up to whole basis points).
+//! Conventions:
+//! * Simple interest, actual/365 day count, counting the first day of a period and not the
+//!   last (tính ngày đầu, bỏ ngày cuối: Circular 14/2017/TT-NHNN Art. 4(1)); so a sum
+//!   lent on 1 January and repaid on 31 January bears 30 days.
+//! * Each piece is `principal × rate_bp × days / (10,000 × 365)` rounded half up to whole
+//!   VND, computed in i128 so nothing overflows.
+//! * Overdue principal bears 130 % of the loan rate (Decision 22/2023/QĐ-TTg Art. 9(2)),
+//!   rounded half up to whole basis points. The due date is the last day of the term and
+//!   still bears the loan rate: overdue interest starts the day after it (a loan due on
+//!   15 February and repaid on 16 February owes no overdue interest; repaid on the 17th,
+//!   one overdue day, the 16th).
 
 use chrono::{Months, NaiveDate};
 use serde::Serialize;
@@ -35,8 +42,13 @@ pub fn interest(principal_vnd: i64, rate_bp: u32, from: NaiveDate, to: NaiveDate
     round_half_up(principal_vnd as i128 * rate_bp as i128 * days as i128, 10_000 * 365)
 }
 
+/// First day that bears the overdue rate: the day after the due date.
+pub fn overdue_from(due_on: NaiveDate) -> NaiveDate {
+    due_on.succ_opt().unwrap_or(due_on)
+}
+
 /// Interest over balance changes `(date, principal outstanding from that date)`, sorted by
-/// date, up to `to`; days after `due_on` bear the overdue rate.
+/// date, up to `to` (not counted); days after `due_on` bear the overdue rate.
 pub fn accrued_interest(events: &[(NaiveDate, i64)], rate_bp: u32, due_on: Option<NaiveDate>, to: NaiveDate) -> i64 {
     let mut total = 0;
     for (i, (start, balance)) in events.iter().enumerate() {
@@ -44,9 +56,9 @@ pub fn accrued_interest(events: &[(NaiveDate, i64)], rate_bp: u32, due_on: Optio
         if end <= *start {
             continue;
         }
-        match due_on {
-            Some(due) if due < end => {
-                let split = due.max(*start);
+        match due_on.map(overdue_from) {
+            Some(overdue) if overdue < end => {
+                let split = overdue.max(*start);
                 total += interest(*balance, rate_bp, *start, split);
                 total += interest(*balance, overdue_rate_bp(rate_bp), split, end);
             }
@@ -121,12 +133,35 @@ mod tests {
         let expected = interest(100_000_000, 660, d(2024, 1, 1), d(2024, 1, 31))
             + interest(50_000_000, 660, d(2024, 1, 31), d(2024, 3, 1));
         assert_eq!(accrued_interest(&events, 660, None, d(2024, 3, 1)), expected);
-        // Overdue after 15 Feb.
+        // Due 15 Feb: the 15th bears the loan rate, the 16th onwards the overdue rate.
         let overdue = interest(100_000_000, 660, d(2024, 1, 1), d(2024, 1, 31))
-            + interest(50_000_000, 660, d(2024, 1, 31), d(2024, 2, 15))
-            + interest(50_000_000, 858, d(2024, 2, 15), d(2024, 3, 1));
+            + interest(50_000_000, 660, d(2024, 1, 31), d(2024, 2, 16))
+            + interest(50_000_000, 858, d(2024, 2, 16), d(2024, 3, 1));
         assert_eq!(accrued_interest(&events, 660, Some(d(2024, 2, 15)), d(2024, 3, 1)), overdue);
         assert_eq!(accrued_interest(&[], 660, None, d(2024, 3, 1)), 0);
+    }
+
+    #[test]
+    fn overdue_interest_starts_the_day_after_the_due_date() {
+        // 3,650,000 VND at 10.00 % is 1,000 VND a day; overdue (13.00 %) 1,300 VND a day.
+        let lent = [(d(2024, 1, 1), 3_650_000)];
+        let due = Some(d(2024, 1, 11));
+        let cases = [
+            // (asked on, interest): first day counted, last not.
+            (d(2024, 1, 1), 0),
+            (d(2024, 1, 2), 1_000),           // 1 Jan
+            (d(2024, 1, 11), 10_000),         // 1–10 Jan; the due date not yet counted
+            (d(2024, 1, 12), 11_000),         // the due date itself at the loan rate
+            (d(2024, 1, 13), 11_000 + 1_300), // 12 Jan, the first overdue day
+            (d(2024, 1, 21), 11_000 + 9 * 1_300),
+        ];
+        for (to, expected) in cases {
+            assert_eq!(accrued_interest(&lent, 1_000, due, to), expected, "{to}");
+        }
+        assert_eq!(overdue_from(d(2024, 2, 29)), d(2024, 3, 1));
+        // A balance that starts after the due date bears the overdue rate from its first day.
+        let late = [(d(2024, 1, 15), 3_650_000)];
+        assert_eq!(accrued_interest(&late, 1_000, due, d(2024, 1, 16)), 1_300);
     }
 
     #[test]

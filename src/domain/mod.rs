@@ -12,6 +12,7 @@ pub mod interest;
 pub mod lifecycle;
 pub mod loan_lifecycle;
 pub mod loan_rules;
+pub mod lunar;
 pub mod model_steps;
 pub mod reporting;
 pub mod working_days;

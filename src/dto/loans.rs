@@ -14,10 +14,19 @@ pub struct Eligibility {
     #[schema(value_type = String, example = "production_business")]
     pub purpose: Purpose,
     pub as_of: NaiveDate,
-    /// The cap that applies (VND).
+    /// The cap that applies (VND): 100,000,000 for production; for vocational training
+    /// 4,000,000 per month of the course (Decision 22/2023 Art. 6).
     pub max_amount_vnd: i64,
+    /// Longest term (months), disbursement and repayment together: 120 for production; for
+    /// vocational training the course plus twice the course for programmes of up to 12
+    /// months, plus once the course for longer ones (Art. 8(1)): 12 → 36, 13 → 26.
     pub max_term_months: u32,
-    /// Last day a loan can be applied for (5 years after completing the sentence).
+    /// Completion of the prison sentence the 5 years count from (Art. 3(1)(c)): the latest
+    /// judgment with a custodial penalty, served on release or, for a parolee, at the end of
+    /// probation. Later non-custodial penalties do not move it.
+    pub counted_from: Option<NaiveDate>,
+    /// Last day a loan can be applied for: `counted_from` + 5 calendar years, moved to the
+    /// next working day when that is a weekend day or public holiday (Civil Code Art. 148(5)).
     pub deadline: Option<NaiveDate>,
     pub failures: Vec<FailedCondition>,
 }
@@ -37,7 +46,8 @@ pub struct EligibilityQuery {
     pub purpose: Purpose,
     /// Date of the application (default today).
     pub as_of: Option<NaiveDate>,
-    /// Course length, for vocational training.
+    /// Course length in months, for vocational training: the programme the loan finances,
+    /// of any length (university, college, intermediate, vocational).
     pub course_months: Option<u32>,
 }
 
@@ -167,7 +177,9 @@ pub struct NewLoan {
     pub purpose: Purpose,
     #[validate(length(max = 300), custom(function = "crate::dto::single_line"))]
     pub course_name: Option<String>,
-    #[validate(range(min = 1, max = 60))]
+    /// Months of the course the loan finances (any programme: 1 to 84 months); sets the cap
+    /// (4,000,000 VND a month) and the longest term (see `Eligibility.max_term_months`).
+    #[validate(range(min = 1, max = 84))]
     pub course_months: Option<i32>,
     #[validate(range(min = 1, max = 100_000_000_000_i64))]
     pub amount_vnd: i64,

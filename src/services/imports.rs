@@ -232,6 +232,7 @@ fn records(
     moved_to: Option<&admin_units::UnitRef>,
     auth: &Auth,
     today: NaiveDate,
+    calendar: &crate::domain::working_days::Calendar,
 ) -> (PersonRow, Option<ConvictionRow>, Vec<StatusRow>, Option<AttributeChange>) {
     let now = crate::time::now();
     let conviction = r.conviction.as_ref().map(|c| ConvictionRow::from_input(&person.id, c));
@@ -244,7 +245,7 @@ fn records(
         steps.push((Some(PersonStatus::Expected), PersonStatus::Received, received));
         person.received_on = Some(received);
         person.receiving_officer = Some("import".into());
-        let _ = crate::services::persons::apply_reception(&mut person, received);
+        let _ = crate::services::persons::apply_reception(&mut person, received, calendar);
     }
     if let Some(started) = r.started_on {
         steps.push((Some(PersonStatus::Received), PersonStatus::UnderManagement, started));
@@ -367,8 +368,9 @@ pub fn run(
         return Err(ApiError::invalid("file", "has no data rows"));
     }
     let (mut people, mut judgments, mut history, mut attributes) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let calendar = crate::db::holidays::calendar(conn)?;
     for (r, p, moved_to) in &ok {
-        let (person, conviction, steps, attribute) = records(r, p.clone(), moved_to.as_ref(), auth, today);
+        let (person, conviction, steps, attribute) = records(r, p.clone(), moved_to.as_ref(), auth, today, &calendar);
         report.created.push(CreatedPerson { row: r.row, person_id: person.id.clone() });
         people.push(person);
         judgments.extend(conviction);

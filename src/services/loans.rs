@@ -11,7 +11,9 @@ use crate::db::{audit, DbConnection};
 use crate::domain::enums::*;
 use crate::domain::interest;
 use crate::domain::loan_lifecycle::{self, LoanAction};
-use crate::domain::loan_rules::{self, Decision, EstablishmentFacts, IndividualFacts, LoanConfig, Purpose, Request};
+use crate::domain::loan_rules::{
+    self, ConvictionRecord, Decision, EstablishmentFacts, IndividualFacts, LoanConfig, Purpose, Request,
+};
 use crate::error::{ApiError, ApiResult, InvalidParam};
 
 pub fn purpose_str(p: Purpose) -> &'static str {
@@ -66,7 +68,25 @@ fn audit_loan(
     )
 }
 
-/// The facts the engine needs about a person, read from the registry on `as_of`.
+/// A conviction as the loan rules read it.
+pub fn conviction_record(c: &crate::db::convictions::ConvictionRow) -> ConvictionRecord {
+    ConvictionRecord {
+        judgment_date: c.judgment_date,
+        custodial: matches!(
+            PrincipalKind::parse(&c.principal_kind),
+            Some(PrincipalKind::Imprisonment | PrincipalKind::Life | PrincipalKind::DeathCommuted)
+        ),
+        release_type: c.release_type.clone(),
+        release_date: c.release_date,
+        sentence_completed_on: c.sentence_completed_on,
+        probation_end: c.probation_end,
+        certificate_number: c.certificate_number.clone(),
+        certificate_date: c.certificate_date,
+    }
+}
+
+/// The facts the engine needs about a person, read from the registry on `as_of`. The
+/// prison sentence and its certificate come from the convictions (Decision 22/2023 Art. 2(1)).
 pub fn individual_facts(
     conn: &mut DbConnection,
     person: &PersonRow,
@@ -75,8 +95,8 @@ pub fn individual_facts(
     declared_debt: bool,
     except_loan: &str,
 ) -> ApiResult<IndividualFacts> {
-    let completed =
-        crate::db::convictions::for_person(conn, &person.id)?.iter().filter_map(|c| c.sentence_completed_on).max();
+    let records: Vec<ConvictionRecord> =
+        crate::db::convictions::for_person(conn, &person.id)?.iter().map(conviction_record).collect();
     let on_list = db::on_certified_list(conn, &person.id, &month_of(as_of), purpose_str(purpose))?;
     let outstanding =
         declared_debt || db::has_outstanding_same_purpose(conn, &person.id, purpose_str(purpose), except_loan)?;
@@ -95,10 +115,7 @@ pub fn individual_facts(
     )?
     .1;
     Ok(IndividualFacts {
-        release_type: person.release_type.clone(),
-        certificate_number: person.release_certificate_number.clone(),
-        sentence_completed_on: completed,
-        status: person.status.clone(),
+        prison: loan_rules::prison_sentence(&records),
         on_certified_list: on_list,
         outstanding_same_purpose: outstanding,
         violation_since_last_list: violations > 0,
@@ -112,13 +129,12 @@ pub fn eligibility(
     purpose: Purpose,
     as_of: NaiveDate,
     course_months: Option<u32>,
-) -> ApiResult<(Decision, Option<NaiveDate>)> {
+) -> ApiResult<Decision> {
     let person = persons::find_in(conn, &PersonScope::of(auth), person_id)?;
     let facts = individual_facts(conn, &person, purpose, as_of, false, "")?;
-    let cfg = LoanConfig::default();
-    let deadline = facts.sentence_completed_on.map(|d| loan_rules::five_year_deadline(d, &cfg));
+    let calendar = crate::db::holidays::calendar(conn)?;
     let request = Request { purpose, amount_vnd: None, term_months: None, course_months, collateral: false };
-    Ok((loan_rules::check_individual(&facts, &request, as_of, &cfg), deadline))
+    Ok(loan_rules::check_individual(&facts, &request, as_of, &LoanConfig::default(), &calendar))
 }
 
 /// A refusal by the engine: one `invalid_params` entry per failed condition.
@@ -148,7 +164,8 @@ pub fn check_loan(conn: &mut DbConnection, loan: &LoanRow) -> ApiResult<Decision
                 loan.outstanding_same_purpose,
                 &loan.id,
             )?;
-            loan_rules::check_individual(&facts, &request, loan.application_date, &cfg)
+            let calendar = crate::db::holidays::calendar(conn)?;
+            loan_rules::check_individual(&facts, &request, loan.application_date, &cfg, &calendar)
         }
         _ => {
             let facts = EstablishmentFacts {

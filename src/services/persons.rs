@@ -10,6 +10,7 @@ use crate::db::{admin_units, audit, events, DbConnection};
 use crate::domain::enums::*;
 use crate::domain::expungement;
 use crate::domain::lifecycle::{self, Transition};
+use crate::domain::working_days::Calendar;
 use crate::dto::convictions::{ConvictionInput, ConvictionPatch, ExpungementDecision};
 use crate::dto::persons::{age_on, NewPerson, PersonPatch, TransferInput};
 use crate::error::{ApiError, ApiResult, InvalidParam};
@@ -371,8 +372,10 @@ pub fn transfer(
     Ok(saved)
 }
 
-/// Reception facts: juvenile on the day, late for a parolee (more than 5 days after release).
-pub fn apply_reception(p: &mut PersonRow, received_on: NaiveDate) -> ApiResult<()> {
+/// Reception facts: juvenile on the day, late for a parolee (reported after the 5 days from
+/// release, Circular 10/2024/TT-BCA; the period counts from the day after release and, when
+/// its last day is a day off, ends on the next working day, Civil Code Arts. 147(1), 148(5)).
+pub fn apply_reception(p: &mut PersonRow, received_on: NaiveDate, calendar: &Calendar) -> ApiResult<()> {
     if let Some(release) = p.release_date {
         if received_on < release {
             return Err(ApiError::invalid("received_on", format!("must not be before the release date ({release})")));
@@ -381,8 +384,8 @@ pub fn apply_reception(p: &mut PersonRow, received_on: NaiveDate) -> ApiResult<(
     p.received_on = Some(received_on);
     p.juvenile = p.date_of_birth.is_some_and(|d| age_on(d, received_on) < 18);
     let parolee = p.release_type.as_deref() == Some(ReleaseType::ConditionalEarlyRelease.as_str());
-    p.late_reception =
-        parolee && p.release_date.is_some_and(|release| received_on > release + Days::new(PAROLE_REPORTING_DAYS));
+    p.late_reception = parolee
+        && p.release_date.is_some_and(|release| received_on > calendar.days_after(release, PAROLE_REPORTING_DAYS));
     Ok(())
 }
 
