@@ -580,7 +580,7 @@ pub fn forecast(person: &PersonFacts, convictions: &[ConvictionFacts], as_of: Na
         let offence = offence_of(&convictions[i]);
         // A record with its own recorded expungement on or before the new
         // offence stays expunged (Art. 69(1)).
-        open.retain(|&j| !convictions[j].recorded_expunged_on.is_some_and(|e| e <= offence));
+        open.retain(|&j| convictions[j].recorded_expunged_on.is_none_or(|e| e > offence));
         if !open.is_empty() {
             let group = evaluate(person, convictions, &regimes, &open, offence);
             if group.track == Track::Automatic && group.blocking.is_empty() {
@@ -1491,6 +1491,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::type_complexity)]
     fn missing_facts_block_and_the_engine_does_not_guess() {
         use CrimeCategory::*;
         use Culpability::*;

@@ -715,7 +715,6 @@ pub fn patch_conviction(
                 "reason": patch.reason.trim(),
                 "conviction": serde_json::to_value(saved.to_input()).unwrap_or_default(),
             })),
-            ..Default::default()
         },
     )?;
     let mut p = person.clone();
