@@ -51,11 +51,12 @@ pub async fn get_indicators(
     }
     let ind = state
         .run_read(&auth, Op::GetIndicators, move |conn, auth| {
-            let unit = service::resolve_unit(conn, auth, q.unit.as_deref(), "unit")?;
+            let unit = service::resolve_units(conn, auth, q.unit.as_deref(), "unit")?;
             service::indicators(conn, &unit, q.from, q.to)
         })
         .await?;
-    let name = format!("chi-tieu-{}-{}-{}", ind.unit, ind.from, ind.to);
+    let label: String = ind.unit.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    let name = format!("chi-tieu-{label}-{}-{}", ind.from, ind.to);
     match format.as_str() {
         "csv" => Ok(attachment("text/csv; charset=utf-8", format!("{name}.csv"), export::indicators_csv(&ind, None))),
         "xlsx" => {

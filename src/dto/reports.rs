@@ -532,7 +532,12 @@ pub const SECTION_TITLES: [(&str, &str); 8] = [
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct IndicatorQuery {
-    /// `VN`, a province or a commune code; defaults to your unit.
+    /// `VN`, a province or a commune code; defaults to your unit. Or a set of up to 50 such
+    /// units, comma-separated (`24616,24620,24631`), none overlapping another (a province and
+    /// one of its communes, or `VN` and anything, is a 422): each person is counted once across
+    /// the set, a move between two of its units is neither a reception nor an exit, and rates
+    /// come from the set's own numerators and denominators. A set has no targets. You need
+    /// jurisdiction over every unit.
     pub unit: Option<String>,
     /// First day of the period.
     pub from: NaiveDate,

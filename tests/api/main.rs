@@ -11,6 +11,7 @@ mod contract;
 mod demo;
 mod errors;
 mod faults;
+mod figures;
 mod health;
 mod history;
 mod hostile;

@@ -1,0 +1,193 @@
+//! Issue 22, figures that never move and figures for any area: receptions counted by their
+//! own cycle, indicators over a set of units and named areas.
+
+use serde_json::{json, Value};
+
+use crate::dual;
+use crate::helpers::*;
+
+async fn post_ok(app: &TestApp, path: &str, token: &str, body: &Value) -> Value {
+    let resp = app.post(path, token, body).await;
+    let status = resp.status();
+    let text = resp.text().await.unwrap();
+    assert!(status.is_success(), "{path}: {status} {text}");
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
+async fn get_ok(app: &TestApp, path: &str, token: &str) -> Value {
+    let resp = app.get(path, token).await;
+    let status = resp.status();
+    let text = resp.text().await.unwrap();
+    assert!(status.is_success(), "{path}: {status} {text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The figures of an indicators answer, without what names the request.
+fn figures_of(v: &Value) -> Value {
+    let mut f = v.clone();
+    for k in ["unit", "unit_name", "from", "to", "targets", "computed_at"] {
+        f.as_object_mut().unwrap().remove(k);
+    }
+    f
+}
+
+fn conviction(judgment: &str, release: &str, release_type: &str, new_offence: bool) -> Value {
+    json!({"judgment_number": format!("{}/HS-ST", &judgment[..4]), "court": "TAND", "judgment_date": judgment,
+           "offence_articles": ["173"], "offence_group": "theft", "chapter": 16,
+           "principal": {"kind": "imprisonment", "months": 12}, "new_offence": new_offence,
+           "release_date": release, "release_type": release_type,
+           "certificate_number": "12/GCN", "certificate_date": release})
+}
+
+async fn receptions_by_their_own_cycle(app: TestApp) {
+    let (_, police) = app.account("ca.chu-ky", &["police"], "00070").await;
+    let identity = json!({"full_name": "Đỗ Văn Hai Lần", "gender": "male", "date_of_birth": "1980-05-05",
+                          "id_number": "001080012345", "unit": "00070"});
+    let mut body = identity.clone();
+    body["registered_on"] = json!("2020-01-02");
+    let id = post_ok(&app, "/api/v1/persons", &police, &body).await["id"].as_str().unwrap().to_string();
+    let person = |tail: &str| format!("/api/v1/persons/{id}/{tail}");
+    // 2020: released after completing the sentence, received, managed.
+    post_ok(
+        &app,
+        &person("convictions"),
+        &police,
+        &conviction("2018-06-01", "2020-03-01", "completed_sentence", false),
+    )
+    .await;
+    post_ok(
+        &app,
+        &person("reception"),
+        &police,
+        &json!({"received_on": "2020-03-03", "receiving_officer": "Đại úy Lê Văn Bình", "commitment_signed": true}),
+    )
+    .await;
+    post_ok(
+        &app,
+        &person("start-management"),
+        &police,
+        &json!({"started_on": "2020-03-05", "management_file_number": "HS-2020-1"}),
+    )
+    .await;
+    let y2020 = "/api/v1/reports/indicators?unit=00070&from=2020-01-01&to=2020-12-31";
+    let before = get_ok(&app, y2020, &police).await;
+    assert_eq!(before["received"]["total"], 1, "{before}");
+    assert_eq!(before["received"]["completed_sentence"], 1, "{before}");
+
+    // Reoffends in 2022, released by special amnesty in 2023 and received again.
+    post_ok(&app, &person("convictions"), &police, &conviction("2022-01-10", "2023-02-01", "special_amnesty", true))
+        .await;
+    post_ok(
+        &app,
+        "/api/v1/release-notices",
+        &police,
+        &json!({"person": identity, "facility": "Trại giam Nam Hà", "notice_date": "2023-01-05", "expected_release_date": "2023-02-01"}),
+    )
+    .await;
+    post_ok(
+        &app,
+        &person("reception"),
+        &police,
+        &json!({"received_on": "2023-02-03", "receiving_officer": "Đại úy Lê Văn Bình", "commitment_signed": true}),
+    )
+    .await;
+
+    // The 2020 figures are those of the 2020 cycle, as before the later facts.
+    let after = get_ok(&app, y2020, &police).await;
+    assert_eq!(after["received"]["completed_sentence"], 1, "{after}");
+    assert_eq!(after["received"]["special_amnesty"], 0, "{after}");
+    assert_eq!(figures_of(&after), figures_of(&before));
+    // The 2023 reception is counted under its own cycle.
+    let y2023 = get_ok(&app, "/api/v1/reports/indicators?unit=00070&from=2023-01-01&to=2023-12-31", &police).await;
+    assert_eq!(y2023["received"]["total"], 1, "{y2023}");
+    assert_eq!(y2023["received"]["special_amnesty"], 1, "{y2023}");
+    assert_eq!(y2023["received"]["completed_sentence"], 0, "{y2023}");
+}
+
+const A: &str = "00070"; // Phường Hoàn Kiếm, Hà Nội (01)
+const B: &str = "00073"; // Phường Cửa Nam, Hà Nội (01)
+const X: &str = "24829"; // Phường B'Lao, Lâm Đồng (68)
+
+fn days_ago(n: i64) -> String {
+    (thncd::time::today_vn() - chrono::Duration::days(n)).to_string()
+}
+
+/// A person registered and received in `unit` `ago` days ago; returns the id.
+async fn received_in(app: &TestApp, police: &str, name: &str, unit: &str, ago: i64) -> String {
+    let body = json!({"full_name": name, "gender": "male", "date_of_birth": "1985-03-02", "unit": unit,
+                      "registered_on": days_ago(ago + 1)});
+    let id = post_ok(app, "/api/v1/persons", police, &body).await["id"].as_str().unwrap().to_string();
+    post_ok(
+        app,
+        &format!("/api/v1/persons/{id}/reception"),
+        police,
+        &json!({"received_on": days_ago(ago), "receiving_officer": "Đại úy Lê Văn Bình", "commitment_signed": true}),
+    )
+    .await;
+    id
+}
+
+fn period(units: &str) -> String {
+    format!("/api/v1/reports/indicators?unit={units}&from={}&to={}", days_ago(100), days_ago(1))
+}
+
+async fn indicators_over_a_set_of_units(app: TestApp) {
+    let (_, vn) = app.account("ca.vn-set", &["police"], "VN").await;
+    let (_, hanoi) = app.account("ca.hn-set", &["police"], "01").await;
+    // One moves from A to B inside the period, one is received in B, one in X.
+    let mover = received_in(&app, &vn, "Một", A, 90).await;
+    post_ok(&app, &format!("/api/v1/persons/{mover}/transfer"), &vn, &json!({"to_unit": B, "moved_on": days_ago(50)}))
+        .await;
+    received_in(&app, &vn, "Hai", B, 80).await;
+    received_in(&app, &vn, "Ba", X, 70).await;
+
+    let a = get_ok(&app, &period(A), &hanoi).await;
+    let b = get_ok(&app, &period(B), &hanoi).await;
+    // Unit by unit the move is an exit of A and a reception of B.
+    assert_eq!(a["exits"]["moved_out"], 1, "{a}");
+    assert_eq!(b["received"]["transferred_in"], 1, "{b}");
+    let set = get_ok(&app, &period(&format!("{A},{B}")), &hanoi).await;
+    assert_eq!(set["unit"], format!("{A},{B}"));
+    // Across the set: two receptions, no exit, no transfer in, two persons managed.
+    assert_eq!(set["received"]["total"], 2, "{set}");
+    assert_eq!(set["received"]["transferred_in"], 0, "{set}");
+    assert_eq!(set["exits"]["total"], 0, "{set}");
+    assert_eq!(set["managed"]["during_period"], 2, "{set}");
+    assert_eq!(set["managed"]["at_end"], 2, "{set}");
+    assert_eq!(set["rates"]["reoffending_of_received"]["denominator"], 2, "{set}");
+    // Not the sum of its units: the mover is one person, counted once.
+    let sum = a["managed"]["during_period"].as_i64().unwrap() + b["managed"]["during_period"].as_i64().unwrap();
+    assert_eq!(sum, 3);
+    // A and B are all of Hà Nội's records here: the set's figures are the province's.
+    let province = get_ok(&app, &period("01"), &hanoi).await;
+    assert_eq!(figures_of(&set), figures_of(&province));
+    // A set across provinces, by someone who has both.
+    let wide = get_ok(&app, &period(&format!("{A},{B},{X}")), &vn).await;
+    assert_eq!(wide["received"]["total"], 3, "{wide}");
+    assert_eq!(wide["managed"]["at_end"], 3, "{wide}");
+    assert_eq!(wide["organisation"]["communes_with_managed"], 3, "{wide}");
+    let wide2 = get_ok(&app, &period(&format!("01,{X}")), &vn).await;
+    assert_eq!(figures_of(&wide2), figures_of(&wide));
+
+    // Overlapping units, an empty item, too many units, or a unit outside yours: 422 on `unit`.
+    let fifty_one: Vec<String> = (0..51).map(|i| format!("{:05}", 70 + i)).collect();
+    for units in [format!("01,{A}"), format!("{A},{A}"), format!("VN,{X}"), format!("{A},"), fifty_one.join(",")] {
+        let problem = assert_problem(app.get(&period(&units), &vn).await, 422, "validation_failed").await;
+        assert_eq!(problem["invalid_params"][0]["name"], "unit", "{units}: {problem}");
+    }
+    let problem = assert_problem(app.get(&period(&format!("{A},{X}")), &hanoi).await, 422, "validation_failed").await;
+    assert_eq!(problem["invalid_params"][0]["name"], "unit", "{problem}");
+
+    // CSV and XLSX for a set.
+    let resp = app.get(&format!("{}&format=csv", period(&format!("{A},{B}"))), &hanoi).await;
+    assert_eq!(resp.status(), 200);
+    let csv = resp.text().await.unwrap();
+    assert!(csv.contains(&format!("\"{A},{B}\"")) || csv.contains(&format!("{A},{B}")), "{csv}");
+    assert!(csv.lines().any(|l| l.starts_with("received.total,") && l.ends_with(",2")), "{csv}");
+    let resp = app.get(&format!("{}&format=xlsx", period(&format!("{A},{B}"))), &hanoi).await;
+    assert_eq!(resp.status(), 200);
+    assert!(resp.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"));
+    assert!(resp.bytes().await.unwrap().starts_with(b"PK"));
+}
+
+dual!(receptions_by_their_own_cycle, indicators_over_a_set_of_units);
