@@ -112,6 +112,8 @@ pub enum Op {
     ListLoanRates,
     CreateLoanRate,
     GetIndicators,
+    CreateArea,
+    ListAreas,
     ListTargets,
     SetTarget,
     DeleteTarget,
@@ -164,6 +166,7 @@ const COMMITTEE: &[Role] = &[CommuneCommittee];
 const BANK: &[Role] = &[Bank];
 /// Aggregate figures and reports: the agencies that write or read them, and auditors.
 const REPORT_READ: &[Role] = &[Police, CommuneCommittee, Justice, Labour, Auditor];
+const AREA_READ: &[Role] = &[Admin, Police, CommuneCommittee, Justice, Labour, Auditor];
 /// Partner agencies hear of changes (each event type is further limited by role).
 const EVENTS: &[Role] = &[Police, CommuneCommittee, Justice, Labour, Bank];
 /// Printed lists of persons (fields as each role may see them).
@@ -277,6 +280,8 @@ impl Op {
         Op::ListLoanRates,
         Op::CreateLoanRate,
         Op::GetIndicators,
+        Op::CreateArea,
+        Op::ListAreas,
         Op::ListTargets,
         Op::SetTarget,
         Op::DeleteTarget,
@@ -341,6 +346,8 @@ impl Op {
             Op::RecordUseCheck => MANAGE,
             Op::CreateLoanRate => RATE_WRITE,
             Op::GetIndicators => REPORT_READ,
+            Op::CreateArea => &[Admin, Police],
+            Op::ListAreas => AREA_READ,
             Op::ListTargets => REPORT_READ,
             Op::SetTarget => MANAGE,
             Op::DeleteTarget => MANAGE,
@@ -465,6 +472,8 @@ impl Op {
             Op::ListLoanRates => "list_loan_rates",
             Op::CreateLoanRate => "create_loan_rate",
             Op::GetIndicators => "get_indicators",
+            Op::CreateArea => "create_area",
+            Op::ListAreas => "list_areas",
             Op::ListTargets => "list_targets",
             Op::SetTarget => "set_target",
             Op::DeleteTarget => "delete_target",

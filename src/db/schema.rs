@@ -858,3 +858,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     persons,
     expungement_due_notices
 );
+
+diesel::table! {
+    areas (id) {
+        id -> Text,
+        name -> Text,
+        units -> Text,
+        province_code -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}

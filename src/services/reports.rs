@@ -63,9 +63,16 @@ pub fn resolve_unit(conn: &mut DbConnection, auth: &Auth, unit: Option<&str>, fi
 pub const MAX_UNITS: usize = 50;
 
 /// Resolves a unit or a set of units: `24616,24620` (communes, provinces or `VN`, not
-/// overlapping). The caller needs jurisdiction over every unit.
+/// overlapping), or a named area `area:<id>`. The caller needs jurisdiction over every unit.
 pub fn resolve_units(conn: &mut DbConnection, auth: &Auth, unit: Option<&str>, field: &str) -> ApiResult<ReportUnit> {
     let text = unit.unwrap_or(&auth.unit).trim();
+    if let Some(id) = text.strip_prefix("area:") {
+        let area = crate::services::areas::find(conn, auth, id, field)?;
+        let mut set = units_of(conn, auth, &area.unit_codes(), field)?;
+        set.code = text.to_string();
+        set.name = area.name;
+        return Ok(set);
+    }
     if !text.contains(',') {
         return resolve_unit(conn, auth, Some(text), field);
     }

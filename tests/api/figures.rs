@@ -190,4 +190,74 @@ async fn indicators_over_a_set_of_units(app: TestApp) {
     assert!(resp.bytes().await.unwrap().starts_with(b"PK"));
 }
 
-dual!(receptions_by_their_own_cycle, indicators_over_a_set_of_units);
+async fn named_areas(app: TestApp) {
+    let (_, vn) = app.account("ca.vn-area", &["police"], "VN").await;
+    let (_, hanoi) = app.account("ca.hn-area", &["police"], "01").await;
+    let (_, lamdong) = app.account("ca.ld-area", &["police"], "68").await;
+    let (_, commune) = app.account("ca.hk-area", &["police"], A).await;
+    let (_, committee) = app.account("ub.hn-area", &["commune_committee"], "01").await;
+    let mover = received_in(&app, &vn, "Một", A, 90).await;
+    post_ok(&app, &format!("/api/v1/persons/{mover}/transfer"), &vn, &json!({"to_unit": B, "moved_on": days_ago(50)}))
+        .await;
+    received_in(&app, &vn, "Hai", B, 80).await;
+    received_in(&app, &vn, "Ba", X, 70).await;
+
+    // The admin saves a district that no longer exists; the province's police a cluster.
+    let district =
+        post_ok(&app, "/api/v1/areas", &app.admin_token, &json!({"name": "Quận Hoàn Kiếm (cũ)", "units": [A, B]}))
+            .await;
+    let id = district["id"].as_str().unwrap().to_string();
+    assert_eq!(district["unit"], format!("area:{id}"));
+    assert_eq!(district["units"], json!([A, B]));
+    assert_eq!(district["province_code"], "01");
+    let cluster = post_ok(&app, "/api/v1/areas", &hanoi, &json!({"name": "Cụm phường trung tâm", "units": [B]})).await;
+    assert_eq!(cluster["province_code"], "01");
+    let wide = post_ok(&app, "/api/v1/areas", &vn, &json!({"name": "Hai tỉnh", "units": ["01", X]})).await;
+    assert_eq!(wide["province_code"], "VN");
+
+    // `unit=area:<id>` gives the set's figures, named after the area.
+    let by_area = get_ok(&app, &period(&format!("area:{id}")), &hanoi).await;
+    let by_set = get_ok(&app, &period(&format!("{A},{B}")), &hanoi).await;
+    assert_eq!(by_area["unit"], format!("area:{id}"));
+    assert_eq!(by_area["unit_name"], "Quận Hoàn Kiếm (cũ)");
+    assert_eq!(figures_of(&by_area), figures_of(&by_set));
+    assert_eq!(by_area["received"]["total"], 2, "{by_area}");
+    let resp = app.get(&format!("{}&format=csv", period(&format!("area:{id}"))), &hanoi).await;
+    assert_eq!(resp.status(), 200);
+    assert!(resp.text().await.unwrap().contains("Quận Hoàn Kiếm (cũ)"));
+    let both = get_ok(&app, &period(&format!("area:{}", wide["id"].as_str().unwrap())), &vn).await;
+    assert_eq!(both["received"]["total"], 3, "{both}");
+
+    // Lists follow the jurisdiction: the province sees its own, another province none of them.
+    let names = |v: &Value| -> Vec<String> {
+        v.as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap().to_string()).collect()
+    };
+    let mut seen = names(&get_ok(&app, "/api/v1/areas", &hanoi).await);
+    seen.sort();
+    assert_eq!(seen, vec!["Cụm phường trung tâm".to_string(), "Quận Hoàn Kiếm (cũ)".to_string()]);
+    assert_eq!(names(&get_ok(&app, "/api/v1/areas", &vn).await).len(), 3);
+    assert!(names(&get_ok(&app, "/api/v1/areas", &lamdong).await).is_empty());
+    // Another province's area is not a unit of yours.
+    let problem =
+        assert_problem(app.get(&period(&format!("area:{id}")), &lamdong).await, 422, "validation_failed").await;
+    assert_eq!(problem["invalid_params"][0]["name"], "unit", "{problem}");
+    let problem = assert_problem(app.get(&period("area:nope"), &hanoi).await, 422, "validation_failed").await;
+    assert_eq!(problem["invalid_params"][0]["name"], "unit", "{problem}");
+
+    // Refused: units outside yours, overlapping units, no units, a commune account, another role.
+    for (token, units) in [(&hanoi, json!([A, X])), (&vn, json!(["01", A])), (&vn, json!([]))] {
+        let resp = app.post("/api/v1/areas", token, &json!({"name": "Sai", "units": units})).await;
+        let problem = assert_problem(resp, 422, "validation_failed").await;
+        assert_eq!(problem["invalid_params"][0]["name"], "units", "{problem}");
+    }
+    let resp = app.post("/api/v1/areas", &commune, &json!({"name": "Phường", "units": [A]})).await;
+    assert_problem(resp, 403, "forbidden").await;
+    let resp = app.post("/api/v1/areas", &committee, &json!({"name": "Ủy ban", "units": [A]})).await;
+    assert_problem(resp, 403, "forbidden").await;
+
+    // Each creation is audited.
+    let audit = get_ok(&app, "/api/v1/audit-events?action=area.create", &app.admin_token).await;
+    assert_eq!(audit["total"], 3, "{audit}");
+}
+
+dual!(receptions_by_their_own_cycle, indicators_over_a_set_of_units, named_areas);
