@@ -844,9 +844,16 @@ fn models(conn: &mut DbConnection, scope: &[Jurisdiction], to: NaiveDate) -> Api
     let (t1, t2) = (q.date(to), q.date(to));
     let active = model_active_on(&mut q, to);
     let sc = q.scope("m", scope);
+    // Persons count as participants only while managed on `to` (an exit ends participation;
+    // this also holds for participations recorded before that rule).
+    let (t3, t4) = (q.date(to), q.date(to));
     let text = format!(
         "SELECT m.model_type AS kind, CAST(NULL AS TEXT) AS sub, COUNT(DISTINCT m.id) AS n1,
-                COUNT(mp.person_id) AS n2, COUNT(mp.id) AS n3
+                COUNT(CASE WHEN EXISTS (SELECT 1 FROM person_status_history h
+                                        WHERE h.person_id = mp.person_id AND h.to_status IN {MANAGED}
+                                          AND h.occurred_on <= {t3} AND (h.valid_until IS NULL OR h.valid_until > {t4}))
+                           THEN mp.person_id END) AS n2,
+                COUNT(mp.id) AS n3
          FROM reintegration_models m
          LEFT JOIN model_participants mp ON mp.model_id = m.id AND mp.joined_on <= {t1}
               AND (mp.left_on IS NULL OR mp.left_on > {t2})

@@ -166,7 +166,8 @@ pub struct Organisation {
     /// Active models on `to` by type (`persons`: managed persons participating on `to`).
     pub models_by_type: Vec<KindCount>,
     pub models_active: i64,
-    /// Participants on `to` (persons, members and helpers), and of them managed persons.
+    /// Participants on `to` (persons, members and helpers), and of them the persons managed
+    /// on `to` (an exit ends a person's participations on the exit day).
     pub model_participants: i64,
     pub model_person_participants: i64,
     /// Steering committees established by `to` and not dissolved by then.

@@ -260,4 +260,216 @@ async fn named_areas(app: TestApp) {
     assert_eq!(audit["total"], 3, "{audit}");
 }
 
-dual!(receptions_by_their_own_cycle, indicators_over_a_set_of_units, named_areas);
+async fn model_participants_only_while_managed(app: TestApp) {
+    let (_, police) = app.account("ca.hk-model", &["police"], A).await;
+    let (_, admin_hn) = app.account("kt.hn-model", &["auditor"], "01").await;
+    let leaving = received_in(&app, &police, "Người Rời", A, 300).await;
+    let staying = received_in(&app, &police, "Người Ở", A, 300).await;
+    for id in [&leaving, &staying] {
+        post_ok(
+            &app,
+            &format!("/api/v1/persons/{id}/start-management"),
+            &police,
+            &json!({"started_on": days_ago(299), "management_file_number": format!("HS-{id}")}),
+        )
+        .await;
+    }
+    let m = post_ok(
+        &app,
+        "/api/v1/models",
+        &police,
+        &json!({"name": "Tổ tự quản", "model_type": "self_management_group", "unit": A,
+                "sponsor_organisation": "fatherland_front", "founding_decision_number": "05/QĐ", "founding_decision_date": days_ago(90)}),
+    )
+    .await;
+    let mid = m["id"].as_str().unwrap().to_string();
+    for (step, ago) in
+        [("committee_formed", 80), ("regulations_issued", 75), ("first_activities", 70), ("launched", 60)]
+    {
+        post_ok(
+            &app,
+            &format!("/api/v1/models/{mid}/milestones"),
+            &police,
+            &json!({"step": step, "achieved_on": days_ago(ago)}),
+        )
+        .await;
+    }
+    for id in [&leaving, &staying] {
+        post_ok(
+            &app,
+            &format!("/api/v1/models/{mid}/participants"),
+            &police,
+            &json!({"role": "participant", "person_id": id, "joined_on": days_ago(55)}),
+        )
+        .await;
+    }
+    // One of them violates the law 20 days ago: management, and the model, end that day.
+    post_ok(&app, &format!("/api/v1/persons/{leaving}/law-violation"), &police, &json!({"occurred_on": days_ago(20)}))
+        .await;
+
+    let figures = |to: i64| {
+        let path = format!("/api/v1/reports/indicators?unit={A}&from={}&to={}", days_ago(100), days_ago(to));
+        let app = &app;
+        let police = police.clone();
+        async move { get_ok(app, &path, &police).await }
+    };
+    let persons_in_groups = |v: &Value| {
+        v["organisation"]["models_by_type"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["kind"] == "self_management_group")
+            .unwrap()["persons"]
+            .clone()
+    };
+    let now = figures(1).await;
+    assert_eq!(persons_in_groups(&now), 1, "{now}");
+    assert_eq!(now["organisation"]["model_person_participants"], 1, "{now}");
+    let before = figures(30).await;
+    assert_eq!(persons_in_groups(&before), 2, "{before}");
+    assert_eq!(before["organisation"]["model_person_participants"], 2, "{before}");
+
+    // The participation ended on the exit day, and the history says so.
+    let model = get_ok(&app, &format!("/api/v1/models/{mid}"), &police).await;
+    let parts = model["participants"].as_array().unwrap_or_else(|| panic!("{model}"));
+    let left: Vec<&Value> = parts.iter().filter(|p| p["person_id"] == leaving.as_str()).collect();
+    assert_eq!(left.len(), 1, "{model}");
+    assert_eq!(left[0]["left_on"], days_ago(20), "{model}");
+    let stayed: Vec<&Value> = parts.iter().filter(|p| p["person_id"] == staying.as_str()).collect();
+    assert_eq!(stayed[0]["left_on"], Value::Null, "{model}");
+    let audit = get_ok(&app, "/api/v1/audit-events?action=model.participant_leave", &admin_hn).await;
+    assert_eq!(audit["total"], 1, "{audit}");
+    assert_eq!(audit["items"][0]["after"]["reason"], "law_violation", "{audit}");
+}
+
+const RELEASE_TYPES: [&str; 3] = ["completed_sentence", "special_amnesty", "conditional_early_release"];
+
+/// A conviction released `ago` days ago (a parolee with a probation end).
+fn released(judged_ago: i64, ago: i64, release_type: &str, new_offence: bool) -> Value {
+    let mut c = conviction(&days_ago(judged_ago), &days_ago(ago), release_type, new_offence);
+    if release_type == "conditional_early_release" {
+        c["probation_end"] = json!(days_ago(ago - 200));
+    }
+    c
+}
+
+/// Property: for random histories (fixed seed), the indicators of a closed period do not
+/// change when later facts are added: new cycles after a reoffence under another release
+/// type, late receptions, transfers, exits, activities.
+async fn closed_periods_do_not_move(app: TestApp) {
+    use rand::{rngs::StdRng, Rng, SeedableRng};
+    let (_, vn) = app.account("ca.vn-prop", &["police"], "VN").await;
+    let mut rng = StdRng::seed_from_u64(22);
+    let mut ids: Vec<(String, Value, bool)> = Vec::new();
+    // Closed period: 700 to 300 days ago.
+    for i in 0..30 {
+        let unit = if rng.gen_bool(0.5) { A } else { B };
+        let identity = json!({"full_name": format!("Người Thứ {i}"), "gender": "male", "date_of_birth": "1980-05-05",
+                              "id_number": format!("0010800{:05}", 100 + i), "unit": unit});
+        let mut body = identity.clone();
+        let release_ago: i64 = rng.gen_range(420..690);
+        body["registered_on"] = json!(days_ago(release_ago + 5));
+        let id = post_ok(&app, "/api/v1/persons", &vn, &body).await["id"].as_str().unwrap().to_string();
+        let rt = RELEASE_TYPES[rng.gen_range(0..3)];
+        let c = released(release_ago + 400, release_ago, rt, false);
+        post_ok(&app, &format!("/api/v1/persons/{id}/convictions"), &vn, &c).await;
+        let received_ago = release_ago - rng.gen_range(0..12);
+        post_ok(
+            &app,
+            &format!("/api/v1/persons/{id}/reception"),
+            &vn,
+            &json!({"received_on": days_ago(received_ago), "receiving_officer": "Cán bộ", "commitment_signed": true}),
+        )
+        .await;
+        post_ok(
+            &app,
+            &format!("/api/v1/persons/{id}/start-management"),
+            &vn,
+            &json!({"started_on": days_ago(received_ago - 2), "management_file_number": format!("HS-{i}")}),
+        )
+        .await;
+        if rng.gen_bool(0.5) {
+            let on = days_ago(rng.gen_range(310..received_ago - 3));
+            let visit = json!({"kind": "home_visit", "occurred_on": on});
+            post_ok(&app, &format!("/api/v1/persons/{id}/activities"), &vn, &visit).await;
+        }
+        let mut managed = true;
+        match rng.gen_range(0..6) {
+            0 => {
+                let on = days_ago(rng.gen_range(310..received_ago - 3));
+                post_ok(&app, &format!("/api/v1/persons/{id}/law-violation"), &vn, &json!({"occurred_on": on})).await;
+                managed = false;
+            }
+            1 => {
+                let to = if unit == A { B } else { A };
+                let on = days_ago(rng.gen_range(310..received_ago - 3));
+                let body = json!({"to_unit": to, "moved_on": on});
+                post_ok(&app, &format!("/api/v1/persons/{id}/transfer"), &vn, &body).await;
+            }
+            _ => {}
+        }
+        ids.push((id, identity, managed));
+    }
+    let scopes = [A.to_string(), B.to_string(), "01".to_string(), format!("{A},{B}")];
+    let closed =
+        |units: &str| format!("/api/v1/reports/indicators?unit={units}&from={}&to={}", days_ago(700), days_ago(300));
+    let mut before = Vec::new();
+    for s in &scopes {
+        before.push(figures_of(&get_ok(&app, &closed(s), &vn).await));
+    }
+
+    // Later facts, all dated after the period.
+    for (i, (id, identity, managed)) in ids.iter().enumerate() {
+        if !managed {
+            continue;
+        }
+        match rng.gen_range(0..5) {
+            0 => {
+                // Reoffends; released under another type; received again, maybe late.
+                let rt = RELEASE_TYPES[rng.gen_range(0..3)];
+                post_ok(&app, &format!("/api/v1/persons/{id}/convictions"), &vn, &released(250, 120, rt, true)).await;
+                let notice = json!({"person": identity, "facility": "Trại giam Nam Hà",
+                                    "notice_date": days_ago(150), "expected_release_date": days_ago(120)});
+                post_ok(&app, "/api/v1/release-notices", &vn, &notice).await;
+                let late: i64 = if rng.gen_bool(0.5) { 10 } else { 1 };
+                post_ok(
+                    &app,
+                    &format!("/api/v1/persons/{id}/reception"),
+                    &vn,
+                    &json!({"received_on": days_ago(120 - late), "receiving_officer": "Cán bộ", "commitment_signed": true}),
+                )
+                .await;
+            }
+            1 => {
+                post_ok(&app, &format!("/api/v1/persons/{id}/decease"), &vn, &json!({"occurred_on": days_ago(100)}))
+                    .await;
+            }
+            2 => {
+                let visit = json!({"kind": "home_visit", "occurred_on": days_ago(200 - i as i64)});
+                post_ok(&app, &format!("/api/v1/persons/{id}/activities"), &vn, &visit).await;
+            }
+            3 => {
+                let current = get_ok(&app, &format!("/api/v1/persons/{id}"), &vn).await;
+                let to = if current["unit"] == X { B } else { X };
+                let body = json!({"to_unit": to, "moved_on": days_ago(90)});
+                post_ok(&app, &format!("/api/v1/persons/{id}/transfer"), &vn, &body).await;
+            }
+            _ => {
+                post_ok(&app, &format!("/api/v1/persons/{id}/abscond"), &vn, &json!({"occurred_on": days_ago(80)}))
+                    .await;
+            }
+        }
+    }
+    for (s, was) in scopes.iter().zip(&before) {
+        let now = figures_of(&get_ok(&app, &closed(s), &vn).await);
+        assert_eq!(&now, was, "the closed period moved for {s}");
+    }
+}
+
+dual!(
+    receptions_by_their_own_cycle,
+    closed_periods_do_not_move,
+    indicators_over_a_set_of_units,
+    named_areas,
+    model_participants_only_while_managed
+);
