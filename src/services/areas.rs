@@ -30,7 +30,7 @@ pub fn create(conn: &mut DbConnection, auth: &Auth, input: &NewArea) -> ApiResul
     }
     let codes: Vec<String> = input.units.iter().map(|c| c.trim().to_string()).collect();
     let set = units_of(conn, auth, &codes, "units")?;
-    let province_code = if set.province_code.is_empty() || set.set.iter().any(|j| *j == Jurisdiction::National) {
+    let province_code = if set.province_code.is_empty() || set.set.contains(&Jurisdiction::National) {
         crate::auth::roles::NATIONAL_CODE.to_string()
     } else {
         set.province_code.clone()
