@@ -629,3 +629,43 @@ pub fn overdue(
         items,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(code: &str, province: &str) -> ReportUnit {
+        let scope = Jurisdiction::parse(code).unwrap();
+        ReportUnit {
+            code: code.into(),
+            name: code.into(),
+            province_code: province.into(),
+            set: vec![scope.clone()],
+            scope,
+        }
+    }
+
+    #[test]
+    fn units_of_a_set_must_not_overlap() {
+        let hoan_kiem = unit("00070", "01");
+        let cua_nam = unit("00073", "01");
+        let blao = unit("24829", "68");
+        let ha_noi = unit("01", "01");
+        let lam_dong = unit("68", "68");
+        let vn = unit("VN", "");
+        for (a, b, overlapping) in [
+            (&hoan_kiem, &cua_nam, false),
+            (&hoan_kiem, &blao, false),
+            (&ha_noi, &blao, false),
+            (&ha_noi, &lam_dong, false),
+            (&hoan_kiem, &hoan_kiem, true),
+            (&ha_noi, &hoan_kiem, true),
+            (&cua_nam, &ha_noi, true),
+            (&ha_noi, &ha_noi, true),
+            (&vn, &blao, true),
+            (&lam_dong, &vn, true),
+        ] {
+            assert_eq!(overlap(a, b), overlapping, "{} / {}", a.code, b.code);
+        }
+    }
+}
