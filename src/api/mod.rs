@@ -133,6 +133,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(loans::record_use_check)
         // Fixed paths before `/reports/{id}`.
         .service(reports::get_indicators)
+        .service(reports::create_area)
+        .service(reports::list_areas)
         .service(reports::list_overdue_reports)
         .service(reports::list_targets)
         .service(reports::set_target)

@@ -536,8 +536,8 @@ pub async fn get_model_summary(
             let (types, (managed, with_model)) = match on {
                 None => (db::type_counts(conn, &scope)?, db::coverage(conn, &scope)?),
                 Some(day) => (
-                    crate::db::reports::model_types_on(conn, &scope, day)?,
-                    crate::db::reports::model_coverage_on(conn, &scope, day)?,
+                    crate::db::reports::model_types_on(conn, std::slice::from_ref(&scope), day)?,
+                    crate::db::reports::model_coverage_on(conn, std::slice::from_ref(&scope), day)?,
                 ),
             };
             Ok(ModelSummary {

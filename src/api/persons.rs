@@ -196,7 +196,8 @@ pub async fn create_person(
     }
     let row = state
         .run(&auth, Op::CreatePerson, move |conn, auth| {
-            let result = write_tx(conn, |conn| service::create(conn, auth, &input, since, today, auth.ctx.reason.as_deref()));
+            let result =
+                write_tx(conn, |conn| service::create(conn, auth, &input, since, today, auth.ctx.reason.as_deref()));
             service::record_if_duplicate(conn, auth, result, input.id_number.as_deref(), &input.unit)
         })
         .await?;

@@ -51,11 +51,12 @@ pub async fn get_indicators(
     }
     let ind = state
         .run_read(&auth, Op::GetIndicators, move |conn, auth| {
-            let unit = service::resolve_unit(conn, auth, q.unit.as_deref(), "unit")?;
+            let unit = service::resolve_units(conn, auth, q.unit.as_deref(), "unit")?;
             service::indicators(conn, &unit, q.from, q.to)
         })
         .await?;
-    let name = format!("chi-tieu-{}-{}-{}", ind.unit, ind.from, ind.to);
+    let label: String = ind.unit.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    let name = format!("chi-tieu-{label}-{}-{}", ind.from, ind.to);
     match format.as_str() {
         "csv" => Ok(attachment("text/csv; charset=utf-8", format!("{name}.csv"), export::indicators_csv(&ind, None))),
         "xlsx" => {
@@ -519,4 +520,35 @@ pub async fn get_consolidated_report(
     let out =
         state.run(&auth, Op::GetConsolidatedReport, move |conn, auth| service::consolidated(conn, auth, &id)).await?;
     Ok(HttpResponse::Ok().json(out))
+}
+
+/// Save a set of units under a name ("Huyện Đắk Glong (cũ)", "Cụm xã biên giới"): admins,
+/// and the police of the country or of a province for units of their province. Its `unit`
+/// (`area:<id>`) then works wherever a set of units does.
+#[utoipa::path(
+    tag = "reports",
+    request_body = NewArea,
+    responses(
+        (status = 201, description = "The area", body = Area),
+        (status = 403, description = "A commune account", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No units, more than 50, overlapping units, or a unit outside yours", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/areas")]
+pub async fn create_area(state: web::Data<AppState>, auth: Auth, body: ApiJson<NewArea>) -> ApiResult<HttpResponse> {
+    let input = body.0;
+    let area = state
+        .run(&auth, Op::CreateArea, move |conn, auth| {
+            write_tx(conn, |conn| crate::services::areas::create(conn, auth, &input))
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(crate::services::areas::view(&area)))
+}
+
+/// The named areas in your jurisdiction (the country's for VN, a province's for it).
+#[utoipa::path(tag = "reports", responses((status = 200, body = Vec<Area>)))]
+#[get("/areas")]
+pub async fn list_areas(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
+    let rows = state.run(&auth, Op::ListAreas, |conn, auth| crate::db::areas::list(conn, &auth.jurisdiction)).await?;
+    Ok(HttpResponse::Ok().json(rows.iter().map(crate::services::areas::view).collect::<Vec<_>>()))
 }

@@ -489,7 +489,7 @@ pub async fn get_plan_summary(
             };
             match on {
                 None => sup::plan_summary(conn, &scope),
-                Some(day) => crate::db::reports::plan_summary_on(conn, &scope, day),
+                Some(day) => crate::db::reports::plan_summary_on(conn, std::slice::from_ref(&scope), day),
             }
         })
         .await?;

@@ -117,6 +117,8 @@ pub enum Op {
     ListHolidays,
     CreateHoliday,
     GetIndicators,
+    CreateArea,
+    ListAreas,
     ListTargets,
     SetTarget,
     DeleteTarget,
@@ -169,6 +171,7 @@ const COMMITTEE: &[Role] = &[CommuneCommittee];
 const BANK: &[Role] = &[Bank];
 /// Aggregate figures and reports: the agencies that write or read them, and auditors.
 const REPORT_READ: &[Role] = &[Police, CommuneCommittee, Justice, Labour, Auditor];
+const AREA_READ: &[Role] = &[Admin, Police, CommuneCommittee, Justice, Labour, Auditor];
 /// Partner agencies hear of changes (each event type is further limited by role).
 const EVENTS: &[Role] = &[Police, CommuneCommittee, Justice, Labour, Bank];
 /// Printed lists of persons (fields as each role may see them): the roles that may use at
@@ -289,6 +292,8 @@ impl Op {
         Op::ListHolidays,
         Op::CreateHoliday,
         Op::GetIndicators,
+        Op::CreateArea,
+        Op::ListAreas,
         Op::ListTargets,
         Op::SetTarget,
         Op::DeleteTarget,
@@ -356,6 +361,8 @@ impl Op {
             Op::ListHolidays => EVERYONE,
             Op::CreateHoliday => &[Admin],
             Op::GetIndicators => REPORT_READ,
+            Op::CreateArea => &[Admin, Police],
+            Op::ListAreas => AREA_READ,
             Op::ListTargets => REPORT_READ,
             Op::SetTarget => MANAGE,
             Op::DeleteTarget => MANAGE,
@@ -486,6 +493,8 @@ impl Op {
             Op::ListHolidays => "list_holidays",
             Op::CreateHoliday => "create_holiday",
             Op::GetIndicators => "get_indicators",
+            Op::CreateArea => "create_area",
+            Op::ListAreas => "list_areas",
             Op::ListTargets => "list_targets",
             Op::SetTarget => "set_target",
             Op::DeleteTarget => "delete_target",

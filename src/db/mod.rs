@@ -32,6 +32,7 @@ macro_rules! insert_batches {
 
 pub mod accounts;
 pub mod admin_units;
+pub mod areas;
 pub mod audit;
 pub mod clients;
 pub mod committees;

@@ -180,6 +180,29 @@ pub fn leave(conn: &mut DbConnection, model_id: &str, id: &str, on: NaiveDate) -
     Ok(ParticipantRow { left_on: Some(on), ..row })
 }
 
+/// Ends on `on` every participation of a person still running on that day (or ending
+/// later), never before the day it began; answers the participations ended, with their
+/// model's unit for the audit.
+pub fn end_participations(
+    conn: &mut DbConnection,
+    person_id: &str,
+    on: NaiveDate,
+) -> ApiResult<Vec<(ParticipantRow, String, String)>> {
+    let rows: Vec<(ParticipantRow, String, String)> = mp::table
+        .inner_join(rm::table.on(rm::id.eq(mp::model_id)))
+        .filter(mp::person_id.eq(person_id))
+        .filter(mp::left_on.is_null().or(mp::left_on.gt(on)))
+        .select((ParticipantRow::as_select(), rm::unit_code, rm::province_code))
+        .load(conn)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (row, unit, province) in rows {
+        let left = on.max(row.joined_on);
+        diesel::update(mp::table.find(&row.id)).set(mp::left_on.eq(left)).execute(conn)?;
+        out.push((ParticipantRow { left_on: Some(left), ..row }, unit, province));
+    }
+    Ok(out)
+}
+
 /// Persons currently in each model (one grouped query for a page of models).
 pub fn active_participant_counts(conn: &mut DbConnection, model_ids: &[&str]) -> ApiResult<Vec<(String, i64)>> {
     Ok(mp::table

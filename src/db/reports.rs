@@ -56,12 +56,40 @@ impl Sql {
         self.placeholder()
     }
 
-    /// `alias` lies in the reported unit.
-    fn scope(&mut self, alias: &str, scope: &Jurisdiction) -> String {
-        match scope {
-            Jurisdiction::National => "1 = 1".into(),
-            Jurisdiction::Province(p) => format!("{alias}.province_code = {}", self.text(p)),
-            Jurisdiction::Commune(c) => format!("{alias}.unit_code = {}", self.text(c)),
+    /// `alias` lies in the reported units (one unit, or a set of units that do not overlap).
+    fn scope(&mut self, alias: &str, scope: &[Jurisdiction]) -> String {
+        if national(scope) {
+            return "1 = 1".into();
+        }
+        let mut parts = Vec::new();
+        let provinces: Vec<String> = scope
+            .iter()
+            .filter_map(|j| match j {
+                Jurisdiction::Province(p) => Some(self.text(p)),
+                _ => None,
+            })
+            .collect();
+        let communes: Vec<String> = scope
+            .iter()
+            .filter_map(|j| match j {
+                Jurisdiction::Commune(c) => Some(self.text(c)),
+                _ => None,
+            })
+            .collect();
+        match provinces.as_slice() {
+            [] => {}
+            [one] => parts.push(format!("{alias}.province_code = {one}")),
+            many => parts.push(format!("{alias}.province_code IN ({})", many.join(", "))),
+        }
+        match communes.as_slice() {
+            [] => {}
+            [one] => parts.push(format!("{alias}.unit_code = {one}")),
+            many => parts.push(format!("{alias}.unit_code IN ({})", many.join(", "))),
+        }
+        match parts.len() {
+            0 => "1 = 0".into(),
+            1 => parts.remove(0),
+            _ => format!("({})", parts.join(" OR ")),
         }
     }
 
@@ -78,6 +106,11 @@ impl Sql {
         }
         Ok(q.load::<T>(conn)?)
     }
+}
+
+/// Whether the units are the whole country (`VN` overlaps every other unit, so it comes alone).
+fn national(scope: &[Jurisdiction]) -> bool {
+    scope.iter().any(|j| matches!(j, Jurisdiction::National))
 }
 
 const MANAGED: &str = "('received', 'under_management')";
@@ -189,10 +222,10 @@ struct Scalars {
 /// valid_until`) among those recorded in the unit is `received` or `under_management`;
 /// every move out of a unit is recorded in that unit, so filtering the history by unit
 /// first is exact. The day before the period is "at the start".
-fn caseload(conn: &mut DbConnection, scope: &Jurisdiction, from: NaiveDate, to: NaiveDate) -> ApiResult<Caseload> {
+fn caseload(conn: &mut DbConnection, scope: &[Jurisdiction], from: NaiveDate, to: NaiveDate) -> ApiResult<Caseload> {
     // PostgreSQL only: SQLite runs the per-person grouping below faster (2.7 s against 4.6 s
     // for the country on the national data set), its joins being nested loops.
-    if matches!(scope, Jurisdiction::National) && matches!(conn, DbConnection::Postgresql(_)) {
+    if national(scope) && matches!(conn, DbConnection::Postgresql(_)) {
         return national_caseload(conn, from, to);
     }
     let mut q = Sql::new(conn);
@@ -205,9 +238,9 @@ fn caseload(conn: &mut DbConnection, scope: &Jurisdiction, from: NaiveDate, to: 
     // read in one pass for the three attributes and only for persons managed at the end (a
     // semi-join, so a commune probes the index; for the country one scan beats 160k probes,
     // and the planner cannot see that through the aggregate).
-    let only_managed = match scope {
-        Jurisdiction::National => "",
-        _ => "AND c.person_id IN (SELECT e.person_id FROM sp e WHERE e.m_end = 1)",
+    let only_managed = match national(scope) {
+        true => "",
+        false => "AND c.person_id IN (SELECT e.person_id FROM sp e WHERE e.m_end = 1)",
     };
     let text = format!(
         "WITH sp AS (
@@ -408,7 +441,7 @@ fn national_caseload(conn: &mut DbConnection, from: NaiveDate, to: NaiveDate) ->
 /// the unit is neither a reception nor an exit of the unit.
 fn events(
     conn: &mut DbConnection,
-    scope: &Jurisdiction,
+    scope: &[Jurisdiction],
     from: NaiveDate,
     to: NaiveDate,
 ) -> ApiResult<(Receptions, Exits, i64)> {
@@ -418,12 +451,27 @@ fn events(
     let sc = q.scope("h", scope);
     let sc_prev = q.scope("prv", scope);
     let sc_next = q.scope("nxt", scope);
+    // A reception belongs to the cycle of the latest release on or before its day: that
+    // release's type, and lateness against that release (a parolee reporting more than five
+    // days after it). The person's current release facts describe only the last cycle.
+    let late_after =
+        if q.pg { "rc.release_date + 5".to_string() } else { "date(rc.release_date, '+5 days')".to_string() };
+    let late = format!(
+        "CASE WHEN h.to_status = 'received' AND h.from_status = 'expected'
+                   AND rc.release_type = 'conditional_early_release' AND h.occurred_on > {late_after}
+              THEN 1 ELSE 0 END"
+    );
     let text = format!(
-        "SELECT h.to_status AS to_status, h.from_status AS from_status, p.release_type AS release_type,
-                CAST(CASE WHEN p.late_reception AND h.from_status = 'expected' THEN 1 ELSE 0 END AS BIGINT) AS late,
+        "SELECT h.to_status AS to_status, h.from_status AS from_status, rc.release_type AS release_type,
+                CAST({late} AS BIGINT) AS late,
                 COUNT(*) AS n
          FROM person_status_history h
-         JOIN persons p ON p.id = h.person_id
+         LEFT JOIN convictions rc
+           ON h.to_status = 'received'
+          AND rc.id = (SELECT c.id FROM convictions c
+                       WHERE c.person_id = h.person_id AND c.release_date IS NOT NULL
+                         AND c.release_date <= h.occurred_on
+                       ORDER BY c.release_date DESC, c.id DESC LIMIT 1)
          WHERE h.occurred_on >= {f} AND h.occurred_on <= {t} AND {sc}
            AND h.to_status IN ('received', 'under_management', 'expunged', 'reoffended', 'law_violation',
                                'moved_out', 'absconded', 'deceased')
@@ -433,8 +481,7 @@ fn events(
            AND NOT (h.to_status = 'moved_out'
                     AND EXISTS (SELECT 1 FROM person_status_history nxt
                                 WHERE nxt.person_id = h.person_id AND nxt.seq = h.seq + 1 AND {sc_next}))
-         GROUP BY h.to_status, h.from_status, p.release_type,
-                  CASE WHEN p.late_reception AND h.from_status = 'expected' THEN 1 ELSE 0 END"
+         GROUP BY h.to_status, h.from_status, rc.release_type, {late}"
     );
     let rows: Vec<EventRow> = q.load(conn, text)?;
     let (mut rec, mut ex, mut files) = (Receptions::default(), Exits::default(), 0);
@@ -485,7 +532,7 @@ fn codes(conn: &mut DbConnection, q: Sql, text: String) -> ApiResult<BTreeSet<St
 /// there whose time in force meets the period.
 pub fn communes_with_managed(
     conn: &mut DbConnection,
-    scope: &Jurisdiction,
+    scope: &[Jurisdiction],
     from: NaiveDate,
     to: NaiveDate,
 ) -> ApiResult<BTreeSet<String>> {
@@ -513,7 +560,7 @@ struct ActivityPersons {
 /// Distinct persons counselled (either kind) and given legal help (any sub-kind), in one scan.
 fn activity_persons(
     conn: &mut DbConnection,
-    scope: &Jurisdiction,
+    scope: &[Jurisdiction],
     from: NaiveDate,
     to: NaiveDate,
 ) -> ApiResult<ActivityPersons> {
@@ -534,11 +581,11 @@ fn activity_persons(
 /// the persons counselled or given legal help.
 fn activities(
     conn: &mut DbConnection,
-    scope: &Jurisdiction,
+    scope: &[Jurisdiction],
     from: NaiveDate,
     to: NaiveDate,
 ) -> ApiResult<(Vec<KindRow>, ActivityPersons)> {
-    if let Jurisdiction::National = scope {
+    if national(scope) {
         return national_activities(conn, from, to);
     }
     Ok((activity_kinds(conn, scope, from, to)?, activity_persons(conn, scope, from, to)?))
@@ -613,7 +660,7 @@ struct CountRow {
 
 fn activity_kinds(
     conn: &mut DbConnection,
-    scope: &Jurisdiction,
+    scope: &[Jurisdiction],
     from: NaiveDate,
     to: NaiveDate,
 ) -> ApiResult<Vec<KindRow>> {
@@ -636,7 +683,7 @@ fn month_key(d: NaiveDate) -> String {
     format!("{:04}-{:02}", d.year(), d.month())
 }
 
-fn scalars(conn: &mut DbConnection, scope: &Jurisdiction, from: NaiveDate, to: NaiveDate) -> ApiResult<Scalars> {
+fn scalars(conn: &mut DbConnection, scope: &[Jurisdiction], from: NaiveDate, to: NaiveDate) -> ApiResult<Scalars> {
     let mut q = Sql::new(conn);
     // Each sub-select binds its own values, in the order they are written.
     let period = |q: &mut Sql, col: &str| {
@@ -736,7 +783,7 @@ fn model_active_on(q: &mut Sql, to: NaiveDate) -> String {
 /// taking part then in a model active then).
 pub fn model_types_on(
     conn: &mut DbConnection,
-    scope: &Jurisdiction,
+    scope: &[Jurisdiction],
     on: NaiveDate,
 ) -> ApiResult<Vec<(String, i64, i64, i64)>> {
     let mut q = Sql::new(conn);
@@ -757,7 +804,7 @@ pub fn model_types_on(
 }
 
 /// Communes of the unit with someone managed on `on`, and those of them with a model active on `on`.
-pub fn model_coverage_on(conn: &mut DbConnection, scope: &Jurisdiction, on: NaiveDate) -> ApiResult<(i64, i64)> {
+pub fn model_coverage_on(conn: &mut DbConnection, scope: &[Jurisdiction], on: NaiveDate) -> ApiResult<(i64, i64)> {
     let managed = communes_with_managed(conn, scope, on, on)?;
     let with_model = communes_with_model(conn, scope, on)?;
     Ok((managed.len() as i64, with_model.intersection(&managed).count() as i64))
@@ -767,7 +814,7 @@ pub fn model_coverage_on(conn: &mut DbConnection, scope: &Jurisdiction, on: Naiv
 /// then, counted for persons managed that day in the unit.
 pub fn plan_summary_on(
     conn: &mut DbConnection,
-    scope: &Jurisdiction,
+    scope: &[Jurisdiction],
     on: NaiveDate,
 ) -> ApiResult<Vec<(String, String, i64)>> {
     let mut q = Sql::new(conn);
@@ -792,14 +839,21 @@ pub fn plan_summary_on(
     Ok(q.load::<KindRow>(conn, text)?.into_iter().map(|r| (r.kind, r.sub.unwrap_or_default(), r.n1)).collect())
 }
 
-fn models(conn: &mut DbConnection, scope: &Jurisdiction, to: NaiveDate) -> ApiResult<Vec<KindRow>> {
+fn models(conn: &mut DbConnection, scope: &[Jurisdiction], to: NaiveDate) -> ApiResult<Vec<KindRow>> {
     let mut q = Sql::new(conn);
     let (t1, t2) = (q.date(to), q.date(to));
     let active = model_active_on(&mut q, to);
     let sc = q.scope("m", scope);
+    // Persons count as participants only while managed on `to` (an exit ends participation;
+    // this also holds for participations recorded before that rule).
+    let (t3, t4) = (q.date(to), q.date(to));
     let text = format!(
         "SELECT m.model_type AS kind, CAST(NULL AS TEXT) AS sub, COUNT(DISTINCT m.id) AS n1,
-                COUNT(mp.person_id) AS n2, COUNT(mp.id) AS n3
+                COUNT(CASE WHEN EXISTS (SELECT 1 FROM person_status_history h
+                                        WHERE h.person_id = mp.person_id AND h.to_status IN {MANAGED}
+                                          AND h.occurred_on <= {t3} AND (h.valid_until IS NULL OR h.valid_until > {t4}))
+                           THEN mp.person_id END) AS n2,
+                COUNT(mp.id) AS n3
          FROM reintegration_models m
          LEFT JOIN model_participants mp ON mp.model_id = m.id AND mp.joined_on <= {t1}
               AND (mp.left_on IS NULL OR mp.left_on > {t2})
@@ -809,7 +863,7 @@ fn models(conn: &mut DbConnection, scope: &Jurisdiction, to: NaiveDate) -> ApiRe
     q.load(conn, text)
 }
 
-fn communes_with_model(conn: &mut DbConnection, scope: &Jurisdiction, to: NaiveDate) -> ApiResult<BTreeSet<String>> {
+fn communes_with_model(conn: &mut DbConnection, scope: &[Jurisdiction], to: NaiveDate) -> ApiResult<BTreeSet<String>> {
     let mut q = Sql::new(conn);
     let active = model_active_on(&mut q, to);
     let sc = q.scope("m", scope);
@@ -817,7 +871,12 @@ fn communes_with_model(conn: &mut DbConnection, scope: &Jurisdiction, to: NaiveD
     codes(conn, q, text)
 }
 
-fn outreach(conn: &mut DbConnection, scope: &Jurisdiction, from: NaiveDate, to: NaiveDate) -> ApiResult<Vec<KindRow>> {
+fn outreach(
+    conn: &mut DbConnection,
+    scope: &[Jurisdiction],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> ApiResult<Vec<KindRow>> {
     let mut q = Sql::new(conn);
     let (f, t) = (q.date(from), q.date(to));
     let sc = q.scope("o", scope);
@@ -832,7 +891,7 @@ fn outreach(conn: &mut DbConnection, scope: &Jurisdiction, from: NaiveDate, to: 
 
 fn communes_with_outreach(
     conn: &mut DbConnection,
-    scope: &Jurisdiction,
+    scope: &[Jurisdiction],
     from: NaiveDate,
     to: NaiveDate,
 ) -> ApiResult<BTreeSet<String>> {
@@ -849,7 +908,7 @@ fn communes_with_outreach(
 
 fn communes_with_propagandists(
     conn: &mut DbConnection,
-    scope: &Jurisdiction,
+    scope: &[Jurisdiction],
     to: NaiveDate,
 ) -> ApiResult<BTreeSet<String>> {
     let mut q = Sql::new(conn);
@@ -867,7 +926,7 @@ pub fn indicators(
     conn: &mut DbConnection,
     unit: &str,
     unit_name: &str,
-    scope: &Jurisdiction,
+    scope: &[Jurisdiction],
     from: NaiveDate,
     to: NaiveDate,
 ) -> ApiResult<Indicators> {
@@ -903,7 +962,7 @@ fn indicators_in_snapshot(
     conn: &mut DbConnection,
     unit: &str,
     unit_name: &str,
-    scope: &Jurisdiction,
+    scope: &[Jurisdiction],
     from: NaiveDate,
     to: NaiveDate,
     managed_persons: impl FnOnce(&mut DbConnection) -> ApiResult<Caseload>,

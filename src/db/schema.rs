@@ -909,3 +909,14 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    areas (id) {
+        id -> Text,
+        name -> Text,
+        units -> Text,
+        province_code -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}

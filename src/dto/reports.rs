@@ -166,7 +166,8 @@ pub struct Organisation {
     /// Active models on `to` by type (`persons`: managed persons participating on `to`).
     pub models_by_type: Vec<KindCount>,
     pub models_active: i64,
-    /// Participants on `to` (persons, members and helpers), and of them managed persons.
+    /// Participants on `to` (persons, members and helpers), and of them the persons managed
+    /// on `to` (an exit ends a person's participations on the exit day).
     pub model_participants: i64,
     pub model_person_participants: i64,
     /// Steering committees established by `to` and not dissolved by then.
@@ -532,7 +533,12 @@ pub const SECTION_TITLES: [(&str, &str); 8] = [
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct IndicatorQuery {
-    /// `VN`, a province or a commune code; defaults to your unit.
+    /// `VN`, a province or a commune code; defaults to your unit. Or a set of up to 50 such
+    /// units, comma-separated (`24616,24620,24631`), none overlapping another (a province and
+    /// one of its communes, or `VN` and anything, is a 422): each person is counted once across
+    /// the set, a move between two of its units is neither a reception nor an exit, and rates
+    /// come from the set's own numerators and denominators. A set has no targets. You need
+    /// jurisdiction over every unit. A named area is `area:<id>` (see `POST /areas`).
     pub unit: Option<String>,
     /// First day of the period.
     pub from: NaiveDate,
@@ -855,4 +861,31 @@ impl Indicators {
         let d = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default();
         Indicators::zero("VN", d, d).figures().into_iter().map(|f| f.key).collect()
     }
+}
+
+/// A named area: a saved set of reporting units, usable as `unit=area:<id>` wherever a set
+/// of units is (the indicators, their CSV and XLSX).
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewArea {
+    #[validate(length(min = 1, max = 200), custom(function = "no_control_chars"))]
+    #[schema(example = "Huyện Đắk Glong (cũ)")]
+    pub name: String,
+    /// 1 to 50 units (communes, provinces or `VN`), none overlapping another, each in your
+    /// jurisdiction.
+    #[schema(example = json!(["24616", "24620", "24631", "24637"]))]
+    pub units: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Area {
+    pub id: String,
+    pub name: String,
+    pub units: Vec<String>,
+    /// The province every unit lies in, or `VN` when they span provinces.
+    pub province_code: String,
+    /// Use as `unit=` on `GET /reports/indicators`.
+    #[schema(example = "area:0190f0c8-7d3a-7c3e-9c1a-2f6d1b9e4a10")]
+    pub unit: String,
+    pub created_at: DateTime<Utc>,
 }

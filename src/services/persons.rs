@@ -304,7 +304,40 @@ where
     if lifecycle::is_exit(next) && next != PersonStatus::Absconded {
         crate::services::supervision::end_active_assignments(conn, auth, &saved, occurred_on, action.name())?;
     }
+    // Model participation lasts only while managed: every exit ends it on the exit day.
+    if lifecycle::is_exit(next) {
+        end_participations(conn, auth, &saved, occurred_on, action.name())?;
+    }
     Ok(saved)
+}
+
+/// Ends the person's model participations on the exit day, each recorded in the model's
+/// audit history as a leave with the exit that caused it.
+fn end_participations(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    person: &PersonRow,
+    on: NaiveDate,
+    reason: &str,
+) -> ApiResult<()> {
+    for (row, unit, province) in crate::db::models::end_participations(conn, &person.id, on)? {
+        let mut after = serde_json::to_value(&row).unwrap_or_default();
+        after["reason"] = serde_json::json!(reason);
+        audit::record(
+            conn,
+            &audit::Actor::of(auth),
+            audit::Entry {
+                action: "model.participant_leave",
+                entity_type: "model",
+                entity_id: Some(&row.id),
+                unit_code: Some(&unit),
+                province_code: Some(&province),
+                before: None,
+                after: Some(after),
+            },
+        )?;
+    }
+    Ok(())
 }
 
 /// Moves a person to another commune: the history shows `moved_out` in the old commune and
@@ -369,6 +402,7 @@ pub fn transfer(
     events::emit(conn, "person.transferred", "person", &saved.id, &before.unit_code, &before.province_code)?;
     events::emit(conn, "person.transferred", "person", &saved.id, &saved.unit_code, &saved.province_code)?;
     crate::services::supervision::end_active_assignments(conn, auth, &saved, moved_on, "transfer")?;
+    end_participations(conn, auth, &saved, moved_on, "transfer")?;
     Ok(saved)
 }
 

@@ -19,11 +19,17 @@ pub struct ReportUnit {
     pub scope: Jurisdiction,
     /// The province (the unit itself for a province; empty for VN).
     pub province_code: String,
+    /// The units measured: the unit itself, or the units of a set (none overlapping).
+    pub set: Vec<Jurisdiction>,
 }
 
 impl ReportUnit {
     /// The unit, its province and VN: where targets are looked up, nearest first.
+    /// A set of units has no targets of its own.
     fn target_chain(&self) -> Vec<String> {
+        if self.set.len() != 1 || Jurisdiction::parse(&self.code).is_none() {
+            return Vec::new();
+        }
         let mut chain = vec![self.code.clone()];
         if matches!(self.scope, Jurisdiction::Commune(_)) {
             chain.push(self.province_code.clone());
@@ -44,7 +50,78 @@ pub fn resolve_unit(conn: &mut DbConnection, auth: &Auth, unit: Option<&str>, fi
     let u = admin_units::find(conn, code)
         .map_err(|_| ApiError::invalid(field, format!("`{code}` is not a current administrative unit code")))?;
     crate::api::auth::ensure_covers(auth, &u.code, u.province_code.as_deref(), field)?;
-    Ok(ReportUnit { province_code: u.province_code.clone().unwrap_or_default(), code: u.code, name: u.name, scope })
+    Ok(ReportUnit {
+        province_code: u.province_code.clone().unwrap_or_default(),
+        code: u.code,
+        name: u.name,
+        set: vec![scope.clone()],
+        scope,
+    })
+}
+
+/// At most this many units in a set.
+pub const MAX_UNITS: usize = 50;
+
+/// Resolves a unit or a set of units: `24616,24620` (communes, provinces or `VN`, not
+/// overlapping), or a named area `area:<id>`. The caller needs jurisdiction over every unit.
+pub fn resolve_units(conn: &mut DbConnection, auth: &Auth, unit: Option<&str>, field: &str) -> ApiResult<ReportUnit> {
+    let text = unit.unwrap_or(&auth.unit).trim();
+    if let Some(id) = text.strip_prefix("area:") {
+        let area = crate::services::areas::find(conn, auth, id, field)?;
+        let mut set = units_of(conn, auth, &area.unit_codes(), field)?;
+        set.code = text.to_string();
+        set.name = area.name;
+        return Ok(set);
+    }
+    if !text.contains(',') {
+        return resolve_unit(conn, auth, Some(text), field);
+    }
+    let codes: Vec<String> = text.split(',').map(|c| c.trim().to_string()).collect();
+    let mut set = units_of(conn, auth, &codes, field)?;
+    set.code = codes.join(",");
+    Ok(set)
+}
+
+/// The units of a set, each resolved in the caller's jurisdiction; a 422 on `field` when the
+/// list is empty, too long, or has units that overlap.
+pub fn units_of(conn: &mut DbConnection, auth: &Auth, codes: &[String], field: &str) -> ApiResult<ReportUnit> {
+    if codes.is_empty() || codes.len() > MAX_UNITS {
+        return Err(ApiError::invalid(field, format!("must list 1 to {MAX_UNITS} units")));
+    }
+    let mut units: Vec<ReportUnit> = Vec::with_capacity(codes.len());
+    for code in codes {
+        units.push(resolve_unit(conn, auth, Some(code), field)?);
+    }
+    for (i, a) in units.iter().enumerate() {
+        for b in &units[i + 1..] {
+            if overlap(a, b) {
+                return Err(ApiError::invalid(field, format!("`{}` and `{}` overlap", a.code, b.code)));
+            }
+        }
+    }
+    let first = units[0].clone();
+    Ok(ReportUnit {
+        code: codes.join(","),
+        name: units.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", "),
+        province_code: if units.iter().all(|u| u.province_code == first.province_code) {
+            first.province_code.clone()
+        } else {
+            String::new()
+        },
+        set: units.into_iter().map(|u| u.scope).collect(),
+        scope: first.scope,
+    })
+}
+
+/// Whether two units share ground: the same unit, VN and anything, or a province and one of
+/// its communes.
+fn overlap(a: &ReportUnit, b: &ReportUnit) -> bool {
+    match (&a.scope, &b.scope) {
+        (Jurisdiction::National, _) | (_, Jurisdiction::National) => true,
+        (Jurisdiction::Province(p), Jurisdiction::Commune(_)) => b.province_code == *p,
+        (Jurisdiction::Commune(_), Jurisdiction::Province(p)) => a.province_code == *p,
+        _ => a.code == b.code,
+    }
 }
 
 fn period_problem(
@@ -104,7 +181,7 @@ pub fn effective_targets(conn: &mut DbConnection, unit: &ReportUnit, year: i32) 
 /// Live indicators for a unit and period, measured against the year's targets.
 pub fn indicators(conn: &mut DbConnection, unit: &ReportUnit, from: NaiveDate, to: NaiveDate) -> ApiResult<Indicators> {
     reporting::check_period(from, to).map_err(|p| period_problem(p, "from", "to"))?;
-    let mut ind = db::indicators(conn, &unit.code, &unit.name, &unit.scope, from, to)?;
+    let mut ind = db::indicators(conn, &unit.code, &unit.name, &unit.set, from, to)?;
     let figures = ind.figures();
     for (t, _) in effective_targets(conn, unit, to.year())? {
         let Some(fig) = figures.iter().find(|f| f.key == t.indicator) else { continue };
@@ -475,7 +552,7 @@ pub fn consolidated(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult
     let mut communes = Vec::new();
     for row in &submitted {
         let unit = resolve_unit(conn, auth, Some(&row.unit_code), "unit")?;
-        let live = db::indicators(conn, &unit.code, &unit.name, &unit.scope, row.period_from, row.period_to)?;
+        let live = db::indicators(conn, &unit.code, &unit.name, &unit.set, row.period_from, row.period_to)?;
         let sub = parse_snapshot(row)?;
         let pairs = |ind: &Indicators| -> Vec<(String, Option<i64>)> {
             ind.figures().into_iter().map(|f| (f.key, f.value.comparable())).collect()
@@ -500,7 +577,7 @@ pub fn consolidated(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult
         });
     }
     let province = resolve_unit(conn, auth, Some(&report.unit_code), "unit")?;
-    let with_managed = db::communes_with_managed(conn, &province.scope, report.period_from, report.period_to)?;
+    let with_managed = db::communes_with_managed(conn, &province.set, report.period_from, report.period_to)?;
     let missing = with_managed.into_iter().filter(|c| !submitted.iter().any(|r| r.unit_code == *c)).collect();
     Ok(Consolidated {
         report_id: report.id,
@@ -551,4 +628,44 @@ pub fn overdue(
         past_due: due_on.is_some_and(|d| today > d),
         items,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(code: &str, province: &str) -> ReportUnit {
+        let scope = Jurisdiction::parse(code).unwrap();
+        ReportUnit {
+            code: code.into(),
+            name: code.into(),
+            province_code: province.into(),
+            set: vec![scope.clone()],
+            scope,
+        }
+    }
+
+    #[test]
+    fn units_of_a_set_must_not_overlap() {
+        let hoan_kiem = unit("00070", "01");
+        let cua_nam = unit("00073", "01");
+        let blao = unit("24829", "68");
+        let ha_noi = unit("01", "01");
+        let lam_dong = unit("68", "68");
+        let vn = unit("VN", "");
+        for (a, b, overlapping) in [
+            (&hoan_kiem, &cua_nam, false),
+            (&hoan_kiem, &blao, false),
+            (&ha_noi, &blao, false),
+            (&ha_noi, &lam_dong, false),
+            (&hoan_kiem, &hoan_kiem, true),
+            (&ha_noi, &hoan_kiem, true),
+            (&cua_nam, &ha_noi, true),
+            (&ha_noi, &ha_noi, true),
+            (&vn, &blao, true),
+            (&lam_dong, &vn, true),
+        ] {
+            assert_eq!(overlap(a, b), overlapping, "{} / {}", a.code, b.code);
+        }
+    }
 }

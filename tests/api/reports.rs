@@ -490,14 +490,14 @@ fn rate(n: i64, den: i64) -> Value {
     json!({"numerator": n, "denominator": den, "percent": percent})
 }
 
-/// (unit, type, active from, participants (joined, left))
-type ModelEntry = (&'static str, &'static str, Option<NaiveDate>, Vec<(NaiveDate, Option<NaiveDate>)>);
+/// (unit, type, active from, participants (joined, left, person id))
+type ModelEntry = (&'static str, &'static str, Option<NaiveDate>, Vec<(NaiveDate, Option<NaiveDate>, String)>);
 /// (unit, person, application date, postings (date, kind, principal))
 type LoanEntry = (&'static str, String, NaiveDate, Vec<(NaiveDate, &'static str, i64)>);
 
 #[derive(Default)]
 struct Org {
-    /// (unit, type, active_from, participants: Vec<(joined, left)>)
+    /// (unit, type, active_from, participants: Vec<(joined, left, person id)>)
     models: Vec<ModelEntry>,
     /// (unit, held_on, kind, audience, quantity)
     outreach: Vec<(&'static str, NaiveDate, &'static str, i64, i64)>,
@@ -710,13 +710,17 @@ fn expected(persons: &[Person], org: &Org, scope: &str, from: NaiveDate, to: Nai
         "production",
         "other",
     ];
-    let mut by_type = BTreeMap::<&str, (i64, i64)>::new();
+    // (models, participants, participants managed on `to`: the persons counted)
+    let mut by_type = BTreeMap::<&str, (i64, i64, i64)>::new();
+    let managed_at_end = |id: &str| persons.iter().any(|p| p.id == id && managed_on(p, "VN", to));
     let mut with_model = BTreeSet::new();
     for (unit, kind, active_from, parts) in &org.models {
         if in_scope(unit, scope) && active_from.is_some_and(|a| a <= to) {
             let e = by_type.entry(kind).or_default();
             e.0 += 1;
-            e.1 += parts.iter().filter(|(j, l)| *j <= to && l.is_none_or(|l| l > to)).count() as i64;
+            let taking_part: Vec<_> = parts.iter().filter(|(j, l, _)| *j <= to && l.is_none_or(|l| l > to)).collect();
+            e.1 += taking_part.len() as i64;
+            e.2 += taking_part.iter().filter(|(_, _, id)| managed_at_end(id)).count() as i64;
             with_model.insert(*unit);
         }
     }
@@ -747,6 +751,7 @@ fn expected(persons: &[Person], org: &Org, scope: &str, from: NaiveDate, to: Nai
     let among = |set: &BTreeSet<&str>| with_managed.iter().filter(|u| set.contains(*u)).count() as i64;
     let models_active: i64 = by_type.values().map(|v| v.0).sum();
     let participants: i64 = by_type.values().map(|v| v.1).sum();
+    let person_participants: i64 = by_type.values().map(|v| v.2).sum();
 
     // Loans.
     let (m_from, m_to) = (from.format("%Y-%m").to_string(), to.format("%Y-%m").to_string());
@@ -831,10 +836,10 @@ fn expected(persons: &[Person], org: &Org, scope: &str, from: NaiveDate, to: Nai
         },
         "organisation": {
             "models_by_type": model_types.iter().map(|k| {
-                let (n, ps) = by_type.get(k).copied().unwrap_or_default();
+                let (n, _, ps) = by_type.get(k).copied().unwrap_or_default();
                 json!({"kind": k, "count": n, "persons": ps})
             }).collect::<Value>(),
-            "models_active": models_active, "model_participants": participants, "model_person_participants": participants,
+            "models_active": models_active, "model_participants": participants, "model_person_participants": person_participants,
             "committees_active": committees,
             "outreach_by_kind": outreach_kinds.iter().map(|k| {
                 let (n, a, _) = by_kind.get(k).copied().unwrap_or_default();
@@ -955,7 +960,7 @@ async fn organise(app: &TestApp, t: &Tokens, persons: &[Person], org: &mut Org) 
                 } else {
                     None
                 };
-                parts.push((joined, left));
+                parts.push((joined, left, p.id.clone()));
             }
         }
         org.models.push((unit, kind, launch.map(d), parts));
