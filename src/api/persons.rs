@@ -870,14 +870,15 @@ pub async fn create_judicial_record_request(
 }
 
 /// ID numbers met twice: a write refused because another active person holds the number.
-/// For the provincial police (and admins) of either side, to arrange a transfer; the person
-/// id of the existing record is shown only when it lies in the caller's unit.
+/// For the police (and admins) of either side, to arrange a transfer: a province sees the
+/// conflicts touching any of its communes, a commune those touching itself. The person id of
+/// the existing record is shown only when it lies in the caller's unit.
 #[utoipa::path(
     tag = "persons",
     params(("page" = Option<i64>, Query), ("page_size" = Option<i64>, Query)),
     responses(
         (status = 200, body = Page<IdNumberConflict>),
-        (status = 403, description = "Not a provincial or national unit, or not police or admin", body = Problem, content_type = "application/problem+json")
+        (status = 403, description = "Not police or admin", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[get("/id-number-conflicts")]
@@ -888,9 +889,6 @@ pub async fn list_id_number_conflicts(
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;
-    if matches!(auth.jurisdiction, Jurisdiction::Commune(_)) {
-        return Err(ApiError::Forbidden("the conflict list is for provincial or national units".into()));
-    }
     let (rows, total) = state
         .run(&auth, Op::ListIdNumberConflicts, move |conn, auth| {
             persons::list_id_number_conflicts(conn, &auth.jurisdiction, page.offset(), page.page_size)

@@ -105,9 +105,10 @@ pub fn place_record(
             })
         }
         Ok(p) => p,
-        // Only the whole-unit roles may reach a person who moved away: a purpose-limited
-        // token (supervisor, labour, bank) keeps to the persons its purpose names.
-        Err(ApiError::NotFound) if scope.purpose.is_none() => {
+        // The whole-unit roles and labour (whose purpose covers every person while managed)
+        // may reach a person who moved away; a supervisor keeps to its caseload, the bank to
+        // its lists and loans.
+        Err(ApiError::NotFound) if scope.purpose.as_ref().is_none_or(|p| p.labour) => {
             persons::find_with_history_in(conn, &auth.jurisdiction, person_id)?
         }
         Err(e) => return Err(e),

@@ -477,8 +477,12 @@ async fn sqlite_disk_full_is_a_clear_503() {
         }
     }
     assert!(refused >= 3, "the full disk was never noticed");
-    // Reads still work.
-    assert_eq!(app.get(&format!("/api/v1/persons/{}", acked[0]), &police).await.status(), 200);
+    // Reads that carry no criminal data still work.
+    assert_eq!(app.get(&format!("/api/v1/persons/{}/activities", acked[0]), &police).await.status(), 200);
+    // A read of criminal data must be audited: when its audit event cannot be written, the
+    // read is refused (fail closed), with no internal message.
+    let p = assert_problem(app.get(&format!("/api/v1/persons/{}", acked[0]), &police).await, 503, "unavailable").await;
+    assert!(!p.to_string().to_lowercase().contains("sqlite"), "no internal message: {p}");
     // Space is back: writes work again, nothing acknowledged was lost, the file is sound.
     std::fs::remove_file(&filler).unwrap();
     let r = app.post("/api/v1/persons", &police, &person("Sau Khi Dọn")).await;
@@ -551,9 +555,12 @@ async fn sqlite_read_only_file_is_a_clear_503() {
         }
     }
     assert!(refused >= 3, "the read-only file was never noticed");
-    // Reads do not need the files to be writable.
-    let r = service.get(&format!("/api/v1/persons/{}", acked[0]), &police).await;
+    // Reads that carry no criminal data do not need the files to be writable; a read of
+    // criminal data does, for its audit event (fail closed).
+    let r = service.get(&format!("/api/v1/persons/{}/activities", acked[0]), &police).await;
     assert_eq!(r.status(), 200);
+    let r = service.get(&format!("/api/v1/persons/{}", acked[0]), &police).await;
+    assert_problem(r, 503, "unavailable").await;
 
     drop(writable);
     let mut resumed = false;

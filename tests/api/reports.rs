@@ -1545,7 +1545,9 @@ async fn national_counts_follow_corrections_and_deletions(app: TestApp) {
     let (_, police) = app.account("ca.reach", &["police"], "VN").await;
     let (app, police) = (&app, police.as_str());
     let ago = |n: i64| (today() - Duration::days(n)).to_string();
-    let person = |name: &str, unit: &str| json!({"full_name": name, "gender": "male", "unit": unit});
+    // Registered before the oldest activity: none may be dated before the registration.
+    let person =
+        |name: &str, unit: &str| json!({"full_name": name, "gender": "male", "unit": unit, "registered_on": ago(300)});
     let mut ids = Vec::new();
     for (name, unit) in [("Phan Văn Một", A), ("Phan Văn Hai", A), ("Phan Văn Ba", X)] {
         ids.push(
