@@ -26,6 +26,7 @@ mod persons;
 mod purpose;
 mod reports;
 mod scale;
+mod scenario;
 mod security_auth;
 mod supervision;
 mod swagger_ui;
