@@ -357,8 +357,15 @@ async fn duplicate_id_numbers_disclose_nothing_and_reach_the_province(app: TestA
     assert!(list["items"][0]["existing_person_id"].is_null(), "{list}");
     let (_, other_province) = app.account("ca.bn.dup", &["police"], "24").await;
     assert_eq!(json(app.get("/api/v1/id-number-conflicts", &other_province).await).await["total"], 0);
-    // Commune police and other roles do not get the list.
-    assert_problem(app.get("/api/v1/id-number-conflicts", &police).await, 403, "forbidden").await;
+    // Commune police see the conflicts touching their commune: the record's own commune both,
+    // with its id; the far commune its attempt only, without the other commune's record id.
+    let list = json(app.get("/api/v1/id-number-conflicts", &police).await).await;
+    assert_eq!(list["total"], 2, "{list}");
+    assert_eq!(list["items"][0]["existing_person_id"], existing.as_str());
+    let list = json(app.get("/api/v1/id-number-conflicts", &far_police).await).await;
+    assert_eq!(list["total"], 1, "{list}");
+    assert!(list["items"][0]["existing_person_id"].is_null(), "{list}");
+    // Other roles do not get the list.
     let (_, bank) = app.account("nh.dup", &["bank"], "01").await;
     assert_problem(app.get("/api/v1/id-number-conflicts", &bank).await, 403, "forbidden").await;
 }
