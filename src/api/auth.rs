@@ -5,7 +5,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::Duration;
 
 use crate::auth::claims::{Claims, KIND_ACCOUNT, KIND_CLIENT};
-use crate::auth::roles::{roles_from_db, Jurisdiction};
+use crate::auth::roles::roles_from_db;
 use crate::auth::{password, Auth, Op, RequestContext};
 use crate::db::{accounts, audit, clients, write_tx, DbConnection};
 use crate::dto::auth::{CurrentPrincipal, TokenRequest, TokenResponse};
@@ -338,15 +338,4 @@ pub async fn get_current_principal(state: web::Data<AppState>, auth: Auth) -> Ap
     Ok(HttpResponse::Ok().json(principal))
 }
 
-/// Whether `unit` lies inside the caller's jurisdiction (for records the caller creates).
-pub fn ensure_covers(auth: &Auth, unit_code: &str, province_code: Option<&str>, field: &str) -> ApiResult<()> {
-    if auth.jurisdiction.covers(unit_code, province_code) {
-        Ok(())
-    } else {
-        let scope = match &auth.jurisdiction {
-            Jurisdiction::National => "VN".to_string(),
-            Jurisdiction::Province(p) | Jurisdiction::Commune(p) => p.clone(),
-        };
-        Err(ApiError::invalid(field, format!("`{unit_code}` is outside your unit {scope}")))
-    }
-}
+pub use crate::auth::ensure_covers;

@@ -160,7 +160,4 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(imports::export_persons);
 }
 
-/// Parses a record id from the path: UUIDs only, so garbage never reaches SQL.
-pub fn parse_id(raw: &str) -> Result<String, crate::error::ApiError> {
-    uuid::Uuid::parse_str(raw).map(|u| u.hyphenated().to_string()).map_err(|_| crate::error::ApiError::NotFound)
-}
+pub use crate::http::parse_id;

@@ -213,3 +213,21 @@ fn authenticate(req: &HttpRequest) -> ApiResult<Auth> {
     }
     Ok(auth)
 }
+
+/// Whether `unit` lies inside the caller's jurisdiction (for records the caller creates).
+pub fn ensure_covers(
+    auth: &Auth,
+    unit_code: &str,
+    province_code: Option<&str>,
+    field: &str,
+) -> crate::error::ApiResult<()> {
+    if auth.jurisdiction.covers(unit_code, province_code) {
+        Ok(())
+    } else {
+        let scope = match &auth.jurisdiction {
+            Jurisdiction::National => "VN".to_string(),
+            Jurisdiction::Province(p) | Jurisdiction::Commune(p) => p.clone(),
+        };
+        Err(crate::error::ApiError::invalid(field, format!("`{unit_code}` is outside your unit {scope}")))
+    }
+}

@@ -55,7 +55,7 @@ fn member_row(
     }
     let account_id = match &m.account_id {
         Some(raw) => {
-            let id = crate::api::parse_id(raw)
+            let id = crate::http::parse_id(raw)
                 .map_err(|_| ApiError::invalid(format!("{field}.account_id"), "is not an account id"))?;
             accounts::find_by_id(conn, &id)?
                 .ok_or_else(|| ApiError::invalid(format!("{field}.account_id"), "no such account"))?;
@@ -110,7 +110,7 @@ fn add_member(
 ) -> ApiResult<MemberRow> {
     let row = member_row(conn, c, m, field, consolidation)?;
     if let Some(old) = &m.replaces {
-        let old = crate::api::parse_id(old)
+        let old = crate::http::parse_id(old)
             .map_err(|_| ApiError::invalid(format!("{field}.replaces"), "is not a member id"))?;
         let current = db::members(conn, &c.id)?;
         let target = current
@@ -265,7 +265,7 @@ pub fn consolidate(
                 add_member(conn, auth, &c, member, &format!("changes[{i}].member"), Some(&row.id))?;
             }
             MemberChange::End { member_id, reason } => {
-                let id = crate::api::parse_id(member_id)
+                let id = crate::http::parse_id(member_id)
                     .map_err(|_| ApiError::invalid(format!("changes[{i}].member_id"), "is not a member id"))?;
                 let exists = db::members(conn, &c.id)?.iter().any(|m| m.id == id && m.to_date.is_none());
                 if !exists {

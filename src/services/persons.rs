@@ -51,7 +51,7 @@ pub fn resolve_commune(
     if unit.level != "commune" {
         return Err(ApiError::invalid(field, "must be a commune code"));
     }
-    crate::api::auth::ensure_covers(auth, &unit.code, unit.province_code.as_deref(), field)?;
+    crate::auth::ensure_covers(auth, &unit.code, unit.province_code.as_deref(), field)?;
     Ok(unit)
 }
 

@@ -49,7 +49,7 @@ pub fn resolve_unit(conn: &mut DbConnection, auth: &Auth, unit: Option<&str>, fi
         .ok_or_else(|| ApiError::invalid(field, "must be VN, a 2-digit province or a 5-digit commune code"))?;
     let u = admin_units::find(conn, code)
         .map_err(|_| ApiError::invalid(field, format!("`{code}` is not a current administrative unit code")))?;
-    crate::api::auth::ensure_covers(auth, &u.code, u.province_code.as_deref(), field)?;
+    crate::auth::ensure_covers(auth, &u.code, u.province_code.as_deref(), field)?;
     Ok(ReportUnit {
         province_code: u.province_code.clone().unwrap_or_default(),
         code: u.code,

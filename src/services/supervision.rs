@@ -152,7 +152,7 @@ pub fn assign(
     }
     if let Some(account_id) = &input.account_id {
         let id =
-            crate::api::parse_id(account_id).map_err(|_| ApiError::invalid("account_id", "is not an account id"))?;
+            crate::http::parse_id(account_id).map_err(|_| ApiError::invalid("account_id", "is not an account id"))?;
         let account =
             accounts::find_by_id(conn, &id)?.ok_or_else(|| ApiError::invalid("account_id", "no such account"))?;
         let roles = crate::auth::roles::roles_from_db(&account.roles);
@@ -167,7 +167,7 @@ pub fn assign(
     }
     let committee_member_id = match &input.committee_member_id {
         Some(raw) => {
-            let id = crate::api::parse_id(raw)
+            let id = crate::http::parse_id(raw)
                 .map_err(|_| ApiError::invalid("committee_member_id", "is not a member id"))?;
             crate::db::committees::member_in_unit(conn, &id, &person.unit_code)?.ok_or_else(|| {
                 ApiError::invalid("committee_member_id", "no active member of the commune's steering committee")
@@ -207,7 +207,7 @@ pub fn assign(
         supervisor_name: crate::text::normalize(&input.supervisor_name),
         organisation: input.organisation.map(|o| o.as_str().into()),
         contact: input.contact.clone(),
-        account_id: input.account_id.as_deref().and_then(|a| crate::api::parse_id(a).ok()),
+        account_id: input.account_id.as_deref().and_then(|a| crate::http::parse_id(a).ok()),
         committee_member_id,
         is_primary: input.primary,
         decision_number: input.decision_number.clone(),
@@ -276,7 +276,7 @@ pub fn log_activity(
     // One record per person in the session; a person named twice counts once.
     let mut places = vec![first];
     for (i, raw) in input.participant_ids.iter().enumerate() {
-        let id = crate::api::parse_id(raw)
+        let id = crate::http::parse_id(raw)
             .map_err(|_| ApiError::invalid(format!("participant_ids[{i}]"), "is not a person id"))?;
         if places.iter().any(|p| p.person.id == id) {
             continue;
