@@ -5,145 +5,6 @@
 use super::roles::Role;
 use Role::*;
 
-/// Every authenticated operation, named by its OpenAPI `operationId`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Op {
-    GetCurrentPrincipal,
-    ListAdminUnits,
-    GetAdminUnit,
-    ListAccounts,
-    CreateAccount,
-    GetAccount,
-    UpdateAccount,
-    DisableAccount,
-    EnableAccount,
-    ChangePassword,
-    ListClients,
-    CreateClient,
-    GetClient,
-    RotateClientSecret,
-    DisableClient,
-    EnableClient,
-    ListAuditEvents,
-    ListPersons,
-    ListIdNumberConflicts,
-    CreatePerson,
-    GetPerson,
-    UpdatePerson,
-    GetStatusHistory,
-    GetAttributeHistory,
-    ReceivePerson,
-    StartManagement,
-    TransferPerson,
-    RecordAbsconding,
-    RecordReturn,
-    RecordLawViolation,
-    RecordDeath,
-    ListConvictions,
-    CreateConviction,
-    UpdateConviction,
-    ListConvictionVersions,
-    GetExpungement,
-    UpdateExpungement,
-    ListJudicialRecordRequests,
-    CreateJudicialRecordRequest,
-    CreateReleaseNotice,
-    ListReleaseNotices,
-    GetReleaseNotice,
-    VerifyReleaseNotice,
-    CreateAssignment,
-    ListPersonAssignments,
-    ListAssignments,
-    EndAssignment,
-    CreateActivity,
-    ListActivities,
-    CorrectActivity,
-    DeleteActivity,
-    GetPlan,
-    UpdatePlanItem,
-    GetPlanSummary,
-    CreateTraining,
-    ListTrainings,
-    CreateJobReferral,
-    ListJobReferrals,
-    SetJobReferralOutcome,
-    CreateSocialAssistance,
-    ListSocialAssistance,
-    CreateEmployer,
-    ListEmployers,
-    CreateCommittee,
-    ListCommittees,
-    GetCommittee,
-    AddCommitteeMember,
-    EndCommitteeMember,
-    ConsolidateCommittee,
-    DissolveCommittee,
-    CreateModel,
-    ListModels,
-    GetModel,
-    RecordMilestone,
-    ChangeModelStatus,
-    AddModelParticipant,
-    LeaveModel,
-    AddModelReview,
-    GetModelSummary,
-    CreateOutreachEvent,
-    ListOutreachEvents,
-    GetOutreachSummary,
-    CreatePropagandist,
-    ListPropagandists,
-    GetLoanEligibility,
-    CreateLoanList,
-    ListLoanLists,
-    GetLoanList,
-    CertifyLoanList,
-    SendLoanList,
-    AcknowledgeLoanList,
-    CreateLoan,
-    ListLoans,
-    GetLoan,
-    SubmitLoan,
-    CertifyLoan,
-    ApproveLoan,
-    RejectLoan,
-    PostDisbursement,
-    PostRepayment,
-    MarkLoanOverdue,
-    WriteOffLoan,
-    RecordUseCheck,
-    GetLoanPortfolio,
-    ListLoanRates,
-    CreateLoanRate,
-    ListHolidays,
-    CreateHoliday,
-    GetIndicators,
-    CreateArea,
-    ListAreas,
-    ListTargets,
-    SetTarget,
-    DeleteTarget,
-    CreateReport,
-    ListReports,
-    GetReport,
-    UpdateReport,
-    SubmitReport,
-    AcceptReport,
-    ReturnReport,
-    ReviseReport,
-    ExportReport,
-    GetConsolidatedReport,
-    ListOverdueReports,
-    ListEvents,
-    CreateWebhook,
-    ListWebhooks,
-    GetWebhook,
-    DeleteWebhook,
-    ListWebhookDeliveries,
-    ReplayWebhookDelivery,
-    ImportPersons,
-    ExportPersons,
-}
-
 const EVERYONE: &[Role] = &Role::ALL;
 /// Agencies that work with person records (purpose decides the fields they get).
 const READ_PERSON: &[Role] = &[Police, CommuneCommittee, Justice, Labour, Bank, Supervisor];
@@ -172,7 +33,8 @@ const BANK: &[Role] = &[Bank];
 /// Aggregate figures and reports: the agencies that write or read them, and auditors.
 const REPORT_READ: &[Role] = &[Police, CommuneCommittee, Justice, Labour, Auditor];
 const AREA_READ: &[Role] = &[Admin, Police, CommuneCommittee, Justice, Labour, Auditor];
-/// Partner agencies hear of changes (each event type is further limited by role).
+/// Partner agencies hear of changes (each event type is further limited by role,
+/// `auth::events`).
 const EVENTS: &[Role] = &[Police, CommuneCommittee, Justice, Labour, Bank];
 /// Printed lists of persons (fields as each role may see them): the roles that may use at
 /// least one list kind (`auth::fields::EXPORT_LISTS`); every list reveals status or
@@ -181,417 +43,215 @@ const EXPORT: &[Role] = &[Police, CommuneCommittee, Justice, Labour];
 const RATE_WRITE: &[Role] = &[Bank, Admin];
 const EMPLOYERS_READ: &[Role] = &[Police, CommuneCommittee, Labour];
 
-impl Op {
-    pub const ALL: &'static [Op] = &[
-        Op::GetCurrentPrincipal,
-        Op::ListAdminUnits,
-        Op::GetAdminUnit,
-        Op::ListAccounts,
-        Op::CreateAccount,
-        Op::GetAccount,
-        Op::UpdateAccount,
-        Op::DisableAccount,
-        Op::EnableAccount,
-        Op::ChangePassword,
-        Op::ListClients,
-        Op::CreateClient,
-        Op::GetClient,
-        Op::RotateClientSecret,
-        Op::DisableClient,
-        Op::EnableClient,
-        Op::ListAuditEvents,
-        Op::ListPersons,
-        Op::ListIdNumberConflicts,
-        Op::CreatePerson,
-        Op::GetPerson,
-        Op::UpdatePerson,
-        Op::GetStatusHistory,
-        Op::GetAttributeHistory,
-        Op::ReceivePerson,
-        Op::StartManagement,
-        Op::TransferPerson,
-        Op::RecordAbsconding,
-        Op::RecordReturn,
-        Op::RecordLawViolation,
-        Op::RecordDeath,
-        Op::ListConvictions,
-        Op::CreateConviction,
-        Op::UpdateConviction,
-        Op::ListConvictionVersions,
-        Op::GetExpungement,
-        Op::UpdateExpungement,
-        Op::ListJudicialRecordRequests,
-        Op::CreateJudicialRecordRequest,
-        Op::CreateReleaseNotice,
-        Op::ListReleaseNotices,
-        Op::GetReleaseNotice,
-        Op::VerifyReleaseNotice,
-        Op::CreateAssignment,
-        Op::ListPersonAssignments,
-        Op::ListAssignments,
-        Op::EndAssignment,
-        Op::CreateActivity,
-        Op::ListActivities,
-        Op::CorrectActivity,
-        Op::DeleteActivity,
-        Op::GetPlan,
-        Op::UpdatePlanItem,
-        Op::GetPlanSummary,
-        Op::CreateTraining,
-        Op::ListTrainings,
-        Op::CreateJobReferral,
-        Op::ListJobReferrals,
-        Op::SetJobReferralOutcome,
-        Op::CreateSocialAssistance,
-        Op::ListSocialAssistance,
-        Op::CreateEmployer,
-        Op::ListEmployers,
-        Op::CreateCommittee,
-        Op::ListCommittees,
-        Op::GetCommittee,
-        Op::AddCommitteeMember,
-        Op::EndCommitteeMember,
-        Op::ConsolidateCommittee,
-        Op::DissolveCommittee,
-        Op::CreateModel,
-        Op::ListModels,
-        Op::GetModel,
-        Op::RecordMilestone,
-        Op::ChangeModelStatus,
-        Op::AddModelParticipant,
-        Op::LeaveModel,
-        Op::AddModelReview,
-        Op::GetModelSummary,
-        Op::CreateOutreachEvent,
-        Op::ListOutreachEvents,
-        Op::GetOutreachSummary,
-        Op::CreatePropagandist,
-        Op::ListPropagandists,
-        Op::GetLoanEligibility,
-        Op::CreateLoanList,
-        Op::ListLoanLists,
-        Op::GetLoanList,
-        Op::CertifyLoanList,
-        Op::SendLoanList,
-        Op::AcknowledgeLoanList,
-        Op::CreateLoan,
-        Op::ListLoans,
-        Op::GetLoan,
-        Op::SubmitLoan,
-        Op::CertifyLoan,
-        Op::ApproveLoan,
-        Op::RejectLoan,
-        Op::PostDisbursement,
-        Op::PostRepayment,
-        Op::MarkLoanOverdue,
-        Op::WriteOffLoan,
-        Op::RecordUseCheck,
-        Op::GetLoanPortfolio,
-        Op::ListLoanRates,
-        Op::CreateLoanRate,
-        Op::ListHolidays,
-        Op::CreateHoliday,
-        Op::GetIndicators,
-        Op::CreateArea,
-        Op::ListAreas,
-        Op::ListTargets,
-        Op::SetTarget,
-        Op::DeleteTarget,
-        Op::CreateReport,
-        Op::ListReports,
-        Op::GetReport,
-        Op::UpdateReport,
-        Op::SubmitReport,
-        Op::AcceptReport,
-        Op::ReturnReport,
-        Op::ReviseReport,
-        Op::ExportReport,
-        Op::GetConsolidatedReport,
-        Op::ListOverdueReports,
-        Op::ListEvents,
-        Op::CreateWebhook,
-        Op::ListWebhooks,
-        Op::GetWebhook,
-        Op::DeleteWebhook,
-        Op::ListWebhookDeliveries,
-        Op::ReplayWebhookDelivery,
-        Op::ImportPersons,
-        Op::ExportPersons,
-    ];
+/// Generates [`Op`], [`Op::ALL`], [`Op::operation_id`], [`Op::from_operation_id`] and
+/// [`Op::roles`] from the one table below, so an operation is declared in one line.
+macro_rules! operations {
+    ($($(#[$doc:meta])* $op:ident = $id:literal => $roles:expr,)*) => {
+        /// Every authenticated operation, named by its OpenAPI `operationId`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Op {
+            $($(#[$doc])* $op,)*
+        }
 
-    /// The roles allowed to call this operation.
-    pub fn roles(self) -> &'static [Role] {
-        match self {
-            Op::GetCurrentPrincipal | Op::ListAdminUnits | Op::GetAdminUnit => EVERYONE,
-            // Anyone may change their own password; admins may reset others' (checked in the handler).
-            Op::ChangePassword => EVERYONE,
-            Op::ListAccounts
-            | Op::CreateAccount
-            | Op::GetAccount
-            | Op::UpdateAccount
-            | Op::DisableAccount
-            | Op::EnableAccount
-            | Op::ListClients
-            | Op::CreateClient
-            | Op::GetClient
-            | Op::RotateClientSecret
-            | Op::DisableClient
-            | Op::EnableClient => &[Admin],
-            Op::ListAuditEvents => &[Admin, Auditor],
-            Op::GetLoanEligibility
-            | Op::ListLoanLists
-            | Op::GetLoanList
-            | Op::ListLoans
-            | Op::GetLoan
-            | Op::GetLoanPortfolio
-            | Op::ListLoanRates => LOAN_READ,
-            Op::CreateLoanList | Op::SendLoanList => POLICE,
-            Op::CertifyLoanList | Op::CertifyLoan => COMMITTEE,
-            Op::AcknowledgeLoanList
-            | Op::ApproveLoan
-            | Op::RejectLoan
-            | Op::PostDisbursement
-            | Op::PostRepayment
-            | Op::MarkLoanOverdue
-            | Op::WriteOffLoan => BANK,
-            Op::CreateLoan | Op::SubmitLoan => LOAN_APPLY,
-            Op::RecordUseCheck => MANAGE,
-            Op::CreateLoanRate => RATE_WRITE,
-            // The holiday calendar counts deadlines for everyone; admins keep it.
-            Op::ListHolidays => EVERYONE,
-            Op::CreateHoliday => &[Admin],
-            Op::GetIndicators => REPORT_READ,
-            Op::CreateArea => &[Admin, Police],
-            Op::ListAreas => AREA_READ,
-            Op::ListTargets => REPORT_READ,
-            Op::SetTarget => MANAGE,
-            Op::DeleteTarget => MANAGE,
-            Op::CreateReport => MANAGE,
-            Op::ListReports => REPORT_READ,
-            Op::GetReport => REPORT_READ,
-            Op::UpdateReport => MANAGE,
-            Op::SubmitReport => MANAGE,
-            Op::AcceptReport => MANAGE,
-            Op::ReturnReport => MANAGE,
-            Op::ReviseReport => MANAGE,
-            Op::ExportReport => REPORT_READ,
-            Op::GetConsolidatedReport => REPORT_READ,
-            Op::ListOverdueReports => REPORT_READ,
-            Op::ListEvents => EVENTS,
-            Op::CreateWebhook => EVENTS,
-            Op::ListWebhooks => EVENTS,
-            Op::GetWebhook => EVENTS,
-            Op::DeleteWebhook => EVENTS,
-            Op::ListWebhookDeliveries => EVENTS,
-            Op::ReplayWebhookDelivery => EVENTS,
-            Op::ImportPersons => MANAGE,
-            Op::ExportPersons => EXPORT,
-            Op::CreateCommittee
-            | Op::AddCommitteeMember
-            | Op::EndCommitteeMember
-            | Op::ConsolidateCommittee
-            | Op::DissolveCommittee
-            | Op::CreateModel
-            | Op::RecordMilestone
-            | Op::ChangeModelStatus
-            | Op::AddModelParticipant
-            | Op::LeaveModel
-            | Op::AddModelReview
-            | Op::CreateOutreachEvent
-            | Op::CreatePropagandist => MANAGE,
-            Op::ListCommittees
-            | Op::GetCommittee
-            | Op::ListModels
-            | Op::GetModel
-            | Op::GetModelSummary
-            | Op::ListOutreachEvents
-            | Op::GetOutreachSummary
-            | Op::ListPropagandists => ORG_READ,
-            Op::CreateAssignment | Op::EndAssignment => MANAGE,
-            Op::ListPersonAssignments
-            | Op::ListAssignments
-            | Op::CreateActivity
-            | Op::ListActivities
-            | Op::CorrectActivity
-            | Op::DeleteActivity => SUPERVISE,
-            Op::GetPlan | Op::UpdatePlanItem => PLAN,
-            Op::GetPlanSummary => PLAN_SUMMARY,
-            Op::CreateTraining
-            | Op::CreateJobReferral
-            | Op::SetJobReferralOutcome
-            | Op::CreateSocialAssistance
-            | Op::CreateEmployer => LABOUR,
-            Op::ListTrainings | Op::ListJobReferrals | Op::ListSocialAssistance => LABOUR_READ,
-            Op::ListEmployers => EMPLOYERS_READ,
-            Op::ListPersons | Op::GetPerson => READ_PERSON,
-            // Provincial police (the handler refuses commune units) and admins.
-            Op::ListIdNumberConflicts => &[Police, Admin],
-            Op::CreatePerson
-            | Op::UpdatePerson
-            | Op::GetAttributeHistory
-            | Op::ReceivePerson
-            | Op::StartManagement
-            | Op::TransferPerson
-            | Op::RecordAbsconding
-            | Op::RecordReturn
-            | Op::RecordLawViolation
-            | Op::RecordDeath
-            | Op::ListReleaseNotices
-            | Op::GetReleaseNotice => MANAGE,
-            Op::GetStatusHistory => STATUS_READ,
-            Op::ListConvictions | Op::ListConvictionVersions | Op::GetExpungement | Op::ListJudicialRecordRequests => {
-                CRIMINAL_READ
+        impl Op {
+            /// Every operation, in the order of the table.
+            pub const ALL: &'static [Op] = &[$(Op::$op,)*];
+
+            /// The roles allowed to call this operation.
+            pub fn roles(self) -> &'static [Role] {
+                match self {
+                    $(Op::$op => $roles,)*
+                }
             }
-            Op::CreateConviction | Op::UpdateConviction => CONVICTION_WRITE,
-            Op::UpdateExpungement | Op::CreateJudicialRecordRequest => JUSTICE,
-            Op::CreateReleaseNotice | Op::VerifyReleaseNotice => POLICE,
+
+            /// The OpenAPI operationId (the handler's function name).
+            pub fn operation_id(self) -> &'static str {
+                match self {
+                    $(Op::$op => $id,)*
+                }
+            }
+
+            pub fn from_operation_id(id: &str) -> Option<Op> {
+                match id {
+                    $($id => Some(Op::$op),)*
+                    _ => None,
+                }
+            }
         }
-    }
+    };
+}
 
-    /// The OpenAPI operationId (the handler's function name).
-    pub fn operation_id(self) -> &'static str {
-        match self {
-            Op::GetCurrentPrincipal => "get_current_principal",
-            Op::ListAdminUnits => "list_admin_units",
-            Op::GetAdminUnit => "get_admin_unit",
-            Op::ListAccounts => "list_accounts",
-            Op::CreateAccount => "create_account",
-            Op::GetAccount => "get_account",
-            Op::UpdateAccount => "update_account",
-            Op::DisableAccount => "disable_account",
-            Op::EnableAccount => "enable_account",
-            Op::ChangePassword => "change_password",
-            Op::ListClients => "list_clients",
-            Op::CreateClient => "create_client",
-            Op::GetClient => "get_client",
-            Op::RotateClientSecret => "rotate_client_secret",
-            Op::DisableClient => "disable_client",
-            Op::EnableClient => "enable_client",
-            Op::ListAuditEvents => "list_audit_events",
-            Op::GetLoanEligibility => "get_loan_eligibility",
-            Op::CreateLoanList => "create_loan_list",
-            Op::ListLoanLists => "list_loan_lists",
-            Op::GetLoanList => "get_loan_list",
-            Op::CertifyLoanList => "certify_loan_list",
-            Op::SendLoanList => "send_loan_list",
-            Op::AcknowledgeLoanList => "acknowledge_loan_list",
-            Op::CreateLoan => "create_loan",
-            Op::ListLoans => "list_loans",
-            Op::GetLoan => "get_loan",
-            Op::SubmitLoan => "submit_loan",
-            Op::CertifyLoan => "certify_loan",
-            Op::ApproveLoan => "approve_loan",
-            Op::RejectLoan => "reject_loan",
-            Op::PostDisbursement => "post_disbursement",
-            Op::PostRepayment => "post_repayment",
-            Op::MarkLoanOverdue => "mark_loan_overdue",
-            Op::WriteOffLoan => "write_off_loan",
-            Op::RecordUseCheck => "record_use_check",
-            Op::GetLoanPortfolio => "get_loan_portfolio",
-            Op::ListLoanRates => "list_loan_rates",
-            Op::CreateLoanRate => "create_loan_rate",
-            Op::ListHolidays => "list_holidays",
-            Op::CreateHoliday => "create_holiday",
-            Op::GetIndicators => "get_indicators",
-            Op::CreateArea => "create_area",
-            Op::ListAreas => "list_areas",
-            Op::ListTargets => "list_targets",
-            Op::SetTarget => "set_target",
-            Op::DeleteTarget => "delete_target",
-            Op::CreateReport => "create_report",
-            Op::ListReports => "list_reports",
-            Op::GetReport => "get_report",
-            Op::UpdateReport => "update_report",
-            Op::SubmitReport => "submit_report",
-            Op::AcceptReport => "accept_report",
-            Op::ReturnReport => "return_report",
-            Op::ReviseReport => "revise_report",
-            Op::ExportReport => "export_report",
-            Op::GetConsolidatedReport => "get_consolidated_report",
-            Op::ListOverdueReports => "list_overdue_reports",
-            Op::ListEvents => "list_events",
-            Op::CreateWebhook => "create_webhook",
-            Op::ListWebhooks => "list_webhooks",
-            Op::GetWebhook => "get_webhook",
-            Op::DeleteWebhook => "delete_webhook",
-            Op::ListWebhookDeliveries => "list_webhook_deliveries",
-            Op::ReplayWebhookDelivery => "replay_webhook_delivery",
-            Op::ImportPersons => "import_persons",
-            Op::ExportPersons => "export_persons",
-            Op::CreateCommittee => "create_committee",
-            Op::ListCommittees => "list_committees",
-            Op::GetCommittee => "get_committee",
-            Op::AddCommitteeMember => "add_member",
-            Op::EndCommitteeMember => "end_member",
-            Op::ConsolidateCommittee => "consolidate_committee",
-            Op::DissolveCommittee => "dissolve_committee",
-            Op::CreateModel => "create_model",
-            Op::ListModels => "list_models",
-            Op::GetModel => "get_model",
-            Op::RecordMilestone => "record_milestone",
-            Op::ChangeModelStatus => "change_model_status",
-            Op::AddModelParticipant => "add_participant",
-            Op::LeaveModel => "leave_model",
-            Op::AddModelReview => "add_review",
-            Op::GetModelSummary => "get_model_summary",
-            Op::CreateOutreachEvent => "create_outreach_event",
-            Op::ListOutreachEvents => "list_outreach_events",
-            Op::GetOutreachSummary => "get_outreach_summary",
-            Op::CreatePropagandist => "create_propagandist",
-            Op::ListPropagandists => "list_propagandists",
-            Op::CreateAssignment => "create_assignment",
-            Op::ListPersonAssignments => "list_person_assignments",
-            Op::ListAssignments => "list_assignments",
-            Op::EndAssignment => "end_assignment",
-            Op::CreateActivity => "create_activity",
-            Op::ListActivities => "list_activities",
-            Op::CorrectActivity => "correct_activity",
-            Op::DeleteActivity => "delete_activity",
-            Op::GetPlan => "get_plan",
-            Op::UpdatePlanItem => "update_plan_item",
-            Op::GetPlanSummary => "get_plan_summary",
-            Op::CreateTraining => "create_training",
-            Op::ListTrainings => "list_trainings",
-            Op::CreateJobReferral => "create_job_referral",
-            Op::ListJobReferrals => "list_job_referrals",
-            Op::SetJobReferralOutcome => "set_job_referral_outcome",
-            Op::CreateSocialAssistance => "create_social_assistance",
-            Op::ListSocialAssistance => "list_social_assistance",
-            Op::CreateEmployer => "create_employer",
-            Op::ListEmployers => "list_employers",
-            Op::ListPersons => "list_persons",
-            Op::ListIdNumberConflicts => "list_id_number_conflicts",
-            Op::CreatePerson => "create_person",
-            Op::GetPerson => "get_person",
-            Op::UpdatePerson => "update_person",
-            Op::GetStatusHistory => "get_status_history",
-            Op::GetAttributeHistory => "get_attribute_history",
-            Op::ReceivePerson => "receive_person",
-            Op::StartManagement => "start_management",
-            Op::TransferPerson => "transfer_person",
-            Op::RecordAbsconding => "record_absconding",
-            Op::RecordReturn => "record_return",
-            Op::RecordLawViolation => "record_law_violation",
-            Op::RecordDeath => "record_death",
-            Op::ListConvictions => "list_convictions",
-            Op::CreateConviction => "create_conviction",
-            Op::UpdateConviction => "update_conviction",
-            Op::ListConvictionVersions => "list_conviction_versions",
-            Op::GetExpungement => "get_expungement",
-            Op::UpdateExpungement => "update_expungement",
-            Op::ListJudicialRecordRequests => "list_judicial_record_requests",
-            Op::CreateJudicialRecordRequest => "create_judicial_record_request",
-            Op::CreateReleaseNotice => "create_release_notice",
-            Op::ListReleaseNotices => "list_release_notices",
-            Op::GetReleaseNotice => "get_release_notice",
-            Op::VerifyReleaseNotice => "verify_release_notice",
-        }
-    }
+// THE TABLE. Every authenticated operation is declared here, once:
+//
+//     VariantName = "operation_id" => ROLES,
+//
+// To add an endpoint: (1) write the handler in its `api/` module, with `#[utoipa::path]`
+// and the route attribute, calling `state.run(&auth, Op::VariantName, …)`; (2) add it to
+// that module's `routes` function at the end of the file; (3) add its line here. The
+// operation id is the handler's function name. ROLES is one of the groups above or a
+// literal list; default-deny means an operation missing here cannot be called, and the
+// contract test fails when the table and the OpenAPI document disagree. The matrix test
+// (`tests/api/matrix.rs`) then calls the new route with every role.
+operations! {
+    GetCurrentPrincipal = "get_current_principal" => EVERYONE,
+    ListAdminUnits = "list_admin_units" => EVERYONE,
+    GetAdminUnit = "get_admin_unit" => EVERYONE,
 
-    pub fn from_operation_id(id: &str) -> Option<Op> {
-        Op::ALL.iter().copied().find(|op| op.operation_id() == id)
-    }
+    // Accounts and integration clients.
+    ListAccounts = "list_accounts" => &[Admin],
+    CreateAccount = "create_account" => &[Admin],
+    GetAccount = "get_account" => &[Admin],
+    UpdateAccount = "update_account" => &[Admin],
+    DisableAccount = "disable_account" => &[Admin],
+    EnableAccount = "enable_account" => &[Admin],
+    // Anyone may change their own password; admins may reset others' (checked in the handler).
+    ChangePassword = "change_password" => EVERYONE,
+    ListClients = "list_clients" => &[Admin],
+    CreateClient = "create_client" => &[Admin],
+    GetClient = "get_client" => &[Admin],
+    RotateClientSecret = "rotate_client_secret" => &[Admin],
+    DisableClient = "disable_client" => &[Admin],
+    EnableClient = "enable_client" => &[Admin],
+    ListAuditEvents = "list_audit_events" => &[Admin, Auditor],
 
+    // Persons, lifecycle, convictions, expungement.
+    ListPersons = "list_persons" => READ_PERSON,
+    // Provincial police (the handler refuses commune units) and admins.
+    ListIdNumberConflicts = "list_id_number_conflicts" => &[Police, Admin],
+    CreatePerson = "create_person" => MANAGE,
+    GetPerson = "get_person" => READ_PERSON,
+    UpdatePerson = "update_person" => MANAGE,
+    GetStatusHistory = "get_status_history" => STATUS_READ,
+    GetAttributeHistory = "get_attribute_history" => MANAGE,
+    ReceivePerson = "receive_person" => MANAGE,
+    StartManagement = "start_management" => MANAGE,
+    TransferPerson = "transfer_person" => MANAGE,
+    RecordAbsconding = "record_absconding" => MANAGE,
+    RecordReturn = "record_return" => MANAGE,
+    RecordLawViolation = "record_law_violation" => MANAGE,
+    RecordDeath = "record_death" => MANAGE,
+    ListConvictions = "list_convictions" => CRIMINAL_READ,
+    CreateConviction = "create_conviction" => CONVICTION_WRITE,
+    UpdateConviction = "update_conviction" => CONVICTION_WRITE,
+    ListConvictionVersions = "list_conviction_versions" => CRIMINAL_READ,
+    GetExpungement = "get_expungement" => CRIMINAL_READ,
+    UpdateExpungement = "update_expungement" => JUSTICE,
+    ListJudicialRecordRequests = "list_judicial_record_requests" => CRIMINAL_READ,
+    CreateJudicialRecordRequest = "create_judicial_record_request" => JUSTICE,
+
+    // Release notices.
+    CreateReleaseNotice = "create_release_notice" => POLICE,
+    ListReleaseNotices = "list_release_notices" => MANAGE,
+    GetReleaseNotice = "get_release_notice" => MANAGE,
+    VerifyReleaseNotice = "verify_release_notice" => POLICE,
+
+    // Supervision, activities, the reintegration plan.
+    CreateAssignment = "create_assignment" => MANAGE,
+    ListPersonAssignments = "list_person_assignments" => SUPERVISE,
+    ListAssignments = "list_assignments" => SUPERVISE,
+    EndAssignment = "end_assignment" => MANAGE,
+    CreateActivity = "create_activity" => SUPERVISE,
+    ListActivities = "list_activities" => SUPERVISE,
+    CorrectActivity = "correct_activity" => SUPERVISE,
+    DeleteActivity = "delete_activity" => SUPERVISE,
+    GetPlan = "get_plan" => PLAN,
+    UpdatePlanItem = "update_plan_item" => PLAN,
+    GetPlanSummary = "get_plan_summary" => PLAN_SUMMARY,
+
+    // Labour.
+    CreateTraining = "create_training" => LABOUR,
+    ListTrainings = "list_trainings" => LABOUR_READ,
+    CreateJobReferral = "create_job_referral" => LABOUR,
+    ListJobReferrals = "list_job_referrals" => LABOUR_READ,
+    SetJobReferralOutcome = "set_job_referral_outcome" => LABOUR,
+    CreateSocialAssistance = "create_social_assistance" => LABOUR,
+    ListSocialAssistance = "list_social_assistance" => LABOUR_READ,
+    CreateEmployer = "create_employer" => LABOUR,
+    ListEmployers = "list_employers" => EMPLOYERS_READ,
+
+    // Committees, models, outreach.
+    CreateCommittee = "create_committee" => MANAGE,
+    ListCommittees = "list_committees" => ORG_READ,
+    GetCommittee = "get_committee" => ORG_READ,
+    AddCommitteeMember = "add_member" => MANAGE,
+    EndCommitteeMember = "end_member" => MANAGE,
+    ConsolidateCommittee = "consolidate_committee" => MANAGE,
+    DissolveCommittee = "dissolve_committee" => MANAGE,
+    CreateModel = "create_model" => MANAGE,
+    ListModels = "list_models" => ORG_READ,
+    GetModel = "get_model" => ORG_READ,
+    RecordMilestone = "record_milestone" => MANAGE,
+    ChangeModelStatus = "change_model_status" => MANAGE,
+    AddModelParticipant = "add_participant" => MANAGE,
+    LeaveModel = "leave_model" => MANAGE,
+    AddModelReview = "add_review" => MANAGE,
+    GetModelSummary = "get_model_summary" => ORG_READ,
+    CreateOutreachEvent = "create_outreach_event" => MANAGE,
+    ListOutreachEvents = "list_outreach_events" => ORG_READ,
+    GetOutreachSummary = "get_outreach_summary" => ORG_READ,
+    CreatePropagandist = "create_propagandist" => MANAGE,
+    ListPropagandists = "list_propagandists" => ORG_READ,
+
+    // Loans, loan lists, rates.
+    GetLoanEligibility = "get_loan_eligibility" => LOAN_READ,
+    CreateLoanList = "create_loan_list" => POLICE,
+    ListLoanLists = "list_loan_lists" => LOAN_READ,
+    GetLoanList = "get_loan_list" => LOAN_READ,
+    CertifyLoanList = "certify_loan_list" => COMMITTEE,
+    SendLoanList = "send_loan_list" => POLICE,
+    AcknowledgeLoanList = "acknowledge_loan_list" => BANK,
+    CreateLoan = "create_loan" => LOAN_APPLY,
+    ListLoans = "list_loans" => LOAN_READ,
+    GetLoan = "get_loan" => LOAN_READ,
+    SubmitLoan = "submit_loan" => LOAN_APPLY,
+    CertifyLoan = "certify_loan" => COMMITTEE,
+    ApproveLoan = "approve_loan" => BANK,
+    RejectLoan = "reject_loan" => BANK,
+    PostDisbursement = "post_disbursement" => BANK,
+    PostRepayment = "post_repayment" => BANK,
+    MarkLoanOverdue = "mark_loan_overdue" => BANK,
+    WriteOffLoan = "write_off_loan" => BANK,
+    RecordUseCheck = "record_use_check" => MANAGE,
+    GetLoanPortfolio = "get_loan_portfolio" => LOAN_READ,
+    ListLoanRates = "list_loan_rates" => LOAN_READ,
+    CreateLoanRate = "create_loan_rate" => RATE_WRITE,
+
+    // The holiday calendar counts deadlines for everyone; admins keep it.
+    ListHolidays = "list_holidays" => EVERYONE,
+    CreateHoliday = "create_holiday" => &[Admin],
+
+    // Indicators, areas, targets, reports.
+    GetIndicators = "get_indicators" => REPORT_READ,
+    CreateArea = "create_area" => &[Admin, Police],
+    ListAreas = "list_areas" => AREA_READ,
+    ListTargets = "list_targets" => REPORT_READ,
+    SetTarget = "set_target" => MANAGE,
+    DeleteTarget = "delete_target" => MANAGE,
+    CreateReport = "create_report" => MANAGE,
+    ListReports = "list_reports" => REPORT_READ,
+    GetReport = "get_report" => REPORT_READ,
+    UpdateReport = "update_report" => MANAGE,
+    SubmitReport = "submit_report" => MANAGE,
+    AcceptReport = "accept_report" => MANAGE,
+    ReturnReport = "return_report" => MANAGE,
+    ReviseReport = "revise_report" => MANAGE,
+    ExportReport = "export_report" => REPORT_READ,
+    GetConsolidatedReport = "get_consolidated_report" => REPORT_READ,
+    ListOverdueReports = "list_overdue_reports" => REPORT_READ,
+
+    // Change feed, webhooks, imports and printed lists.
+    ListEvents = "list_events" => EVENTS,
+    CreateWebhook = "create_webhook" => EVENTS,
+    ListWebhooks = "list_webhooks" => EVENTS,
+    GetWebhook = "get_webhook" => EVENTS,
+    DeleteWebhook = "delete_webhook" => EVENTS,
+    ListWebhookDeliveries = "list_webhook_deliveries" => EVENTS,
+    ReplayWebhookDelivery = "replay_webhook_delivery" => EVENTS,
+    ImportPersons = "import_persons" => MANAGE,
+    ExportPersons = "export_persons" => EXPORT,
+}
+
+impl Op {
     pub fn allows(self, roles: &[Role]) -> bool {
         self.roles().iter().any(|r| roles.contains(r))
     }
@@ -644,6 +304,28 @@ mod tests {
             assert!(!op.roles().is_empty(), "{op:?} has no roles");
             assert!(ids.insert(op.operation_id()), "duplicate id {}", op.operation_id());
             assert_eq!(Op::from_operation_id(op.operation_id()), Some(*op));
+            let id = op.operation_id();
+            assert!(
+                !id.is_empty() && id.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{op:?}: operationId `{id}` is not a snake_case function name"
+            );
+        }
+        assert_eq!(Op::from_operation_id("no_such_operation"), None);
+    }
+
+    #[test]
+    fn every_operation_appears_in_the_table_exactly_once() {
+        // `Op::ALL` lists the variants in declaration order: the n-th entry is the variant
+        // with discriminant n, so none is missing, repeated or out of place.
+        for (i, op) in Op::ALL.iter().enumerate() {
+            assert_eq!(*op as usize, i, "{op:?} is not the table's entry {i}");
+        }
+        let distinct: HashSet<Op> = Op::ALL.iter().copied().collect();
+        assert_eq!(distinct.len(), Op::ALL.len());
+        // A role listed twice would be a slip in a group or a literal list.
+        for op in Op::ALL {
+            let roles: HashSet<&Role> = op.roles().iter().collect();
+            assert_eq!(roles.len(), op.roles().len(), "{op:?} lists a role twice");
         }
     }
 
