@@ -25,11 +25,9 @@ pub struct Application {
     settings: Settings,
 }
 
-/// Every route of the service, in one place: health checks and `/api/v1`.
+/// Every route of the service: health checks and `/api/v1` (each module registers its own).
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(crate::api::health::healthz)
-        .service(crate::api::health::readyz)
-        .service(scope::scope("/api/v1").configure(crate::api::configure));
+    cfg.configure(crate::api::health::routes).service(scope::scope("/api/v1").configure(crate::api::configure));
 }
 
 /// Opens the database (creating the SQLite file's folder), migrates and returns the pool.

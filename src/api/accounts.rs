@@ -332,3 +332,14 @@ pub async fn change_password(
     state.principals.forget_all();
     Ok(HttpResponse::NoContent().insert_header((header::CACHE_CONTROL, "no-store")).finish())
 }
+
+/// This module's routes, in the order `api::configure` registers them.
+pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_accounts)
+        .service(create_account)
+        .service(get_account)
+        .service(update_account)
+        .service(disable_account)
+        .service(enable_account)
+        .service(change_password);
+}

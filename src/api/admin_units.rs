@@ -65,3 +65,8 @@ pub async fn get_admin_unit(
     let unit = state.run(&auth, Op::GetAdminUnit, move |conn, _| admin_units::find(conn, &code)).await?;
     Ok(HttpResponse::Ok().json(AdminUnit::from(unit)))
 }
+
+/// This module's routes, in the order `api::configure` registers them.
+pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_admin_units).service(get_admin_unit);
+}

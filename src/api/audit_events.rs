@@ -50,3 +50,8 @@ pub async fn list_audit_events(
         .collect();
     Ok(HttpResponse::Ok().json(page.wrap(items, total)))
 }
+
+/// This module's routes, in the order `api::configure` registers them.
+pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_audit_events);
+}

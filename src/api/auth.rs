@@ -339,3 +339,8 @@ pub async fn get_current_principal(state: web::Data<AppState>, auth: Auth) -> Ap
 }
 
 pub use crate::auth::ensure_covers;
+
+/// This module's routes, in the order `api::configure` registers them.
+pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(issue_token).service(issue_token).service(get_current_principal);
+}

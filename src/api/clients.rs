@@ -204,6 +204,16 @@ pub async fn enable_client(state: web::Data<AppState>, auth: Auth, id: web::Path
     Ok(json_with_etag(row.version, &row.view()))
 }
 
+/// This module's routes, in the order `api::configure` registers them.
+pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_clients)
+        .service(create_client)
+        .service(get_client)
+        .service(rotate_client_secret)
+        .service(disable_client)
+        .service(enable_client);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -289,3 +289,14 @@ pub async fn dissolve_committee(
         .await?;
     Ok(HttpResponse::Ok().json(view))
 }
+
+/// This module's routes, in the order `api::configure` registers them.
+pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(create_committee)
+        .service(list_committees)
+        .service(get_committee)
+        .service(add_member)
+        .service(end_member)
+        .service(consolidate_committee)
+        .service(dissolve_committee);
+}

@@ -43,3 +43,8 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, crate::e
     };
     Ok(HttpResponse::Ok().json(Health { status: "ok".into(), database: Some(name.into()) }))
 }
+
+/// This module's routes, outside `/api/v1` (registered by `startup::routes`).
+pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(healthz).service(readyz);
+}

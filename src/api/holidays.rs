@@ -115,3 +115,8 @@ pub async fn create_holiday(
         .await?;
     Ok(HttpResponse::Created().json(view(day, Source::Added)))
 }
+
+/// This module's routes, in the order `api::configure` registers them.
+pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_holidays).service(create_holiday);
+}

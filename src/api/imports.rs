@@ -304,6 +304,11 @@ pub async fn export_persons(
         .body(bytes))
 }
 
+/// This module's routes, in the order `api::configure` registers them.
+pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(import_persons).service(export_persons);
+}
+
 #[cfg(test)]
 mod tests {
     use super::clean_file_name;

@@ -357,3 +357,14 @@ pub async fn replay_webhook_delivery(
         .await?;
     Ok(HttpResponse::Accepted().json(delivery_view(row)))
 }
+
+/// This module's routes, in the order `api::configure` registers them.
+pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_events)
+        .service(create_webhook)
+        .service(list_webhooks)
+        .service(get_webhook)
+        .service(delete_webhook)
+        .service(list_webhook_deliveries)
+        .service(replay_webhook_delivery);
+}

@@ -496,3 +496,16 @@ pub async fn list_employers(
         .await?;
     Ok(HttpResponse::Ok().json(page.wrap(rows.iter().map(|(r, n)| employer_view(r, *n)).collect(), total)))
 }
+
+/// This module's routes, in the order `api::configure` registers them.
+pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(create_training)
+        .service(list_trainings)
+        .service(create_job_referral)
+        .service(list_job_referrals)
+        .service(set_job_referral_outcome)
+        .service(create_social_assistance)
+        .service(list_social_assistance)
+        .service(create_employer)
+        .service(list_employers);
+}

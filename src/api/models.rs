@@ -798,3 +798,21 @@ pub async fn list_propagandists(
         .await?;
     Ok(HttpResponse::Ok().json(rows.iter().map(propagandist_view).collect::<Vec<_>>()))
 }
+
+/// This module's routes, in the order `api::configure` registers them.
+pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(create_model)
+        .service(list_models)
+        .service(get_model)
+        .service(record_milestone)
+        .service(change_model_status)
+        .service(add_participant)
+        .service(leave_model)
+        .service(add_review)
+        .service(get_model_summary)
+        .service(create_outreach_event)
+        .service(list_outreach_events)
+        .service(get_outreach_summary)
+        .service(create_propagandist)
+        .service(list_propagandists);
+}

@@ -910,3 +910,29 @@ pub async fn list_id_number_conflicts(
         .collect();
     Ok(HttpResponse::Ok().json(page.wrap(items, total)))
 }
+
+/// This module's routes, in the order `api::configure` registers them.
+pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_persons)
+        .service(list_id_number_conflicts)
+        .service(create_person)
+        .service(get_person)
+        .service(update_person)
+        .service(get_status_history)
+        .service(get_attribute_history)
+        .service(receive_person)
+        .service(start_management)
+        .service(transfer_person)
+        .service(record_absconding)
+        .service(record_return)
+        .service(record_law_violation)
+        .service(record_death)
+        .service(list_convictions)
+        .service(create_conviction)
+        .service(update_conviction)
+        .service(list_conviction_versions)
+        .service(get_expungement)
+        .service(update_expungement)
+        .service(list_judicial_record_requests)
+        .service(create_judicial_record_request);
+}

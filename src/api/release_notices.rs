@@ -262,3 +262,11 @@ pub async fn verify_release_notice(
         .await?;
     Ok(json_with_etag(row.version, &ReleaseNotice::build(&row, today_vn())))
 }
+
+/// This module's routes, in the order `api::configure` registers them.
+pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(create_release_notice)
+        .service(list_release_notices)
+        .service(get_release_notice)
+        .service(verify_release_notice);
+}

@@ -552,3 +552,25 @@ pub async fn list_areas(state: web::Data<AppState>, auth: Auth) -> ApiResult<Htt
     let rows = state.run(&auth, Op::ListAreas, |conn, auth| crate::db::areas::list(conn, &auth.jurisdiction)).await?;
     Ok(HttpResponse::Ok().json(rows.iter().map(crate::services::areas::view).collect::<Vec<_>>()))
 }
+
+/// This module's routes, in the order `api::configure` registers them: fixed paths
+/// (`/reports/indicators`, `/reports/overdue`) before `/reports/{id}`.
+pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(get_indicators)
+        .service(create_area)
+        .service(list_areas)
+        .service(list_overdue_reports)
+        .service(list_targets)
+        .service(set_target)
+        .service(delete_target)
+        .service(create_report)
+        .service(list_reports)
+        .service(get_report)
+        .service(update_report)
+        .service(submit_report)
+        .service(accept_report)
+        .service(return_report)
+        .service(revise_report)
+        .service(export_report)
+        .service(get_consolidated_report);
+}

@@ -514,3 +514,18 @@ pub async fn get_plan_summary(
         .collect::<Vec<_>>();
     Ok(HttpResponse::Ok().json(summary))
 }
+
+/// This module's routes, in the order `api::configure` registers them.
+pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(create_assignment)
+        .service(list_person_assignments)
+        .service(list_assignments)
+        .service(end_assignment)
+        .service(create_activity)
+        .service(list_activities)
+        .service(correct_activity)
+        .service(delete_activity)
+        .service(get_plan)
+        .service(update_plan_item)
+        .service(get_plan_summary);
+}
