@@ -1,13 +1,71 @@
-//! What a role may *use* of person data, derived from what it may *see*: one table of the
-//! field group each filter, sort key and list kind reveals. A caller may filter, sort or
-//! print a list only by fields its roles see in the views ([`Visibility`]); otherwise the
-//! answer itself would disclose the hidden field (a list of persons whose expungement falls
-//! before a date tells the sentence band as surely as the date does).
+//! What a role may *see* and *use* of person data. [`Visibility`] is the one table of the
+//! field groups each role sees in the views (purpose limitation); the rest derives from it:
+//! the field group each filter, sort key and list kind reveals. A caller may filter, sort or
+//! print a list only by fields its roles see in the views; otherwise the answer itself would
+//! disclose the hidden field (a list of persons whose expungement falls before a date tells
+//! the sentence band as surely as the date does).
 //!
 //! The same module names the criminal-record keys that audit copies and status-history
 //! details redact for readers without criminal read rights.
 
-use crate::dto::persons::Visibility;
+use crate::auth::Role;
+
+/// Which groups of person fields a set of roles may see (purpose limitation).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Visibility {
+    pub residence: bool,
+    pub social: bool,
+    pub release: bool,
+    pub status: bool,
+    pub management: bool,
+    pub criminal: bool,
+    pub expungement: bool,
+}
+
+impl Visibility {
+    pub fn for_roles(roles: &[Role]) -> Visibility {
+        let mut v = Visibility::default();
+        for role in roles {
+            match role {
+                Role::Police | Role::CommuneCommittee => {
+                    return Visibility {
+                        residence: true,
+                        social: true,
+                        release: true,
+                        status: true,
+                        management: true,
+                        criminal: true,
+                        expungement: true,
+                    }
+                }
+                Role::Justice => {
+                    v.release = true;
+                    v.status = true;
+                    v.criminal = true;
+                    v.expungement = true;
+                }
+                Role::Labour => {
+                    v.residence = true;
+                    v.social = true;
+                    v.status = true;
+                }
+                Role::Bank => {
+                    v.residence = true;
+                    v.release = true;
+                }
+                Role::Supervisor => {
+                    v.residence = true;
+                    v.social = true;
+                    v.release = true;
+                    v.status = true;
+                    v.management = true;
+                }
+                Role::Admin | Role::Auditor => {}
+            }
+        }
+        v
+    }
+}
 
 /// The groups person fields are shown in (see the `Person` schema).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,6 +1,7 @@
 //! Authentication (bearer JWT) and authorisation (roles per operation, jurisdiction per record).
 
 pub mod claims;
+pub mod events;
 pub mod fields;
 pub mod keys;
 pub mod password;

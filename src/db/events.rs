@@ -40,7 +40,7 @@ pub fn emit(
     unit_code: &str,
     province_code: &str,
 ) -> ApiResult<()> {
-    debug_assert!(crate::domain::events::is_known(event_type), "unknown event type {event_type}");
+    debug_assert!(crate::auth::events::is_known(event_type), "unknown event type {event_type}");
     diesel::insert_into(de::table)
         .values((
             de::event_id.eq(uuid::Uuid::now_v7().to_string()),
@@ -70,7 +70,7 @@ pub fn emit_many(conn: &mut DbConnection, events: &[NewEvent<'_>]) -> ApiResult<
     let rows: Vec<_> = events
         .iter()
         .map(|e| {
-            debug_assert!(crate::domain::events::is_known(e.event_type), "unknown event type {}", e.event_type);
+            debug_assert!(crate::auth::events::is_known(e.event_type), "unknown event type {}", e.event_type);
             (
                 de::event_id.eq(uuid::Uuid::now_v7().to_string()),
                 de::event_type.eq(e.event_type),

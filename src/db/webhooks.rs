@@ -58,7 +58,7 @@ impl SubscriptionRow {
 
     /// Whether this subscription hears `event`: its type, the owner's roles and unit.
     pub fn wants(&self, event: &super::events::EventRow) -> bool {
-        let allowed = events::types_for(&roles_from_db(&self.owner_roles));
+        let allowed = crate::auth::events::types_for(&roles_from_db(&self.owner_roles));
         self.delivering()
             && self.types().contains(&event.event_type.as_str())
             && allowed.contains(&event.event_type.as_str())
@@ -185,7 +185,7 @@ pub fn dispatch(conn: &mut DbConnection, batch: i64) -> ApiResult<usize> {
             .load(conn)?;
         let paused = pause_lapsed(conn, &subs)?;
         let subs: Vec<SubscriptionRow> = subs.into_iter().filter(|s| !paused.contains(&s.id)).collect();
-        let all_types: Vec<&str> = events::EVENT_TYPES.iter().map(|(t, _)| *t).collect();
+        let all_types: Vec<&str> = crate::auth::events::EVENT_TYPES.iter().map(|(t, _)| *t).collect();
         let new = super::events::after(conn, None, &all_types, Cursor { xid: last_xid, id: last_id }, batch)?;
         let Some(last) = new.last().map(|e| e.cursor()) else { return Ok(0) };
         let now = crate::time::now();

@@ -1,40 +1,13 @@
-//! Domain events: which types exist, who may hear of them, feed cursors, webhook signatures
-//! and retry backoff. Pure functions, table-tested.
+//! Domain events: feed cursors, webhook signatures, retry backoff and when a subscription
+//! lapses. Pure functions, table-tested. Which types exist and who may hear of them is in
+//! `auth::events`, next to the permission table.
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::auth::roles::Role::{self, *};
-
-const PERSON: &[Role] = &[Police, CommuneCommittee, Justice, Labour];
-const CRIMINAL: &[Role] = &[Police, CommuneCommittee, Justice];
-const LOAN: &[Role] = &[Police, CommuneCommittee, Bank];
-const REPORT: &[Role] = &[Police, CommuneCommittee];
-
-/// Every event type, with the roles that may receive it. Payloads are minimal (type, id,
-/// unit, time): receivers fetch the record with their own rights.
-pub const EVENT_TYPES: &[(&str, &[Role])] = &[
-    ("person.expected", PERSON),
-    ("person.received", PERSON),
-    ("person.status_changed", PERSON),
-    ("person.transferred", PERSON),
-    ("expungement.due", CRIMINAL),
-    ("expungement.updated", CRIMINAL),
-    ("loan_list.sent", LOAN),
-    ("loan.approved", LOAN),
-    ("loan.disbursed", LOAN),
-    ("loan.overdue", LOAN),
-    ("report.submitted", REPORT),
-];
-
-pub fn is_known(event_type: &str) -> bool {
-    EVENT_TYPES.iter().any(|(t, _)| *t == event_type)
-}
-
-/// The event types any of `roles` may receive.
-pub fn types_for(roles: &[Role]) -> Vec<&'static str> {
-    EVENT_TYPES.iter().filter(|(_, allowed)| allowed.iter().any(|r| roles.contains(r))).map(|(t, _)| *t).collect()
-}
+// The event types and who may hear of them sit with the permission table; re-exported for
+// the handlers that still import them from here.
+pub use crate::auth::events::{is_known, types_for, EVENT_TYPES};
 
 /// A position in the feed: events are ordered by (transaction, id). Opaque to clients.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -107,19 +80,6 @@ pub const PAUSED_OWNER_UNIT_CHANGED: &str = "owner_unit_changed";
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn roles_hear_their_own_events() {
-        let bank = types_for(&[Bank]);
-        assert_eq!(bank, vec!["loan_list.sent", "loan.approved", "loan.disbursed", "loan.overdue"]);
-        let justice = types_for(&[Justice]);
-        assert!(justice.contains(&"expungement.due") && justice.contains(&"person.status_changed"));
-        assert!(!justice.contains(&"loan.disbursed"));
-        assert!(types_for(&[Supervisor]).is_empty());
-        assert!(types_for(&[Admin]).is_empty());
-        assert_eq!(types_for(&[Police]).len(), EVENT_TYPES.len());
-        assert!(is_known("loan.overdue") && !is_known("loan.eaten"));
-    }
 
     #[test]
     fn cursors_round_trip_and_reject_garbage() {

@@ -6,67 +6,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
-use crate::auth::Role;
+pub use crate::auth::fields::Visibility;
 use crate::db::persons::PersonRow;
 use crate::domain::enums::*;
 use crate::dto::{birth_date, no_control_chars, person_name};
-
-/// Which groups of person fields a set of roles may see (purpose limitation).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Visibility {
-    pub residence: bool,
-    pub social: bool,
-    pub release: bool,
-    pub status: bool,
-    pub management: bool,
-    pub criminal: bool,
-    pub expungement: bool,
-}
-
-impl Visibility {
-    pub fn for_roles(roles: &[Role]) -> Visibility {
-        let mut v = Visibility::default();
-        for role in roles {
-            match role {
-                Role::Police | Role::CommuneCommittee => {
-                    return Visibility {
-                        residence: true,
-                        social: true,
-                        release: true,
-                        status: true,
-                        management: true,
-                        criminal: true,
-                        expungement: true,
-                    }
-                }
-                Role::Justice => {
-                    v.release = true;
-                    v.status = true;
-                    v.criminal = true;
-                    v.expungement = true;
-                }
-                Role::Labour => {
-                    v.residence = true;
-                    v.social = true;
-                    v.status = true;
-                }
-                Role::Bank => {
-                    v.residence = true;
-                    v.release = true;
-                }
-                Role::Supervisor => {
-                    v.residence = true;
-                    v.social = true;
-                    v.release = true;
-                    v.status = true;
-                    v.management = true;
-                }
-                Role::Admin | Role::Auditor => {}
-            }
-        }
-        v
-    }
-}
 
 /// A person under (or expected for) community reintegration.
 ///
