@@ -342,5 +342,5 @@ pub use crate::auth::ensure_covers;
 
 /// This module's routes, in the order `api::configure` registers them.
 pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(issue_token).service(issue_token).service(get_current_principal);
+    cfg.service(issue_token).service(get_current_principal);
 }
