@@ -269,7 +269,7 @@ pub fn create_client(
         id: id.to_string(),
         client_id: format!("cli_{}", id.simple()),
         name: name.to_string(),
-        secret_hash: crate::api::clients::hash_secret(&secret),
+        secret_hash: crate::services::clients::hash_secret(&secret),
         roles: roles_to_db(roles),
         unit_code: unit.code,
         province_code: unit.province_code,

@@ -28,7 +28,7 @@ pub struct Settings {
     /// Report due dates per period kind (`THNCD_REPORT_DUE=semiannual=05-15,annual=11-15`).
     pub report_due: crate::domain::reporting::DueDates,
     /// Background worker: webhook delivery and the daily expungement job.
-    pub worker: crate::worker::WorkerSettings,
+    pub worker: WorkerSettings,
     /// Largest import file in bytes.
     pub import_max_bytes: usize,
     /// What one import may cost besides its size: rows, columns, cell length, XLSX parts
@@ -152,7 +152,7 @@ impl Settings {
                 }
                 None => Default::default(),
             },
-            worker: crate::worker::WorkerSettings {
+            worker: WorkerSettings {
                 interval_ms: env_parse("THNCD_WORKER_INTERVAL_MS", 1000)?,
                 max_attempts: env_parse("THNCD_WEBHOOK_MAX_ATTEMPTS", 8)?,
                 backoff_base_ms: env_parse("THNCD_WEBHOOK_BACKOFF_MS", 30_000)?,
@@ -204,5 +204,38 @@ mod tests {
     fn redacts_passwords() {
         assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
         assert_eq!(redact_url("./data/x.sqlite3"), "./data/x.sqlite3");
+    }
+}
+
+/// Webhook and job settings.
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    /// Pause between rounds when there is nothing to do.
+    pub interval_ms: u64,
+    /// Attempts before a delivery is dead-lettered.
+    pub max_attempts: i32,
+    /// First retry delay; doubles per attempt (capped at one hour).
+    pub backoff_base_ms: u64,
+    /// Per-attempt HTTP timeout.
+    pub timeout_ms: u64,
+    /// Allow webhook URLs on loopback and private networks (tests, closed networks).
+    pub allow_private_urls: bool,
+    pub enabled: bool,
+    /// How often the expungement-due job looks for forecast dates that have arrived (it
+    /// announces each person once, whichever instance runs it).
+    pub due_job_interval_secs: u64,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        WorkerSettings {
+            interval_ms: 1000,
+            max_attempts: 8,
+            backoff_base_ms: 30_000,
+            timeout_ms: 10_000,
+            allow_private_urls: false,
+            enabled: true,
+            due_job_interval_secs: 600,
+        }
     }
 }

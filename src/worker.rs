@@ -5,44 +5,12 @@
 
 use std::time::Duration;
 
+pub use crate::config::WorkerSettings;
 use crate::config::Settings;
 use crate::db::webhooks::{Attempt, Claimed};
 use crate::db::{self, DbPool};
 use crate::domain::events::signature;
 use crate::webhook_target;
-
-/// Webhook and job settings.
-#[derive(Debug, Clone)]
-pub struct WorkerSettings {
-    /// Pause between rounds when there is nothing to do.
-    pub interval_ms: u64,
-    /// Attempts before a delivery is dead-lettered.
-    pub max_attempts: i32,
-    /// First retry delay; doubles per attempt (capped at one hour).
-    pub backoff_base_ms: u64,
-    /// Per-attempt HTTP timeout.
-    pub timeout_ms: u64,
-    /// Allow webhook URLs on loopback and private networks (tests, closed networks).
-    pub allow_private_urls: bool,
-    pub enabled: bool,
-    /// How often the expungement-due job looks for forecast dates that have arrived (it
-    /// announces each person once, whichever instance runs it).
-    pub due_job_interval_secs: u64,
-}
-
-impl Default for WorkerSettings {
-    fn default() -> Self {
-        WorkerSettings {
-            interval_ms: 1000,
-            max_attempts: 8,
-            backoff_base_ms: 30_000,
-            timeout_ms: 10_000,
-            allow_private_urls: false,
-            enabled: true,
-            due_job_interval_secs: 600,
-        }
-    }
-}
 
 /// Persons the expungement-due job announces per round.
 const DUE_BATCH: i64 = 5000;

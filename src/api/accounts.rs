@@ -1,36 +1,19 @@
 //! Staff accounts: admins manage those inside their unit; everyone changes their own password.
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpResponse};
 
-use crate::api::auth::ensure_covers;
 use crate::api::parse_id;
-use crate::auth::roles::roles_to_db;
-use crate::auth::{password, Auth, Op, Role};
-use crate::db::accounts::{self, AccountChanges, NewAccount};
-use crate::db::{admin_units, audit, idempotency, write_tx};
+use crate::auth::{password, Auth, Op};
+use crate::db::accounts;
 use crate::dto::accounts::{Account, AccountQuery, ChangePassword, CreateAccount, UpdateAccount};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::etag::{json_with_etag, IfMatch};
 use crate::http::extract::ApiJson;
-use crate::http::idempotency::{request_hash, IdempotencyKey, StoredResponse};
+use crate::http::idempotency::{request_hash, IdempotencyKey};
 use crate::http::pagination::{Page, PageRequest};
+use crate::services::accounts as service;
 use crate::state::AppState;
-
-fn entry<'a>(action: &'a str, row: &'a accounts::AccountRow) -> audit::Entry<'a> {
-    audit::Entry {
-        action,
-        entity_type: "account",
-        entity_id: Some(&row.id),
-        unit_code: Some(&row.unit_code),
-        province_code: row.province_code.as_deref(),
-        ..Default::default()
-    }
-}
-
-fn to_json<T: serde::Serialize>(v: &T) -> Option<serde_json::Value> {
-    serde_json::to_value(v).ok()
-}
 
 /// Accounts inside the caller's unit, by username.
 #[utoipa::path(tag = "accounts", params(AccountQuery), responses((status = 200, body = Page<Account>)))]
@@ -77,43 +60,9 @@ pub async fn create_account(
         return Err(ApiError::invalid("password", reason));
     }
     // The hash covers everything but the password, which must not be kept in any form but Argon2.
-    let hash =
-        request_hash("create_account", &(&body.username, &body.full_name, &body.roles, &body.unit, &body.agency));
+    let hash = request_hash("create_account", &service::create_key(&body));
     let response = state
-        .run(&auth, Op::CreateAccount, move |conn, auth| {
-            let unit = admin_units::resolve(conn, &body.unit, "unit")?;
-            ensure_covers(auth, &unit.code, unit.province_code.as_deref(), "unit")?;
-            let password_hash = password::hash(&body.password).map_err(ApiError::internal)?;
-            idempotency::once(conn, &auth.sub, idem.0.as_deref(), "create_account", &hash, |conn| {
-                let now = crate::time::now();
-                let row = accounts::insert(
-                    conn,
-                    &NewAccount {
-                        id: uuid::Uuid::now_v7().to_string(),
-                        username: body.username.clone(),
-                        password_hash,
-                        full_name: crate::text::normalize(&body.full_name),
-                        roles: roles_to_db(&body.roles),
-                        unit_code: unit.code.clone(),
-                        province_code: unit.province_code.clone(),
-                        agency: body.agency.clone(),
-                        disabled: false,
-                        failed_logins: 0,
-                        tokens_valid_after: now,
-                        created_at: now,
-                        updated_at: now,
-                        version: 1,
-                    },
-                )?;
-                let view = row.view();
-                audit::record(
-                    conn,
-                    &audit::Actor::of(auth),
-                    audit::Entry { after: to_json(&view), ..entry("account.create", &row) },
-                )?;
-                StoredResponse::fresh(StatusCode::CREATED, &view)
-            })
-        })
+        .run(&auth, Op::CreateAccount, move |conn, auth| service::create(conn, auth, &body, idem.0.as_deref(), &hash))
         .await?;
     Ok(response.into_response())
 }
@@ -157,41 +106,9 @@ pub async fn update_account(
     body: ApiJson<UpdateAccount>,
 ) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
-    let body = body.0;
+    let input = body.0;
     let row = state
-        .run(&auth, Op::UpdateAccount, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let before = accounts::find_in(conn, &auth.jurisdiction, &id)?;
-                let mut changes = AccountChanges {
-                    full_name: body.full_name.as_deref().map(crate::text::normalize),
-                    roles: body.roles.as_deref().map(roles_to_db),
-                    agency: body.agency.clone().map(Some),
-                    ..Default::default()
-                };
-                if let Some(unit) = &body.unit {
-                    let unit = admin_units::resolve(conn, unit, "unit")?;
-                    ensure_covers(auth, &unit.code, unit.province_code.as_deref(), "unit")?;
-                    changes.unit_code = Some(unit.code);
-                    changes.province_code = Some(unit.province_code);
-                }
-                let scope_changed = changes.roles.as_ref().is_some_and(|r| *r != before.roles)
-                    || changes.unit_code.as_ref().is_some_and(|u| *u != before.unit_code);
-                if scope_changed {
-                    changes.tokens_valid_after = Some(crate::time::now());
-                }
-                let after = accounts::update_versioned(conn, &id, if_match.0, &changes)?;
-                audit::record(
-                    conn,
-                    &audit::Actor::of(auth),
-                    audit::Entry {
-                        before: to_json(&before.view()),
-                        after: to_json(&after.view()),
-                        ..entry("account.update", &after)
-                    },
-                )?;
-                Ok(after)
-            })
-        })
+        .run(&auth, Op::UpdateAccount, move |conn, auth| service::update(conn, auth, &id, if_match.0, &input))
         .await?;
     // Revoked tokens must stop working here at once, not after the principal cache's ttl.
     state.principals.forget_all();
@@ -201,36 +118,7 @@ pub async fn update_account(
 async fn set_disabled(state: web::Data<AppState>, auth: Auth, id: String, disabled: bool) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
     let op = if disabled { Op::DisableAccount } else { Op::EnableAccount };
-    let row = state
-        .run(&auth, op, move |conn, auth| {
-            if disabled && id == auth.sub {
-                return Err(ApiError::conflict("cannot_disable_self", "you cannot disable your own account"));
-            }
-            write_tx(conn, |conn| {
-                let before = accounts::find_in(conn, &auth.jurisdiction, &id)?;
-                let changes = AccountChanges {
-                    disabled: Some(disabled),
-                    // Disabling revokes live tokens; enabling also clears a lock.
-                    tokens_valid_after: disabled.then(crate::time::now),
-                    failed_logins: (!disabled).then_some(0),
-                    locked_until: (!disabled).then_some(None),
-                    ..Default::default()
-                };
-                let after = accounts::update_versioned(conn, &id, before.version, &changes)?;
-                let action = if disabled { "account.disable" } else { "account.enable" };
-                audit::record(
-                    conn,
-                    &audit::Actor::of(auth),
-                    audit::Entry {
-                        before: to_json(&before.view()),
-                        after: to_json(&after.view()),
-                        ..entry(action, &after)
-                    },
-                )?;
-                Ok(after)
-            })
-        })
-        .await?;
+    let row = state.run(&auth, op, move |conn, auth| service::set_disabled(conn, auth, &id, disabled)).await?;
     // Revoked tokens must stop working here at once, not after the principal cache's ttl.
     state.principals.forget_all();
     Ok(json_with_etag(row.version, &row.view()))
@@ -290,43 +178,7 @@ pub async fn change_password(
     }
     let keys = state.keys.clone();
     state
-        .run(&auth, Op::ChangePassword, move |conn, auth| {
-            let own = id == auth.sub && auth.kind == crate::auth::claims::KIND_ACCOUNT;
-            let target = if own {
-                accounts::find_by_id(conn, &id)?.ok_or(ApiError::NotFound)?
-            } else if auth.has_role(Role::Admin) {
-                accounts::find_in(conn, &auth.jurisdiction, &id)?
-            } else {
-                return Err(ApiError::NotFound);
-            };
-            if own {
-                // A wrong current password is a failed login: it counts toward the account's
-                // lockout and the address's limit, and a locked account changes nothing.
-                let address = auth.ctx.client_address.clone().unwrap_or_else(|| "unknown".into());
-                crate::api::auth::check_address_failures(conn, &address)?;
-                let current = body.current_password.as_deref().unwrap_or_default();
-                let matches = password::verify(current, &target.password_hash);
-                if !matches || crate::api::auth::is_locked(&target) {
-                    crate::api::auth::record_password_failure(conn, &keys, &target, &address, &audit::Actor::of(auth))?;
-                    return Err(ApiError::invalid(
-                        "current_password",
-                        "does not match your current password, or the account is temporarily locked",
-                    ));
-                }
-            }
-            let new_hash = password::hash(&body.new_password).map_err(ApiError::internal)?;
-            write_tx(conn, |conn| {
-                let changes = AccountChanges {
-                    password_hash: Some(new_hash),
-                    tokens_valid_after: Some(crate::time::now()),
-                    failed_logins: Some(0),
-                    locked_until: Some(None),
-                    ..Default::default()
-                };
-                let after = accounts::update_versioned(conn, &id, target.version, &changes)?;
-                audit::record(conn, &audit::Actor::of(auth), entry("account.password_change", &after))
-            })
-        })
+        .run(&auth, Op::ChangePassword, move |conn, auth| service::change_password(conn, auth, &keys, &id, &body))
         .await?;
     // Revoked tokens must stop working here at once, not after the principal cache's ttl.
     state.principals.forget_all();

@@ -4,8 +4,7 @@ use actix_web::{get, post, web, HttpResponse};
 
 use crate::api::parse_id;
 use crate::auth::{Auth, Jurisdiction, Op};
-use crate::db::committees::{self as db, CommitteeRow, MemberRow};
-use crate::db::{write_tx, DbConnection};
+use crate::db::committees as db;
 use crate::domain::enums::*;
 use crate::dto::committees::*;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -14,60 +13,6 @@ use crate::http::pagination::{Page, PageRequest};
 use crate::services::committees as service;
 use crate::state::AppState;
 use crate::time::today_vn;
-
-fn member_view(m: &MemberRow, open: Option<Vec<String>>) -> Member {
-    Member {
-        id: m.id.clone(),
-        body: CommitteeBody::parse(&m.body).unwrap_or(CommitteeBody::Committee),
-        role: MemberRole::parse(&m.role).unwrap_or(MemberRole::Member),
-        full_name: m.full_name.clone(),
-        title: m.title.clone(),
-        organisation: m.organisation.as_deref().and_then(Organisation::parse),
-        contact: m.contact.clone(),
-        account_id: m.account_id.clone(),
-        from_date: m.from_date,
-        to_date: m.to_date,
-        end_reason: m.end_reason.clone(),
-        consolidation_id: m.consolidation_id.clone(),
-        open_assignments: open,
-    }
-}
-
-/// The committee with its composition on `as_of`: members with from_date ≤ as_of and no end
-/// or an end after as_of (a successor starts the day the predecessor ends).
-fn committee_view(conn: &mut DbConnection, c: &CommitteeRow, as_of: chrono::NaiveDate) -> ApiResult<Committee> {
-    let members = db::members(conn, &c.id)?
-        .iter()
-        .filter(|m| m.from_date <= as_of && m.to_date.is_none_or(|t| t > as_of))
-        .map(|m| member_view(m, None))
-        .collect();
-    let consolidations = db::consolidations(conn, &c.id)?
-        .into_iter()
-        .map(|r| Consolidation {
-            id: r.id,
-            decision_number: r.decision_number,
-            decision_date: r.decision_date,
-            note: r.note,
-            created_at: r.created_at.and_utc(),
-        })
-        .collect();
-    Ok(Committee {
-        id: c.id.clone(),
-        unit: c.unit_code.clone(),
-        name: c.name.clone(),
-        working_group_name: c.working_group_name.clone(),
-        decision_number: c.decision_number.clone(),
-        decision_date: c.decision_date,
-        signer: c.signer.clone(),
-        status: CommitteeStatus::parse(&c.status).unwrap_or(CommitteeStatus::Active),
-        dissolution_decision_number: c.dissolution_decision_number.clone(),
-        dissolved_on: c.dissolved_on,
-        as_of,
-        members,
-        consolidations,
-        version: c.version,
-    })
-}
 
 /// Establish a commune's steering committee with its first members (exactly one head and one
 /// standing deputy). At most one active committee per commune.
@@ -88,10 +33,7 @@ pub async fn create_committee(
     let input = body.0;
     let view = state
         .run(&auth, Op::CreateCommittee, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let c = service::establish(conn, auth, &input, today_vn())?;
-                committee_view(conn, &c, today_vn().max(c.decision_date))
-            })
+            service::create_committee(conn, auth, &input, today_vn())
         })
         .await?;
     Ok(HttpResponse::Created().json(view))
@@ -159,7 +101,7 @@ pub async fn get_committee(
     let view = state
         .run(&auth, Op::GetCommittee, move |conn, auth| {
             let c = db::find_in(conn, &auth.jurisdiction, &id)?;
-            committee_view(conn, &c, as_of)
+            service::view(conn, &c, as_of)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -186,12 +128,12 @@ pub async fn add_member(
 ) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
     let input = body.0;
-    let row = state
+    let member = state
         .run(&auth, Op::AddCommitteeMember, move |conn, auth| {
-            write_tx(conn, |conn| service::add(conn, auth, &id, &input, today_vn()))
+            service::add_member(conn, auth, &id, &input, today_vn())
         })
         .await?;
-    Ok(HttpResponse::Created().json(member_view(&row, None)))
+    Ok(HttpResponse::Created().json(member))
 }
 
 /// A member leaves. The answer lists the supervision assignments they still hold, to reassign.
@@ -218,12 +160,12 @@ pub async fn end_member(
     if input.to_date > today_vn() {
         return Err(ApiError::invalid("to_date", "must not be in the future"));
     }
-    let (row, open) = state
+    let member = state
         .run(&auth, Op::EndCommitteeMember, move |conn, auth| {
-            write_tx(conn, |conn| service::end(conn, auth, &id, &member_id, input.to_date, input.reason.as_deref()))
+            service::end_member(conn, auth, &id, &member_id, input.to_date, input.reason.as_deref())
         })
         .await?;
-    Ok(HttpResponse::Ok().json(member_view(&row, Some(open))))
+    Ok(HttpResponse::Ok().json(member))
 }
 
 /// Consolidation (kiện toàn): several membership changes under one decision, recorded as
@@ -249,11 +191,7 @@ pub async fn consolidate_committee(
     let input = body.0;
     let view = state
         .run(&auth, Op::ConsolidateCommittee, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let row = service::consolidate(conn, auth, &id, &input, today_vn())?;
-                let c = db::find_in(conn, &auth.jurisdiction, &id)?;
-                committee_view(conn, &c, row.decision_date)
-            })
+            service::consolidate_committee(conn, auth, &id, &input, today_vn())
         })
         .await?;
     Ok(HttpResponse::Created().json(view))
@@ -281,10 +219,7 @@ pub async fn dissolve_committee(
     let input = body.0;
     let view = state
         .run(&auth, Op::DissolveCommittee, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let c = service::dissolve(conn, auth, &id, &input.decision_number, input.dissolved_on, today_vn())?;
-                committee_view(conn, &c, input.dissolved_on)
-            })
+            service::dissolve_committee(conn, auth, &id, &input.decision_number, input.dissolved_on, today_vn())
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))

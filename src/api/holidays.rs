@@ -6,11 +6,11 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::auth::{Auth, Op};
 use crate::db::holidays::{self as db, HolidayRow};
-use crate::db::{audit, write_tx};
 use crate::domain::working_days::{self, CalendarDay, Source};
 use crate::dto::holidays::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::ApiJson;
+use crate::services::holidays as service;
 use crate::state::AppState;
 
 const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
@@ -84,35 +84,7 @@ pub async fn create_holiday(
     if !YEARS.contains(&input.date.year()) {
         return Err(ApiError::invalid("date", "must lie between 2000 and 2100"));
     }
-    let day = state
-        .run(&auth, Op::CreateHoliday, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let row = HolidayRow {
-                    day: input.date,
-                    kind: input.kind.as_str().into(),
-                    name: crate::text::normalize(&input.name),
-                    basis: input.basis.as_deref().map(crate::text::normalize).unwrap_or_else(|| "announced".into()),
-                    created_by: auth.sub.clone(),
-                    created_at: crate::time::now(),
-                };
-                db::insert(conn, &row)?;
-                audit::record(
-                    conn,
-                    &audit::Actor::of(auth),
-                    audit::Entry {
-                        action: "holiday.create",
-                        entity_type: "holiday",
-                        entity_id: Some(&row.day.to_string()),
-                        after: Some(serde_json::json!({
-                            "date": row.day, "kind": row.kind, "name": row.name, "basis": row.basis
-                        })),
-                        ..Default::default()
-                    },
-                )?;
-                Ok(row.day())
-            })
-        })
-        .await?;
+    let day = state.run(&auth, Op::CreateHoliday, move |conn, auth| service::create(conn, auth, &input)).await?;
     Ok(HttpResponse::Created().json(view(day, Source::Added)))
 }
 

@@ -5,10 +5,9 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::auth::{Auth, Jurisdiction, Op};
-use crate::db::persons::{self as db, ListFilter, PersonScope, Sort};
-use crate::db::write_tx;
-use crate::dto::persons::{Person, Visibility};
+use crate::auth::{Auth, Op};
+use crate::db::persons::{ListFilter, Sort};
+use crate::dto::persons::Visibility;
 use crate::error::{ApiError, ApiResult, InvalidParam, Problem};
 use crate::services::imports::{self as service, ImportReport};
 use crate::state::AppState;
@@ -116,13 +115,7 @@ pub async fn import_persons(
     let dry_run = q.dry_run;
     let report = state
         .run(&auth, Op::ImportPersons, move |conn, auth| {
-            if dry_run {
-                service::run(conn, auth, &table, format, file_name.as_deref(), true, &limits, today_vn())
-            } else {
-                write_tx(conn, |conn| {
-                    service::run(conn, auth, &table, format, file_name.as_deref(), false, &limits, today_vn())
-                })
-            }
+            service::import(conn, auth, &table, format, file_name.as_deref(), dry_run, &limits, today_vn())
         })
         .await?;
     Ok(if dry_run { HttpResponse::Ok().json(report) } else { HttpResponse::Created().json(report) })
@@ -216,52 +209,7 @@ pub async fn export_persons(
     let list = q.list.clone();
     let (people, unit_code) = state
         .run(&auth, Op::ExportPersons, move |conn, auth| {
-            let code = unit.unwrap_or_else(|| auth.unit.clone());
-            let j = Jurisdiction::parse(&code)
-                .ok_or_else(|| ApiError::invalid("unit", "must be VN, a province or a commune code"))?;
-            let u = crate::db::admin_units::resolve(conn, &code, "unit")?;
-            crate::api::auth::ensure_covers(auth, &u.code, u.province_code.as_deref(), "unit")?;
-            filter.unit = Some(j);
-            let visibility = Visibility::for_roles(&auth.roles);
-            let mut out: Vec<Person> = Vec::new();
-            let mut offset = 0;
-            loop {
-                let (rows, _) = db::list(conn, &PersonScope::of(auth), &filter, offset, 1000)?;
-                let n = rows.len() as i64;
-                for row in rows {
-                    if loan_candidates
-                        && !(matches!(row.release_type.as_deref(), Some("completed_sentence" | "special_amnesty"))
-                            && row.release_certificate_number.is_some())
-                    {
-                        continue;
-                    }
-                    // Still active on the day (an expungement list keeps persons not yet out).
-                    if list == "expungement_due" && !row.active {
-                        continue;
-                    }
-                    out.push(Person::build(&row, visibility, today));
-                }
-                offset += n;
-                if n < 1000 || offset >= EXPORT_MAX {
-                    break;
-                }
-            }
-            crate::db::audit::record(
-                conn,
-                &crate::db::audit::Actor::of(auth),
-                crate::db::audit::Entry {
-                    action: "persons.export",
-                    entity_type: "person_list",
-                    unit_code: Some(&code),
-                    after: Some(serde_json::json!({
-                        "list": list,
-                        "rows": out.len(),
-                        "ids": out.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
-                    })),
-                    ..Default::default()
-                },
-            )?;
-            Ok((out, code))
+            service::export(conn, auth, unit, &list, filter, loan_candidates, EXPORT_MAX, today)
         })
         .await?;
     // Columns: the scalar fields present in the caller's view, in the view's order.

@@ -1,19 +1,17 @@
 //! The change feed and webhook subscriptions for partner agencies.
 
 use actix_web::{delete, get, post, web, HttpResponse};
-use rand::RngCore;
 
 use crate::api::parse_id;
-use crate::auth::roles::roles_to_db;
 use crate::auth::{Auth, Op};
 use crate::db::events::EventRow;
 use crate::db::webhooks::{self as db, DeliveryRow, SubscriptionRow};
-use crate::db::write_tx;
 use crate::domain::events::{self, Cursor};
 use crate::dto::integrations::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::ApiJson;
 use crate::http::pagination::{Page, PageRequest};
+use crate::services::integrations as service;
 use crate::state::AppState;
 
 fn event_view(e: EventRow) -> Event {
@@ -174,55 +172,10 @@ pub async fn create_webhook(
             types.push(t);
         }
     }
-    let mut raw = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut raw);
-    let secret = format!("whsec_{}", hex::encode(raw));
-    let now = crate::time::now();
-    let row = SubscriptionRow {
-        id: uuid::Uuid::now_v7().to_string(),
-        owner_sub: auth.sub.clone(),
-        owner_roles: roles_to_db(&auth.roles),
-        unit_code: auth.unit.clone(),
-        province_code: match &auth.jurisdiction {
-            crate::auth::Jurisdiction::National => String::new(),
-            crate::auth::Jurisdiction::Province(p) => p.clone(),
-            crate::auth::Jurisdiction::Commune(_) => String::new(),
-        },
-        url,
-        event_types: types.join(","),
-        secret: secret.clone(),
-        active: true,
-        description: input.description.clone(),
-        created_at: now,
-        updated_at: now,
-        version: 1,
-        paused_at: None,
-        paused_reason: None,
-    };
-    let saved = state
-        .run(&auth, Op::CreateWebhook, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let mut row = row;
-                if let crate::auth::Jurisdiction::Commune(c) = &auth.jurisdiction {
-                    row.province_code =
-                        crate::db::admin_units::resolve(conn, c, "unit")?.province_code.unwrap_or_default();
-                }
-                db::insert(conn, &row)?;
-                crate::db::audit::record(
-                    conn,
-                    &crate::db::audit::Actor::of(auth),
-                    crate::db::audit::Entry {
-                        action: "webhook.create",
-                        entity_type: "webhook",
-                        entity_id: Some(&row.id),
-                        unit_code: Some(&row.unit_code),
-                        after: Some(serde_json::json!({"url": row.url, "event_types": row.event_types})),
-                        ..Default::default()
-                    },
-                )?;
-                Ok(row)
-            })
-        })
+    let types: Vec<String> = types.into_iter().map(str::to_string).collect();
+    let description = input.description.clone();
+    let (saved, secret) = state
+        .run(&auth, Op::CreateWebhook, move |conn, auth| service::subscribe(conn, auth, url, &types, description))
         .await?;
     Ok(HttpResponse::Created().json(webhook_view(&saved, Some(secret))))
 }
@@ -262,25 +215,7 @@ pub async fn get_webhook(state: web::Data<AppState>, auth: Auth, id: web::Path<S
 #[delete("/webhooks/{id}")]
 pub async fn delete_webhook(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
-    state
-        .run(&auth, Op::DeleteWebhook, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let row = db::find_own(conn, &auth.sub, &id)?;
-                db::deactivate(conn, &row.id)?;
-                crate::db::audit::record(
-                    conn,
-                    &crate::db::audit::Actor::of(auth),
-                    crate::db::audit::Entry {
-                        action: "webhook.delete",
-                        entity_type: "webhook",
-                        entity_id: Some(&row.id),
-                        unit_code: Some(&row.unit_code),
-                        ..Default::default()
-                    },
-                )
-            })
-        })
-        .await?;
+    state.run(&auth, Op::DeleteWebhook, move |conn, auth| service::unsubscribe(conn, auth, &id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -335,25 +270,7 @@ pub async fn replay_webhook_delivery(
     let (id, delivery) = path.into_inner();
     let (id, delivery) = (parse_id(&id)?, parse_id(&delivery)?);
     let row = state
-        .run(&auth, Op::ReplayWebhookDelivery, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let sub = db::find_own(conn, &auth.sub, &id)?;
-                let d = db::find_delivery(conn, &sub.id, &delivery)?;
-                db::replay(conn, &d.id)?;
-                crate::db::audit::record(
-                    conn,
-                    &crate::db::audit::Actor::of(auth),
-                    crate::db::audit::Entry {
-                        action: "webhook.replay",
-                        entity_type: "webhook_delivery",
-                        entity_id: Some(&d.id),
-                        unit_code: Some(&sub.unit_code),
-                        ..Default::default()
-                    },
-                )?;
-                db::find_delivery(conn, &sub.id, &d.id)
-            })
-        })
+        .run(&auth, Op::ReplayWebhookDelivery, move |conn, auth| service::replay_delivery(conn, auth, &id, &delivery))
         .await?;
     Ok(HttpResponse::Accepted().json(delivery_view(row)))
 }

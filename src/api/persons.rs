@@ -1,12 +1,11 @@
 //! Persons: the registry, lifecycle actions, convictions and expungement.
 
-use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, put, web, HttpResponse};
 
 use crate::api::parse_id;
 use crate::auth::{Auth, Jurisdiction, Op};
 use crate::db::persons::PersonScope;
-use crate::db::{admin_units, audit, convictions, idempotency, persons, write_tx, DbConnection};
+use crate::db::{admin_units, convictions, persons};
 use crate::domain::enums::ExpungementStatus;
 use crate::domain::lifecycle::Transition;
 use crate::dto::convictions::*;
@@ -14,7 +13,7 @@ use crate::dto::persons::*;
 use crate::error::{ApiError, ApiResult, InvalidParam, Problem};
 use crate::http::etag::{json_with_etag, IfMatch};
 use crate::http::extract::ApiJson;
-use crate::http::idempotency::{request_hash, IdempotencyKey, StoredResponse};
+use crate::http::idempotency::{request_hash, IdempotencyKey};
 use crate::http::pagination::{Page, PageRequest};
 use crate::services::persons as service;
 use crate::state::AppState;
@@ -22,37 +21,6 @@ use crate::time::today_vn;
 
 fn view(row: &persons::PersonRow, auth: &Auth) -> Person {
     Person::build(row, Visibility::for_roles(&auth.roles), today_vn())
-}
-
-/// Whether a person view for these roles carries criminal data (offence or expungement fields).
-fn carries_criminal_data(vis: &Visibility) -> bool {
-    vis.criminal || vis.expungement
-}
-
-/// A response that carries criminal data is audited: one `person.read` event per request,
-/// naming the operation and the ids of the persons returned. One insert, on the caller's
-/// connection; a single person's event carries its id, unit and province, a list's the
-/// caller's unit.
-pub(crate) fn audit_read(
-    conn: &mut DbConnection,
-    auth: &Auth,
-    operation: &str,
-    ids: &[&str],
-    person: Option<&persons::PersonRow>,
-) -> ApiResult<()> {
-    audit::record(
-        conn,
-        &audit::Actor::of(auth),
-        audit::Entry {
-            action: "person.read",
-            entity_type: "person",
-            entity_id: person.map(|p| p.id.as_str()),
-            unit_code: Some(person.map_or(auth.unit.as_str(), |p| p.unit_code.as_str())),
-            province_code: person.map(|p| p.province_code.as_str()),
-            after: Some(serde_json::json!({"operation": operation, "ids": ids})),
-            ..Default::default()
-        },
-    )
 }
 
 fn parse_sort(s: Option<&str>) -> ApiResult<persons::Sort> {
@@ -158,14 +126,14 @@ pub async fn list_persons(
             persons::list(conn, &PersonScope::of(auth), &filter, page.offset(), page.page_size)
         })
         .await?;
-    if carries_criminal_data(&vis) && !rows.is_empty() {
+    if service::carries_criminal_data(&vis) && !rows.is_empty() {
         // On the primary: the list itself may have been read on a replica.
         let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
         let reader = auth.clone();
         state
             .run_anonymous(move |conn| {
                 let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-                audit_read(conn, &reader, "list_persons", &ids, None)
+                service::audit_read(conn, &reader, "list_persons", &ids, None)
             })
             .await?;
     }
@@ -195,11 +163,7 @@ pub async fn create_person(
         return Err(ApiError::invalid("registered_on", "must not be in the future"));
     }
     let row = state
-        .run(&auth, Op::CreatePerson, move |conn, auth| {
-            let result =
-                write_tx(conn, |conn| service::create(conn, auth, &input, since, today, auth.ctx.reason.as_deref()));
-            service::record_if_duplicate(conn, auth, result, input.id_number.as_deref(), &input.unit)
-        })
+        .run(&auth, Op::CreatePerson, move |conn, auth| service::create_person(conn, auth, &input, since, today))
         .await?;
     let body = view(&row, &auth);
     Ok(HttpResponse::Created().insert_header(("etag", crate::http::etag::etag(row.version))).json(body))
@@ -218,13 +182,7 @@ pub async fn create_person(
 pub async fn get_person(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
     let row = state
-        .run(&auth, Op::GetPerson, move |conn, auth| {
-            let row = persons::find_in(conn, &PersonScope::of(auth), &id)?;
-            if carries_criminal_data(&Visibility::for_roles(&auth.roles)) {
-                audit_read(conn, auth, "get_person", &[&row.id], Some(&row))?;
-            }
-            Ok(row)
-        })
+        .run(&auth, Op::GetPerson, move |conn, auth| service::read_person(conn, auth, &id))
         .await?;
     Ok(json_with_etag(row.version, &view(&row, &auth)))
 }
@@ -255,9 +213,7 @@ pub async fn update_person(
     let input = body.0;
     let row = state
         .run(&auth, Op::UpdatePerson, move |conn, auth| {
-            let result = write_tx(conn, |conn| service::patch(conn, auth, &id, if_match.0, &input, today_vn()));
-            let unit = auth.unit.clone();
-            service::record_if_duplicate(conn, auth, result, input.id_number.as_deref(), &unit)
+            service::update_person(conn, auth, &id, if_match.0, &input, today_vn())
         })
         .await?;
     Ok(json_with_etag(row.version, &view(&row, &auth)))
@@ -282,15 +238,7 @@ pub async fn get_status_history(
 ) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
     let rows = state
-        .run(&auth, Op::GetStatusHistory, move |conn, auth| {
-            let person = persons::find_in(conn, &PersonScope::of(auth), &id)?;
-            let rows = persons::status_history(conn, &person.id)?;
-            // The details of a change (a new conviction's judgment) are criminal data.
-            if Visibility::for_roles(&auth.roles).criminal {
-                audit_read(conn, auth, "get_status_history", &[&person.id], Some(&person))?;
-            }
-            Ok(rows)
-        })
+        .run(&auth, Op::GetStatusHistory, move |conn, auth| service::status_history(conn, auth, &id))
         .await?;
     // Details name judgments (a new conviction): criminal data, kept from roles that do not
     // read it.
@@ -338,21 +286,7 @@ async fn run_transition(
 ) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
     let row = state
-        .run(&auth, op, move |conn, auth| {
-            write_tx(conn, |conn| {
-                service::transition(
-                    conn,
-                    auth,
-                    &id,
-                    action,
-                    input.occurred_on,
-                    input.reason.as_deref(),
-                    today_vn(),
-                    None,
-                    |_, _| Ok(None),
-                )
-            })
-        })
+        .run(&auth, op, move |conn, auth| service::apply_transition(conn, auth, &id, action, &input, today_vn()))
         .await?;
     Ok(json_with_etag(row.version, &view(&row, &auth)))
 }
@@ -379,30 +313,7 @@ pub async fn receive_person(
     let id = parse_id(&id)?;
     let input = body.0;
     let row = state
-        .run(&auth, Op::ReceivePerson, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let calendar = crate::db::holidays::calendar(conn)?;
-                service::transition(
-                    conn,
-                    auth,
-                    &id,
-                    Transition::Reception,
-                    input.received_on,
-                    input.note.as_deref(),
-                    today_vn(),
-                    None,
-                    |_, p| {
-                        service::apply_reception(p, input.received_on, &calendar)?;
-                        p.receiving_officer = Some(crate::text::normalize(&input.receiving_officer));
-                        p.commitment_signed = Some(input.commitment_signed);
-                        if input.management_file_number.is_some() {
-                            p.management_file_number = input.management_file_number.clone();
-                        }
-                        Ok(Some(serde_json::json!({"late_reception": p.late_reception})))
-                    },
-                )
-            })
-        })
+        .run(&auth, Op::ReceivePerson, move |conn, auth| service::receive(conn, auth, &id, &input, today_vn()))
         .await?;
     Ok(json_with_etag(row.version, &view(&row, &auth)))
 }
@@ -429,23 +340,7 @@ pub async fn start_management(
     let input = body.0;
     let row = state
         .run(&auth, Op::StartManagement, move |conn, auth| {
-            write_tx(conn, |conn| {
-                service::transition(
-                    conn,
-                    auth,
-                    &id,
-                    Transition::StartManagement,
-                    input.started_on,
-                    None,
-                    today_vn(),
-                    None,
-                    |_, p| {
-                        p.management_started_on = Some(input.started_on);
-                        p.management_file_number = Some(input.management_file_number.trim().to_string());
-                        Ok(None)
-                    },
-                )
-            })
+            service::start_management(conn, auth, &id, &input, today_vn())
         })
         .await?;
     Ok(json_with_etag(row.version, &view(&row, &auth)))
@@ -473,13 +368,7 @@ pub async fn transfer_person(
     let id = parse_id(&id)?;
     let input = body.0;
     let row = state
-        .run(&auth, Op::TransferPerson, move |conn, auth| {
-            let to = admin_units::resolve(conn, &input.to_unit, "to_unit")?;
-            if to.level != "commune" {
-                return Err(ApiError::invalid("to_unit", "must be a commune code"));
-            }
-            write_tx(conn, |conn| service::transfer(conn, auth, &id, &to, &input, today_vn()))
-        })
+        .run(&auth, Op::TransferPerson, move |conn, auth| service::transfer_person(conn, auth, &id, &input, today_vn()))
         .await?;
     Ok(json_with_etag(row.version, &view(&row, &auth)))
 }
@@ -549,21 +438,9 @@ pub async fn list_convictions(
 ) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
     let views = state
-        .run(&auth, Op::ListConvictions, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let person = persons::find_in(conn, &PersonScope::of(auth), &id)?;
-                audit_read(conn, auth, "list_convictions", &[&person.id], Some(&person))?;
-                conviction_views(conn, &person)
-            })
-        })
+        .run(&auth, Op::ListConvictions, move |conn, auth| service::list_convictions(conn, auth, &id, today_vn()))
         .await?;
     Ok(HttpResponse::Ok().json(views))
-}
-
-/// The person's convictions with what the forecast says of each.
-fn conviction_views(conn: &mut crate::db::DbConnection, person: &persons::PersonRow) -> ApiResult<Vec<Conviction>> {
-    let (f, rows) = service::forecast_with_rows(conn, person, today_vn())?;
-    Ok(rows.iter().enumerate().map(|(i, r)| r.view(f.convictions.get(i))).collect())
 }
 
 /// Record a judgment. Dates must hang together (422 lists every problem). With
@@ -592,11 +469,7 @@ pub async fn create_conviction(
     let hash = request_hash(&format!("create_conviction:{id}"), &input);
     let response = state
         .run(&auth, Op::CreateConviction, move |conn, auth| {
-            idempotency::once(conn, &auth.sub, idem.0.as_deref(), "create_conviction", &hash, |conn| {
-                let (person, row) = service::add_conviction(conn, auth, &id, &input, today_vn())?;
-                let view = conviction_views(conn, &person)?.into_iter().find(|v| v.id == row.id);
-                StoredResponse::fresh(StatusCode::CREATED, &view)
-            })
+            service::create_conviction(conn, auth, &id, &input, today_vn(), idem.0.as_deref(), &hash)
         })
         .await?;
     Ok(response.into_response())
@@ -629,10 +502,7 @@ pub async fn update_conviction(
     let input = body.0;
     let view = state
         .run(&auth, Op::UpdateConviction, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let (person, row) = service::patch_conviction(conn, auth, &id, &cid, if_match.0, &input, today_vn())?;
-                conviction_views(conn, &person)?.into_iter().find(|v| v.id == row.id).ok_or(ApiError::NotFound)
-            })
+            service::update_conviction(conn, auth, &id, &cid, if_match.0, &input, today_vn())
         })
         .await?;
     Ok(json_with_etag(view.version, &view))
@@ -656,16 +526,9 @@ pub async fn list_conviction_versions(
     let (id, cid) = path.into_inner();
     let (id, cid) = (parse_id(&id)?, parse_id(&cid)?);
     let versions = state
-        .run(&auth, Op::ListConvictionVersions, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let person = persons::find_in(conn, &PersonScope::of(auth), &id)?;
-                audit_read(conn, auth, "list_conviction_versions", &[&person.id], Some(&person))?;
-                let row = convictions::find(conn, &person.id, &cid)?;
-                convictions::versions(conn, &row.id)
-            })
-        })
+        .run(&auth, Op::ListConvictionVersions, move |conn, auth| service::conviction_versions(conn, auth, &id, &cid))
         .await?;
-    Ok(HttpResponse::Ok().json(versions))
+    Ok(HttpResponse::Ok().json(versions.into_iter().map(ConvictionVersion::from).collect::<Vec<_>>()))
 }
 
 fn expungement_view(
@@ -723,14 +586,7 @@ fn expungement_view(
 pub async fn get_expungement(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
     let (person, forecast) = state
-        .run(&auth, Op::GetExpungement, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let person = persons::find_in(conn, &PersonScope::of(auth), &id)?;
-                audit_read(conn, auth, "get_expungement", &[&person.id], Some(&person))?;
-                let f = service::forecast_with_rows(conn, &person, today_vn())?;
-                Ok((person, f))
-            })
-        })
+        .run(&auth, Op::GetExpungement, move |conn, auth| service::expungement(conn, auth, &id, today_vn()))
         .await?;
     Ok(json_with_etag(person.version, &expungement_view(&person, forecast.0, &forecast.1)))
 }
@@ -767,11 +623,7 @@ pub async fn update_expungement(
     let input = body.0;
     let (person, forecast) = state
         .run(&auth, Op::UpdateExpungement, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let p = service::decide_expungement(conn, auth, &id, if_match.0, &input, today_vn())?;
-                let f = service::forecast_with_rows(conn, &p, today_vn())?;
-                Ok((p, f))
-            })
+            service::update_expungement(conn, auth, &id, if_match.0, &input, today_vn())
         })
         .await?;
     Ok(json_with_etag(person.version, &expungement_view(&person, forecast.0, &forecast.1)))
@@ -795,11 +647,7 @@ pub async fn list_judicial_record_requests(
     let id = parse_id(&id)?;
     let rows = state
         .run(&auth, Op::ListJudicialRecordRequests, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let person = persons::find_in(conn, &PersonScope::of(auth), &id)?;
-                audit_read(conn, auth, "list_judicial_record_requests", &[&person.id], Some(&person))?;
-                convictions::judicial_records(conn, &person.id)
-            })
+            service::judicial_record_requests(conn, auth, &id)
         })
         .await?;
     Ok(HttpResponse::Ok().json(rows.iter().map(|r| r.view()).collect::<Vec<_>>()))
@@ -835,35 +683,7 @@ pub async fn create_judicial_record_request(
     }
     let row = state
         .run(&auth, Op::CreateJudicialRecordRequest, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let person = persons::find_in(conn, &PersonScope::of(auth), &id)?;
-                let row = convictions::JudicialRecordRow {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    person_id: person.id.clone(),
-                    requested_on: input.requested_on,
-                    purpose: input.purpose.clone(),
-                    outcome: input.outcome.clone(),
-                    certificate_number: input.certificate_number.clone(),
-                    issued_on: input.issued_on,
-                    issuer: input.issuer.clone(),
-                    created_at: crate::time::now(),
-                };
-                convictions::insert_judicial_record(conn, &row)?;
-                audit::record(
-                    conn,
-                    &audit::Actor::of(auth),
-                    audit::Entry {
-                        action: "judicial_record_request.create",
-                        entity_type: "judicial_record_request",
-                        entity_id: Some(&row.id),
-                        unit_code: Some(&person.unit_code),
-                        province_code: Some(&person.province_code),
-                        after: Some(serde_json::json!({"person_id": person.id, "outcome": row.outcome})),
-                        ..Default::default()
-                    },
-                )?;
-                Ok(row)
-            })
+            service::create_judicial_record_request(conn, auth, &id, &input)
         })
         .await?;
     Ok(HttpResponse::Created().json(row.view()))

@@ -1,117 +1,19 @@
 //! Pre-release notices (thông báo trước khi chấp hành xong án) and the commune's address check.
 
-use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 
 use crate::api::parse_id;
 use crate::auth::{Auth, Jurisdiction, Op};
-use crate::db::persons::PersonScope;
-use crate::db::release_notices::{self, NoticeRow};
-use crate::db::{audit, idempotency, persons, write_tx, DbConnection};
-use crate::domain::lifecycle::Transition;
+use crate::db::release_notices;
 use crate::dto::release_notices::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::etag::json_with_etag;
 use crate::http::extract::ApiJson;
-use crate::http::idempotency::{request_hash, IdempotencyKey, StoredResponse};
+use crate::http::idempotency::{request_hash, IdempotencyKey};
 use crate::http::pagination::{Page, PageRequest};
-use crate::services::persons as service;
+use crate::services::release_notices as service;
 use crate::state::AppState;
 use crate::time::today_vn;
-
-/// Working days the commune police have to verify the address.
-pub const VERIFICATION_WORKING_DAYS: u32 = 3;
-
-fn create_notice(conn: &mut DbConnection, auth: &Auth, input: &NewReleaseNotice) -> ApiResult<NoticeRow> {
-    let today = today_vn();
-    if input.expected_release_date < input.notice_date {
-        return Err(ApiError::invalid("expected_release_date", "must not be before the notice date"));
-    }
-    if input.notice_date > today {
-        return Err(ApiError::invalid("notice_date", "must not be in the future"));
-    }
-    if input.person.as_ref().is_some_and(|p| p.registered_on.is_some()) {
-        return Err(ApiError::invalid("person.registered_on", "a release notice is registered on its notice_date"));
-    }
-    let existing = match (&input.person_id, &input.person) {
-        (Some(_), Some(_)) => return Err(ApiError::invalid("person", "give either person_id or person, not both")),
-        (None, None) => return Err(ApiError::invalid("person", "give person_id or the person's identity")),
-        (Some(id), None) => Some(persons::find_in(conn, &PersonScope::of(auth), &parse_id(id)?)?),
-        (None, Some(p)) => match &p.id_number {
-            // A person released before is linked, not duplicated (within the caller's unit).
-            Some(number) => persons::find_active_by_id_number(conn, &PersonScope::of(auth), number)?,
-            None => None,
-        },
-    };
-    let person = match existing {
-        Some(found) => {
-            let destination = match input.destination_unit.as_deref().or(input.person.as_ref().map(|p| p.unit.as_str()))
-            {
-                Some(code) => Some(service::resolve_commune(conn, auth, code, "destination_unit")?),
-                None => None,
-            };
-            service::transition(
-                conn,
-                auth,
-                &found.id,
-                Transition::ReleaseNotice,
-                input.notice_date,
-                Some("release notice"),
-                today,
-                None,
-                |_, p| {
-                    if let Some(unit) = destination {
-                        p.unit_code = unit.code;
-                        p.province_code = unit.province_code.unwrap_or_default();
-                    }
-                    p.received_on = None;
-                    p.management_started_on = None;
-                    p.management_file_number = None;
-                    Ok(Some(serde_json::json!({"facility": input.facility})))
-                },
-            )?
-        }
-        None => {
-            let new = input.person.as_ref().ok_or_else(|| ApiError::invalid("person", "is required"))?;
-            service::create(conn, auth, new, input.notice_date, today, Some("release notice"))?
-        }
-    };
-    let now = crate::time::now();
-    let row = NoticeRow {
-        id: uuid::Uuid::now_v7().to_string(),
-        person_id: person.id.clone(),
-        unit_code: person.unit_code.clone(),
-        province_code: person.province_code.clone(),
-        facility: crate::text::normalize(&input.facility),
-        notice_date: input.notice_date,
-        expected_release_date: input.expected_release_date,
-        counselling_sessions: input.counselling_sessions,
-        travel_allowance_vnd: input.travel_allowance_vnd,
-        verification_due_on: crate::db::holidays::calendar(conn)?
-            .add_working_days(input.notice_date, VERIFICATION_WORKING_DAYS),
-        verified_on: None,
-        verification_result: None,
-        verification_note: None,
-        created_at: now,
-        updated_at: now,
-        version: 1,
-    };
-    release_notices::insert(conn, &row)?;
-    audit::record(
-        conn,
-        &audit::Actor::of(auth),
-        audit::Entry {
-            action: "release_notice.create",
-            entity_type: "release_notice",
-            entity_id: Some(&row.id),
-            unit_code: Some(&row.unit_code),
-            province_code: Some(&row.province_code),
-            after: serde_json::to_value(&row).ok(),
-            ..Default::default()
-        },
-    )?;
-    Ok(row)
-}
 
 /// A facility's pre-release notice: creates the person in `expected`, or starts a new cycle
 /// for a person released before. The address check is due within 3 working days. Accepts
@@ -137,10 +39,7 @@ pub async fn create_release_notice(
     let hash = request_hash("create_release_notice", &input);
     let response = state
         .run(&auth, Op::CreateReleaseNotice, move |conn, auth| {
-            idempotency::once(conn, &auth.sub, idem.0.as_deref(), "create_release_notice", &hash, |conn| {
-                let row = create_notice(conn, auth, &input)?;
-                StoredResponse::fresh(StatusCode::CREATED, &ReleaseNotice::build(&row, today_vn()))
-            })
+            service::create(conn, auth, &input, idem.0.as_deref(), &hash)
         })
         .await?;
     Ok(response.into_response())
@@ -224,42 +123,8 @@ pub async fn verify_release_notice(
 ) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
     let input = body.0;
-    let row = state
-        .run(&auth, Op::VerifyReleaseNotice, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let before = release_notices::find_in(conn, &auth.jurisdiction, &id)?;
-                if before.verified_on.is_some() {
-                    return Err(ApiError::conflict("already_verified", "the address was already verified"));
-                }
-                if input.verified_on < before.notice_date || input.verified_on > today_vn() {
-                    return Err(ApiError::invalid("verified_on", "must lie between the notice date and today"));
-                }
-                release_notices::record_verification(
-                    conn,
-                    &id,
-                    before.version,
-                    input.verified_on,
-                    input.result.as_str(),
-                    input.note.as_deref(),
-                )?;
-                let after = release_notices::find_in(conn, &auth.jurisdiction, &id)?;
-                audit::record(
-                    conn,
-                    &audit::Actor::of(auth),
-                    audit::Entry {
-                        action: "release_notice.verify",
-                        entity_type: "release_notice",
-                        entity_id: Some(&after.id),
-                        unit_code: Some(&after.unit_code),
-                        province_code: Some(&after.province_code),
-                        before: serde_json::to_value(&before).ok(),
-                        after: serde_json::to_value(&after).ok(),
-                    },
-                )?;
-                Ok(after)
-            })
-        })
-        .await?;
+    let row =
+        state.run(&auth, Op::VerifyReleaseNotice, move |conn, auth| service::verify(conn, auth, &id, &input)).await?;
     Ok(json_with_etag(row.version, &ReleaseNotice::build(&row, today_vn())))
 }
 

@@ -1,19 +1,17 @@
 //! Supervision assignments, the activity log and the personal reintegration plan.
 
-use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, put, web, HttpResponse};
 
 use crate::api::parse_id;
 use crate::auth::{Auth, Jurisdiction, Op};
 use crate::db::persons::{self, PersonScope};
 use crate::db::supervision::{self as sup, ActivityRow, AssignmentRow, PlanItemRow};
-use crate::db::{idempotency, write_tx};
 use crate::domain::enums::*;
 use crate::dto::supervision::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::etag::{json_with_etag, IfMatch};
 use crate::http::extract::ApiJson;
-use crate::http::idempotency::{request_hash, IdempotencyKey, StoredResponse};
+use crate::http::idempotency::{request_hash, IdempotencyKey};
 use crate::http::pagination::{Page, PageRequest};
 use crate::services::supervision as service;
 use crate::state::AppState;
@@ -87,7 +85,7 @@ pub async fn create_assignment(
     let input = body.0;
     let row = state
         .run(&auth, Op::CreateAssignment, move |conn, auth| {
-            write_tx(conn, |conn| service::assign(conn, auth, &id, &input, today_vn()))
+            service::assign(conn, auth, &id, &input, today_vn())
         })
         .await?;
     Ok(HttpResponse::Created().json(assignment_view(&row)))
@@ -171,28 +169,7 @@ pub async fn end_assignment(
     let id = parse_id(&id)?;
     let input = body.0;
     let row = state
-        .run(&auth, Op::EndAssignment, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let before = sup::find_assignment(conn, &auth.jurisdiction, &id)?;
-                if input.to_date < before.from_date || input.to_date > today_vn() {
-                    return Err(ApiError::invalid("to_date", "must lie between the start and today"));
-                }
-                sup::end_assignment(conn, &id, input.to_date, &input.reason)?;
-                let after = sup::find_assignment(conn, &auth.jurisdiction, &id)?;
-                let person = persons::find_in(conn, &PersonScope::unit(auth.jurisdiction.clone()), &after.person_id)?;
-                service::audit_entry(
-                    conn,
-                    auth,
-                    "assignment.end",
-                    "assignment",
-                    &id,
-                    &person,
-                    serde_json::to_value(&before).ok(),
-                    serde_json::to_value(&after).ok(),
-                )?;
-                Ok(after)
-            })
-        })
+        .run(&auth, Op::EndAssignment, move |conn, auth| service::end_assignment(conn, auth, &id, &input, today_vn()))
         .await?;
     Ok(HttpResponse::Ok().json(assignment_view(&row)))
 }
@@ -222,9 +199,8 @@ pub async fn create_activity(
     let hash = request_hash(&format!("create_activity:{id}"), &input);
     let response = state
         .run(&auth, Op::CreateActivity, move |conn, auth| {
-            idempotency::once(conn, &auth.sub, idem.0.as_deref(), "create_activity", &hash, |conn| {
-                let rows = service::log_activity(conn, auth, &id, &input, today_vn())?;
-                StoredResponse::fresh(StatusCode::CREATED, &rows.iter().map(activity_view).collect::<Vec<_>>())
+            service::create_activity(conn, auth, &id, &input, today_vn(), idem.0.as_deref(), &hash, |rows| {
+                rows.iter().map(activity_view).collect::<Vec<_>>()
             })
         })
         .await?;
@@ -290,9 +266,7 @@ pub async fn correct_activity(
     let input = body.0;
     let row = state
         .run(&auth, Op::CorrectActivity, move |conn, auth| {
-            write_tx(conn, |conn| {
-                service::correct_activity(conn, auth, &id, &activity_id, if_match.0, &input, today_vn())
-            })
+            service::correct_activity(conn, auth, &id, &activity_id, if_match.0, &input, today_vn())
         })
         .await?;
     Ok(json_with_etag(row.version, &activity_view(&row)))
@@ -322,7 +296,7 @@ pub async fn delete_activity(
     }
     state
         .run(&auth, Op::DeleteActivity, move |conn, auth| {
-            write_tx(conn, |conn| service::delete_activity(conn, auth, &id, &activity_id, &reason))
+            service::delete_activity(conn, auth, &id, &activity_id, &reason)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -413,42 +387,7 @@ pub async fn update_plan_item(
     }
     let (items, updates) = state
         .run(&auth, Op::UpdatePlanItem, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let person = persons::find_in_for_update(conn, &PersonScope::of(auth), &id)?;
-                let existing = sup::find_plan_item(conn, &person.id, area.as_str())?;
-                let current_version = existing.as_ref().map(|i| i.version).unwrap_or(0);
-                if current_version != if_match.0 {
-                    return Err(ApiError::PreconditionFailed);
-                }
-                let now = crate::time::now();
-                let row = PlanItemRow {
-                    id: existing.as_ref().map(|i| i.id.clone()).unwrap_or_else(|| uuid::Uuid::now_v7().to_string()),
-                    person_id: person.id.clone(),
-                    unit_code: person.unit_code.clone(),
-                    province_code: person.province_code.clone(),
-                    area: area.as_str().into(),
-                    goal: input.goal.clone().or_else(|| existing.as_ref().and_then(|i| i.goal.clone())),
-                    status: input.status.as_str().into(),
-                    responsible_agency: input.responsible_agency.map(|a| a.as_str().into()),
-                    updated_on: input.updated_on,
-                    created_at: existing.as_ref().map(|i| i.created_at).unwrap_or(now),
-                    updated_at: now,
-                    version: current_version + 1,
-                };
-                sup::upsert_plan_item(conn, &row, existing.is_some())?;
-                sup::add_plan_update(conn, &row.id, &row.status, input.note.as_deref(), input.updated_on, &auth.sub)?;
-                service::audit_entry(
-                    conn,
-                    auth,
-                    "plan.update",
-                    "plan_item",
-                    &row.id,
-                    &person,
-                    existing.and_then(|e| serde_json::to_value(e).ok()),
-                    serde_json::to_value(&row).ok(),
-                )?;
-                Ok((sup::plan_items(conn, &person.id)?, sup::plan_updates(conn, &person.id)?))
-            })
+            service::update_plan_item(conn, auth, &id, area, if_match.0, &input)
         })
         .await?;
     Ok(HttpResponse::Ok().json(plan_matrix(items, updates)))
@@ -483,7 +422,7 @@ pub async fn get_plan_summary(
                     let j = Jurisdiction::parse(code)
                         .ok_or_else(|| ApiError::invalid("unit", "must be VN, a province or a commune code"))?;
                     let unit = crate::db::admin_units::resolve(conn, code, "unit")?;
-                    crate::api::auth::ensure_covers(auth, &unit.code, unit.province_code.as_deref(), "unit")?;
+                    crate::auth::ensure_covers(auth, &unit.code, unit.province_code.as_deref(), "unit")?;
                     j
                 }
             };

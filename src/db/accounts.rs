@@ -6,7 +6,7 @@ use diesel::sql_types::BigInt;
 
 use super::schema::{accounts as a, login_failures as lf};
 use super::DbConnection;
-use crate::auth::roles::{roles_from_db, Jurisdiction};
+use crate::auth::roles::Jurisdiction;
 use crate::error::{ApiError, ApiResult};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -30,22 +30,6 @@ pub struct AccountRow {
 }
 
 impl AccountRow {
-    pub fn view(&self) -> crate::dto::accounts::Account {
-        crate::dto::accounts::Account {
-            id: self.id.clone(),
-            username: self.username.clone(),
-            full_name: self.full_name.clone(),
-            roles: roles_from_db(&self.roles),
-            unit: self.unit_code.clone(),
-            agency: self.agency.clone(),
-            disabled: self.disabled,
-            locked_until: self.locked_until.map(|t| t.and_utc()),
-            created_at: self.created_at.and_utc(),
-            updated_at: self.updated_at.and_utc(),
-            version: self.version,
-        }
-    }
-
     /// The security stamp carried by this account's tokens.
     pub fn stamp(&self) -> i64 {
         self.tokens_valid_after.and_utc().timestamp_micros()

@@ -6,7 +6,7 @@ use diesel::sql_types::BigInt;
 
 use super::schema::api_clients as c;
 use super::DbConnection;
-use crate::auth::roles::{roles_from_db, Jurisdiction};
+use crate::auth::roles::Jurisdiction;
 use crate::error::{ApiError, ApiResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -28,21 +28,6 @@ pub struct ClientRow {
 }
 
 impl ClientRow {
-    pub fn view(&self) -> crate::dto::clients::Client {
-        crate::dto::clients::Client {
-            id: self.id.clone(),
-            client_id: self.client_id.clone(),
-            name: self.name.clone(),
-            roles: roles_from_db(&self.roles),
-            unit: self.unit_code.clone(),
-            agency: self.agency.clone(),
-            disabled: self.disabled,
-            created_at: self.created_at.and_utc(),
-            updated_at: self.updated_at.and_utc(),
-            version: self.version,
-        }
-    }
-
     pub fn stamp(&self) -> i64 {
         self.tokens_valid_after.and_utc().timestamp_micros()
     }

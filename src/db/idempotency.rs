@@ -6,7 +6,30 @@ use diesel::prelude::*;
 use super::schema::idempotency_keys as ik;
 use super::DbConnection;
 use crate::error::{ApiError, ApiResult};
-use crate::http::idempotency::StoredResponse;
+
+/// A stored or fresh response: its status code and JSON body, as kept with the key.
+#[derive(Debug, Clone)]
+pub struct StoredResponse {
+    pub status: u16,
+    pub body: String,
+    pub replayed: bool,
+}
+
+impl StoredResponse {
+    /// A fresh answer with `status` and `body` serialised as JSON.
+    pub fn with_status<T: serde::Serialize>(status: u16, body: &T) -> ApiResult<StoredResponse> {
+        Ok(StoredResponse {
+            status,
+            body: serde_json::to_string(body).map_err(|e| ApiError::internal(format!("serialise: {e}")))?,
+            replayed: false,
+        })
+    }
+
+    /// A fresh answer to a create: 201 with `body`.
+    pub fn created<T: serde::Serialize>(body: &T) -> ApiResult<StoredResponse> {
+        StoredResponse::with_status(201, body)
+    }
+}
 
 pub enum Claim {
     /// The key is new: do the work, then call [`complete`].

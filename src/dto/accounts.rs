@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
+use crate::auth::roles::roles_from_db;
 use crate::auth::Role;
 use crate::dto::unit_code_shape;
 
@@ -100,4 +101,22 @@ pub struct AccountQuery {
     pub disabled: Option<bool>,
     pub page: Option<i64>,
     pub page_size: Option<i64>,
+}
+
+impl crate::db::accounts::AccountRow {
+    pub fn view(&self) -> Account {
+        Account {
+            id: self.id.clone(),
+            username: self.username.clone(),
+            full_name: self.full_name.clone(),
+            roles: roles_from_db(&self.roles),
+            unit: self.unit_code.clone(),
+            agency: self.agency.clone(),
+            disabled: self.disabled,
+            locked_until: self.locked_until.map(|t| t.and_utc()),
+            created_at: self.created_at.and_utc(),
+            updated_at: self.updated_at.and_utc(),
+            version: self.version,
+        }
+    }
 }

@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use crate::auth::roles::roles_from_db;
 use crate::auth::Role;
 use crate::dto::unit_code_shape;
 
@@ -52,4 +53,21 @@ pub struct ClientQuery {
     pub disabled: Option<bool>,
     pub page: Option<i64>,
     pub page_size: Option<i64>,
+}
+
+impl crate::db::clients::ClientRow {
+    pub fn view(&self) -> Client {
+        Client {
+            id: self.id.clone(),
+            client_id: self.client_id.clone(),
+            name: self.name.clone(),
+            roles: roles_from_db(&self.roles),
+            unit: self.unit_code.clone(),
+            agency: self.agency.clone(),
+            disabled: self.disabled,
+            created_at: self.created_at.and_utc(),
+            updated_at: self.updated_at.and_utc(),
+            version: self.version,
+        }
+    }
 }

@@ -43,21 +43,12 @@ pub fn request_hash<T: serde::Serialize>(operation: &str, body: &T) -> String {
     hex::encode(h.finalize())
 }
 
-/// A stored or fresh response: status and JSON body.
-#[derive(Debug, Clone)]
-pub struct StoredResponse {
-    pub status: u16,
-    pub body: String,
-    pub replayed: bool,
-}
+/// The stored response is plain data kept in `db/`; here it meets HTTP.
+pub use crate::db::idempotency::StoredResponse;
 
 impl StoredResponse {
     pub fn fresh<T: serde::Serialize>(status: StatusCode, body: &T) -> Result<StoredResponse, ApiError> {
-        Ok(StoredResponse {
-            status: status.as_u16(),
-            body: serde_json::to_string(body).map_err(|e| ApiError::internal(format!("serialise: {e}")))?,
-            replayed: false,
-        })
+        StoredResponse::with_status(status.as_u16(), body)
     }
 
     pub fn into_response(self) -> HttpResponse {

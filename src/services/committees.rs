@@ -5,10 +5,10 @@ use chrono::NaiveDate;
 
 use crate::auth::Auth;
 use crate::db::committees::{self as db, CommitteeRow, ConsolidationRow, MemberRow};
-use crate::db::{accounts, audit, DbConnection};
+use crate::db::{accounts, audit, write_tx, DbConnection};
 use crate::domain::committee::{check_leadership, role_fits_body, Span};
 use crate::domain::enums::*;
-use crate::dto::committees::{MemberChange, NewCommittee, NewConsolidation, NewMember};
+use crate::dto::committees::{Committee, Consolidation, Member, MemberChange, NewCommittee, NewConsolidation, NewMember};
 use crate::error::{ApiError, ApiResult};
 
 pub fn audit_committee(
@@ -306,4 +306,117 @@ pub fn dissolve(
     let after = db::find_in(conn, &auth.jurisdiction, committee_id)?;
     audit_committee(conn, auth, "steering_committee.dissolve", &after, &after.id, serde_json::to_value(&after).ok())?;
     Ok(after)
+}
+
+pub fn member_view(m: &MemberRow, open: Option<Vec<String>>) -> Member {
+    Member {
+        id: m.id.clone(),
+        body: CommitteeBody::parse(&m.body).unwrap_or(CommitteeBody::Committee),
+        role: MemberRole::parse(&m.role).unwrap_or(MemberRole::Member),
+        full_name: m.full_name.clone(),
+        title: m.title.clone(),
+        organisation: m.organisation.as_deref().and_then(Organisation::parse),
+        contact: m.contact.clone(),
+        account_id: m.account_id.clone(),
+        from_date: m.from_date,
+        to_date: m.to_date,
+        end_reason: m.end_reason.clone(),
+        consolidation_id: m.consolidation_id.clone(),
+        open_assignments: open,
+    }
+}
+
+/// The committee with its composition on `as_of`: members with from_date ≤ as_of and no end
+/// or an end after as_of (a successor starts the day the predecessor ends).
+/// The committee as the API shows it.
+pub fn view(conn: &mut DbConnection, c: &CommitteeRow, as_of: chrono::NaiveDate) -> ApiResult<Committee> {
+    let members = db::members(conn, &c.id)?
+        .iter()
+        .filter(|m| m.from_date <= as_of && m.to_date.is_none_or(|t| t > as_of))
+        .map(|m| member_view(m, None))
+        .collect();
+    let consolidations = db::consolidations(conn, &c.id)?
+        .into_iter()
+        .map(|r| Consolidation {
+            id: r.id,
+            decision_number: r.decision_number,
+            decision_date: r.decision_date,
+            note: r.note,
+            created_at: r.created_at.and_utc(),
+        })
+        .collect();
+    Ok(Committee {
+        id: c.id.clone(),
+        unit: c.unit_code.clone(),
+        name: c.name.clone(),
+        working_group_name: c.working_group_name.clone(),
+        decision_number: c.decision_number.clone(),
+        decision_date: c.decision_date,
+        signer: c.signer.clone(),
+        status: CommitteeStatus::parse(&c.status).unwrap_or(CommitteeStatus::Active),
+        dissolution_decision_number: c.dissolution_decision_number.clone(),
+        dissolved_on: c.dissolved_on,
+        as_of,
+        members,
+        consolidations,
+        version: c.version,
+    })
+}
+
+/// Establishes a committee, in one transaction with its members and audit; answers with its
+/// composition from the day it takes effect.
+pub fn create_committee(conn: &mut DbConnection, auth: &Auth, input: &NewCommittee, today: NaiveDate) -> ApiResult<Committee> {
+    write_tx(conn, |conn| {
+        let c = establish(conn, auth, input, today)?;
+        view(conn, &c, today.max(c.decision_date))
+    })
+}
+
+/// Adds a member (ending the one replaced) in one transaction.
+pub fn add_member(conn: &mut DbConnection, auth: &Auth, id: &str, input: &NewMember, today: NaiveDate) -> ApiResult<Member> {
+    let row = write_tx(conn, |conn| add(conn, auth, id, input, today))?;
+    Ok(member_view(&row, None))
+}
+
+/// Ends a member's term; the answer lists the assignments they still hold.
+pub fn end_member(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+    member_id: &str,
+    to_date: NaiveDate,
+    reason: Option<&str>,
+) -> ApiResult<Member> {
+    let (row, open) = write_tx(conn, |conn| end(conn, auth, id, member_id, to_date, reason))?;
+    Ok(member_view(&row, Some(open)))
+}
+
+/// Records a consolidation in one transaction; answers with the composition it leaves.
+pub fn consolidate_committee(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+    input: &NewConsolidation,
+    today: NaiveDate,
+) -> ApiResult<Committee> {
+    write_tx(conn, |conn| {
+        let row = consolidate(conn, auth, id, input, today)?;
+        let c = db::find_in(conn, &auth.jurisdiction, id)?;
+        view(conn, &c, row.decision_date)
+    })
+}
+
+/// Dissolves the committee in one transaction; answers with its composition that day.
+pub fn dissolve_committee(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+    decision_number: &str,
+    dissolved_on: NaiveDate,
+    today: NaiveDate,
+) -> ApiResult<Committee> {
+    write_tx(conn, |conn| {
+        let c = dissolve(conn, auth, id, decision_number, dissolved_on, today)?;
+        view(conn, &c, dissolved_on)
+    })
 }

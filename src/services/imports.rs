@@ -9,10 +9,12 @@ use diesel::prelude::*;
 
 use crate::auth::Auth;
 use crate::db::convictions::ConvictionRow;
-use crate::db::persons::{AttributeChange, PersonRow, StatusRow};
+use crate::db::persons::{AttributeChange, ListFilter, PersonRow, PersonScope, StatusRow};
 use crate::db::schema::{convictions, person_attribute_changes, person_status_history, persons};
-use crate::db::{admin_units, audit, DbConnection};
+use crate::db::{admin_units, audit, write_tx, DbConnection};
 use crate::domain::enums::PersonStatus;
+use crate::auth::Jurisdiction;
+use crate::dto::persons::{Person, Visibility};
 use crate::error::{ApiError, ApiResult};
 use crate::import::{check_row, map_headers, ImportRow, RowProblem, Table};
 
@@ -431,6 +433,88 @@ pub fn run(
     report.imported = people.len();
     report.import_id = Some(id);
     Ok(report)
+}
+
+/// A printed list of persons (`list`, already parsed into `filter`) in `unit` (default: the
+/// caller's), as the caller's role sees them, at most about `max_rows`; the export is
+/// audited with the ids it carries. Returns the persons and the unit's code.
+#[allow(clippy::too_many_arguments)]
+pub fn export(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    unit: Option<String>,
+    list: &str,
+    mut filter: ListFilter,
+    loan_candidates: bool,
+    max_rows: i64,
+    today: NaiveDate,
+) -> ApiResult<(Vec<Person>, String)> {
+    let code = unit.unwrap_or_else(|| auth.unit.clone());
+    let j = Jurisdiction::parse(&code)
+        .ok_or_else(|| ApiError::invalid("unit", "must be VN, a province or a commune code"))?;
+    let u = crate::db::admin_units::resolve(conn, &code, "unit")?;
+    crate::auth::ensure_covers(auth, &u.code, u.province_code.as_deref(), "unit")?;
+    filter.unit = Some(j);
+    let visibility = Visibility::for_roles(&auth.roles);
+    let mut out: Vec<Person> = Vec::new();
+    let mut offset = 0;
+    loop {
+        let (rows, _) = crate::db::persons::list(conn, &PersonScope::of(auth), &filter, offset, 1000)?;
+        let n = rows.len() as i64;
+        for row in rows {
+            if loan_candidates
+                && !(matches!(row.release_type.as_deref(), Some("completed_sentence" | "special_amnesty"))
+                    && row.release_certificate_number.is_some())
+            {
+                continue;
+            }
+            // Still active on the day (an expungement list keeps persons not yet out).
+            if list == "expungement_due" && !row.active {
+                continue;
+            }
+            out.push(Person::build(&row, visibility, today));
+        }
+        offset += n;
+        if n < 1000 || offset >= max_rows {
+            break;
+        }
+    }
+    audit::record(
+        conn,
+        &audit::Actor::of(auth),
+        audit::Entry {
+            action: "persons.export",
+            entity_type: "person_list",
+            unit_code: Some(&code),
+            after: Some(serde_json::json!({
+                "list": list,
+                "rows": out.len(),
+                "ids": out.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+            })),
+            ..Default::default()
+        },
+    )?;
+    Ok((out, code))
+}
+
+/// A checked import: a dry run writes nothing; a real run writes every row in one
+/// transaction, or nothing.
+#[allow(clippy::too_many_arguments)]
+pub fn import(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    table: &Table,
+    format: &str,
+    file_name: Option<&str>,
+    dry_run: bool,
+    limits: &crate::import::ImportLimits,
+    today: NaiveDate,
+) -> ApiResult<ImportReport> {
+    if dry_run {
+        run(conn, auth, table, format, file_name, true, limits, today)
+    } else {
+        write_tx(conn, |conn| run(conn, auth, table, format, file_name, false, limits, today))
+    }
 }
 
 #[cfg(test)]

@@ -6,13 +6,18 @@ use chrono::{Days, NaiveDate};
 use crate::auth::Auth;
 use crate::db::convictions::{self, ConvictionRow};
 use crate::db::persons::{self, AttributeChange, PersonRow, PersonScope};
-use crate::db::{admin_units, audit, events, DbConnection};
+use crate::db::idempotency::{self, StoredResponse};
+use crate::db::{admin_units, audit, events, write_tx, DbConnection};
 use crate::domain::enums::*;
 use crate::domain::expungement;
 use crate::domain::lifecycle::{self, Transition};
 use crate::domain::working_days::Calendar;
-use crate::dto::convictions::{ConvictionInput, ConvictionPatch, ExpungementDecision};
-use crate::dto::persons::{age_on, NewPerson, PersonPatch, TransferInput};
+use crate::dto::convictions::{
+    Conviction, ConvictionInput, ConvictionPatch, ExpungementDecision, JudicialRecordRequestInput,
+};
+use crate::dto::persons::{
+    age_on, NewPerson, PersonPatch, ReceptionInput, StartManagementInput, TransferInput, TransitionInput, Visibility,
+};
 use crate::error::{ApiError, ApiResult, InvalidParam};
 
 /// Parolees must report within this many days of release.
@@ -732,7 +737,9 @@ pub fn patch_conviction(
             input.release_date
         };
     }
-    let saved = convictions::replace(conn, &before, &after, expected_version, patch.reason.trim(), &auth.sub)?;
+    let snapshot = serde_json::to_string(&before.to_input()).unwrap_or_else(|_| "{}".into());
+    let saved =
+        convictions::replace(conn, &before, &after, expected_version, &snapshot, patch.reason.trim(), &auth.sub)?;
     audit::record(
         conn,
         &audit::Actor::of(auth),
@@ -926,4 +933,305 @@ pub fn record_if_duplicate<T>(
         )
     })?;
     result
+}
+
+/// Whether a person view for these roles carries criminal data (offence or expungement fields).
+pub fn carries_criminal_data(vis: &Visibility) -> bool {
+    vis.criminal || vis.expungement
+}
+
+/// A response that carries criminal data is audited: one `person.read` event per request,
+/// naming the operation and the ids of the persons returned. One insert, on the caller's
+/// connection; a single person's event carries its id, unit and province, a list's the
+/// caller's unit.
+pub fn audit_read(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    operation: &str,
+    ids: &[&str],
+    person: Option<&PersonRow>,
+) -> ApiResult<()> {
+    audit::record(
+        conn,
+        &audit::Actor::of(auth),
+        audit::Entry {
+            action: "person.read",
+            entity_type: "person",
+            entity_id: person.map(|p| p.id.as_str()),
+            unit_code: Some(person.map_or(auth.unit.as_str(), |p| p.unit_code.as_str())),
+            province_code: person.map(|p| p.province_code.as_str()),
+            after: Some(serde_json::json!({"operation": operation, "ids": ids})),
+            ..Default::default()
+        },
+    )
+}
+
+/// One person in the caller's unit; reading criminal data is audited.
+pub fn read_person(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<PersonRow> {
+    let row = persons::find_in(conn, &PersonScope::of(auth), id)?;
+    if carries_criminal_data(&Visibility::for_roles(&auth.roles)) {
+        audit_read(conn, auth, "get_person", &[&row.id], Some(&row))?;
+    }
+    Ok(row)
+}
+
+/// The person's status history; the details of a change (a new conviction's judgment) are
+/// criminal data, so reading them is audited.
+pub fn status_history(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<Vec<persons::StatusRow>> {
+    let person = persons::find_in(conn, &PersonScope::of(auth), id)?;
+    let rows = persons::status_history(conn, &person.id)?;
+    if Visibility::for_roles(&auth.roles).criminal {
+        audit_read(conn, auth, "get_status_history", &[&person.id], Some(&person))?;
+    }
+    Ok(rows)
+}
+
+/// Registers a person directly; a refused duplicate ID number is recorded for the police.
+pub fn create_person(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    input: &NewPerson,
+    since: NaiveDate,
+    today: NaiveDate,
+) -> ApiResult<PersonRow> {
+    let result = write_tx(conn, |conn| create(conn, auth, input, since, today, auth.ctx.reason.as_deref()));
+    record_if_duplicate(conn, auth, result, input.id_number.as_deref(), &input.unit)
+}
+
+/// Edits a person; a refused duplicate ID number is recorded for the police.
+pub fn update_person(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+    expected_version: i32,
+    input: &PersonPatch,
+    today: NaiveDate,
+) -> ApiResult<PersonRow> {
+    let result = write_tx(conn, |conn| patch(conn, auth, id, expected_version, input, today));
+    let unit = auth.unit.clone();
+    record_if_duplicate(conn, auth, result, input.id_number.as_deref(), &unit)
+}
+
+/// A lifecycle step that changes nothing but the status, in one transaction.
+pub fn apply_transition(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+    action: Transition,
+    input: &TransitionInput,
+    today: NaiveDate,
+) -> ApiResult<PersonRow> {
+    write_tx(conn, |conn| {
+        transition(conn, auth, id, action, input.occurred_on, input.reason.as_deref(), today, None, |_, _| Ok(None))
+    })
+}
+
+/// Reception: the person reported (late parolees flagged, the officer and file recorded).
+pub fn receive(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+    input: &ReceptionInput,
+    today: NaiveDate,
+) -> ApiResult<PersonRow> {
+    write_tx(conn, |conn| {
+        let calendar = crate::db::holidays::calendar(conn)?;
+        transition(
+            conn,
+            auth,
+            id,
+            Transition::Reception,
+            input.received_on,
+            input.note.as_deref(),
+            today,
+            None,
+            |_, p| {
+                apply_reception(p, input.received_on, &calendar)?;
+                p.receiving_officer = Some(crate::text::normalize(&input.receiving_officer));
+                p.commitment_signed = Some(input.commitment_signed);
+                if input.management_file_number.is_some() {
+                    p.management_file_number = input.management_file_number.clone();
+                }
+                Ok(Some(serde_json::json!({"late_reception": p.late_reception})))
+            },
+        )
+    })
+}
+
+/// Opens the management file: supervision starts.
+pub fn start_management(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+    input: &StartManagementInput,
+    today: NaiveDate,
+) -> ApiResult<PersonRow> {
+    write_tx(conn, |conn| {
+        transition(conn, auth, id, Transition::StartManagement, input.started_on, None, today, None, |_, p| {
+            p.management_started_on = Some(input.started_on);
+            p.management_file_number = Some(input.management_file_number.trim().to_string());
+            Ok(None)
+        })
+    })
+}
+
+/// Moves the person to another commune (which must be a commune) in one transaction.
+pub fn transfer_person(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+    input: &TransferInput,
+    today: NaiveDate,
+) -> ApiResult<PersonRow> {
+    let to = admin_units::resolve(conn, &input.to_unit, "to_unit")?;
+    if to.level != "commune" {
+        return Err(ApiError::invalid("to_unit", "must be a commune code"));
+    }
+    write_tx(conn, |conn| transfer(conn, auth, id, &to, input, today))
+}
+
+/// The person's convictions with what the forecast says of each.
+fn conviction_views(conn: &mut DbConnection, person: &PersonRow, today: NaiveDate) -> ApiResult<Vec<Conviction>> {
+    let (f, rows) = forecast_with_rows(conn, person, today)?;
+    Ok(rows.iter().enumerate().map(|(i, r)| r.view(f.convictions.get(i))).collect())
+}
+
+/// The person's convictions with the forecast's word on each; reading them is audited.
+pub fn list_convictions(conn: &mut DbConnection, auth: &Auth, id: &str, today: NaiveDate) -> ApiResult<Vec<Conviction>> {
+    write_tx(conn, |conn| {
+        let person = persons::find_in(conn, &PersonScope::of(auth), id)?;
+        audit_read(conn, auth, "list_convictions", &[&person.id], Some(&person))?;
+        conviction_views(conn, &person, today)
+    })
+}
+
+/// Records a judgment once per idempotency key; the answer is the stored (or replayed) 201.
+pub fn create_conviction(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+    input: &ConvictionInput,
+    today: NaiveDate,
+    idem_key: Option<&str>,
+    request_hash: &str,
+) -> ApiResult<StoredResponse> {
+    idempotency::once(conn, &auth.sub, idem_key, "create_conviction", request_hash, |conn| {
+        let (person, row) = add_conviction(conn, auth, id, input, today)?;
+        let view = conviction_views(conn, &person, today)?.into_iter().find(|v| v.id == row.id);
+        StoredResponse::created(&view)
+    })
+}
+
+/// Corrects a conviction, keeping the replaced version; answers with it as the forecast sees it.
+#[allow(clippy::too_many_arguments)]
+pub fn update_conviction(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+    cid: &str,
+    expected_version: i32,
+    input: &ConvictionPatch,
+    today: NaiveDate,
+) -> ApiResult<Conviction> {
+    write_tx(conn, |conn| {
+        let (person, row) = patch_conviction(conn, auth, id, cid, expected_version, input, today)?;
+        conviction_views(conn, &person, today)?.into_iter().find(|v| v.id == row.id).ok_or(ApiError::NotFound)
+    })
+}
+
+/// The replaced versions of a conviction, oldest first; reading them is audited.
+pub fn conviction_versions(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+    cid: &str,
+) -> ApiResult<Vec<convictions::VersionRow>> {
+    write_tx(conn, |conn| {
+        let person = persons::find_in(conn, &PersonScope::of(auth), id)?;
+        audit_read(conn, auth, "list_conviction_versions", &[&person.id], Some(&person))?;
+        let row = convictions::find(conn, &person.id, cid)?;
+        convictions::versions(conn, &row.id)
+    })
+}
+
+/// The person, the expungement forecast and the convictions it reads; audited.
+pub fn expungement(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+    today: NaiveDate,
+) -> ApiResult<(PersonRow, (expungement::Forecast, Vec<ConvictionRow>))> {
+    write_tx(conn, |conn| {
+        let person = persons::find_in(conn, &PersonScope::of(auth), id)?;
+        audit_read(conn, auth, "get_expungement", &[&person.id], Some(&person))?;
+        let f = forecast_with_rows(conn, &person, today)?;
+        Ok((person, f))
+    })
+}
+
+/// Records the justice office's decision; answers with the person and the fresh forecast.
+pub fn update_expungement(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+    expected_version: i32,
+    input: &ExpungementDecision,
+    today: NaiveDate,
+) -> ApiResult<(PersonRow, (expungement::Forecast, Vec<ConvictionRow>))> {
+    write_tx(conn, |conn| {
+        let p = decide_expungement(conn, auth, id, expected_version, input, today)?;
+        let f = forecast_with_rows(conn, &p, today)?;
+        Ok((p, f))
+    })
+}
+
+/// The person's judicial-record certificate requests; reading them is audited.
+pub fn judicial_record_requests(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+) -> ApiResult<Vec<convictions::JudicialRecordRow>> {
+    write_tx(conn, |conn| {
+        let person = persons::find_in(conn, &PersonScope::of(auth), id)?;
+        audit_read(conn, auth, "list_judicial_record_requests", &[&person.id], Some(&person))?;
+        convictions::judicial_records(conn, &person.id)
+    })
+}
+
+/// Records a judicial-record certificate request (already checked for shape), audited.
+pub fn create_judicial_record_request(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+    input: &JudicialRecordRequestInput,
+) -> ApiResult<convictions::JudicialRecordRow> {
+    write_tx(conn, |conn| {
+        let person = persons::find_in(conn, &PersonScope::of(auth), id)?;
+        let row = convictions::JudicialRecordRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            person_id: person.id.clone(),
+            requested_on: input.requested_on,
+            purpose: input.purpose.clone(),
+            outcome: input.outcome.clone(),
+            certificate_number: input.certificate_number.clone(),
+            issued_on: input.issued_on,
+            issuer: input.issuer.clone(),
+            created_at: crate::time::now(),
+        };
+        convictions::insert_judicial_record(conn, &row)?;
+        audit::record(
+            conn,
+            &audit::Actor::of(auth),
+            audit::Entry {
+                action: "judicial_record_request.create",
+                entity_type: "judicial_record_request",
+                entity_id: Some(&row.id),
+                unit_code: Some(&person.unit_code),
+                province_code: Some(&person.province_code),
+                after: Some(serde_json::json!({"person_id": person.id, "outcome": row.outcome})),
+                ..Default::default()
+            },
+        )?;
+        Ok(row)
+    })
 }

@@ -6,9 +6,11 @@ use chrono::NaiveDate;
 use crate::auth::{Auth, Role};
 use crate::db::persons::{self, PersonRow, PersonScope};
 use crate::db::supervision::{self as sup, ActivityRow, AssignmentRow};
-use crate::db::{accounts, audit, DbConnection};
+use crate::db::idempotency::{self, StoredResponse};
+use crate::db::supervision::PlanItemRow;
+use crate::db::{accounts, audit, write_tx, DbConnection};
 use crate::domain::enums::*;
-use crate::dto::supervision::{ActivityCorrection, NewActivity, NewAssignment};
+use crate::dto::supervision::{ActivityCorrection, EndAssignment, NewActivity, NewAssignment, PlanItemInput};
 use crate::error::{ApiError, ApiResult};
 
 #[allow(clippy::too_many_arguments)] // mirrors audit::Entry field by field
@@ -140,97 +142,99 @@ pub fn assign(
     input: &NewAssignment,
     today: NaiveDate,
 ) -> ApiResult<AssignmentRow> {
-    let person = persons::find_in_for_update(conn, &PersonScope::of(auth), person_id)?;
-    if !is_manageable(&person) {
-        return Err(ApiError::conflict("person_not_managed", format!("the person is `{}`", person.status)));
-    }
-    if input.from_date > today {
-        return Err(ApiError::invalid("from_date", "must not be in the future"));
-    }
-    if input.decision_date.is_some_and(|d| d > today) {
-        return Err(ApiError::invalid("decision_date", "must not be in the future"));
-    }
-    if let Some(account_id) = &input.account_id {
-        let id =
-            crate::http::parse_id(account_id).map_err(|_| ApiError::invalid("account_id", "is not an account id"))?;
-        let account =
-            accounts::find_by_id(conn, &id)?.ok_or_else(|| ApiError::invalid("account_id", "no such account"))?;
-        let roles = crate::auth::roles::roles_from_db(&account.roles);
-        if !roles.contains(&Role::Supervisor) || account.disabled {
-            return Err(ApiError::invalid("account_id", "must be an enabled account with the supervisor role"));
+    write_tx(conn, |conn| {
+        let person = persons::find_in_for_update(conn, &PersonScope::of(auth), person_id)?;
+        if !is_manageable(&person) {
+            return Err(ApiError::conflict("person_not_managed", format!("the person is `{}`", person.status)));
         }
-        if !crate::auth::Jurisdiction::parse(&account.unit_code)
-            .is_some_and(|j| j.covers(&person.unit_code, Some(&person.province_code)))
-        {
-            return Err(ApiError::invalid("account_id", "the account's unit does not cover the person's commune"));
+        if input.from_date > today {
+            return Err(ApiError::invalid("from_date", "must not be in the future"));
         }
-    }
-    let committee_member_id = match &input.committee_member_id {
-        Some(raw) => {
-            let id = crate::http::parse_id(raw)
-                .map_err(|_| ApiError::invalid("committee_member_id", "is not a member id"))?;
-            crate::db::committees::member_in_unit(conn, &id, &person.unit_code)?.ok_or_else(|| {
-                ApiError::invalid("committee_member_id", "no active member of the commune's steering committee")
-            })?;
-            Some(id)
+        if input.decision_date.is_some_and(|d| d > today) {
+            return Err(ApiError::invalid("decision_date", "must not be in the future"));
         }
-        None => None,
-    };
-    if input.primary {
-        if let Some(old) = sup::active_primary(conn, &person.id)? {
-            if input.from_date < old.from_date {
-                return Err(ApiError::invalid(
-                    "from_date",
-                    "must not be before the current primary assignment's start",
-                ));
+        if let Some(account_id) = &input.account_id {
+            let id =
+                crate::http::parse_id(account_id).map_err(|_| ApiError::invalid("account_id", "is not an account id"))?;
+            let account =
+                accounts::find_by_id(conn, &id)?.ok_or_else(|| ApiError::invalid("account_id", "no such account"))?;
+            let roles = crate::auth::roles::roles_from_db(&account.roles);
+            if !roles.contains(&Role::Supervisor) || account.disabled {
+                return Err(ApiError::invalid("account_id", "must be an enabled account with the supervisor role"));
             }
-            sup::end_assignment(conn, &old.id, input.from_date, "reassigned")?;
-            audit_entry(
-                conn,
-                auth,
-                "assignment.end",
-                "assignment",
-                &old.id,
-                &person,
-                None,
-                Some(serde_json::json!({"reason": "reassigned"})),
-            )?;
+            if !crate::auth::Jurisdiction::parse(&account.unit_code)
+                .is_some_and(|j| j.covers(&person.unit_code, Some(&person.province_code)))
+            {
+                return Err(ApiError::invalid("account_id", "the account's unit does not cover the person's commune"));
+            }
         }
-    }
-    let now = crate::time::now();
-    let row = AssignmentRow {
-        id: uuid::Uuid::now_v7().to_string(),
-        person_id: person.id.clone(),
-        unit_code: person.unit_code.clone(),
-        province_code: person.province_code.clone(),
-        supervisor_kind: input.supervisor_kind.as_str().into(),
-        supervisor_name: crate::text::normalize(&input.supervisor_name),
-        organisation: input.organisation.map(|o| o.as_str().into()),
-        contact: input.contact.clone(),
-        account_id: input.account_id.as_deref().and_then(|a| crate::http::parse_id(a).ok()),
-        committee_member_id,
-        is_primary: input.primary,
-        decision_number: input.decision_number.clone(),
-        decision_date: input.decision_date,
-        from_date: input.from_date,
-        to_date: None,
-        end_reason: None,
-        created_at: now,
-        updated_at: now,
-        version: 1,
-    };
-    sup::insert_assignment(conn, &row)?;
-    audit_entry(
-        conn,
-        auth,
-        "assignment.create",
-        "assignment",
-        &row.id,
-        &person,
-        None,
-        serde_json::to_value(&row).ok(),
-    )?;
-    Ok(row)
+        let committee_member_id = match &input.committee_member_id {
+            Some(raw) => {
+                let id = crate::http::parse_id(raw)
+                    .map_err(|_| ApiError::invalid("committee_member_id", "is not a member id"))?;
+                crate::db::committees::member_in_unit(conn, &id, &person.unit_code)?.ok_or_else(|| {
+                    ApiError::invalid("committee_member_id", "no active member of the commune's steering committee")
+                })?;
+                Some(id)
+            }
+            None => None,
+        };
+        if input.primary {
+            if let Some(old) = sup::active_primary(conn, &person.id)? {
+                if input.from_date < old.from_date {
+                    return Err(ApiError::invalid(
+                        "from_date",
+                        "must not be before the current primary assignment's start",
+                    ));
+                }
+                sup::end_assignment(conn, &old.id, input.from_date, "reassigned")?;
+                audit_entry(
+                    conn,
+                    auth,
+                    "assignment.end",
+                    "assignment",
+                    &old.id,
+                    &person,
+                    None,
+                    Some(serde_json::json!({"reason": "reassigned"})),
+                )?;
+            }
+        }
+        let now = crate::time::now();
+        let row = AssignmentRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            person_id: person.id.clone(),
+            unit_code: person.unit_code.clone(),
+            province_code: person.province_code.clone(),
+            supervisor_kind: input.supervisor_kind.as_str().into(),
+            supervisor_name: crate::text::normalize(&input.supervisor_name),
+            organisation: input.organisation.map(|o| o.as_str().into()),
+            contact: input.contact.clone(),
+            account_id: input.account_id.as_deref().and_then(|a| crate::http::parse_id(a).ok()),
+            committee_member_id,
+            is_primary: input.primary,
+            decision_number: input.decision_number.clone(),
+            decision_date: input.decision_date,
+            from_date: input.from_date,
+            to_date: None,
+            end_reason: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        sup::insert_assignment(conn, &row)?;
+        audit_entry(
+            conn,
+            auth,
+            "assignment.create",
+            "assignment",
+            &row.id,
+            &person,
+            None,
+            serde_json::to_value(&row).ok(),
+        )?;
+        Ok(row)
+    })
 }
 
 /// An activity is something done with or for a person the commune knows of: not dated
@@ -355,60 +359,62 @@ pub fn correct_activity(
     input: &ActivityCorrection,
     today: NaiveDate,
 ) -> ApiResult<ActivityRow> {
-    // The day the corrected record will carry decides whether it may be entered.
-    let found = sup::find_activity(conn, person_id, activity_id);
-    let day = input.occurred_on.or(found.as_ref().ok().map(|a| a.occurred_on)).unwrap_or(today).min(today);
-    let place = place_record(conn, auth, person_id, day, false)?;
-    let person = place.person.clone();
-    let before = found?;
-    if before.deleted {
-        return Err(ApiError::conflict("activity_deleted", "a deleted activity cannot be corrected"));
-    }
-    if before.version != expected_version {
-        return Err(ApiError::PreconditionFailed);
-    }
-    let mut after = before.clone();
-    if let Some(d) = input.occurred_on {
-        if d > today {
-            return Err(ApiError::invalid("occurred_on", "must not be in the future"));
+    write_tx(conn, |conn| {
+        // The day the corrected record will carry decides whether it may be entered.
+        let found = sup::find_activity(conn, person_id, activity_id);
+        let day = input.occurred_on.or(found.as_ref().ok().map(|a| a.occurred_on)).unwrap_or(today).min(today);
+        let place = place_record(conn, auth, person_id, day, false)?;
+        let person = place.person.clone();
+        let before = found?;
+        if before.deleted {
+            return Err(ApiError::conflict("activity_deleted", "a deleted activity cannot be corrected"));
         }
-        check_after_registration(conn, &person, d)?;
-        after.occurred_on = d;
-    }
-    if input.legal_sub_kind.is_some() {
-        if before.kind != ActivityKind::LegalSupport.as_str() {
-            return Err(ApiError::invalid("legal_sub_kind", "applies to legal_support only"));
+        if before.version != expected_version {
+            return Err(ApiError::PreconditionFailed);
         }
-        after.legal_sub_kind = input.legal_sub_kind.map(|k| k.as_str().into());
-    }
-    if input.place.is_some() {
-        after.place = input.place.clone();
-    }
-    if input.notes.is_some() {
-        after.notes = input.notes.clone();
-    }
-    if input.outcome.is_some() {
-        after.outcome = input.outcome.clone();
-    }
-    if input.next_follow_up_on.is_some() {
-        after.next_follow_up_on = input.next_follow_up_on;
-    }
-    sup::lock_activity_log(conn, &person.id)?;
-    sup::revise_activity(conn, &before, &after, &auth.sub, &input.reason)?;
-    sup::refresh_contact_dates(conn, &person.id)?;
-    sup::refresh_activity_order(conn, &person.id, before.occurred_on.min(after.occurred_on))?;
-    let saved = sup::find_activity(conn, &person.id, activity_id)?;
-    audit_entry(
-        conn,
-        auth,
-        "activity.correct",
-        "activity",
-        &saved.id,
-        &person,
-        serde_json::to_value(&before).ok(),
-        mark_after_the_fact(serde_json::to_value(&saved).ok(), place.after_the_fact),
-    )?;
-    Ok(saved)
+        let mut after = before.clone();
+        if let Some(d) = input.occurred_on {
+            if d > today {
+                return Err(ApiError::invalid("occurred_on", "must not be in the future"));
+            }
+            check_after_registration(conn, &person, d)?;
+            after.occurred_on = d;
+        }
+        if input.legal_sub_kind.is_some() {
+            if before.kind != ActivityKind::LegalSupport.as_str() {
+                return Err(ApiError::invalid("legal_sub_kind", "applies to legal_support only"));
+            }
+            after.legal_sub_kind = input.legal_sub_kind.map(|k| k.as_str().into());
+        }
+        if input.place.is_some() {
+            after.place = input.place.clone();
+        }
+        if input.notes.is_some() {
+            after.notes = input.notes.clone();
+        }
+        if input.outcome.is_some() {
+            after.outcome = input.outcome.clone();
+        }
+        if input.next_follow_up_on.is_some() {
+            after.next_follow_up_on = input.next_follow_up_on;
+        }
+        sup::lock_activity_log(conn, &person.id)?;
+        sup::revise_activity(conn, &before, &after, &auth.sub, &input.reason)?;
+        sup::refresh_contact_dates(conn, &person.id)?;
+        sup::refresh_activity_order(conn, &person.id, before.occurred_on.min(after.occurred_on))?;
+        let saved = sup::find_activity(conn, &person.id, activity_id)?;
+        audit_entry(
+            conn,
+            auth,
+            "activity.correct",
+            "activity",
+            &saved.id,
+            &person,
+            serde_json::to_value(&before).ok(),
+            mark_after_the_fact(serde_json::to_value(&saved).ok(), place.after_the_fact),
+        )?;
+        Ok(saved)
+    })
 }
 
 pub fn delete_activity(
@@ -418,26 +424,125 @@ pub fn delete_activity(
     activity_id: &str,
     reason: &str,
 ) -> ApiResult<()> {
-    let person = persons::find_in(conn, &PersonScope::of(auth), person_id)?;
-    let before = sup::find_activity(conn, &person.id, activity_id)?;
-    if before.deleted {
-        return Err(ApiError::NotFound);
-    }
-    let mut after = before.clone();
-    after.deleted = true;
-    after.deleted_reason = Some(reason.to_string());
-    sup::lock_activity_log(conn, &person.id)?;
-    sup::revise_activity(conn, &before, &after, &auth.sub, reason)?;
-    sup::refresh_contact_dates(conn, &person.id)?;
-    sup::refresh_activity_order(conn, &person.id, before.occurred_on)?;
-    audit_entry(
-        conn,
-        auth,
-        "activity.delete",
-        "activity",
-        &before.id,
-        &person,
-        serde_json::to_value(&before).ok(),
-        Some(serde_json::json!({"reason": reason})),
-    )
+    write_tx(conn, |conn| {
+        let person = persons::find_in(conn, &PersonScope::of(auth), person_id)?;
+        let before = sup::find_activity(conn, &person.id, activity_id)?;
+        if before.deleted {
+            return Err(ApiError::NotFound);
+        }
+        let mut after = before.clone();
+        after.deleted = true;
+        after.deleted_reason = Some(reason.to_string());
+        sup::lock_activity_log(conn, &person.id)?;
+        sup::revise_activity(conn, &before, &after, &auth.sub, reason)?;
+        sup::refresh_contact_dates(conn, &person.id)?;
+        sup::refresh_activity_order(conn, &person.id, before.occurred_on)?;
+        audit_entry(
+            conn,
+            auth,
+            "activity.delete",
+            "activity",
+            &before.id,
+            &person,
+            serde_json::to_value(&before).ok(),
+            Some(serde_json::json!({"reason": reason})),
+        )
+    })
+}
+
+/// Ends an assignment on `input.to_date` (between its start and today), audited.
+pub fn end_assignment(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+    input: &EndAssignment,
+    today: NaiveDate,
+) -> ApiResult<AssignmentRow> {
+    write_tx(conn, |conn| {
+        let before = sup::find_assignment(conn, &auth.jurisdiction, id)?;
+        if input.to_date < before.from_date || input.to_date > today {
+            return Err(ApiError::invalid("to_date", "must lie between the start and today"));
+        }
+        sup::end_assignment(conn, id, input.to_date, &input.reason)?;
+        let after = sup::find_assignment(conn, &auth.jurisdiction, id)?;
+        let person = persons::find_in(conn, &PersonScope::unit(auth.jurisdiction.clone()), &after.person_id)?;
+        audit_entry(
+            conn,
+            auth,
+            "assignment.end",
+            "assignment",
+            id,
+            &person,
+            serde_json::to_value(&before).ok(),
+            serde_json::to_value(&after).ok(),
+        )?;
+        Ok(after)
+    })
+}
+
+/// Logs an activity once per idempotency key; `render` words the records written as the
+/// stored (or replayed) 201's body.
+#[allow(clippy::too_many_arguments)]
+pub fn create_activity<T: serde::Serialize>(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    person_id: &str,
+    input: &NewActivity,
+    today: NaiveDate,
+    idem_key: Option<&str>,
+    request_hash: &str,
+    render: impl FnOnce(&[ActivityRow]) -> T,
+) -> ApiResult<StoredResponse> {
+    idempotency::once(conn, &auth.sub, idem_key, "create_activity", request_hash, |conn| {
+        let rows = log_activity(conn, auth, person_id, input, today)?;
+        StoredResponse::created(&render(&rows))
+    })
+}
+
+/// Sets one area of the person's reintegration plan (`expected_version` 0 for a new item),
+/// keeping the update in its history; returns the whole plan and its history.
+pub fn update_plan_item(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    person_id: &str,
+    area: PlanArea,
+    expected_version: i32,
+    input: &PlanItemInput,
+) -> ApiResult<(Vec<PlanItemRow>, Vec<sup::PlanUpdateRow>)> {
+    write_tx(conn, |conn| {
+        let person = persons::find_in_for_update(conn, &PersonScope::of(auth), person_id)?;
+        let existing = sup::find_plan_item(conn, &person.id, area.as_str())?;
+        let current_version = existing.as_ref().map(|i| i.version).unwrap_or(0);
+        if current_version != expected_version {
+            return Err(ApiError::PreconditionFailed);
+        }
+        let now = crate::time::now();
+        let row = PlanItemRow {
+            id: existing.as_ref().map(|i| i.id.clone()).unwrap_or_else(|| uuid::Uuid::now_v7().to_string()),
+            person_id: person.id.clone(),
+            unit_code: person.unit_code.clone(),
+            province_code: person.province_code.clone(),
+            area: area.as_str().into(),
+            goal: input.goal.clone().or_else(|| existing.as_ref().and_then(|i| i.goal.clone())),
+            status: input.status.as_str().into(),
+            responsible_agency: input.responsible_agency.map(|a| a.as_str().into()),
+            updated_on: input.updated_on,
+            created_at: existing.as_ref().map(|i| i.created_at).unwrap_or(now),
+            updated_at: now,
+            version: current_version + 1,
+        };
+        sup::upsert_plan_item(conn, &row, existing.is_some())?;
+        sup::add_plan_update(conn, &row.id, &row.status, input.note.as_deref(), input.updated_on, &auth.sub)?;
+        audit_entry(
+            conn,
+            auth,
+            "plan.update",
+            "plan_item",
+            &row.id,
+            &person,
+            existing.and_then(|e| serde_json::to_value(e).ok()),
+            serde_json::to_value(&row).ok(),
+        )?;
+        Ok((sup::plan_items(conn, &person.id)?, sup::plan_updates(conn, &person.id)?))
+    })
 }
