@@ -4,7 +4,10 @@
 pub mod areas;
 pub mod committees;
 pub mod imports;
+pub mod labour;
+pub mod loan_lists;
 pub mod loans;
+pub mod models;
 pub mod persons;
 pub mod reports;
 pub mod supervision;
