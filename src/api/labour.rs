@@ -6,14 +6,14 @@ use actix_web::{get, post, web, HttpResponse};
 use crate::api::parse_id;
 use crate::auth::{Auth, Jurisdiction, Op};
 use crate::db::labour::{self, AssistanceRow, EmployerRow, ReferralRow, TrainingRow};
-use crate::db::persons::{self, AttributeChange, PersonScope};
-use crate::db::{admin_units, audit, write_tx};
+use crate::db::persons::{self, PersonScope};
+use crate::db::DbConnection;
 use crate::domain::enums::*;
 use crate::dto::labour::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::ApiJson;
 use crate::http::pagination::{Page, PageRequest};
-use crate::services::supervision::{audit_entry, mark_after_the_fact, place_record};
+use crate::services::labour as service;
 use crate::state::AppState;
 use crate::time::today_vn;
 
@@ -59,6 +59,29 @@ fn assistance_view(r: &AssistanceRow) -> SocialAssistance {
     }
 }
 
+/// A person's records of one kind (trainings, referrals, assistance), as views.
+async fn person_records<R, V>(
+    state: &AppState,
+    auth: &Auth,
+    op: Op,
+    id: String,
+    load: fn(&mut DbConnection, &str) -> ApiResult<Vec<R>>,
+    view: fn(&R) -> V,
+) -> ApiResult<HttpResponse>
+where
+    R: Send + 'static,
+    V: serde::Serialize,
+{
+    let id = parse_id(&id)?;
+    let rows = state
+        .run(auth, op, move |conn, auth| {
+            let person = persons::find_in(conn, &PersonScope::of(auth), &id)?;
+            load(conn, &person.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(rows.iter().map(view).collect::<Vec<_>>()))
+}
+
 fn not_future(field: &str, d: chrono::NaiveDate) -> ApiResult<()> {
     if d > today_vn() {
         return Err(ApiError::invalid(field, "must not be in the future"));
@@ -87,38 +110,7 @@ pub async fn create_training(
         return Err(ApiError::invalid("end_date", "must not be before start_date"));
     }
     let row = state
-        .run(&auth, Op::CreateTraining, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let place = place_record(conn, auth, &id, input.start_date, false)?;
-                let person = &place.person;
-                let row = TrainingRow {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    person_id: person.id.clone(),
-                    unit_code: place.unit_code.clone(),
-                    province_code: place.province_code.clone(),
-                    course: crate::text::normalize(&input.course),
-                    provider: input.provider.clone(),
-                    level: input.level.as_str().into(),
-                    start_date: input.start_date,
-                    end_date: input.end_date,
-                    result: input.result.clone(),
-                    certificate: input.certificate.clone(),
-                    created_at: crate::time::now(),
-                };
-                labour::insert_training(conn, &row)?;
-                audit_entry(
-                    conn,
-                    auth,
-                    "training.create",
-                    "training",
-                    &row.id,
-                    person,
-                    None,
-                    mark_after_the_fact(serde_json::to_value(&row).ok(), place.after_the_fact),
-                )?;
-                Ok(row)
-            })
-        })
+        .run(&auth, Op::CreateTraining, move |conn, auth| service::create_training(conn, auth, &id, &input))
         .await?;
     Ok(HttpResponse::Created().json(training_view(&row)))
 }
@@ -131,14 +123,7 @@ pub async fn create_training(
 )]
 #[get("/persons/{id}/trainings")]
 pub async fn list_trainings(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    let id = parse_id(&id)?;
-    let rows = state
-        .run(&auth, Op::ListTrainings, move |conn, auth| {
-            let person = persons::find_in(conn, &PersonScope::of(auth), &id)?;
-            labour::trainings(conn, &person.id)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(rows.iter().map(training_view).collect::<Vec<_>>()))
+    person_records(&state, &auth, Op::ListTrainings, id.into_inner(), labour::trainings, training_view).await
 }
 
 /// Refer a person to a job. `outcome: hired` sets their employment status to `stable`.
@@ -165,91 +150,9 @@ pub async fn create_job_referral(
         return Err(ApiError::invalid("outcome_on", "must lie between referred_on and today"));
     }
     let row = state
-        .run(&auth, Op::CreateJobReferral, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let place = place_record(conn, auth, &id, input.referred_on, true)?;
-                let person = &place.person;
-                let (employer_id, employer_name) = match (&input.employer_id, &input.employer_name) {
-                    (Some(eid), _) => {
-                        let eid = parse_id(eid).map_err(|_| ApiError::invalid("employer_id", "is not an id"))?;
-                        let e = labour::find_employer_in_province(conn, &person.province_code, &eid)?;
-                        (Some(e.id), e.name)
-                    }
-                    (None, Some(name)) if !name.trim().is_empty() => (None, crate::text::normalize(name)),
-                    _ => return Err(ApiError::invalid("employer_name", "give employer_id or employer_name")),
-                };
-                let now = crate::time::now();
-                let row = ReferralRow {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    person_id: person.id.clone(),
-                    unit_code: place.unit_code.clone(),
-                    province_code: place.province_code.clone(),
-                    employer_id,
-                    employer_name,
-                    referred_on: input.referred_on,
-                    job: crate::text::normalize(&input.job),
-                    outcome: input.outcome.as_str().into(),
-                    outcome_on: input.outcome_on,
-                    created_at: now,
-                    updated_at: now,
-                    version: 1,
-                };
-                labour::insert_referral(conn, &row)?;
-                audit_entry(
-                    conn,
-                    auth,
-                    "job_referral.create",
-                    "job_referral",
-                    &row.id,
-                    person,
-                    None,
-                    mark_after_the_fact(serde_json::to_value(&row).ok(), place.after_the_fact),
-                )?;
-                if input.outcome == ReferralOutcome::Hired {
-                    mark_employed(conn, auth, person, input.outcome_on.unwrap_or(input.referred_on))?;
-                }
-                Ok(row)
-            })
-        })
+        .run(&auth, Op::CreateJobReferral, move |conn, auth| service::create_job_referral(conn, auth, &id, &input))
         .await?;
     Ok(HttpResponse::Created().json(referral_view(&row)))
-}
-
-fn mark_employed(
-    conn: &mut crate::db::DbConnection,
-    auth: &Auth,
-    person: &persons::PersonRow,
-    on: chrono::NaiveDate,
-) -> ApiResult<()> {
-    if person.employment_status.as_deref() == Some(EmploymentStatus::Stable.as_str()) {
-        return Ok(());
-    }
-    let mut after = person.clone();
-    after.employment_status = Some(EmploymentStatus::Stable.as_str().into());
-    let saved = persons::save(conn, &after, person.version)?;
-    persons::record_attribute(
-        conn,
-        &AttributeChange {
-            id: uuid::Uuid::now_v7().to_string(),
-            person_id: person.id.clone(),
-            attribute: "employment_status".into(),
-            value: Some(EmploymentStatus::Stable.as_str().into()),
-            changed_on: on,
-            reason: Some("hired through a job referral".into()),
-            actor_sub: Some(auth.sub.clone()),
-            recorded_at: crate::time::now(),
-        },
-    )?;
-    audit_entry(
-        conn,
-        auth,
-        "person.employment_update",
-        "person",
-        &person.id,
-        &saved,
-        Some(serde_json::json!({"employment_status": person.employment_status})),
-        Some(serde_json::json!({"employment_status": "stable"})),
-    )
 }
 
 /// Record the outcome of a referral.
@@ -276,32 +179,7 @@ pub async fn set_job_referral_outcome(
     not_future("outcome_on", input.outcome_on)?;
     let row = state
         .run(&auth, Op::SetJobReferralOutcome, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let person = persons::find_in_for_update(conn, &PersonScope::of(auth), &id)?;
-                let before = labour::find_referral(conn, &person.id, &rid)?;
-                if before.outcome != ReferralOutcome::Pending.as_str() {
-                    return Err(ApiError::conflict("outcome_recorded", "the outcome is already recorded"));
-                }
-                if input.outcome_on < before.referred_on {
-                    return Err(ApiError::invalid("outcome_on", "must not be before referred_on"));
-                }
-                labour::set_referral_outcome(conn, &before, input.outcome.as_str(), input.outcome_on)?;
-                let after = labour::find_referral(conn, &person.id, &rid)?;
-                audit_entry(
-                    conn,
-                    auth,
-                    "job_referral.outcome",
-                    "job_referral",
-                    &rid,
-                    &person,
-                    serde_json::to_value(&before).ok(),
-                    serde_json::to_value(&after).ok(),
-                )?;
-                if input.outcome == ReferralOutcome::Hired {
-                    mark_employed(conn, auth, &person, input.outcome_on)?;
-                }
-                Ok(after)
-            })
+            service::set_job_referral_outcome(conn, auth, &id, &rid, &input)
         })
         .await?;
     Ok(HttpResponse::Ok().json(referral_view(&row)))
@@ -319,14 +197,7 @@ pub async fn list_job_referrals(
     auth: Auth,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let id = parse_id(&id)?;
-    let rows = state
-        .run(&auth, Op::ListJobReferrals, move |conn, auth| {
-            let person = persons::find_in(conn, &PersonScope::of(auth), &id)?;
-            labour::referrals(conn, &person.id)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(rows.iter().map(referral_view).collect::<Vec<_>>()))
+    person_records(&state, &auth, Op::ListJobReferrals, id.into_inner(), labour::referrals, referral_view).await
 }
 
 /// Record social assistance (Decree 20/2021).
@@ -350,34 +221,7 @@ pub async fn create_social_assistance(
     }
     let row = state
         .run(&auth, Op::CreateSocialAssistance, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let place = place_record(conn, auth, &id, input.period_from.min(today_vn()), false)?;
-                let person = &place.person;
-                let row = AssistanceRow {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    person_id: person.id.clone(),
-                    unit_code: place.unit_code.clone(),
-                    province_code: place.province_code.clone(),
-                    kind: input.kind.as_str().into(),
-                    decision_number: input.decision_number.clone(),
-                    amount_vnd: input.amount_vnd,
-                    period_from: input.period_from,
-                    period_to: input.period_to,
-                    created_at: crate::time::now(),
-                };
-                labour::insert_assistance(conn, &row)?;
-                audit_entry(
-                    conn,
-                    auth,
-                    "social_assistance.create",
-                    "social_assistance",
-                    &row.id,
-                    person,
-                    None,
-                    mark_after_the_fact(serde_json::to_value(&row).ok(), place.after_the_fact),
-                )?;
-                Ok(row)
-            })
+            service::create_social_assistance(conn, auth, &id, &input)
         })
         .await?;
     Ok(HttpResponse::Created().json(assistance_view(&row)))
@@ -395,14 +239,7 @@ pub async fn list_social_assistance(
     auth: Auth,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let id = parse_id(&id)?;
-    let rows = state
-        .run(&auth, Op::ListSocialAssistance, move |conn, auth| {
-            let person = persons::find_in(conn, &PersonScope::of(auth), &id)?;
-            labour::assistance(conn, &person.id)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(rows.iter().map(assistance_view).collect::<Vec<_>>()))
+    person_records(&state, &auth, Op::ListSocialAssistance, id.into_inner(), labour::assistance, assistance_view).await
 }
 
 /// Register an employer or cooperative that takes on returnees.
@@ -414,47 +251,8 @@ pub async fn create_employer(
     body: ApiJson<NewEmployer>,
 ) -> ApiResult<HttpResponse> {
     let input = body.0;
-    let row = state
-        .run(&auth, Op::CreateEmployer, move |conn, auth| {
-            let unit = admin_units::resolve(conn, &input.unit, "unit")?;
-            if unit.level == "national" {
-                return Err(ApiError::invalid("unit", "must be a province or commune code"));
-            }
-            crate::api::auth::ensure_covers(auth, &unit.code, unit.province_code.as_deref(), "unit")?;
-            write_tx(conn, |conn| {
-                let now = crate::time::now();
-                let name = crate::text::normalize(&input.name);
-                let row = EmployerRow {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    name_folded: crate::text::fold(&name),
-                    name,
-                    unit_code: unit.code.clone(),
-                    province_code: unit.province_code.clone().unwrap_or_default(),
-                    sector: input.sector.clone(),
-                    legal_form: input.legal_form.clone(),
-                    contact: input.contact.clone(),
-                    created_at: now,
-                    updated_at: now,
-                    version: 1,
-                };
-                labour::insert_employer(conn, &row)?;
-                audit::record(
-                    conn,
-                    &audit::Actor::of(auth),
-                    audit::Entry {
-                        action: "employer.create",
-                        entity_type: "employer",
-                        entity_id: Some(&row.id),
-                        unit_code: Some(&row.unit_code),
-                        province_code: Some(&row.province_code),
-                        after: serde_json::to_value(&row).ok(),
-                        ..Default::default()
-                    },
-                )?;
-                Ok(row)
-            })
-        })
-        .await?;
+    let row =
+        state.run(&auth, Op::CreateEmployer, move |conn, auth| service::create_employer(conn, auth, &input)).await?;
     Ok(HttpResponse::Created().json(employer_view(&row, 0)))
 }
 

@@ -1,43 +1,20 @@
 //! Reintegration models (mô hình), outreach events and propagandists.
 
+use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 
 use crate::api::parse_id;
 use crate::auth::{Auth, Jurisdiction, Op};
-use crate::db::models::{self as db, MilestoneRow, ModelRow, OutreachRow, ParticipantRow, PropagandistRow, ReviewRow};
-use crate::db::persons::{self, PersonScope};
-use crate::db::{admin_units, audit, write_tx, DbConnection};
+use crate::db::models::{self as db, ModelRow, OutreachRow, ParticipantRow, PropagandistRow};
+use crate::db::{admin_units, DbConnection};
 use crate::domain::enums::*;
-use crate::domain::model_steps;
 use crate::dto::models::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::ApiJson;
 use crate::http::pagination::{Page, PageRequest};
+use crate::services::models as service;
 use crate::state::AppState;
 use crate::time::today_vn;
-
-fn audit_model(
-    conn: &mut DbConnection,
-    auth: &Auth,
-    action: &str,
-    m: &ModelRow,
-    entity_id: &str,
-    after: Option<serde_json::Value>,
-) -> ApiResult<()> {
-    audit::record(
-        conn,
-        &audit::Actor::of(auth),
-        audit::Entry {
-            action,
-            entity_type: "model",
-            entity_id: Some(entity_id),
-            unit_code: Some(&m.unit_code),
-            province_code: Some(&m.province_code),
-            before: None,
-            after,
-        },
-    )
-}
 
 fn model_view(m: &ModelRow, active_participants: i64) -> Model {
     Model {
@@ -94,6 +71,25 @@ fn full_view(conn: &mut DbConnection, m: &ModelRow) -> ApiResult<Model> {
     Ok(view)
 }
 
+/// Runs a write on a model and answers with the model as it then stands.
+async fn model_write<F>(
+    state: &AppState,
+    auth: &Auth,
+    (op, status): (Op, StatusCode),
+    write: F,
+) -> ApiResult<HttpResponse>
+where
+    F: FnOnce(&mut DbConnection, &Auth) -> ApiResult<ModelRow> + Send + 'static,
+{
+    let view = state
+        .run(auth, op, move |conn, auth| {
+            let m = write(conn, auth)?;
+            full_view(conn, &m)
+        })
+        .await?;
+    Ok(HttpResponse::build(status).json(view))
+}
+
 fn participant_view(p: &ParticipantRow) -> Participant {
     Participant {
         id: p.id.clone(),
@@ -118,56 +114,10 @@ fn unit_filter(unit: Option<&str>) -> ApiResult<Option<Jurisdiction>> {
 #[post("/models")]
 pub async fn create_model(state: web::Data<AppState>, auth: Auth, body: ApiJson<NewModel>) -> ApiResult<HttpResponse> {
     let input = body.0;
-    let view = state
-        .run(&auth, Op::CreateModel, move |conn, auth| {
-            let unit = crate::services::persons::resolve_commune(conn, auth, &input.unit, "unit")?;
-            let committee_id = match &input.committee_id {
-                Some(raw) => {
-                    let id = parse_id(raw).map_err(|_| ApiError::invalid("committee_id", "is not an id"))?;
-                    let c = crate::db::committees::find_in(conn, &auth.jurisdiction, &id)
-                        .map_err(|_| ApiError::invalid("committee_id", "no such committee in your unit"))?;
-                    if c.unit_code != unit.code {
-                        return Err(ApiError::invalid("committee_id", "belongs to another commune"));
-                    }
-                    Some(id)
-                }
-                None => None,
-            };
-            if input.founding_decision_date.is_some_and(|d| d > today_vn()) {
-                return Err(ApiError::invalid("founding_decision_date", "must not be in the future"));
-            }
-            write_tx(conn, |conn| {
-                let now = crate::time::now();
-                let name = crate::text::normalize(&input.name);
-                let row = ModelRow {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    unit_code: unit.code.clone(),
-                    province_code: unit.province_code.clone().unwrap_or_default(),
-                    name_folded: crate::text::fold(&name),
-                    name,
-                    model_type: input.model_type.as_str().into(),
-                    sponsor_organisation: input.sponsor_organisation.map(|o| o.as_str().into()),
-                    committee_id: committee_id.clone(),
-                    founding_decision_number: input.founding_decision_number.clone(),
-                    founding_decision_date: input.founding_decision_date,
-                    description: input.description.clone(),
-                    business_lines: serde_json::to_string(
-                        &input.business_lines.iter().map(|b| crate::text::normalize(b)).collect::<Vec<_>>(),
-                    )
-                    .unwrap_or_else(|_| "[]".into()),
-                    status: ModelStatus::Planned.as_str().into(),
-                    status_since: today_vn(),
-                    created_at: now,
-                    updated_at: now,
-                    version: 1,
-                };
-                db::insert_model(conn, &row)?;
-                audit_model(conn, auth, "model.create", &row, &row.id, serde_json::to_value(&row).ok())?;
-                full_view(conn, &row)
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(view))
+    model_write(&state, &auth, (Op::CreateModel, StatusCode::CREATED), move |conn, auth| {
+        service::create_model(conn, auth, &input)
+    })
+    .await
 }
 
 /// Models in your unit, by commune and name.
@@ -242,38 +192,10 @@ pub async fn record_milestone(
     if input.achieved_on > today_vn() {
         return Err(ApiError::invalid("achieved_on", "must not be in the future"));
     }
-    let view = state
-        .run(&auth, Op::RecordMilestone, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let m = db::find_model(conn, &auth.jurisdiction, &id)?;
-                let done: Vec<(ModelStep, chrono::NaiveDate)> = db::milestones(conn, &m.id)?
-                    .iter()
-                    .filter_map(|r| Some((ModelStep::parse(&r.step)?, r.achieved_on)))
-                    .collect();
-                model_steps::check_next(&done, input.step, input.achieved_on)
-                    .map_err(|why| ApiError::conflict("step_out_of_order", why))?;
-                let row = MilestoneRow {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    model_id: m.id.clone(),
-                    step: input.step.as_str().into(),
-                    step_order: model_steps::order(input.step) as i32 + 1,
-                    achieved_on: input.achieved_on,
-                    note: input.note.clone(),
-                    created_at: crate::time::now(),
-                };
-                db::insert_milestone(conn, &row)?;
-                let current = ModelStatus::parse(&m.status).unwrap_or(ModelStatus::Planned);
-                let next = model_steps::status_after(input.step, current);
-                if next != current {
-                    db::set_model_status(conn, &m, next.as_str(), input.achieved_on)?;
-                }
-                audit_model(conn, auth, "model.milestone", &m, &row.id, serde_json::to_value(&row).ok())?;
-                let m = db::find_model(conn, &auth.jurisdiction, &id)?;
-                full_view(conn, &m)
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(view))
+    model_write(&state, &auth, (Op::RecordMilestone, StatusCode::CREATED), move |conn, auth| {
+        service::record_milestone(conn, auth, &id, &input)
+    })
+    .await
 }
 
 /// Suspend, reactivate or dissolve a model.
@@ -296,45 +218,10 @@ pub async fn change_model_status(
 ) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
     let input = body.0;
-    let view = state
-        .run(&auth, Op::ChangeModelStatus, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let m = db::find_model(conn, &auth.jurisdiction, &id)?;
-                let current = ModelStatus::parse(&m.status).unwrap_or(ModelStatus::Planned);
-                let allowed = matches!(
-                    (current, input.status),
-                    (ModelStatus::Active, ModelStatus::Suspended | ModelStatus::Dissolved)
-                        | (ModelStatus::Suspended, ModelStatus::Active | ModelStatus::Dissolved)
-                        | (ModelStatus::Planned, ModelStatus::Dissolved)
-                );
-                if !allowed {
-                    return Err(ApiError::conflict(
-                        "status_not_allowed",
-                        format!(
-                            "cannot go from `{}` to `{}` (a planned model becomes active by its launch)",
-                            current.as_str(),
-                            input.status.as_str()
-                        ),
-                    ));
-                }
-                if input.on < m.status_since || input.on > today_vn() {
-                    return Err(ApiError::invalid("on", "must lie between the current status date and today"));
-                }
-                db::set_model_status(conn, &m, input.status.as_str(), input.on)?;
-                audit_model(
-                    conn,
-                    auth,
-                    "model.status",
-                    &m,
-                    &m.id,
-                    Some(serde_json::json!({"status": input.status, "on": input.on, "reason": input.reason})),
-                )?;
-                let m = db::find_model(conn, &auth.jurisdiction, &id)?;
-                full_view(conn, &m)
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(view))
+    model_write(&state, &auth, (Op::ChangeModelStatus, StatusCode::OK), move |conn, auth| {
+        service::change_model_status(conn, auth, &id, &input)
+    })
+    .await
 }
 
 /// A person joins (participant), or a committee member helps (helper).
@@ -361,64 +248,7 @@ pub async fn add_participant(
         return Err(ApiError::invalid("joined_on", "must not be in the future"));
     }
     let row = state
-        .run(&auth, Op::AddModelParticipant, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let m = db::find_model(conn, &auth.jurisdiction, &id)?;
-                if m.status == ModelStatus::Dissolved.as_str() {
-                    return Err(ApiError::conflict("model_dissolved", "the model is dissolved"));
-                }
-                let (person_id, member_id) = match (input.role, &input.person_id, &input.member_id) {
-                    (ParticipantRole::Participant, Some(pid), None) => {
-                        let pid = parse_id(pid).map_err(|_| ApiError::invalid("person_id", "is not an id"))?;
-                        let person = persons::find_in(conn, &PersonScope::of(auth), &pid)
-                            .map_err(|_| ApiError::invalid("person_id", "no such person in your unit"))?;
-                        let already = db::participants(conn, &m.id)?
-                            .iter()
-                            .any(|p| p.person_id.as_deref() == Some(person.id.as_str()) && p.left_on.is_none());
-                        if already {
-                            return Err(ApiError::conflict("already_participating", "the person already takes part"));
-                        }
-                        (Some(person.id), None)
-                    }
-                    (ParticipantRole::Helper, None, member) => {
-                        let member_id = match member {
-                            Some(raw) => {
-                                let mid = parse_id(raw).map_err(|_| ApiError::invalid("member_id", "is not an id"))?;
-                                crate::db::committees::member_in_unit(conn, &mid, &m.unit_code)?.ok_or_else(|| {
-                                    ApiError::invalid("member_id", "no active committee member of the commune")
-                                })?;
-                                Some(mid)
-                            }
-                            None if input.helper_name.is_some() => None,
-                            None => {
-                                return Err(ApiError::invalid("member_id", "a helper needs member_id or helper_name"))
-                            }
-                        };
-                        (None, member_id)
-                    }
-                    (ParticipantRole::Participant, _, _) => {
-                        return Err(ApiError::invalid("person_id", "a participant is a person: give person_id only"))
-                    }
-                    (ParticipantRole::Helper, Some(_), _) => {
-                        return Err(ApiError::invalid("person_id", "helpers are members, not persons"))
-                    }
-                };
-                let row = ParticipantRow {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    model_id: m.id.clone(),
-                    person_id,
-                    member_id,
-                    helper_name: input.helper_name.clone(),
-                    role: input.role.as_str().into(),
-                    joined_on: input.joined_on,
-                    left_on: None,
-                    created_at: crate::time::now(),
-                };
-                db::insert_participant(conn, &row)?;
-                audit_model(conn, auth, "model.participant_join", &m, &row.id, serde_json::to_value(&row).ok())?;
-                Ok(row)
-            })
-        })
+        .run(&auth, Op::AddModelParticipant, move |conn, auth| service::add_participant(conn, auth, &id, &input))
         .await?;
     Ok(HttpResponse::Created().json(participant_view(&row)))
 }
@@ -447,16 +277,8 @@ pub async fn leave_model(
     if input.left_on > today_vn() {
         return Err(ApiError::invalid("left_on", "must not be in the future"));
     }
-    let row = state
-        .run(&auth, Op::LeaveModel, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let m = db::find_model(conn, &auth.jurisdiction, &id)?;
-                let row = db::leave(conn, &m.id, &pid, input.left_on)?;
-                audit_model(conn, auth, "model.participant_leave", &m, &row.id, serde_json::to_value(&row).ok())?;
-                Ok(row)
-            })
-        })
-        .await?;
+    let row =
+        state.run(&auth, Op::LeaveModel, move |conn, auth| service::leave_model(conn, auth, &id, &pid, &input)).await?;
     Ok(HttpResponse::Ok().json(participant_view(&row)))
 }
 
@@ -482,29 +304,10 @@ pub async fn add_review(
     if input.reviewed_on < input.period_from || input.reviewed_on > today_vn() {
         return Err(ApiError::invalid("reviewed_on", "must lie between the period start and today"));
     }
-    let view = state
-        .run(&auth, Op::AddModelReview, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let m = db::find_model(conn, &auth.jurisdiction, &id)?;
-                let row = ReviewRow {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    model_id: m.id.clone(),
-                    kind: input.kind.as_str().into(),
-                    period_from: input.period_from,
-                    period_to: input.period_to,
-                    reviewed_on: input.reviewed_on,
-                    rating: input.rating.as_str().into(),
-                    findings: input.findings.clone(),
-                    commendation: input.commendation.clone(),
-                    created_at: crate::time::now(),
-                };
-                db::insert_review(conn, &row)?;
-                audit_model(conn, auth, "model.review", &m, &row.id, serde_json::to_value(&row).ok())?;
-                full_view(conn, &m)
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(view))
+    model_write(&state, &auth, (Op::AddModelReview, StatusCode::CREATED), move |conn, auth| {
+        service::add_review(conn, auth, &id, &input)
+    })
+    .await
 }
 
 /// Per type, models (all and active) and their participants in a unit, and the share of
@@ -570,7 +373,7 @@ fn scope_for(conn: &mut DbConnection, auth: &Auth, unit: Option<&str>) -> ApiRes
             let j = Jurisdiction::parse(code)
                 .ok_or_else(|| ApiError::invalid("unit", "must be VN, a province or a commune code"))?;
             let u = admin_units::resolve(conn, code, "unit")?;
-            crate::api::auth::ensure_covers(auth, &u.code, u.province_code.as_deref(), "unit")?;
+            crate::auth::ensure_covers(auth, &u.code, u.province_code.as_deref(), "unit")?;
             Ok((j, u.code))
         }
     }
@@ -603,58 +406,7 @@ pub async fn create_outreach_event(
         return Err(ApiError::invalid("held_on", "must not be in the future"));
     }
     let row = state
-        .run(&auth, Op::CreateOutreachEvent, move |conn, auth| {
-            // Provincial TV and radio, or a national campaign, are booked on the province or on
-            // VN: counted there and above, never for the province's communes.
-            let unit = crate::db::admin_units::resolve(conn, &input.unit, "unit")?;
-            let province_code = match unit.level.as_str() {
-                "commune" => unit.province_code.clone().unwrap_or_default(),
-                _ => unit.code.clone(),
-            };
-            crate::api::auth::ensure_covers(auth, &unit.code, Some(&province_code), "unit")?;
-            let model_id = match &input.model_id {
-                Some(raw) => {
-                    let id = parse_id(raw).map_err(|_| ApiError::invalid("model_id", "is not an id"))?;
-                    let m = db::find_model(conn, &auth.jurisdiction, &id)
-                        .map_err(|_| ApiError::invalid("model_id", "no such model in your unit"))?;
-                    Some(m.id)
-                }
-                None => None,
-            };
-            write_tx(conn, |conn| {
-                let now = crate::time::now();
-                let row = OutreachRow {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    unit_code: unit.code.clone(),
-                    province_code,
-                    held_on: input.held_on,
-                    kind: input.kind.as_str().into(),
-                    topic: crate::text::normalize(&input.topic),
-                    organiser: input.organiser.clone(),
-                    audience_count: input.audience_count,
-                    quantity: input.quantity,
-                    model_id: model_id.clone(),
-                    created_at: now,
-                    updated_at: now,
-                    version: 1,
-                };
-                db::insert_outreach(conn, &row)?;
-                audit::record(
-                    conn,
-                    &audit::Actor::of(auth),
-                    audit::Entry {
-                        action: "outreach.create",
-                        entity_type: "outreach_event",
-                        entity_id: Some(&row.id),
-                        unit_code: Some(&row.unit_code),
-                        province_code: Some(&row.province_code),
-                        after: serde_json::to_value(&row).ok(),
-                        ..Default::default()
-                    },
-                )?;
-                Ok(row)
-            })
-        })
+        .run(&auth, Op::CreateOutreachEvent, move |conn, auth| service::create_outreach_event(conn, auth, &input))
         .await?;
     Ok(HttpResponse::Created().json(outreach_view(&row)))
 }
@@ -748,36 +500,7 @@ pub async fn create_propagandist(
         return Err(ApiError::invalid("to_date", "must not be before from_date"));
     }
     let row = state
-        .run(&auth, Op::CreatePropagandist, move |conn, auth| {
-            let unit = crate::services::persons::resolve_commune(conn, auth, &input.unit, "unit")?;
-            write_tx(conn, |conn| {
-                let row = PropagandistRow {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    unit_code: unit.code.clone(),
-                    province_code: unit.province_code.clone().unwrap_or_default(),
-                    full_name: crate::text::normalize(&input.full_name),
-                    organisation: input.organisation.map(|o| o.as_str().into()),
-                    from_date: input.from_date,
-                    to_date: input.to_date,
-                    created_at: crate::time::now(),
-                };
-                db::insert_propagandist(conn, &row)?;
-                audit::record(
-                    conn,
-                    &audit::Actor::of(auth),
-                    audit::Entry {
-                        action: "propagandist.create",
-                        entity_type: "propagandist",
-                        entity_id: Some(&row.id),
-                        unit_code: Some(&row.unit_code),
-                        province_code: Some(&row.province_code),
-                        after: serde_json::to_value(&row).ok(),
-                        ..Default::default()
-                    },
-                )?;
-                Ok(row)
-            })
-        })
+        .run(&auth, Op::CreatePropagandist, move |conn, auth| service::create_propagandist(conn, auth, &input))
         .await?;
     Ok(HttpResponse::Created().json(propagandist_view(&row)))
 }

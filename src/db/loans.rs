@@ -1,5 +1,7 @@
 //! Loans, their postings, events and checks; monthly eligibility lists; the rate table.
 
+use std::collections::HashMap;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
@@ -365,12 +367,59 @@ pub fn insert_posting(conn: &mut DbConnection, row: &PostingRow) -> ApiResult<()
     Ok(())
 }
 
-pub fn postings(conn: &mut DbConnection, loan_id: &str) -> ApiResult<Vec<PostingRow>> {
-    Ok(lp::table
-        .filter(lp::loan_id.eq(loan_id))
-        .order((lp::value_date.asc(), lp::id.asc()))
+/// What a loan's view reads besides its row, for a whole page at once: postings, recorded
+/// steps and borrower names, one query each whatever the number of loans (no N+1).
+#[derive(Default)]
+pub struct LoanDetails {
+    pub postings: HashMap<String, Vec<PostingRow>>,
+    pub steps: HashMap<String, Vec<(String, NaiveDate)>>,
+    pub names: HashMap<String, String>,
+}
+
+impl LoanDetails {
+    pub fn postings_of(&self, loan_id: &str) -> &[PostingRow] {
+        self.postings.get(loan_id).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn steps_of(&self, loan_id: &str) -> &[(String, NaiveDate)] {
+        self.steps.get(loan_id).map_or(&[], Vec::as_slice)
+    }
+}
+
+pub fn details(conn: &mut DbConnection, loans: &[LoanRow]) -> ApiResult<LoanDetails> {
+    if loans.is_empty() {
+        return Ok(LoanDetails::default());
+    }
+    let ids: Vec<&str> = loans.iter().map(|l| l.id.as_str()).collect();
+    let mut out = LoanDetails::default();
+    let postings: Vec<PostingRow> = lp::table
+        .filter(lp::loan_id.eq_any(&ids))
+        .order((lp::loan_id.asc(), lp::value_date.asc(), lp::id.asc()))
         .select(PostingRow::as_select())
-        .load(conn)?)
+        .load(conn)?;
+    for posting in postings {
+        out.postings.entry(posting.loan_id.clone()).or_default().push(posting);
+    }
+    let steps: Vec<(String, String, NaiveDate)> = le::table
+        .filter(le::loan_id.eq_any(&ids))
+        .order((le::loan_id.asc(), le::occurred_on.asc(), le::recorded_at.asc(), le::id.asc()))
+        .select((le::loan_id, le::to_status, le::occurred_on))
+        .load(conn)?;
+    for (loan_id, status, on) in steps {
+        out.steps.entry(loan_id).or_default().push((status, on));
+    }
+    let mut person_ids: Vec<&str> = loans.iter().filter_map(|l| l.person_id.as_deref()).collect();
+    person_ids.sort_unstable();
+    person_ids.dedup();
+    if !person_ids.is_empty() {
+        out.names = p::table
+            .filter(p::id.eq_any(&person_ids))
+            .select((p::id, p::full_name))
+            .load::<(String, String)>(conn)?
+            .into_iter()
+            .collect();
+    }
+    Ok(out)
 }
 
 /// The loan's recorded steps as (status reached, day), oldest first.

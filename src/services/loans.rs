@@ -5,16 +5,19 @@
 use chrono::{Datelike, Months, NaiveDate};
 
 use crate::auth::Auth;
-use crate::db::loans::{self as db, LoanRow, PostingRow};
+use crate::db::loans::{self as db, LoanRow, PostingRow, RateRow};
 use crate::db::persons::{self, PersonRow, PersonScope};
-use crate::db::{audit, DbConnection};
+use crate::db::{audit, write_tx, DbConnection};
 use crate::domain::enums::*;
 use crate::domain::interest;
 use crate::domain::loan_lifecycle::{self, LoanAction};
 use crate::domain::loan_rules::{
     self, ConvictionRecord, Decision, EstablishmentFacts, IndividualFacts, LoanConfig, Purpose, Request,
 };
+use crate::dto::loans::{Approval, NewLoan, NewRate, NewUseCheck};
 use crate::error::{ApiError, ApiResult, InvalidParam};
+use crate::http::parse_id;
+use crate::time::today_vn;
 
 pub fn purpose_str(p: Purpose) -> &'static str {
     match p {
@@ -372,4 +375,200 @@ pub fn interest_due(loan: &LoanRow, postings: &[PostingRow], to: NaiveDate) -> i
         return 0;
     }
     (interest::accrued_interest(&events, rate.max(0) as u32, loan.due_on, to) - loan.interest_paid_vnd).max(0)
+}
+
+/// Opens an application (draft) for a person through their household, or an establishment.
+pub fn create_loan(conn: &mut DbConnection, auth: &Auth, input: &NewLoan) -> ApiResult<LoanRow> {
+    let (unit_code, province_code, person_id) = match (input.borrower_kind, &input.person_id) {
+        (BorrowerKind::Person, Some(pid)) => {
+            let pid = parse_id(pid).map_err(|_| ApiError::invalid("person_id", "is not an id"))?;
+            let p = persons::find_in(conn, &PersonScope::of(auth), &pid)
+                .map_err(|_| ApiError::invalid("person_id", "no such person in your unit"))?;
+            if input.household_rep_name.is_none() {
+                return Err(ApiError::invalid(
+                    "household_rep_name",
+                    "individuals borrow through their household: name the representative",
+                ));
+            }
+            (p.unit_code, p.province_code, Some(p.id))
+        }
+        (BorrowerKind::Person, None) => return Err(ApiError::invalid("person_id", "is required for an individual")),
+        (BorrowerKind::Establishment, _) => {
+            if input.establishment_name.is_none() || input.workforce.is_none() || input.qualifying_employees.is_none() {
+                return Err(ApiError::invalid(
+                    "establishment_name",
+                    "an establishment needs its name, workforce and qualifying employees",
+                ));
+            }
+            let code =
+                input.unit.as_deref().ok_or_else(|| ApiError::invalid("unit", "is required for an establishment"))?;
+            let u = crate::services::persons::resolve_commune(conn, auth, code, "unit")?;
+            (u.code, u.province_code.unwrap_or_default(), None)
+        }
+    };
+    write_tx(conn, |conn| {
+        let now = crate::time::now();
+        let row = LoanRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            unit_code: unit_code.clone(),
+            province_code: province_code.clone(),
+            borrower_kind: input.borrower_kind.as_str().into(),
+            person_id: person_id.clone(),
+            household_rep_name: input.household_rep_name.clone(),
+            household_rep_id_number: input.household_rep_id_number.clone(),
+            establishment_name: input.establishment_name.clone(),
+            establishment_registration: input.establishment_registration.clone(),
+            workforce: input.workforce,
+            qualifying_employees: input.qualifying_employees,
+            plan_certified: input.plan_certified,
+            collateral: input.collateral,
+            collateral_description: input.collateral_description.clone(),
+            outstanding_same_purpose: input.outstanding_same_purpose,
+            purpose: purpose_str(input.purpose).into(),
+            course_name: input.course_name.clone(),
+            course_months: input.course_months,
+            amount_vnd: input.amount_vnd,
+            term_months: input.term_months,
+            entrusting_organisation: input.entrusting_organisation.map(|o| o.as_str().into()),
+            savings_group: input.savings_group.clone(),
+            application_date: input.application_date,
+            status: LoanStatus::Draft.as_str().into(),
+            status_reason: None,
+            approved_amount_vnd: None,
+            approved_on: None,
+            rate_bp: None,
+            due_on: None,
+            disbursed_total_vnd: 0,
+            principal_repaid_vnd: 0,
+            interest_paid_vnd: 0,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        db::insert_loan(conn, &row)?;
+        audit_loan(conn, auth, "loan.create", &row, serde_json::to_value(&row).ok())?;
+        Ok(row)
+    })
+}
+
+/// Runs `f` on the loan, locked, inside one transaction; returns the loan as `f` leaves it.
+pub fn on_locked_loan<F>(conn: &mut DbConnection, auth: &Auth, id: &str, f: F) -> ApiResult<LoanRow>
+where
+    F: FnOnce(&mut DbConnection, &Auth, LoanRow) -> ApiResult<LoanRow>,
+{
+    write_tx(conn, |conn| {
+        let before = db::find_loan_for_update(conn, &auth.jurisdiction, id)?;
+        f(conn, auth, before)
+    })
+}
+
+/// A step that changes nothing but the status: allowed now, dated `on` (field `field`) not
+/// in the future nor before the previous step, with an optional reason.
+pub fn dated_step(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    before: LoanRow,
+    action: LoanAction,
+    (on, field): (NaiveDate, &str),
+    reason: Option<&str>,
+) -> ApiResult<LoanRow> {
+    ensure_allowed(&before, action)?;
+    check_step_date(conn, &before, on, today_vn(), field)?;
+    step(conn, auth, &before, before.clone(), action, on, reason, false)
+}
+
+/// Submission: the engine re-checks the borrower and refuses with every failed condition.
+pub fn submit(conn: &mut DbConnection, auth: &Auth, before: LoanRow, on: Option<NaiveDate>) -> ApiResult<LoanRow> {
+    ensure_allowed(&before, LoanAction::Submit)?;
+    let today = today_vn();
+    let on = on.unwrap_or(today);
+    check_step_date(conn, &before, on, today, "on")?;
+    let decision = check_loan(conn, &before)?;
+    if !decision.eligible {
+        return Err(failures_to_problem(&decision));
+    }
+    step(conn, auth, &before, before.clone(), LoanAction::Submit, on, None, false)
+}
+
+/// Approval at the rate in force on the approval day; the due date follows from the term.
+pub fn approve(conn: &mut DbConnection, auth: &Auth, before: LoanRow, input: &Approval) -> ApiResult<LoanRow> {
+    ensure_allowed(&before, LoanAction::Approve)?;
+    check_step_date(conn, &before, input.approved_on, today_vn(), "approved_on")?;
+    if input.approved_amount_vnd > before.amount_vnd {
+        return Err(ApiError::invalid("approved_amount_vnd", "exceeds the amount applied for"));
+    }
+    let mut after = before.clone();
+    if let Some(debt) = input.outstanding_same_purpose {
+        after.outstanding_same_purpose = debt;
+        if debt {
+            return Err(ApiError::unprocessable(
+                "outstanding_debt_same_purpose",
+                "the borrower has outstanding Social Policy Bank debt for the same purpose: reject instead",
+            ));
+        }
+    }
+    let rate = rate_on(conn, input.approved_on)?;
+    after.approved_amount_vnd = Some(input.approved_amount_vnd);
+    after.approved_on = Some(input.approved_on);
+    after.rate_bp = Some(rate as i32);
+    after.due_on = input.approved_on.checked_add_months(Months::new(before.term_months.max(0) as u32));
+    step(conn, auth, &before, after, LoanAction::Approve, input.approved_on, None, false)
+}
+
+/// A use-of-funds check; misuse moves the loan to `recovery`.
+pub fn record_use_check(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    before: LoanRow,
+    input: &NewUseCheck,
+) -> ApiResult<LoanRow> {
+    if before.disbursed_total_vnd == 0 {
+        return Err(ApiError::conflict("nothing_disbursed", "nothing has been disbursed yet"));
+    }
+    db::record_check(conn, &before.id, input.checked_on, input.result.as_str(), input.findings.as_deref(), &auth.sub)?;
+    match input.result {
+        UseCheckResult::Misused => step(
+            conn,
+            auth,
+            &before,
+            before.clone(),
+            LoanAction::FindMisuse,
+            input.checked_on,
+            input.findings.as_deref().or(Some("misuse found")),
+            false,
+        ),
+        UseCheckResult::Proper => {
+            let after = serde_json::json!({"result": "proper", "checked_on": input.checked_on});
+            audit_loan(conn, auth, "loan.use_check", &before, Some(after))?;
+            Ok(before)
+        }
+    }
+}
+
+/// Adds a dated rate (national only).
+pub fn create_rate(conn: &mut DbConnection, auth: &Auth, input: &NewRate) -> ApiResult<RateRow> {
+    write_tx(conn, |conn| {
+        let row = RateRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            effective_from: input.effective_from,
+            annual_rate_bp: input.annual_rate_bp,
+            note: input.note.clone(),
+            created_at: crate::time::now(),
+        };
+        db::insert_rate(conn, &row)?;
+        audit::record(
+            conn,
+            &audit::Actor::of(auth),
+            audit::Entry {
+                action: "loan_rate.create",
+                entity_type: "loan_rate",
+                entity_id: Some(&row.id),
+                after: Some(
+                    serde_json::json!({"effective_from": row.effective_from, "annual_rate_bp": row.annual_rate_bp}),
+                ),
+                ..Default::default()
+            },
+        )?;
+        Ok(row)
+    })
 }

@@ -8,8 +8,14 @@ pub mod clients;
 pub mod committees;
 pub mod holidays;
 pub mod imports;
+<<<<<<< HEAD
 pub mod integrations;
+=======
+pub mod labour;
+pub mod loan_lists;
+>>>>>>> h2
 pub mod loans;
+pub mod models;
 pub mod persons;
 pub mod release_notices;
 pub mod reports;

@@ -57,6 +57,11 @@ async fn returnee(app: &TestApp, police: &str, name: &str) -> String {
 
 /// Lists the person for this month, certifies, sends and acknowledges the list.
 async fn certified_list(app: &TestApp, a: &Actors, persons: &[&str]) -> String {
+    certified_list_of(app, a, persons, &this_month()).await
+}
+
+/// The same for the list of `month`.
+async fn certified_list_of(app: &TestApp, a: &Actors, persons: &[&str], month: &str) -> String {
     let entries: Vec<Value> = persons
         .iter()
         .map(|p| json!({"person_id": p, "purpose": "production_business", "amount_wished_vnd": 50_000_000}))
@@ -65,7 +70,7 @@ async fn certified_list(app: &TestApp, a: &Actors, persons: &[&str]) -> String {
         .post(
             "/api/v1/loan-eligibility-lists",
             &a.police,
-            &json!({"unit": "00070", "month": this_month(), "entries": entries}),
+            &json!({"unit": "00070", "month": month, "entries": entries}),
         )
         .await;
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
@@ -439,7 +444,110 @@ async fn two_instances_under_disbursement_and_activity_load(app: TestApp) {
     assert_eq!(trail["total"], 50, "one audit event per disbursement");
 }
 
+/// A page of loans reads its postings, steps and borrowers for all its loans at once: each
+/// loan still gets its own (interest due from its own postings, its own step dates and
+/// borrower), exactly as the single-loan view shows them.
+async fn a_page_of_loans_keeps_each_loans_postings(app: TestApp) {
+    let a = actors(&app).await;
+    let names = ["Trang Một", "Trang Hai", "Trang Ba"];
+    let mut persons = Vec::new();
+    for name in names {
+        persons.push(returnee(&app, &a.police, name).await);
+    }
+    // Applied, certified and approved 40 days ago, so that interest has accrued since.
+    let applied = days_ago(40);
+    let month = thncd::services::loans::month_of(chrono::NaiveDate::parse_from_str(&applied, "%Y-%m-%d").unwrap());
+    let refs: Vec<&str> = persons.iter().map(String::as_str).collect();
+    certified_list_of(&app, &a, &refs, &month).await;
+    let mut loans = Vec::new();
+    for person in &persons {
+        let r = app
+            .post(
+                "/api/v1/loans",
+                &a.police,
+                &json!({"borrower_kind": "person", "person_id": person, "household_rep_name": "Nguyễn Thị Mẹ",
+                        "purpose": "production_business", "amount_vnd": 50_000_000, "term_months": 36,
+                        "application_date": applied}),
+            )
+            .await;
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+        let id = json(r).await["id"].as_str().unwrap().to_string();
+        for (step, token) in [("submit", &a.police), ("certify", &a.committee)] {
+            let r = app.post(&format!("/api/v1/loans/{id}/{step}"), token, &json!({"on": applied})).await;
+            assert_eq!(r.status(), 200, "{step}: {}", r.text().await.unwrap());
+        }
+        let r = app
+            .post(
+                &format!("/api/v1/loans/{id}/approve"),
+                &a.bank,
+                &json!({"approved_amount_vnd": 50_000_000, "approved_on": applied}),
+            )
+            .await;
+        assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+        loans.push(id);
+    }
+    // The first loan gets 10 M, the second 40 M less 5 M repaid, the third nothing.
+    let post = |loan: &str, kind: &str, body: Value| {
+        let url = format!("/api/v1/loans/{loan}/{kind}");
+        let token = a.bank.clone();
+        let app = &app;
+        async move {
+            let r = app.post(&url, &token, &body).await;
+            assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+        }
+    };
+    post(
+        &loans[0],
+        "disbursements",
+        json!({"amount_vnd": 10_000_000, "value_date": days_ago(30), "bank_reference": "PAGE-1"}),
+    )
+    .await;
+    post(
+        &loans[1],
+        "disbursements",
+        json!({"amount_vnd": 40_000_000, "value_date": days_ago(30), "bank_reference": "PAGE-2"}),
+    )
+    .await;
+    post(
+        &loans[1],
+        "repayments",
+        json!({"principal_vnd": 5_000_000, "interest_vnd": 0, "paid_on": days_ago(10), "bank_reference": "PAGE-3"}),
+    )
+    .await;
+
+    let page = json(app.get("/api/v1/loans?page_size=10", &a.bank).await).await;
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3, "{page}");
+    let mut interest = Vec::new();
+    for (id, name) in loans.iter().zip(names) {
+        let listed = items.iter().find(|l| l["id"] == id.as_str()).unwrap();
+        let one = json(app.get(&format!("/api/v1/loans/{id}"), &a.bank).await).await;
+        for field in ["interest_due_vnd", "submitted_on", "certified_on", "borrower_name", "principal_outstanding_vnd"]
+        {
+            assert_eq!(listed[field], one[field], "{field} of {name}");
+        }
+        assert_eq!(listed["borrower_name"], name);
+        assert_eq!(listed["submitted_on"], applied.as_str());
+        assert!(listed["postings"].is_null(), "a page leaves the postings out");
+        interest.push(listed["interest_due_vnd"].as_i64().unwrap());
+    }
+    let one = |i: usize| {
+        let url = format!("/api/v1/loans/{}", loans[i]);
+        let app = &app;
+        let token = a.bank.clone();
+        async move { json(app.get(&url, &token).await).await }
+    };
+    let refs_of = |loan: &Value| -> Vec<String> {
+        loan["postings"].as_array().unwrap().iter().map(|p| p["bank_reference"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(refs_of(&one(0).await), ["PAGE-1"]);
+    assert_eq!(refs_of(&one(1).await), ["PAGE-2", "PAGE-3"]);
+    assert!(refs_of(&one(2).await).is_empty());
+    assert!(interest[0] > 0 && interest[1] > interest[0] && interest[2] == 0, "{interest:?}");
+}
+
 dual!(
+    a_page_of_loans_keeps_each_loans_postings,
     loan_from_list_to_settled,
     rejection_and_misuse,
     concurrent_disbursements,

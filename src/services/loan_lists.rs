@@ -1,0 +1,139 @@
+//! The commune's monthly list of persons eligible for a loan: compiled by the police,
+//! certified by the People's Committee, sent to the bank and acknowledged. A certified list
+//! is frozen; a new compilation for its month becomes the next version.
+
+use chrono::NaiveDate;
+
+use crate::auth::Auth;
+use crate::db::loans::{self as db, EntryRow, ListRow};
+use crate::db::persons::{self, PersonScope};
+use crate::db::{audit, write_tx, DbConnection};
+use crate::dto::loans::NewLoanList;
+use crate::error::{ApiError, ApiResult};
+use crate::http::parse_id;
+use crate::services::loans::purpose_str;
+
+fn audit_list(conn: &mut DbConnection, auth: &Auth, action: &str, l: &ListRow) -> ApiResult<()> {
+    audit::record(
+        conn,
+        &audit::Actor::of(auth),
+        audit::Entry {
+            action,
+            entity_type: "loan_list",
+            entity_id: Some(&l.id),
+            unit_code: Some(&l.unit_code),
+            province_code: Some(&l.province_code),
+            after: Some(serde_json::json!({"month": l.month, "version_no": l.version_no, "status": l.status})),
+            ..Default::default()
+        },
+    )
+}
+
+/// Compiles the month's list (a new version when the latest is certified or later).
+pub fn create_list(conn: &mut DbConnection, auth: &Auth, input: &NewLoanList) -> ApiResult<ListRow> {
+    let unit = crate::services::persons::resolve_commune(conn, auth, &input.unit, "unit")?;
+    write_tx(conn, |conn| {
+        let latest = db::latest_list(conn, &unit.code, &input.month)?;
+        if latest.as_ref().is_some_and(|l| l.status == "draft") {
+            return Err(ApiError::conflict("draft_exists", "a draft list for this month exists: certify it first"));
+        }
+        let now = crate::time::now();
+        let list = ListRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            unit_code: unit.code.clone(),
+            province_code: unit.province_code.clone().unwrap_or_default(),
+            month: input.month.clone(),
+            version_no: latest.as_ref().map(|l| l.version_no + 1).unwrap_or(1),
+            status: "draft".into(),
+            supersedes_id: latest.map(|l| l.id),
+            certified_decision_number: None,
+            certified_on: None,
+            sent_on: None,
+            acknowledged_on: None,
+            created_by: Some(auth.sub.clone()),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        let mut entries = Vec::with_capacity(input.entries.len());
+        for (i, e) in input.entries.iter().enumerate() {
+            let pid = parse_id(&e.person_id)
+                .map_err(|_| ApiError::invalid(format!("entries[{i}].person_id"), "is not an id"))?;
+            let person = persons::find_in(conn, &PersonScope::of(auth), &pid)
+                .map_err(|_| ApiError::invalid(format!("entries[{i}].person_id"), "no such person in your unit"))?;
+            if person.unit_code != unit.code {
+                return Err(ApiError::invalid(format!("entries[{i}].person_id"), "lives in another commune"));
+            }
+            if entries.iter().any(|x: &EntryRow| x.person_id == pid && x.purpose == purpose_str(e.purpose)) {
+                return Err(ApiError::invalid(
+                    format!("entries[{i}]"),
+                    "the person is already listed for this purpose",
+                ));
+            }
+            entries.push(EntryRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                list_id: list.id.clone(),
+                person_id: pid,
+                purpose: purpose_str(e.purpose).into(),
+                amount_wished_vnd: e.amount_wished_vnd,
+                note: e.note.clone(),
+            });
+        }
+        db::insert_list(conn, &list, &entries)?;
+        audit_list(conn, auth, "loan_list.create", &list)?;
+        Ok(list)
+    })
+}
+
+/// One step of a list: the status it needs and the status it leads to.
+pub struct ListStep {
+    pub from: &'static str,
+    pub to: &'static str,
+}
+
+pub const CERTIFY: ListStep = ListStep { from: "draft", to: "certified" };
+pub const SEND: ListStep = ListStep { from: "certified", to: "sent" };
+pub const ACKNOWLEDGE: ListStep = ListStep { from: "sent", to: "acknowledged" };
+
+/// Moves a list one step on, dated `on`; sending it emits `loan_list.sent`.
+pub fn advance_list(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+    step: ListStep,
+    on: NaiveDate,
+    decision: Option<&str>,
+) -> ApiResult<ListRow> {
+    let ListStep { from, to } = step;
+    write_tx(conn, |conn| {
+        let l = db::find_list(conn, &auth.jurisdiction, id)?;
+        if l.status != from {
+            return Err(ApiError::Conflict {
+                code: "list_state",
+                detail: format!("the list is `{}`; this step needs `{from}`", l.status),
+                allowed: None,
+            });
+        }
+        let column = if to == "certified" {
+            "certified"
+        } else if to == "sent" {
+            "sent"
+        } else {
+            "acknowledged"
+        };
+        db::update_list_status(conn, &l, to, (column, on), decision)?;
+        let after = db::find_list(conn, &auth.jurisdiction, id)?;
+        audit_list(conn, auth, &format!("loan_list.{to}"), &after)?;
+        if to == "sent" {
+            crate::db::events::emit(
+                conn,
+                "loan_list.sent",
+                "loan_list",
+                &after.id,
+                &after.unit_code,
+                &after.province_code,
+            )?;
+        }
+        Ok(after)
+    })
+}
