@@ -40,6 +40,7 @@ pub mod convictions;
 pub mod events;
 pub mod holidays;
 pub mod idempotency;
+pub mod indicators;
 pub mod labour;
 pub mod loans;
 pub mod models;
@@ -48,6 +49,8 @@ pub mod release_notices;
 pub mod reports;
 pub mod schema;
 pub mod supervision;
+pub mod targets;
+pub mod text_enums;
 pub mod webhooks;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};

@@ -1,11 +1,21 @@
 //! Enumerations stored as snake_case text in the database and on the wire.
 
 /// Declares an enum with snake_case serde names, a `ToSchema`, `as_str`, `parse` and `ALL`.
+///
+/// The enum is also a diesel `Text` value on SQLite and PostgreSQL (`ToSql`/`FromSql`, with
+/// `AsExpression`/`FromSqlRow` so it can be a field of a row struct), as crates.io's `pg_enum!`
+/// and vaultwarden's `impl_FromToSqlText!` do; `db::text_enums` adds the `MultiBackend` side.
+/// A value read from the database that is not one of the enum's is a deserialization error,
+/// never a default.
 #[macro_export]
 macro_rules! text_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+            diesel::AsExpression, diesel::FromSqlRow,
+        )]
+        #[diesel(sql_type = diesel::sql_types::Text)]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
@@ -31,6 +41,35 @@ macro_rules! text_enum {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        $crate::text_enum_sql!($name, diesel::sqlite::Sqlite);
+        $crate::text_enum_sql!($name, diesel::pg::Pg);
+    };
+}
+
+/// `ToSql`/`FromSql<Text>` of a `text_enum!` type on one backend.
+#[macro_export]
+macro_rules! text_enum_sql {
+    ($name:ident, $backend:ty) => {
+        impl diesel::serialize::ToSql<diesel::sql_types::Text, $backend> for $name {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, $backend>,
+            ) -> diesel::serialize::Result {
+                <str as diesel::serialize::ToSql<diesel::sql_types::Text, $backend>>::to_sql(self.as_str(), out)
+            }
+        }
+
+        impl diesel::deserialize::FromSql<diesel::sql_types::Text, $backend> for $name {
+            fn from_sql(
+                bytes: <$backend as diesel::backend::Backend>::RawValue<'_>,
+            ) -> diesel::deserialize::Result<Self> {
+                let text =
+                    <String as diesel::deserialize::FromSql<diesel::sql_types::Text, $backend>>::from_sql(bytes)?;
+                $name::parse(&text)
+                    .ok_or_else(|| format!("unexpected {} in the database: {text:?}", stringify!($name)).into())
             }
         }
     };

@@ -4,7 +4,9 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::auth::{Auth, Jurisdiction};
 use crate::db::audit;
-use crate::db::reports::{self as db, ReportRow, TargetRow};
+use crate::db::indicators as live_db;
+use crate::db::reports::{self as db, ReportRow};
+use crate::db::targets::{self, TargetRow};
 use crate::db::{admin_units, DbConnection};
 use crate::domain::enums::{PeriodKind, ReportStatus, TargetMeasure};
 use crate::domain::reporting::{self, Bounds, DueDates, ReportAction};
@@ -150,7 +152,7 @@ pub fn target_view(t: &TargetRow) -> Target {
         unit: t.unit_code.clone(),
         year: t.year,
         indicator: t.indicator.clone(),
-        measure: TargetMeasure::parse(&t.measure).unwrap_or(TargetMeasure::Count),
+        measure: t.measure,
         min: from_hundredths(t.min_value),
         max: from_hundredths(t.max_value),
         note: t.note.clone(),
@@ -161,7 +163,7 @@ pub fn target_view(t: &TargetRow) -> Target {
 /// The targets that apply to a unit in a year, nearest unit first per indicator.
 pub fn effective_targets(conn: &mut DbConnection, unit: &ReportUnit, year: i32) -> ApiResult<Vec<(TargetRow, bool)>> {
     let chain = unit.target_chain();
-    let rows = db::targets_of(conn, &chain, year)?;
+    let rows = targets::targets_of(conn, &chain, year)?;
     let mut out: Vec<(TargetRow, bool)> = Vec::new();
     for row in rows {
         let rank = chain.iter().position(|c| *c == row.unit_code).unwrap_or(usize::MAX);
@@ -181,11 +183,11 @@ pub fn effective_targets(conn: &mut DbConnection, unit: &ReportUnit, year: i32) 
 /// Live indicators for a unit and period, measured against the year's targets.
 pub fn indicators(conn: &mut DbConnection, unit: &ReportUnit, from: NaiveDate, to: NaiveDate) -> ApiResult<Indicators> {
     reporting::check_period(from, to).map_err(|p| period_problem(p, "from", "to"))?;
-    let mut ind = db::indicators(conn, &unit.code, &unit.name, &unit.set, from, to)?;
+    let mut ind = live_db::indicators(conn, &unit.code, &unit.name, &unit.set, from, to)?;
     let figures = ind.figures();
     for (t, _) in effective_targets(conn, unit, to.year())? {
         let Some(fig) = figures.iter().find(|f| f.key == t.indicator) else { continue };
-        let measure = TargetMeasure::parse(&t.measure).unwrap_or(TargetMeasure::Count);
+        let measure = t.measure;
         let actual = match (measure, fig.value) {
             (TargetMeasure::Rate, FigureValue::Rate(r)) => r.hundredths(),
             (_, v) => v.comparable().map(|n| n * 100),
@@ -219,17 +221,17 @@ pub fn set_target(conn: &mut DbConnection, auth: &Auth, input: &TargetInput) -> 
     let bounds = Bounds { min: to_hundredths(input.min, "min")?, max: to_hundredths(input.max, "max")? };
     reporting::check_bounds(input.measure, bounds).map_err(|(f, r)| ApiError::invalid(f, r))?;
     let now = crate::time::now();
-    let existing = db::target_for(conn, &unit.code, input.year, &input.indicator)?;
+    let existing = targets::target_for(conn, &unit.code, input.year, &input.indicator)?;
     let created = existing.is_none();
     let row = match existing {
         Some(mut t) => {
-            t.measure = input.measure.as_str().into();
+            t.measure = input.measure;
             t.min_value = bounds.min;
             t.max_value = bounds.max;
             t.note = input.note.clone();
             t.updated_at = now;
             t.version += 1;
-            db::update_target(conn, &t)?;
+            targets::update_target(conn, &t)?;
             t
         }
         None => {
@@ -239,7 +241,7 @@ pub fn set_target(conn: &mut DbConnection, auth: &Auth, input: &TargetInput) -> 
                 province_code: unit.province_code.clone(),
                 year: input.year,
                 indicator: input.indicator.clone(),
-                measure: input.measure.as_str().into(),
+                measure: input.measure,
                 min_value: bounds.min,
                 max_value: bounds.max,
                 note: input.note.clone(),
@@ -248,7 +250,7 @@ pub fn set_target(conn: &mut DbConnection, auth: &Auth, input: &TargetInput) -> 
                 updated_at: now,
                 version: 1,
             };
-            db::insert_target(conn, &t)?;
+            targets::insert_target(conn, &t)?;
             t
         }
     };
@@ -269,8 +271,8 @@ pub fn set_target(conn: &mut DbConnection, auth: &Auth, input: &TargetInput) -> 
 }
 
 pub fn delete_target(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<()> {
-    let t = db::find_target_in(conn, &auth.jurisdiction, id)?;
-    db::delete_target(conn, &t.id)?;
+    let t = targets::find_target_in(conn, &auth.jurisdiction, id)?;
+    targets::delete_target(conn, &t.id)?;
     audit::record(
         conn,
         &audit::Actor::of(auth),
@@ -552,7 +554,7 @@ pub fn consolidated(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult
     let mut communes = Vec::new();
     for row in &submitted {
         let unit = resolve_unit(conn, auth, Some(&row.unit_code), "unit")?;
-        let live = db::indicators(conn, &unit.code, &unit.name, &unit.set, row.period_from, row.period_to)?;
+        let live = live_db::indicators(conn, &unit.code, &unit.name, &unit.set, row.period_from, row.period_to)?;
         let sub = parse_snapshot(row)?;
         let pairs = |ind: &Indicators| -> Vec<(String, Option<i64>)> {
             ind.figures().into_iter().map(|f| (f.key, f.value.comparable())).collect()
@@ -577,7 +579,7 @@ pub fn consolidated(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult
         });
     }
     let province = resolve_unit(conn, auth, Some(&report.unit_code), "unit")?;
-    let with_managed = db::communes_with_managed(conn, &province.set, report.period_from, report.period_to)?;
+    let with_managed = live_db::communes_with_managed(conn, &province.set, report.period_from, report.period_to)?;
     let missing = with_managed.into_iter().filter(|c| !submitted.iter().any(|r| r.unit_code == *c)).collect();
     Ok(Consolidated {
         report_id: report.id,

@@ -9,16 +9,8 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use crate::dual;
+use crate::fixtures::*;
 use crate::helpers::*;
-
-fn days_ago(n: i64) -> String {
-    (thncd::time::today_vn() - chrono::Duration::days(n)).to_string()
-}
-
-fn person(name: &str, id_number: Option<&str>) -> Value {
-    json!({"full_name": name, "gender": "male", "date_of_birth": "1985-03-02", "id_number": id_number, "unit": "00070",
-           "village": "Thôn 3", "education": "9/12", "occupation": "farmer"})
-}
 
 /// The `key` of a 201 response's body.
 async fn created(resp: reqwest::Response, key: &str) -> String {
@@ -92,9 +84,12 @@ async fn run_backup(database_url: &str, output: &Path) -> (bool, String) {
 async fn backup_restores_every_record(app: TestApp) {
     // Records of several kinds, through the API.
     let (police_id, police) = app.account("ca.backup", &["police"], "00070").await;
-    let a = created(app.post("/api/v1/persons", &police, &person("Nguyễn Văn Sao", Some("001085012345"))).await, "id")
-        .await;
-    let b = created(app.post("/api/v1/persons", &police, &person("Trần Văn Lưu", None)).await, "id").await;
+    let a = created(
+        app.post("/api/v1/persons", &police, &identity("Nguyễn Văn Sao", Some("001085012345"), "00070")).await,
+        "id",
+    )
+    .await;
+    let b = created(app.post("/api/v1/persons", &police, &identity("Trần Văn Lưu", None, "00070")).await, "id").await;
     let notice = json!({"person": {"full_name": "Lê Văn Quản", "gender": "male", "unit": "00070"}, "facility": "Trại giam Nam Hà",
                         "notice_date": days_ago(90), "expected_release_date": days_ago(62)});
     let c = created(app.post("/api/v1/release-notices", &police, &notice).await, "person_id").await;
@@ -131,7 +126,11 @@ async fn backup_restores_every_record(app: TestApp) {
             let mut ids = BTreeSet::new();
             while !stop.load(Ordering::SeqCst) {
                 let n = ids.len();
-                let resp = client.post(&url).bearer_auth(&token).json(&person(&format!("Đồng Văn {n}"), None)).send();
+                let resp = client
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .json(&identity(&format!("Đồng Văn {n}"), None, "00070"))
+                    .send();
                 let body: Value = resp.await.unwrap().json().await.unwrap();
                 ids.insert(body["id"].as_str().expect("concurrent person created").to_string());
                 written.fetch_add(1, Ordering::SeqCst);

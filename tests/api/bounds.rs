@@ -9,6 +9,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::dual;
+use crate::fixtures::*;
 use crate::helpers::*;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -142,11 +143,6 @@ async fn imports_within_bounds(app: TestApp) {
 }
 
 dual!(imports_within_bounds);
-
-/// A day counted back from today on the service's calendar (Vietnam).
-fn days_ago(n: i64) -> String {
-    (thncd::time::today_vn() - chrono::Duration::days(n)).to_string()
-}
 
 /// The field names of a 422 problem.
 fn invalid_names(p: &Value) -> Vec<String> {

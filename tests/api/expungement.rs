@@ -5,15 +5,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::dual;
+use crate::fixtures::*;
 use crate::helpers::*;
-
-fn today() -> chrono::NaiveDate {
-    thncd::time::today_vn()
-}
-
-fn days_ago(n: i64) -> String {
-    (today() - chrono::Duration::days(n)).to_string()
-}
 
 /// A release notice for a new person born on `born`; returns the person id.
 async fn person(app: &TestApp, token: &str, name: &str, born: &str) -> String {

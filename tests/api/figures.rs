@@ -4,32 +4,8 @@
 use serde_json::{json, Value};
 
 use crate::dual;
+use crate::fixtures::*;
 use crate::helpers::*;
-
-async fn post_ok(app: &TestApp, path: &str, token: &str, body: &Value) -> Value {
-    let resp = app.post(path, token, body).await;
-    let status = resp.status();
-    let text = resp.text().await.unwrap();
-    assert!(status.is_success(), "{path}: {status} {text}");
-    serde_json::from_str(&text).unwrap_or(Value::Null)
-}
-
-async fn get_ok(app: &TestApp, path: &str, token: &str) -> Value {
-    let resp = app.get(path, token).await;
-    let status = resp.status();
-    let text = resp.text().await.unwrap();
-    assert!(status.is_success(), "{path}: {status} {text}");
-    serde_json::from_str(&text).unwrap()
-}
-
-/// The figures of an indicators answer, without what names the request.
-fn figures_of(v: &Value) -> Value {
-    let mut f = v.clone();
-    for k in ["unit", "unit_name", "from", "to", "targets", "computed_at"] {
-        f.as_object_mut().unwrap().remove(k);
-    }
-    f
-}
 
 fn conviction(judgment: &str, release: &str, release_type: &str, new_offence: bool) -> Value {
     json!({"judgment_number": format!("{}/HS-ST", &judgment[..4]), "court": "TAND", "judgment_date": judgment,
@@ -107,10 +83,6 @@ async fn receptions_by_their_own_cycle(app: TestApp) {
 const A: &str = "00070"; // Phường Hoàn Kiếm, Hà Nội (01)
 const B: &str = "00073"; // Phường Cửa Nam, Hà Nội (01)
 const X: &str = "24829"; // Phường B'Lao, Lâm Đồng (68)
-
-fn days_ago(n: i64) -> String {
-    (thncd::time::today_vn() - chrono::Duration::days(n)).to_string()
-}
 
 /// A person registered and received in `unit` `ago` days ago; returns the id.
 async fn received_in(app: &TestApp, police: &str, name: &str, unit: &str, ago: i64) -> String {
@@ -274,26 +246,7 @@ async fn model_participants_only_while_managed(app: TestApp) {
         )
         .await;
     }
-    let m = post_ok(
-        &app,
-        "/api/v1/models",
-        &police,
-        &json!({"name": "Tổ tự quản", "model_type": "self_management_group", "unit": A,
-                "sponsor_organisation": "fatherland_front", "founding_decision_number": "05/QĐ", "founding_decision_date": days_ago(90)}),
-    )
-    .await;
-    let mid = m["id"].as_str().unwrap().to_string();
-    for (step, ago) in
-        [("committee_formed", 80), ("regulations_issued", 75), ("first_activities", 70), ("launched", 60)]
-    {
-        post_ok(
-            &app,
-            &format!("/api/v1/models/{mid}/milestones"),
-            &police,
-            &json!({"step": step, "achieved_on": days_ago(ago)}),
-        )
-        .await;
-    }
+    let mid = launched_model(&app, &police, A).await;
     for id in [&leaving, &staying] {
         post_ok(
             &app,

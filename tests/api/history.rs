@@ -5,27 +5,8 @@
 use serde_json::{json, Value};
 
 use crate::dual;
+use crate::fixtures::*;
 use crate::helpers::*;
-
-fn today() -> chrono::NaiveDate {
-    thncd::time::today_vn()
-}
-
-fn days_ago(n: i64) -> String {
-    (today() - chrono::Duration::days(n)).to_string()
-}
-
-fn person(name: &str, unit: &str) -> Value {
-    json!({"full_name": name, "gender": "male", "date_of_birth": "1985-03-02", "unit": unit})
-}
-
-async fn post_ok(app: &TestApp, path: &str, token: &str, body: &Value) -> Value {
-    let resp = app.post(path, token, body).await;
-    let status = resp.status();
-    let text = resp.text().await.unwrap();
-    assert!(status.is_success(), "{path}: {status} {text}");
-    serde_json::from_str(&text).unwrap_or(Value::Null)
-}
 
 /// A person registered on a past day and received the next day; returns the id.
 async fn registered(app: &TestApp, police: &str, name: &str, unit: &str, registered_ago: i64) -> String {
@@ -165,26 +146,7 @@ async fn as_of_summaries(app: TestApp) {
     let a = registered(&app, &police, "Người Mô Hình", "00070", 300).await;
 
     // A model founded 90 days ago, launched 60 days ago; the person joined 55 days ago.
-    let m = post_ok(
-        &app,
-        "/api/v1/models",
-        &police,
-        &json!({"name": "Tổ tự quản", "model_type": "self_management_group", "unit": "00070",
-                "sponsor_organisation": "fatherland_front", "founding_decision_number": "05/QĐ", "founding_decision_date": days_ago(90)}),
-    )
-    .await;
-    let mid = m["id"].as_str().unwrap().to_string();
-    for (step, ago) in
-        [("committee_formed", 80), ("regulations_issued", 75), ("first_activities", 70), ("launched", 60)]
-    {
-        post_ok(
-            &app,
-            &format!("/api/v1/models/{mid}/milestones"),
-            &police,
-            &json!({"step": step, "achieved_on": days_ago(ago)}),
-        )
-        .await;
-    }
+    let mid = launched_model(&app, &police, "00070").await;
     post_ok(
         &app,
         &format!("/api/v1/models/{mid}/participants"),

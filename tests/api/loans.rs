@@ -6,11 +6,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::dual;
+use crate::fixtures::*;
 use crate::helpers::*;
-
-fn days_ago(n: i64) -> String {
-    (thncd::time::today_vn() - chrono::Duration::days(n)).to_string()
-}
 
 fn this_month() -> String {
     thncd::services::loans::month_of(thncd::time::today_vn())

@@ -1,6 +1,7 @@
 //! One integration-test binary: every test talks HTTP to a real server on a real database,
 //! and runs on both SQLite and PostgreSQL (see `dual!`).
 
+mod fixtures;
 mod helpers;
 
 mod accounts;
@@ -27,8 +28,10 @@ mod purpose;
 mod reports;
 mod scale;
 mod scenario;
+mod schema;
 mod security_auth;
 mod supervision;
 mod swagger_ui;
+mod text_enums;
 mod tokens;
 mod webhook_security;

@@ -13,16 +13,13 @@ use thncd::auth::permissions::{Op, PUBLIC_OPERATIONS};
 use thncd::auth::roles::Role;
 
 use crate::dual;
+use crate::fixtures::*;
 use crate::helpers::*;
 
 const UNIT: &str = "00070";
 /// Another commune of the same province, and a commune of another province.
 const NEIGHBOUR: &str = "00073";
 const FAR: &str = "24829";
-
-fn days_ago(n: i64) -> String {
-    (thncd::time::today_vn() - chrono::Duration::days(n)).to_string()
-}
 
 /// Records that exist in `UNIT`, by the path prefix that names them.
 struct World {

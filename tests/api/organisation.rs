@@ -3,11 +3,8 @@
 use serde_json::{json, Value};
 
 use crate::dual;
+use crate::fixtures::*;
 use crate::helpers::*;
-
-fn days_ago(n: i64) -> String {
-    (thncd::time::today_vn() - chrono::Duration::days(n)).to_string()
-}
 
 fn member(body: &str, role: &str, name: &str, from: i64) -> Value {
     json!({"body": body, "role": role, "full_name": name, "title": "Chức vụ", "organisation": "commune_committee", "from_date": days_ago(from)})

@@ -4,20 +4,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::dual;
+use crate::fixtures::*;
 use crate::helpers::*;
-
-fn today() -> chrono::NaiveDate {
-    thncd::time::today_vn()
-}
-
-fn days_ago(n: i64) -> String {
-    (today() - chrono::Duration::days(n)).to_string()
-}
-
-fn identity(name: &str, id_number: Option<&str>, unit: &str) -> Value {
-    json!({"full_name": name, "gender": "male", "date_of_birth": "1985-03-02", "id_number": id_number, "unit": unit,
-           "village": "Thôn 3", "education": "9/12", "occupation": "farmer"})
-}
 
 /// A release notice for a new person; returns the person id.
 async fn notice(app: &TestApp, token: &str, person: Value) -> String {

@@ -6,21 +6,11 @@
 use serde_json::{json, Value};
 
 use crate::dual;
+use crate::fixtures::*;
 use crate::helpers::*;
-
-fn days_ago(n: i64) -> String {
-    (thncd::time::today_vn() - chrono::Duration::days(n)).to_string()
-}
 
 fn this_month() -> String {
     thncd::services::loans::month_of(thncd::time::today_vn())
-}
-
-async fn ok(resp: reqwest::Response, what: &str) -> Value {
-    let status = resp.status();
-    let text = resp.text().await.unwrap();
-    assert!(status.is_success(), "{what}: {status} {text}");
-    serde_json::from_str(&text).unwrap_or(Value::Null)
 }
 
 /// A person released after a completed sentence (with certificate), under management unless

@@ -8,6 +8,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::dual;
+use crate::fixtures::*;
 use crate::helpers::*;
 
 const IN_ORDER: &str = "00070"; // Phường Hoàn Kiếm, Hà Nội (01)
@@ -178,13 +179,6 @@ struct Actors {
     justice: String,
 }
 
-async fn ok(resp: reqwest::Response, what: &str) -> Value {
-    let status = resp.status();
-    let text = resp.text().await.unwrap();
-    assert!(status.is_success(), "{what}: {status} {text}");
-    serde_json::from_str(&text).unwrap_or(Value::Null)
-}
-
 /// Enters `facts` into `unit`; ids are kept per person and per loan.
 async fn enter(app: &TestApp, t: &Actors, unit: &str, facts: &[Fact]) {
     let mut persons = vec![String::new(); PERSONS];
@@ -229,16 +223,7 @@ async fn enter(app: &TestApp, t: &Actors, unit: &str, facts: &[Fact]) {
                 ok(app.post(&path, &t.police, &body).await, "activity").await;
             }
             Fact::Expunge { who, .. } => {
-                let path = format!("/api/v1/persons/{}", persons[*who]);
-                let etag = app.get(&path, &t.justice).await.headers()["etag"].to_str().unwrap().to_string();
-                let r = app
-                    .request(Method::PUT, &format!("{path}/expungement"), &t.justice)
-                    .header("if-match", etag)
-                    .json(&json!({"status": "expunged", "decided_on": on, "basis": "Điều 70 BLHS"}))
-                    .send()
-                    .await
-                    .unwrap();
-                ok(r, "expunge").await;
+                expunge(app, &t.justice, &persons[*who], &on).await;
             }
             Fact::Apply { who, amount, .. } => {
                 let body = json!({"borrower_kind": "establishment", "unit": unit, "establishment_name": format!("HTX Đồng Tâm {who}"),
@@ -275,15 +260,6 @@ async fn enter(app: &TestApp, t: &Actors, unit: &str, facts: &[Fact]) {
             }
         }
     }
-}
-
-/// The figures of an indicators answer, without what names the request.
-fn figures_of(v: &Value) -> Value {
-    let mut f = v.clone();
-    for k in ["unit", "unit_name", "from", "to", "targets", "computed_at"] {
-        f.as_object_mut().unwrap().remove(k);
-    }
-    f
 }
 
 async fn five_years_in_any_order(app: TestApp) {

@@ -4,11 +4,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::dual;
+use crate::fixtures::*;
 use crate::helpers::*;
-
-fn days_ago(n: i64) -> String {
-    (thncd::time::today_vn() - chrono::Duration::days(n)).to_string()
-}
 
 /// A person under management in commune 00070 since `since` days ago.
 async fn managed(app: &TestApp, police: &str, name: &str, since: i64) -> String {

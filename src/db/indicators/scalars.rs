@@ -1,0 +1,152 @@
+//! Single-number figures of support, loans, committees, propagandists and pre-release work,
+//! read in one query.
+
+use chrono::{Datelike, NaiveDate};
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+
+use super::sql::Sql;
+use crate::auth::Jurisdiction;
+use crate::db::DbConnection;
+use crate::error::{ApiError, ApiResult};
+
+#[derive(QueryableByName)]
+pub(super) struct Scalars {
+    #[diesel(sql_type = BigInt)]
+    pub(super) trainings_started: i64,
+    #[diesel(sql_type = BigInt)]
+    pub(super) trained_persons: i64,
+    #[diesel(sql_type = BigInt)]
+    pub(super) trainings_completed: i64,
+    #[diesel(sql_type = BigInt)]
+    pub(super) job_referrals: i64,
+    #[diesel(sql_type = BigInt)]
+    pub(super) hires: i64,
+    #[diesel(sql_type = BigInt)]
+    pub(super) hired_persons: i64,
+    #[diesel(sql_type = BigInt)]
+    pub(super) assistance_grants: i64,
+    #[diesel(sql_type = BigInt)]
+    pub(super) assistance_persons: i64,
+    #[diesel(sql_type = BigInt)]
+    pub(super) assistance_vnd: i64,
+    #[diesel(sql_type = BigInt)]
+    pub(super) listed_eligible: i64,
+    #[diesel(sql_type = BigInt)]
+    pub(super) applications: i64,
+    #[diesel(sql_type = BigInt)]
+    pub(super) disbursed_loans: i64,
+    #[diesel(sql_type = BigInt)]
+    pub(super) borrowers: i64,
+    #[diesel(sql_type = BigInt)]
+    pub(super) disbursed_vnd: i64,
+    #[diesel(sql_type = BigInt)]
+    pub(super) outstanding_vnd: i64,
+    #[diesel(sql_type = BigInt)]
+    pub(super) committees_active: i64,
+    #[diesel(sql_type = BigInt)]
+    pub(super) propagandists: i64,
+    #[diesel(sql_type = BigInt)]
+    pub(super) notices: i64,
+    #[diesel(sql_type = BigInt)]
+    pub(super) in_facility_counselling: i64,
+    #[diesel(sql_type = BigInt)]
+    pub(super) travel_allowances: i64,
+    #[diesel(sql_type = BigInt)]
+    pub(super) travel_allowance_vnd: i64,
+}
+
+/// Month keys (`YYYY-MM`) bounding the period, for the monthly loan lists.
+pub(super) fn month_key(d: NaiveDate) -> String {
+    format!("{:04}-{:02}", d.year(), d.month())
+}
+
+pub(super) fn scalars(
+    conn: &mut DbConnection,
+    scope: &[Jurisdiction],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> ApiResult<Scalars> {
+    let mut q = Sql::new(conn);
+    // Each sub-select binds its own values, in the order they are written.
+    let period = |q: &mut Sql, col: &str| {
+        let (f, t) = (q.date(from), q.date(to));
+        format!("{col} >= {f} AND {col} <= {t}")
+    };
+    let count = |q: &mut Sql, expr: &str, table: &str, alias: &str, date_col: &str, extra: &str| {
+        let p = period(q, &format!("{alias}.{date_col}"));
+        let s = q.scope(alias, scope);
+        format!("(SELECT CAST(COALESCE({expr}, 0) AS BIGINT) FROM {table} {alias} WHERE {p} AND {s}{extra})")
+    };
+    let trainings_started = count(&mut q, "COUNT(*)", "trainings", "t", "start_date", "");
+    let trained_persons = count(&mut q, "COUNT(DISTINCT t.person_id)", "trainings", "t", "start_date", "");
+    let trainings_completed = count(&mut q, "COUNT(*)", "trainings", "t", "end_date", "");
+    let job_referrals = count(&mut q, "COUNT(*)", "job_referrals", "j", "referred_on", "");
+    let hires = count(&mut q, "COUNT(*)", "job_referrals", "j", "outcome_on", " AND j.outcome = 'hired'");
+    let hired_persons =
+        count(&mut q, "COUNT(DISTINCT j.person_id)", "job_referrals", "j", "outcome_on", " AND j.outcome = 'hired'");
+    let grants = count(&mut q, "COUNT(*)", "social_assistance", "s", "period_from", "");
+    let grant_persons = count(&mut q, "COUNT(DISTINCT s.person_id)", "social_assistance", "s", "period_from", "");
+    let grant_vnd = count(&mut q, "SUM(s.amount_vnd)", "social_assistance", "s", "period_from", "");
+    let applications = count(&mut q, "COUNT(*)", "loans", "l", "application_date", "");
+    let notices = count(&mut q, "COUNT(*)", "release_notices", "n", "notice_date", "");
+    let in_facility = count(&mut q, "SUM(n.counselling_sessions)", "release_notices", "n", "notice_date", "");
+    let allowances =
+        count(&mut q, "COUNT(*)", "release_notices", "n", "notice_date", " AND n.travel_allowance_vnd > 0");
+    let allowance_vnd = count(&mut q, "SUM(n.travel_allowance_vnd)", "release_notices", "n", "notice_date", "");
+    let listed = {
+        let (m1, m2) = (q.text(&month_key(from)), q.text(&month_key(to)));
+        let s = q.scope("ll", scope);
+        format!(
+            "(SELECT COUNT(DISTINCT e.person_id) FROM loan_list_entries e JOIN loan_lists ll ON ll.id = e.list_id
+              WHERE ll.month >= {m1} AND ll.month <= {m2} AND ll.status <> 'draft' AND {s})"
+        )
+    };
+    let disbursed = |q: &mut Sql, expr: &str| {
+        let p = period(q, "lp.value_date");
+        let s = q.scope("l", scope);
+        format!(
+            "(SELECT CAST(COALESCE({expr}, 0) AS BIGINT) FROM loan_postings lp JOIN loans l ON l.id = lp.loan_id
+              WHERE lp.kind = 'disbursement' AND {p} AND {s})"
+        )
+    };
+    let disbursed_loans = disbursed(&mut q, "COUNT(DISTINCT lp.loan_id)");
+    let borrowers = disbursed(&mut q, "COUNT(DISTINCT l.person_id)");
+    let disbursed_vnd = disbursed(&mut q, "SUM(lp.principal_vnd)");
+    let outstanding = {
+        let t = q.date(to);
+        let s = q.scope("l", scope);
+        format!(
+            "(SELECT CAST(COALESCE(SUM(CASE WHEN lp.kind = 'disbursement' THEN lp.principal_vnd
+                                            WHEN lp.kind = 'repayment' THEN -lp.principal_vnd ELSE 0 END), 0) AS BIGINT)
+              FROM loan_postings lp JOIN loans l ON l.id = lp.loan_id WHERE lp.value_date <= {t} AND {s})"
+        )
+    };
+    let committees = {
+        let (t1, t2) = (q.date(to), q.date(to));
+        let s = q.scope("c", scope);
+        format!(
+            "(SELECT COUNT(*) FROM steering_committees c WHERE c.decision_date <= {t1}
+              AND (c.dissolved_on IS NULL OR c.dissolved_on > {t2}) AND {s})"
+        )
+    };
+    let propagandists = {
+        let (t1, t2) = (q.date(to), q.date(to));
+        let s = q.scope("g", scope);
+        format!(
+            "(SELECT COUNT(*) FROM propagandists g WHERE g.from_date <= {t1}
+              AND (g.to_date IS NULL OR g.to_date >= {t2}) AND {s})"
+        )
+    };
+    let text = format!(
+        "SELECT {trainings_started} AS trainings_started, {trained_persons} AS trained_persons,
+                {trainings_completed} AS trainings_completed, {job_referrals} AS job_referrals, {hires} AS hires,
+                {hired_persons} AS hired_persons, {grants} AS assistance_grants, {grant_persons} AS assistance_persons,
+                {grant_vnd} AS assistance_vnd, {listed} AS listed_eligible, {applications} AS applications,
+                {disbursed_loans} AS disbursed_loans, {borrowers} AS borrowers, {disbursed_vnd} AS disbursed_vnd,
+                {outstanding} AS outstanding_vnd, {committees} AS committees_active, {propagandists} AS propagandists,
+                {notices} AS notices, {in_facility} AS in_facility_counselling, {allowances} AS travel_allowances,
+                {allowance_vnd} AS travel_allowance_vnd"
+    );
+    q.load::<Scalars>(conn, text)?.pop().ok_or_else(|| ApiError::internal("indicator scalars returned no row"))
+}
