@@ -8,12 +8,9 @@ pub mod clients;
 pub mod committees;
 pub mod holidays;
 pub mod imports;
-<<<<<<< HEAD
 pub mod integrations;
-=======
 pub mod labour;
 pub mod loan_lists;
->>>>>>> h2
 pub mod loans;
 pub mod models;
 pub mod persons;

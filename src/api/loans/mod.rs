@@ -9,6 +9,7 @@ mod rates;
 pub use lists::*;
 pub use loan::*;
 pub use rates::*;
+
 /// This module's routes, in the order `api::configure` registers them: `/loans/portfolio`
 /// before `/loans/{id}`.
 pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
