@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
-pub use crate::config::WorkerSettings;
 use crate::config::Settings;
+pub use crate::config::WorkerSettings;
 use crate::db::webhooks::{Attempt, Claimed};
 use crate::db::{self, DbPool};
 use crate::domain::events::signature;

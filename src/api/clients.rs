@@ -40,7 +40,8 @@ pub async fn create_client(
     body: ApiJson<CreateClient>,
 ) -> ApiResult<HttpResponse> {
     let input = body.0;
-    let (row, secret) = state.run(&auth, Op::CreateClient, move |conn, auth| service::create(conn, auth, &input)).await?;
+    let (row, secret) =
+        state.run(&auth, Op::CreateClient, move |conn, auth| service::create(conn, auth, &input)).await?;
     Ok(HttpResponse::Created().json(ClientWithSecret { client: row.view(), client_secret: secret }))
 }
 
@@ -77,9 +78,8 @@ pub async fn rotate_client_secret(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
-    let (row, secret) = state
-        .run(&auth, Op::RotateClientSecret, move |conn, auth| service::rotate_secret(conn, auth, &id))
-        .await?;
+    let (row, secret) =
+        state.run(&auth, Op::RotateClientSecret, move |conn, auth| service::rotate_secret(conn, auth, &id)).await?;
     // Revoked tokens must stop working here at once, not after the principal cache's ttl.
     state.principals.forget_all();
     Ok(HttpResponse::Ok().json(ClientWithSecret { client: row.view(), client_secret: secret }))

@@ -32,9 +32,7 @@ pub async fn create_committee(
 ) -> ApiResult<HttpResponse> {
     let input = body.0;
     let view = state
-        .run(&auth, Op::CreateCommittee, move |conn, auth| {
-            service::create_committee(conn, auth, &input, today_vn())
-        })
+        .run(&auth, Op::CreateCommittee, move |conn, auth| service::create_committee(conn, auth, &input, today_vn()))
         .await?;
     Ok(HttpResponse::Created().json(view))
 }
@@ -130,7 +128,7 @@ pub async fn add_member(
     let input = body.0;
     let member = state
         .run(&auth, Op::AddCommitteeMember, move |conn, auth| {
-            service::add_member(conn, auth, &id, &input, today_vn())
+            service::add_committee_member(conn, auth, &id, &input, today_vn())
         })
         .await?;
     Ok(HttpResponse::Created().json(member))

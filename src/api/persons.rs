@@ -181,9 +181,7 @@ pub async fn create_person(
 #[get("/persons/{id}")]
 pub async fn get_person(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
-    let row = state
-        .run(&auth, Op::GetPerson, move |conn, auth| service::read_person(conn, auth, &id))
-        .await?;
+    let row = state.run(&auth, Op::GetPerson, move |conn, auth| service::read_person(conn, auth, &id)).await?;
     Ok(json_with_etag(row.version, &view(&row, &auth)))
 }
 
@@ -237,9 +235,8 @@ pub async fn get_status_history(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
-    let rows = state
-        .run(&auth, Op::GetStatusHistory, move |conn, auth| service::status_history(conn, auth, &id))
-        .await?;
+    let rows =
+        state.run(&auth, Op::GetStatusHistory, move |conn, auth| service::status_history(conn, auth, &id)).await?;
     // Details name judgments (a new conviction): criminal data, kept from roles that do not
     // read it.
     let criminal = Visibility::for_roles(&auth.roles).criminal;

@@ -84,9 +84,7 @@ pub async fn create_assignment(
     let id = parse_id(&id)?;
     let input = body.0;
     let row = state
-        .run(&auth, Op::CreateAssignment, move |conn, auth| {
-            service::assign(conn, auth, &id, &input, today_vn())
-        })
+        .run(&auth, Op::CreateAssignment, move |conn, auth| service::assign(conn, auth, &id, &input, today_vn()))
         .await?;
     Ok(HttpResponse::Created().json(assignment_view(&row)))
 }

@@ -105,7 +105,11 @@ pub fn update(
         audit::record(
             conn,
             &audit::Actor::of(auth),
-            audit::Entry { before: to_json(&before.view()), after: to_json(&after.view()), ..entry("account.update", &after) },
+            audit::Entry {
+                before: to_json(&before.view()),
+                after: to_json(&after.view()),
+                ..entry("account.update", &after)
+            },
         )?;
         Ok(after)
     })

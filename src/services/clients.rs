@@ -8,7 +8,7 @@ use crate::auth::{ensure_covers, password, Auth};
 use crate::db::clients::{self, ClientChanges, ClientRow};
 use crate::db::{admin_units, audit, write_tx, DbConnection};
 use crate::dto::clients::CreateClient;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 
 /// Client secrets are 256 random bits, so a plain SHA-256 is enough (no dictionary to
 /// slow down), and token issuance for integrations stays cheap.
@@ -62,7 +62,7 @@ pub fn create(conn: &mut DbConnection, auth: &Auth, input: &CreateClient) -> Api
             },
         )?;
         audit::record(conn, &audit::Actor::of(auth), entry("client.create", &row))?;
-        Ok(row)
+        Ok::<_, ApiError>(row)
     })?;
     Ok((row, secret))
 }

@@ -8,7 +8,9 @@ use crate::db::committees::{self as db, CommitteeRow, ConsolidationRow, MemberRo
 use crate::db::{accounts, audit, write_tx, DbConnection};
 use crate::domain::committee::{check_leadership, role_fits_body, Span};
 use crate::domain::enums::*;
-use crate::dto::committees::{Committee, Consolidation, Member, MemberChange, NewCommittee, NewConsolidation, NewMember};
+use crate::dto::committees::{
+    Committee, Consolidation, Member, MemberChange, NewCommittee, NewConsolidation, NewMember,
+};
 use crate::error::{ApiError, ApiResult};
 
 pub fn audit_committee(
@@ -365,7 +367,12 @@ pub fn view(conn: &mut DbConnection, c: &CommitteeRow, as_of: chrono::NaiveDate)
 
 /// Establishes a committee, in one transaction with its members and audit; answers with its
 /// composition from the day it takes effect.
-pub fn create_committee(conn: &mut DbConnection, auth: &Auth, input: &NewCommittee, today: NaiveDate) -> ApiResult<Committee> {
+pub fn create_committee(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    input: &NewCommittee,
+    today: NaiveDate,
+) -> ApiResult<Committee> {
     write_tx(conn, |conn| {
         let c = establish(conn, auth, input, today)?;
         view(conn, &c, today.max(c.decision_date))
@@ -373,7 +380,13 @@ pub fn create_committee(conn: &mut DbConnection, auth: &Auth, input: &NewCommitt
 }
 
 /// Adds a member (ending the one replaced) in one transaction.
-pub fn add_member(conn: &mut DbConnection, auth: &Auth, id: &str, input: &NewMember, today: NaiveDate) -> ApiResult<Member> {
+pub fn add_committee_member(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+    input: &NewMember,
+    today: NaiveDate,
+) -> ApiResult<Member> {
     let row = write_tx(conn, |conn| add(conn, auth, id, input, today))?;
     Ok(member_view(&row, None))
 }

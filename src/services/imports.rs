@@ -8,12 +8,12 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use crate::auth::Auth;
+use crate::auth::Jurisdiction;
 use crate::db::convictions::ConvictionRow;
 use crate::db::persons::{AttributeChange, ListFilter, PersonRow, PersonScope, StatusRow};
 use crate::db::schema::{convictions, person_attribute_changes, person_status_history, persons};
 use crate::db::{admin_units, audit, write_tx, DbConnection};
 use crate::domain::enums::PersonStatus;
-use crate::auth::Jurisdiction;
 use crate::dto::persons::{Person, Visibility};
 use crate::error::{ApiError, ApiResult};
 use crate::import::{check_row, map_headers, ImportRow, RowProblem, Table};

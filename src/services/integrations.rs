@@ -7,7 +7,7 @@ use crate::auth::roles::roles_to_db;
 use crate::auth::{Auth, Jurisdiction};
 use crate::db::webhooks::{self as db, DeliveryRow, SubscriptionRow};
 use crate::db::{admin_units, audit, write_tx, DbConnection};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 
 /// Subscribes `url` (already checked) to `types` (already checked against the caller's
 /// roles) for the caller's unit; returns the subscription and its signing secret.
@@ -60,7 +60,7 @@ pub fn subscribe(
                 ..Default::default()
             },
         )?;
-        Ok(row)
+        Ok::<_, ApiError>(row)
     })?;
     Ok((saved, secret))
 }

@@ -5,8 +5,8 @@ use chrono::{Days, NaiveDate};
 
 use crate::auth::Auth;
 use crate::db::convictions::{self, ConvictionRow};
-use crate::db::persons::{self, AttributeChange, PersonRow, PersonScope};
 use crate::db::idempotency::{self, StoredResponse};
+use crate::db::persons::{self, AttributeChange, PersonRow, PersonScope};
 use crate::db::{admin_units, audit, events, write_tx, DbConnection};
 use crate::domain::enums::*;
 use crate::domain::expungement;
@@ -1097,7 +1097,12 @@ fn conviction_views(conn: &mut DbConnection, person: &PersonRow, today: NaiveDat
 }
 
 /// The person's convictions with the forecast's word on each; reading them is audited.
-pub fn list_convictions(conn: &mut DbConnection, auth: &Auth, id: &str, today: NaiveDate) -> ApiResult<Vec<Conviction>> {
+pub fn list_convictions(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+    today: NaiveDate,
+) -> ApiResult<Vec<Conviction>> {
     write_tx(conn, |conn| {
         let person = persons::find_in(conn, &PersonScope::of(auth), id)?;
         audit_read(conn, auth, "list_convictions", &[&person.id], Some(&person))?;

@@ -4,10 +4,10 @@
 use chrono::NaiveDate;
 
 use crate::auth::{Auth, Role};
-use crate::db::persons::{self, PersonRow, PersonScope};
-use crate::db::supervision::{self as sup, ActivityRow, AssignmentRow};
 use crate::db::idempotency::{self, StoredResponse};
+use crate::db::persons::{self, PersonRow, PersonScope};
 use crate::db::supervision::PlanItemRow;
+use crate::db::supervision::{self as sup, ActivityRow, AssignmentRow};
 use crate::db::{accounts, audit, write_tx, DbConnection};
 use crate::domain::enums::*;
 use crate::dto::supervision::{ActivityCorrection, EndAssignment, NewActivity, NewAssignment, PlanItemInput};
@@ -154,8 +154,8 @@ pub fn assign(
             return Err(ApiError::invalid("decision_date", "must not be in the future"));
         }
         if let Some(account_id) = &input.account_id {
-            let id =
-                crate::http::parse_id(account_id).map_err(|_| ApiError::invalid("account_id", "is not an account id"))?;
+            let id = crate::http::parse_id(account_id)
+                .map_err(|_| ApiError::invalid("account_id", "is not an account id"))?;
             let account =
                 accounts::find_by_id(conn, &id)?.ok_or_else(|| ApiError::invalid("account_id", "no such account"))?;
             let roles = crate::auth::roles::roles_from_db(&account.roles);
