@@ -449,6 +449,8 @@ fn loan_view(conn: &mut DbConnection, l: &LoanRow, full: bool) -> ApiResult<Loan
         }),
         schedule,
         version: l.version,
+        programme: LoanProgramme::parse(&l.programme).unwrap_or(LoanProgramme::Decision22),
+        programme_name: l.programme_name.clone(),
     })
 }
 
@@ -464,6 +466,7 @@ pub async fn create_loan(state: web::Data<AppState>, auth: Auth, body: ApiJson<N
     if input.purpose == crate::domain::loan_rules::Purpose::VocationalTraining && input.course_months.is_none() {
         return Err(ApiError::invalid("course_months", "is required for vocational training"));
     }
+    let (programme, programme_name) = service::programme_columns(input.programme, input.programme_name.as_deref())?;
     let view = state
         .run(&auth, Op::CreateLoan, move |conn, auth| {
             let (unit_code, province_code, person_id) = match (input.borrower_kind, &input.person_id) {
@@ -538,6 +541,8 @@ pub async fn create_loan(state: web::Data<AppState>, auth: Auth, body: ApiJson<N
                     created_at: now,
                     updated_at: now,
                     version: 1,
+                    programme: programme.clone(),
+                    programme_name: programme_name.clone(),
                 };
                 db::insert_loan(conn, &row)?;
                 audit::record(

@@ -587,6 +587,7 @@ fn outreach_view(r: &OutreachRow) -> OutreachEvent {
         audience_count: r.audience_count,
         quantity: r.quantity,
         model_id: r.model_id.clone(),
+        topic_code: OutreachTopic::parse(&r.topic_code).unwrap_or(OutreachTopic::Other),
     }
 }
 
@@ -637,6 +638,7 @@ pub async fn create_outreach_event(
                     created_at: now,
                     updated_at: now,
                     version: 1,
+                    topic_code: input.topic_code.as_str().into(),
                 };
                 db::insert_outreach(conn, &row)?;
                 audit::record(

@@ -40,6 +40,7 @@ pub mod convictions;
 pub mod events;
 pub mod holidays;
 pub mod idempotency;
+pub mod indicators_extra;
 pub mod labour;
 pub mod loans;
 pub mod models;

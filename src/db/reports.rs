@@ -705,7 +705,8 @@ fn scalars(conn: &mut DbConnection, scope: &[Jurisdiction], from: NaiveDate, to:
     let grants = count(&mut q, "COUNT(*)", "social_assistance", "s", "period_from", "");
     let grant_persons = count(&mut q, "COUNT(DISTINCT s.person_id)", "social_assistance", "s", "period_from", "");
     let grant_vnd = count(&mut q, "SUM(s.amount_vnd)", "social_assistance", "s", "period_from", "");
-    let applications = count(&mut q, "COUNT(*)", "loans", "l", "application_date", "");
+    // `loans` counts Decision 22 loans only; the other programmes are `other_programme_loans`.
+    let applications = count(&mut q, "COUNT(*)", "loans", "l", "application_date", " AND l.programme = 'decision_22'");
     let notices = count(&mut q, "COUNT(*)", "release_notices", "n", "notice_date", "");
     let in_facility = count(&mut q, "SUM(n.counselling_sessions)", "release_notices", "n", "notice_date", "");
     let allowances =
@@ -724,7 +725,7 @@ fn scalars(conn: &mut DbConnection, scope: &[Jurisdiction], from: NaiveDate, to:
         let s = q.scope("l", scope);
         format!(
             "(SELECT CAST(COALESCE({expr}, 0) AS BIGINT) FROM loan_postings lp JOIN loans l ON l.id = lp.loan_id
-              WHERE lp.kind = 'disbursement' AND {p} AND {s})"
+              WHERE lp.kind = 'disbursement' AND l.programme = 'decision_22' AND {p} AND {s})"
         )
     };
     let disbursed_loans = disbursed(&mut q, "COUNT(DISTINCT lp.loan_id)");
@@ -736,7 +737,8 @@ fn scalars(conn: &mut DbConnection, scope: &[Jurisdiction], from: NaiveDate, to:
         format!(
             "(SELECT CAST(COALESCE(SUM(CASE WHEN lp.kind = 'disbursement' THEN lp.principal_vnd
                                             WHEN lp.kind = 'repayment' THEN -lp.principal_vnd ELSE 0 END), 0) AS BIGINT)
-              FROM loan_postings lp JOIN loans l ON l.id = lp.loan_id WHERE lp.value_date <= {t} AND {s})"
+              FROM loan_postings lp JOIN loans l ON l.id = lp.loan_id
+              WHERE lp.value_date <= {t} AND l.programme = 'decision_22' AND {s})"
         )
     };
     let committees = {
@@ -1053,6 +1055,7 @@ fn indicators_in_snapshot(
         travel_allowances: s.travel_allowances,
         travel_allowance_vnd: s.travel_allowance_vnd,
     };
+    let lines = super::indicators_extra::report_lines(conn, scope, from, to)?;
     let mut managed = managed_persons(conn)?;
     managed.files_opened = files_opened;
     let reoffences = exits.reoffended + exits.law_violation;
@@ -1069,7 +1072,7 @@ fn indicators_in_snapshot(
         communes_with_outreach: Rate::of(org.communes_with_outreach, org.communes_with_managed),
         communes_with_propagandists: Rate::of(org.communes_with_propagandists, org.communes_with_managed),
     };
-    Ok(Indicators {
+    let mut ind = Indicators {
         unit: unit.to_string(),
         unit_name: unit_name.to_string(),
         from,
@@ -1084,7 +1087,10 @@ fn indicators_in_snapshot(
         rates,
         targets: Vec::new(),
         computed_at: chrono::Utc::now(),
-    })
+        other_programme_loans: Vec::new(),
+    };
+    lines.apply(&mut ind);
+    Ok(ind)
 }
 
 // ---- targets ----

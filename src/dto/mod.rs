@@ -14,6 +14,7 @@ pub mod loans;
 pub mod models;
 pub mod persons;
 pub mod release_notices;
+pub mod report_lines;
 pub mod reports;
 pub mod supervision;
 

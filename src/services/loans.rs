@@ -142,8 +142,19 @@ pub fn failures_to_problem(decision: &Decision) -> ApiError {
     ApiError::Validation(decision.failures.iter().map(|f| InvalidParam::new(f.code, f.message.clone())).collect())
 }
 
-/// Runs the engine on a loan as it stands (at submission).
+/// Runs the engine on a loan as it stands (at submission). Loans of the bank's other
+/// programmes skip the Decision 22 list and engine: they pass as they are.
 pub fn check_loan(conn: &mut DbConnection, loan: &LoanRow) -> ApiResult<Decision> {
+    if !is_decision_22(loan) {
+        return Ok(Decision {
+            eligible: true,
+            max_amount_vnd: loan.amount_vnd,
+            max_term_months: loan.term_months.max(0) as u32,
+            counted_from: None,
+            deadline: None,
+            failures: Vec::new(),
+        });
+    }
     let cfg = LoanConfig::default();
     let purpose = parse_purpose(&loan.purpose);
     let request = Request {
@@ -372,4 +383,23 @@ pub fn interest_due(loan: &LoanRow, postings: &[PostingRow], to: NaiveDate) -> i
         return 0;
     }
     (interest::accrued_interest(&events, rate.max(0) as u32, loan.due_on, to) - loan.interest_paid_vnd).max(0)
+}
+
+/// Whether the loan is made under Decision 22/2023/QĐ-TTg (the list, the engine, `loans`
+/// in the indicators) rather than another Social Policy Bank programme.
+pub fn is_decision_22(loan: &LoanRow) -> bool {
+    LoanProgramme::parse(&loan.programme).unwrap_or(LoanProgramme::Decision22) == LoanProgramme::Decision22
+}
+
+/// The stored programme and its name: a name is required for `other` and refused otherwise.
+pub fn programme_columns(programme: LoanProgramme, name: Option<&str>) -> ApiResult<(String, Option<String>)> {
+    let name = name.map(crate::text::normalize).filter(|n| !n.is_empty());
+    match (programme, name) {
+        (LoanProgramme::Other, None) => {
+            Err(ApiError::invalid("programme_name", "is required for a loan of another programme"))
+        }
+        (LoanProgramme::Other, Some(n)) => Ok((programme.as_str().into(), Some(n))),
+        (_, Some(_)) => Err(ApiError::invalid("programme_name", "applies to programme `other` only")),
+        (_, None) => Ok((programme.as_str().into(), None)),
+    }
 }
