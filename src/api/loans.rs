@@ -449,7 +449,7 @@ fn loan_view(conn: &mut DbConnection, l: &LoanRow, full: bool) -> ApiResult<Loan
         }),
         schedule,
         version: l.version,
-        programme: LoanProgramme::parse(&l.programme).unwrap_or(LoanProgramme::Decision22),
+        programme: LoanProgramme::parse(&l.programme).unwrap_or(LoanProgramme::Decision_22),
         programme_name: l.programme_name.clone(),
     })
 }

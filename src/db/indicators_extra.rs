@@ -155,7 +155,7 @@ fn other_programme_loans(
     let rows: Vec<Row> = q.load(conn, text)?;
     Ok(LoanProgramme::ALL
         .iter()
-        .filter(|p| **p != LoanProgramme::Decision22)
+        .filter(|p| **p != LoanProgramme::Decision_22)
         .map(|p| {
             let r = rows.iter().find(|r| r.code == p.as_str());
             ProgrammeLoans {

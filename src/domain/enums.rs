@@ -555,8 +555,10 @@ text_enum!(
     /// through the Decision 22/2023/QĐ-TTg eligibility list and engine and its indicators.
     LoanProgramme {
         /// Decision 22/2023/QĐ-TTg: persons who served their sentence, and establishments
-        /// employing them.
-        Decision22 => "decision_22",
+        /// employing them. (The variant is spelt so that the schema's snake_case name
+        /// matches the wire name: the schema generator does not see `text_enum!`'s renames.)
+        #[allow(non_camel_case_types)]
+        Decision_22 => "decision_22",
         /// Poor households (hộ nghèo).
         PoorHouseholds => "poor_households",
         /// Near-poor households (hộ cận nghèo).
@@ -578,7 +580,8 @@ text_enum!(
         /// Policy on community reintegration (chính sách tái hòa nhập cộng đồng).
         ReintegrationPolicy => "reintegration_policy",
         /// Loans under Decision 22/2023/QĐ-TTg.
-        Decision22Loans => "decision_22_loans",
+        #[allow(non_camel_case_types)]
+        Decision_22Loans => "decision_22_loans",
         /// Dissemination of the law (phổ biến, giáo dục pháp luật).
         LawDissemination => "law_dissemination",
         /// Crime prevention (phòng, chống tội phạm).

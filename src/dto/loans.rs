@@ -201,7 +201,7 @@ pub struct NewLoan {
 }
 
 pub fn decision_22() -> LoanProgramme {
-    LoanProgramme::Decision22
+    LoanProgramme::Decision_22
 }
 
 #[derive(Debug, Serialize, ToSchema)]

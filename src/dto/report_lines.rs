@@ -108,7 +108,7 @@ pub const MASS_ORGANISATIONS: [Organisation; 6] = [
 /// The Vietnamese label of a loan programme.
 pub fn programme_label(p: LoanProgramme) -> &'static str {
     match p {
-        LoanProgramme::Decision22 => "Quyết định 22/2023/QĐ-TTg",
+        LoanProgramme::Decision_22 => "Quyết định 22/2023/QĐ-TTg",
         LoanProgramme::PoorHouseholds => "cho vay hộ nghèo",
         LoanProgramme::NearPoorHouseholds => "cho vay hộ cận nghèo",
         LoanProgramme::JobCreation => "cho vay giải quyết việc làm",
@@ -122,7 +122,7 @@ pub fn programme_label(p: LoanProgramme) -> &'static str {
 pub fn topic_label(t: OutreachTopic) -> &'static str {
     match t {
         OutreachTopic::ReintegrationPolicy => "chính sách tái hòa nhập cộng đồng",
-        OutreachTopic::Decision22Loans => "vay vốn theo Quyết định 22",
+        OutreachTopic::Decision_22Loans => "vay vốn theo Quyết định 22",
         OutreachTopic::LawDissemination => "phổ biến, giáo dục pháp luật",
         OutreachTopic::CrimePrevention => "phòng, chống tội phạm",
         OutreachTopic::DrugPrevention => "phòng, chống ma túy",
@@ -154,7 +154,7 @@ pub fn zero_lines(ind: &mut Indicators) {
     let line = |code: &str| OutreachLine { code: code.into(), events: 0, audience: 0, quantity: 0 };
     ind.other_programme_loans = LoanProgramme::ALL
         .iter()
-        .filter(|p| **p != LoanProgramme::Decision22)
+        .filter(|p| **p != LoanProgramme::Decision_22)
         .map(|p| ProgrammeLoans { programme: *p, loans: 0, persons: 0, disbursed_vnd: 0 })
         .collect();
     ind.organisation.outreach = OutreachBreakdown {

@@ -388,7 +388,7 @@ pub fn interest_due(loan: &LoanRow, postings: &[PostingRow], to: NaiveDate) -> i
 /// Whether the loan is made under Decision 22/2023/QĐ-TTg (the list, the engine, `loans`
 /// in the indicators) rather than another Social Policy Bank programme.
 pub fn is_decision_22(loan: &LoanRow) -> bool {
-    LoanProgramme::parse(&loan.programme).unwrap_or(LoanProgramme::Decision22) == LoanProgramme::Decision22
+    LoanProgramme::parse(&loan.programme).unwrap_or(LoanProgramme::Decision_22) == LoanProgramme::Decision_22
 }
 
 /// The stored programme and its name: a name is required for `other` and refused otherwise.
