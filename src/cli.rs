@@ -114,7 +114,8 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             )?;
             println!(
                 "{} persons, {} convictions, {} status changes, {} attribute changes, {} activities, {} trainings, \
-                 {} job referrals, {} assistance grants, {} loans ({} postings), {} committees, {} models, {} outreach events in {:.1} s",
+                 {} job referrals, {} assistance grants, {} loans ({} of other programmes, {} postings), {} judicial-record requests, {} committees, {} models, \
+                 {} outreach events in {:.1} s",
                 stats.persons,
                 stats.convictions,
                 stats.history_rows,
@@ -124,7 +125,9 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 stats.referrals,
                 stats.assistance,
                 stats.loans,
+                stats.other_programme_loans,
                 stats.postings,
+                stats.judicial_record_requests,
                 stats.committees,
                 stats.models,
                 stats.outreach,

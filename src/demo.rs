@@ -37,6 +37,9 @@ pub struct DemoStats {
     pub committees: usize,
     pub models: usize,
     pub outreach: usize,
+    /// Loans of the bank's other programmes (counted in `loans` too).
+    pub other_programme_loans: usize,
+    pub judicial_record_requests: usize,
     pub seconds: f64,
 }
 
@@ -52,6 +55,8 @@ struct Extras {
     entries: Vec<String>,
     loans: Vec<String>,
     postings: Vec<String>,
+    judicial: Vec<String>,
+    other_programme_loans: usize,
 }
 
 const ACTIVITY_KINDS: &[(&str, u32)] = &[
@@ -454,6 +459,8 @@ pub fn generate(conn: &mut DbConnection, opts: &DemoOptions) -> Result<DemoStats
             insert(conn, "loan_list_entries", "id, list_id, person_id, purpose, amount_wished_vnd, note", &e.entries)?;
             stats.loans += insert(conn, "loans", LOAN_COLUMNS, &e.loans)?;
             stats.postings += insert(conn, "loan_postings", "id, loan_id, kind, principal_vnd, interest_vnd, value_date, bank_reference, actor_sub, created_at", &e.postings)?;
+            stats.judicial_record_requests += insert(conn, "judicial_record_requests", "id, person_id, requested_on, purpose, outcome, certificate_number, issued_on, issuer, created_at", &e.judicial)?;
+            stats.other_programme_loans += e.other_programme_loans;
             Ok::<_, diesel::result::Error>(())
         })
         .map_err(|e| format!("insert failed: {e}"))?;
@@ -472,7 +479,8 @@ const LOAN_COLUMNS: &str =
     establishment_name, establishment_registration, workforce, qualifying_employees, plan_certified, collateral, \
     collateral_description, outstanding_same_purpose, purpose, course_name, course_months, amount_vnd, term_months, \
     entrusting_organisation, savings_group, application_date, status, status_reason, approved_amount_vnd, approved_on, \
-    rate_bp, due_on, disbursed_total_vnd, principal_repaid_vnd, interest_paid_vnd, created_at, updated_at, version";
+    rate_bp, due_on, disbursed_total_vnd, principal_repaid_vnd, interest_paid_vnd, created_at, updated_at, version, \
+    programme, programme_name";
 
 struct DemoPerson<'a> {
     id: &'a str,
@@ -573,6 +581,50 @@ fn person_extras(
             day_in(rng, p.managed_on, p.end)
         ));
     }
+    if rng.gen_bool(0.1) {
+        // A judicial-record certificate requested at the justice office, mostly issued.
+        let requested = day_in(rng, p.managed_on, p.end);
+        let issued_on = requested + Days::new(rng.gen_range(3..15));
+        let issued = rng.gen_bool(0.8) && issued_on <= today;
+        out.judicial.push(format!(
+            "({}, {pid}, '{requested}', 'Xin việc làm', '{}', {}, {}, {}, '{now}')",
+            q(&uid(rng)),
+            if issued { "issued" } else { "pending" },
+            if issued { q(&format!("LLTP-{}", rng.gen_range(1000..99999))) } else { "NULL".into() },
+            qd(issued.then_some(issued_on)),
+            if issued { q("Sở Tư pháp") } else { "NULL".into() }
+        ));
+    }
+    if rng.gen_bool(0.06) {
+        // A loan of another Social Policy Bank programme: no Decision 22 list, disbursed.
+        const PROGRAMMES: &[(&str, &str, i64)] = &[
+            ("poor_households", "NULL", 50_000_000),
+            ("near_poor_households", "NULL", 50_000_000),
+            ("job_creation", "NULL", 80_000_000),
+            ("clean_water_sanitation", "NULL", 20_000_000),
+            ("student_loans", "NULL", 30_000_000),
+            ("other", "'Cho vay nhà ở xã hội'", 100_000_000),
+        ];
+        let (programme, name, amount) = PROGRAMMES[rng.gen_range(0..PROGRAMMES.len())];
+        let applied = day_in(rng, p.managed_on.max(today - Days::new(1095)), today);
+        let approved_on = (applied + Days::new(rng.gen_range(5..20))).min(today);
+        let disbursed_on = (approved_on + Days::new(rng.gen_range(1..10))).min(today);
+        let loan_id = uid(rng);
+        out.loans.push(format!(
+            "({}, {unit}, {province}, 'person', {pid}, 'Người thân', NULL, NULL, NULL, NULL, NULL, {f}, {f}, NULL, {f}, 'production_business', NULL, NULL, \
+             {amount}, 36, 'farmers', 'Tổ TK&VV', '{applied}', 'disbursed', NULL, {amount}, '{approved_on}', 660, {}, {amount}, 0, 0, '{now}', '{now}', 1, '{programme}', {name})",
+            q(&loan_id),
+            qd(approved_on.checked_add_months(chrono::Months::new(36))),
+            f = sql.b(false),
+        ));
+        out.postings.push(format!(
+            "({}, {}, 'disbursement', {amount}, 0, '{disbursed_on}', {}, 'demo-data', '{now}')",
+            q(&uid(rng)),
+            q(&loan_id),
+            q(&format!("DEMO-{}", uid(rng)))
+        ));
+        out.other_programme_loans += 1;
+    }
     if p.loan_ok && rng.gen_bool(0.14) {
         let applied = day_in(rng, p.managed_on.max(today - Days::new(1095)), today);
         let month = format!("{:04}-{:02}", applied.year(), applied.month());
@@ -613,7 +665,7 @@ fn person_extras(
         let loan_id = uid(rng);
         out.loans.push(format!(
             "({lid}, {unit}, {province}, 'person', {pid}, 'Người thân', NULL, NULL, NULL, NULL, NULL, {f}, {f}, NULL, {f}, 'production_business', NULL, NULL, \
-             {amount}, 36, 'womens_union', 'Tổ TK&VV', '{applied}', '{status}', NULL, {appr}, {appr_on}, {rate}, {due}, {disb}, {repaid}, 0, '{now}', '{now}', 1)",
+             {amount}, 36, 'womens_union', 'Tổ TK&VV', '{applied}', '{status}', NULL, {appr}, {appr_on}, {rate}, {due}, {disb}, {repaid}, 0, '{now}', '{now}', 1, 'decision_22', NULL)",
             lid = q(&loan_id),
             f = sql.b(false),
             appr = if approved { amount.to_string() } else { "NULL".into() },
@@ -673,6 +725,13 @@ fn communes_extras(
         ("leaflet_distribution", 200, 300),
         ("loudspeaker", 0, 5),
     ];
+    const OUTREACH_TOPICS: &[(&str, &str)] = &[
+        ("reintegration_policy", "Chính sách tái hòa nhập cộng đồng"),
+        ("decision_22_loans", "Vay vốn theo Quyết định 22/2023/QĐ-TTg"),
+        ("law_dissemination", "Phổ biến pháp luật"),
+        ("crime_prevention", "Phòng, chống tội phạm"),
+        ("drug_prevention", "Phòng, chống ma túy"),
+    ];
     for (unit, persons) in participants {
         let (u, p) = (q(unit), q(provinces.get(unit).map(String::as_str).unwrap_or("")));
         if rng.gen_bool(0.4) {
@@ -703,8 +762,9 @@ fn communes_extras(
         }
         for _ in 0..rng.gen_range(0..=6) {
             let (kind, audience, quantity) = OUTREACH[rng.gen_range(0..OUTREACH.len())];
+            let (topic_code, topic) = OUTREACH_TOPICS[rng.gen_range(0..OUTREACH_TOPICS.len())];
             outreach.push(format!(
-                "({}, {u}, {p}, '{}', '{kind}', 'Phổ biến pháp luật', NULL, {audience}, {quantity}, NULL, '{now}', '{now}', 1)",
+                "({}, {u}, {p}, '{}', '{kind}', '{topic}', NULL, {audience}, {quantity}, NULL, '{now}', '{now}', 1, '{topic_code}')",
                 q(&uid(rng)),
                 day_in(rng, five_years, today)
             ));
@@ -722,7 +782,7 @@ fn communes_extras(
         stats.committees += insert(conn, "steering_committees", "id, unit_code, province_code, name, working_group_name, decision_number, decision_date, signer, status, dissolution_decision_number, dissolved_on, created_at, updated_at, version", &committees)?;
         stats.models += insert(conn, "reintegration_models", "id, unit_code, province_code, name, name_folded, model_type, sponsor_organisation, committee_id, founding_decision_number, founding_decision_date, description, business_lines, status, status_since, created_at, updated_at, version", &models)?;
         insert(conn, "model_participants", "id, model_id, person_id, member_id, helper_name, role, joined_on, left_on, created_at", &members)?;
-        stats.outreach += insert(conn, "outreach_events", "id, unit_code, province_code, held_on, kind, topic, organiser, audience_count, quantity, model_id, created_at, updated_at, version", &outreach)?;
+        stats.outreach += insert(conn, "outreach_events", "id, unit_code, province_code, held_on, kind, topic, organiser, audience_count, quantity, model_id, created_at, updated_at, version, topic_code", &outreach)?;
         insert(conn, "propagandists", "id, unit_code, province_code, full_name, organisation, from_date, to_date, created_at", &propagandists)?;
         Ok::<_, diesel::result::Error>(())
     })

@@ -390,6 +390,7 @@ fn outreach_view(r: &OutreachRow) -> OutreachEvent {
         audience_count: r.audience_count,
         quantity: r.quantity,
         model_id: r.model_id.clone(),
+        topic_code: OutreachTopic::parse(&r.topic_code).unwrap_or(OutreachTopic::Other),
     }
 }
 

@@ -226,6 +226,10 @@ pub struct LoanRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    /// `decision_22` or another Social Policy Bank programme (`LoanProgramme`).
+    pub programme: String,
+    /// The name of an `other` programme.
+    pub programme_name: Option<String>,
 }
 
 #[derive(AsChangeset)]

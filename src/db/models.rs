@@ -280,6 +280,8 @@ pub struct OutreachRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    /// `OutreachTopic`; `topic` is the event's title.
+    pub topic_code: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]

@@ -583,6 +583,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        topic_code -> Text,
     }
 }
 
@@ -690,6 +691,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        programme -> Text,
+        programme_name -> Nullable<Text>,
     }
 }
 

@@ -319,6 +319,8 @@ text_enum!(
         ExpungementGuidance => "expungement_guidance",
         CivilStatus => "civil_status",
         CivilJudgmentObligation => "civil_judgment_obligation",
+        /// Help with a procedure that fits no listed sub-kind.
+        ProcedureOther => "procedure_other",
     }
 );
 
@@ -584,5 +586,47 @@ text_enum!(
         NotMet => "not_met",
         /// The rate has no denominator in the period.
         NoData => "no_data",
+    }
+);
+
+text_enum!(
+    /// The Social Policy Bank programme a loan is made under. Only `decision_22` loans go
+    /// through the Decision 22/2023/QĐ-TTg eligibility list and engine and its indicators.
+    LoanProgramme {
+        /// Decision 22/2023/QĐ-TTg: persons who served their sentence, and establishments
+        /// employing them. (The variant is spelt so that the schema's snake_case name
+        /// matches the wire name: the schema generator does not see `text_enum!`'s renames.)
+        #[allow(non_camel_case_types)]
+        Decision_22 => "decision_22",
+        /// Poor households (hộ nghèo).
+        PoorHouseholds => "poor_households",
+        /// Near-poor households (hộ cận nghèo).
+        NearPoorHouseholds => "near_poor_households",
+        /// Job creation, keeping and expanding (giải quyết việc làm).
+        JobCreation => "job_creation",
+        /// Rural clean water and sanitation (nước sạch và vệ sinh môi trường nông thôn).
+        CleanWaterSanitation => "clean_water_sanitation",
+        /// Pupils and students (học sinh, sinh viên).
+        StudentLoans => "student_loans",
+        /// Another programme, named by `programme_name`.
+        Other => "other",
+    }
+);
+
+text_enum!(
+    /// What an outreach event was about (its `topic` is the free title).
+    OutreachTopic {
+        /// Policy on community reintegration (chính sách tái hòa nhập cộng đồng).
+        ReintegrationPolicy => "reintegration_policy",
+        /// Loans under Decision 22/2023/QĐ-TTg.
+        #[allow(non_camel_case_types)]
+        Decision_22Loans => "decision_22_loans",
+        /// Dissemination of the law (phổ biến, giáo dục pháp luật).
+        LawDissemination => "law_dissemination",
+        /// Crime prevention (phòng, chống tội phạm).
+        CrimePrevention => "crime_prevention",
+        /// Drug prevention (phòng, chống ma túy).
+        DrugPrevention => "drug_prevention",
+        Other => "other",
     }
 );

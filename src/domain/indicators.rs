@@ -16,6 +16,10 @@ use utoipa::ToSchema;
 
 use crate::domain::enums::*;
 use crate::domain::reporting::rate_hundredths;
+pub use crate::domain::report_lines::{
+    JudicialRecordFigures, LegalSupportTotal, MassOrganisationHelp, OrganisationHelp, OutreachBreakdown, OutreachLine,
+    ProgrammeLoans,
+};
 
 /// A rate shown with what it is made of.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq)]
@@ -141,9 +145,16 @@ pub struct Support {
     pub assistance_grants: i64,
     pub assistance_persons: i64,
     pub assistance_vnd: i64,
+    /// Legal-procedure help as a line of its own: records and distinct persons, every sub-kind.
+    #[serde(default)]
+    pub legal_support_total: LegalSupportTotal,
+    /// Judicial-record certificate requests recorded by the justice office.
+    #[serde(default)]
+    pub judicial_record_requests: JudicialRecordFigures,
 }
 
-/// Loans under Decision 22/2023/QĐ-TTg.
+/// Loans under Decision 22/2023/QĐ-TTg only (the bank's other programmes are in
+/// `other_programme_loans`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct LoanFigures {
     /// Distinct persons on the monthly eligibility lists (certified or later) of the
@@ -187,6 +198,13 @@ pub struct Organisation {
     pub communes_with_model: i64,
     pub communes_with_outreach: i64,
     pub communes_with_propagandists: i64,
+    /// Outreach held in the period by kind and by topic, with events, audience and quantity.
+    #[serde(default)]
+    pub outreach: OutreachBreakdown,
+    /// Persons each supervising organisation helped in the period (supervised, or gave an
+    /// activity), and the persons helped by the mass organisations together.
+    #[serde(default)]
+    pub mass_organisations: MassOrganisationHelp,
 }
 
 /// Pre-release work (notices dated in the period).
@@ -254,6 +272,9 @@ pub struct Indicators {
     pub managed: Caseload,
     pub support: Support,
     pub loans: LoanFigures,
+    /// Loans of the Social Policy Bank's other programmes, by programme.
+    #[serde(default)]
+    pub other_programme_loans: Vec<ProgrammeLoans>,
     pub organisation: Organisation,
     pub pre_release: PreRelease,
     pub rates: Rates,
@@ -297,6 +318,11 @@ pub struct Figure {
     pub value: FigureValue,
 }
 
+/// The Vietnamese label of an outreach kind (or of any kind code of the figures).
+pub fn outreach_kind_label(kind: &str) -> &str {
+    kind_label(kind)
+}
+
 fn kind_label(kind: &str) -> &str {
     match kind {
         "home_visit" => "thăm gặp tại nhà",
@@ -315,6 +341,7 @@ fn kind_label(kind: &str) -> &str {
         "expungement_guidance" => "hướng dẫn xóa án tích",
         "civil_status" => "hộ tịch",
         "civil_judgment_obligation" => "nghĩa vụ thi hành án dân sự",
+        "procedure_other" => "thủ tục khác",
         "self_management_group" => "Tổ tự quản",
         "youth_volunteer_team" => "Đội thanh niên tình nguyện",
         "employment_support" => "hỗ trợ việc làm",
@@ -512,6 +539,7 @@ impl Indicators {
         ] {
             push("rates", format!("rates.{k}"), l.into(), R(v));
         }
+        crate::domain::report_lines::append_figures(self, &mut out);
         out
     }
 }
@@ -522,7 +550,7 @@ pub const SECTION_TITLES: [(&str, &str); 8] = [
     ("exits", "Số giảm"),
     ("managed", "Quản lý, giám sát"),
     ("support", "Tư vấn, trợ giúp pháp lý, đào tạo nghề, việc làm, trợ giúp xã hội"),
-    ("loans", "Vay vốn (Quyết định 22/2023/QĐ-TTg)"),
+    ("loans", "Vay vốn (Quyết định 22/2023/QĐ-TTg và các chương trình khác của NHCSXH)"),
     ("organisation", "Mô hình, Ban Chỉ đạo, tuyên truyền"),
     ("pre_release", "Công tác trước khi chấp hành xong án"),
     ("rates", "Các tỷ lệ"),
@@ -551,7 +579,7 @@ impl Indicators {
     pub fn zero(unit: &str, from: NaiveDate, to: NaiveDate) -> Indicators {
         let kinds =
             |all: &[&str]| all.iter().map(|k| KindCount { kind: k.to_string(), count: 0, persons: 0 }).collect();
-        Indicators {
+        let mut zero = Indicators {
             unit: unit.into(),
             unit_name: String::new(),
             from,
@@ -574,7 +602,10 @@ impl Indicators {
             rates: Default::default(),
             targets: Vec::new(),
             computed_at: DateTime::<Utc>::UNIX_EPOCH,
-        }
+            other_programme_loans: Vec::new(),
+        };
+        crate::domain::report_lines::zero_lines(&mut zero);
+        zero
     }
 
     /// The keys a target may name.

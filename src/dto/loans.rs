@@ -190,6 +190,18 @@ pub struct NewLoan {
     pub savings_group: Option<String>,
     #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub application_date: NaiveDate,
+    /// The Social Policy Bank programme; `decision_22` when absent. Only Decision 22 loans are
+    /// checked against the monthly list and the Decision 22 engine at submission; the others
+    /// keep approval, postings and the portfolio, and are counted apart in the indicators.
+    #[serde(default = "crate::dto::loans::decision_22")]
+    pub programme: LoanProgramme,
+    /// The programme's name, required with `programme: other` and refused otherwise.
+    #[validate(length(min = 1, max = 300), custom(function = "crate::dto::single_line"))]
+    pub programme_name: Option<String>,
+}
+
+pub fn decision_22() -> LoanProgramme {
+    LoanProgramme::Decision_22
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -238,6 +250,10 @@ pub struct Loan {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<Vec<ScheduleLine>>,
     pub version: i32,
+    /// The Social Policy Bank programme (`decision_22` for Decision 22/2023/QĐ-TTg).
+    pub programme: LoanProgramme,
+    /// The name of an `other` programme.
+    pub programme_name: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

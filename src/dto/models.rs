@@ -199,6 +199,13 @@ pub struct NewOutreachEvent {
     #[serde(default)]
     pub quantity: i32,
     pub model_id: Option<String>,
+    /// What the event was about; `other` when absent. `topic` stays as the event's title.
+    #[serde(default = "crate::dto::models::other_topic")]
+    pub topic_code: OutreachTopic,
+}
+
+pub fn other_topic() -> OutreachTopic {
+    OutreachTopic::Other
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -212,6 +219,8 @@ pub struct OutreachEvent {
     pub audience_count: i32,
     pub quantity: i32,
     pub model_id: Option<String>,
+    /// What the event was about (`topic` is its title).
+    pub topic_code: OutreachTopic,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -145,8 +145,19 @@ pub fn failures_to_problem(decision: &Decision) -> ApiError {
     ApiError::Validation(decision.failures.iter().map(|f| InvalidParam::new(f.code, f.message.clone())).collect())
 }
 
-/// Runs the engine on a loan as it stands (at submission).
+/// Runs the engine on a loan as it stands (at submission). Loans of the bank's other
+/// programmes skip the Decision 22 list and engine: they pass as they are.
 pub fn check_loan(conn: &mut DbConnection, loan: &LoanRow) -> ApiResult<Decision> {
+    if !is_decision_22(loan) {
+        return Ok(Decision {
+            eligible: true,
+            max_amount_vnd: loan.amount_vnd,
+            max_term_months: loan.term_months.max(0) as u32,
+            counted_from: None,
+            deadline: None,
+            failures: Vec::new(),
+        });
+    }
     let cfg = LoanConfig::default();
     let purpose = parse_purpose(&loan.purpose);
     let request = Request {
@@ -406,6 +417,7 @@ pub fn create_loan(conn: &mut DbConnection, auth: &Auth, input: &NewLoan) -> Api
             (u.code, u.province_code.unwrap_or_default(), None)
         }
     };
+    let (programme, programme_name) = programme_columns(input.programme, input.programme_name.as_deref())?;
     write_tx(conn, |conn| {
         let now = crate::time::now();
         let row = LoanRow {
@@ -444,6 +456,8 @@ pub fn create_loan(conn: &mut DbConnection, auth: &Auth, input: &NewLoan) -> Api
             created_at: now,
             updated_at: now,
             version: 1,
+            programme: programme.clone(),
+            programme_name: programme_name.clone(),
         };
         db::insert_loan(conn, &row)?;
         audit_loan(conn, auth, "loan.create", &row, serde_json::to_value(&row).ok())?;
@@ -571,4 +585,22 @@ pub fn create_rate(conn: &mut DbConnection, auth: &Auth, input: &NewRate) -> Api
         )?;
         Ok(row)
     })
+}
+/// Whether the loan is made under Decision 22/2023/QĐ-TTg (the list, the engine, `loans`
+/// in the indicators) rather than another Social Policy Bank programme.
+pub fn is_decision_22(loan: &LoanRow) -> bool {
+    LoanProgramme::parse(&loan.programme).unwrap_or(LoanProgramme::Decision_22) == LoanProgramme::Decision_22
+}
+
+/// The stored programme and its name: a name is required for `other` and refused otherwise.
+pub fn programme_columns(programme: LoanProgramme, name: Option<&str>) -> ApiResult<(String, Option<String>)> {
+    let name = name.map(crate::text::normalize).filter(|n| !n.is_empty());
+    match (programme, name) {
+        (LoanProgramme::Other, None) => {
+            Err(ApiError::invalid("programme_name", "is required for a loan of another programme"))
+        }
+        (LoanProgramme::Other, Some(n)) => Ok((programme.as_str().into(), Some(n))),
+        (_, Some(_)) => Err(ApiError::invalid("programme_name", "applies to programme `other` only")),
+        (_, None) => Ok((programme.as_str().into(), None)),
+    }
 }

@@ -301,6 +301,7 @@ pub fn create_outreach_event(conn: &mut DbConnection, auth: &Auth, input: &NewOu
             created_at: now,
             updated_at: now,
             version: 1,
+            topic_code: input.topic_code.as_str().into(),
         };
         db::insert_outreach(conn, &row)?;
         let place = (row.id.as_str(), row.unit_code.as_str(), row.province_code.as_str());

@@ -141,6 +141,8 @@ fn loan_view(l: &LoanRow, details: &LoanDetails, full: bool) -> Loan {
         }),
         schedule,
         version: l.version,
+        programme: LoanProgramme::parse(&l.programme).unwrap_or(LoanProgramme::Decision_22),
+        programme_name: l.programme_name.clone(),
     }
 }
 

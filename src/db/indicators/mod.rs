@@ -10,6 +10,7 @@
 mod caseload;
 mod organisation;
 mod reception;
+mod report_lines;
 mod scalars;
 mod sql;
 mod support;
@@ -162,6 +163,7 @@ fn indicators_in_snapshot(
         travel_allowances: s.travel_allowances,
         travel_allowance_vnd: s.travel_allowance_vnd,
     };
+    let lines = report_lines::report_lines(conn, scope, from, to)?;
     let mut managed = managed_persons(conn)?;
     managed.files_opened = files_opened;
     let reoffences = exits.reoffended + exits.law_violation;
@@ -178,7 +180,7 @@ fn indicators_in_snapshot(
         communes_with_outreach: Rate::of(org.communes_with_outreach, org.communes_with_managed),
         communes_with_propagandists: Rate::of(org.communes_with_propagandists, org.communes_with_managed),
     };
-    Ok(Indicators {
+    let mut ind = Indicators {
         unit: unit.to_string(),
         unit_name: unit_name.to_string(),
         from,
@@ -193,5 +195,8 @@ fn indicators_in_snapshot(
         rates,
         targets: Vec::new(),
         computed_at: chrono::Utc::now(),
-    })
+        other_programme_loans: Vec::new(),
+    };
+    lines.apply(&mut ind);
+    Ok(ind)
 }

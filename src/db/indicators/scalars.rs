@@ -88,7 +88,8 @@ pub(super) fn scalars(
     let grants = count(&mut q, "COUNT(*)", "social_assistance", "s", "period_from", "");
     let grant_persons = count(&mut q, "COUNT(DISTINCT s.person_id)", "social_assistance", "s", "period_from", "");
     let grant_vnd = count(&mut q, "SUM(s.amount_vnd)", "social_assistance", "s", "period_from", "");
-    let applications = count(&mut q, "COUNT(*)", "loans", "l", "application_date", "");
+    // `loans` counts Decision 22 loans only; the other programmes are `other_programme_loans`.
+    let applications = count(&mut q, "COUNT(*)", "loans", "l", "application_date", " AND l.programme = 'decision_22'");
     let notices = count(&mut q, "COUNT(*)", "release_notices", "n", "notice_date", "");
     let in_facility = count(&mut q, "SUM(n.counselling_sessions)", "release_notices", "n", "notice_date", "");
     let allowances =
@@ -107,7 +108,7 @@ pub(super) fn scalars(
         let s = q.scope("l", scope);
         format!(
             "(SELECT CAST(COALESCE({expr}, 0) AS BIGINT) FROM loan_postings lp JOIN loans l ON l.id = lp.loan_id
-              WHERE lp.kind = 'disbursement' AND {p} AND {s})"
+              WHERE lp.kind = 'disbursement' AND l.programme = 'decision_22' AND {p} AND {s})"
         )
     };
     let disbursed_loans = disbursed(&mut q, "COUNT(DISTINCT lp.loan_id)");
@@ -119,7 +120,8 @@ pub(super) fn scalars(
         format!(
             "(SELECT CAST(COALESCE(SUM(CASE WHEN lp.kind = 'disbursement' THEN lp.principal_vnd
                                             WHEN lp.kind = 'repayment' THEN -lp.principal_vnd ELSE 0 END), 0) AS BIGINT)
-              FROM loan_postings lp JOIN loans l ON l.id = lp.loan_id WHERE lp.value_date <= {t} AND {s})"
+              FROM loan_postings lp JOIN loans l ON l.id = lp.loan_id
+              WHERE lp.value_date <= {t} AND l.programme = 'decision_22' AND {s})"
         )
     };
     let committees = {

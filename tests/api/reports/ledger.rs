@@ -243,6 +243,7 @@ pub(super) fn expected(persons: &[Person], org: &Org, scope: &str, from: NaiveDa
         "expungement_guidance",
         "civil_status",
         "civil_judgment_obligation",
+        "procedure_other",
     ];
 
     // Organisation.
@@ -374,11 +375,16 @@ pub(super) fn expected(persons: &[Person], org: &Org, scope: &str, from: NaiveDa
             "trainings_started": trainings_started, "trained_persons": trained.len(), "trainings_completed": trainings_completed,
             "job_referrals": referrals, "hires": hires, "hired_persons": hired.len(),
             "assistance_grants": grants, "assistance_persons": grant_persons.len(), "assistance_vnd": grant_vnd,
+            "legal_support_total": {"records": legal.values().map(|v| v.0).sum::<i64>(), "persons": legal_persons.len()},
+            "judicial_record_requests": {"requests": 0, "certificates_issued": 0, "persons": 0},
         },
         "loans": {
             "listed_eligible": listed.len(), "applications": applications, "disbursed_loans": disbursing.len(),
             "borrowers": borrowers, "disbursed_vnd": disbursed_vnd, "outstanding_vnd": outstanding,
         },
+        // Every loan of the ledger is a Decision 22 loan.
+        "other_programme_loans": (["poor_households", "near_poor_households", "job_creation", "clean_water_sanitation", "student_loans", "other"]
+            .iter().map(|p| json!({"programme": p, "loans": 0, "persons": 0, "disbursed_vnd": 0})).collect::<Value>()),
         "organisation": {
             "models_by_type": model_types.iter().map(|k| {
                 let (n, _, ps) = by_type.get(k).copied().unwrap_or_default();
@@ -398,6 +404,25 @@ pub(super) fn expected(persons: &[Person], org: &Org, scope: &str, from: NaiveDa
             "communes_with_model": among(&with_model),
             "communes_with_outreach": among(&with_outreach),
             "communes_with_propagandists": among(&with_propagandists),
+            // The ledger's events carry no topic code: all `other`.
+            "outreach": {
+                "by_kind": outreach_kinds.iter().map(|k| {
+                    let (n, a, q) = by_kind.get(k).copied().unwrap_or_default();
+                    json!({"code": k, "events": n, "audience": a, "quantity": q})
+                }).collect::<Value>(),
+                "by_topic": (["reintegration_policy", "decision_22_loans", "law_dissemination", "crime_prevention", "drug_prevention", "other"]
+                    .iter().map(|t| {
+                        let sum = |f: fn(&(i64, i64, i64)) -> i64| if *t == "other" { by_kind.values().map(f).sum::<i64>() } else { 0 };
+                        json!({"code": t, "events": sum(|v| v.0), "audience": sum(|v| v.1), "quantity": sum(|v| v.2)})
+                    }).collect::<Value>()),
+            },
+            // No supervision assignments in the ledger, and no member accounts.
+            "mass_organisations": {
+                "by_organisation": (["police", "commune_committee", "fatherland_front", "womens_union", "youth_union", "veterans",
+                                    "farmers", "elderly", "village", "family", "business", "other"]
+                    .iter().map(|o| json!({"organisation": o, "persons": 0, "supervised": 0, "given_support": 0})).collect::<Value>()),
+                "persons_helped_by_mass_organisations": 0,
+            },
         },
         "pre_release": {"notices": notices, "in_facility_counselling": in_facility, "travel_allowances": allowances, "travel_allowance_vnd": allowance_vnd},
         "rates": {
