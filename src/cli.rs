@@ -65,6 +65,9 @@ pub enum AccountsCommand {
         full_name: Option<String>,
         #[arg(long)]
         agency: Option<String>,
+        /// The detention facility of a `facility` account (required with that role).
+        #[arg(long)]
+        facility_name: Option<String>,
     },
 }
 
@@ -80,6 +83,9 @@ pub enum ClientsCommand {
         unit: String,
         #[arg(long)]
         agency: Option<String>,
+        /// The detention facility of a `facility` client (required with that role).
+        #[arg(long)]
+        facility_name: Option<String>,
     },
 }
 
@@ -114,7 +120,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             )?;
             println!(
                 "{} persons, {} convictions, {} status changes, {} attribute changes, {} activities, {} trainings, \
-                 {} job referrals, {} assistance grants, {} loans ({} postings), {} committees, {} models, {} outreach events in {:.1} s",
+                 {} job referrals, {} assistance grants, {} loans ({} postings), {} committees, {} models, {} outreach events, {} facility activities in {:.1} s",
                 stats.persons,
                 stats.convictions,
                 stats.history_rows,
@@ -128,6 +134,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 stats.committees,
                 stats.models,
                 stats.outreach,
+                stats.facility_activities,
                 stats.seconds
             );
             Ok(())
@@ -150,7 +157,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 }
             }
         }
-        Command::Accounts(AccountsCommand::Create { username, roles, unit, full_name, agency }) => {
+        Command::Accounts(AccountsCommand::Create { username, roles, unit, full_name, agency, facility_name }) => {
             let password = match std::env::var("THNCD_PASSWORD") {
                 Ok(p) if !p.is_empty() => p,
                 _ => rpassword::prompt_password("Password: ").map_err(|e| format!("cannot read password: {e}"))?,
@@ -159,15 +166,23 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             let settings = Settings::from_env()?;
             let pool = crate::startup::open_database(&Settings { migrate_on_start: true, ..settings })?;
             let mut conn = pool.get().map_err(|e| format!("cannot connect: {e}"))?;
-            let id = create_account(&mut conn, &username, &password, &roles, &unit, full_name, agency)?;
+            let id = create_account(
+                &mut conn,
+                &username,
+                &password,
+                &roles,
+                &unit,
+                full_name,
+                Labels { agency, facility_name },
+            )?;
             println!("account {username} created: {id}");
             Ok(())
         }
-        Command::Clients(ClientsCommand::Create { name, roles, unit, agency }) => {
+        Command::Clients(ClientsCommand::Create { name, roles, unit, agency, facility_name }) => {
             let settings = Settings::from_env()?;
             let pool = crate::startup::open_database(&Settings { migrate_on_start: true, ..settings })?;
             let mut conn = pool.get().map_err(|e| format!("cannot connect: {e}"))?;
-            let (client_id, secret) = create_client(&mut conn, &name, &roles, &unit, agency)?;
+            let (client_id, secret) = create_client(&mut conn, &name, &roles, &unit, Labels { agency, facility_name })?;
             println!("client_id={client_id}\nclient_secret={secret}");
             Ok(())
         }
@@ -203,6 +218,13 @@ fn resolve_unit(conn: &mut db::DbConnection, unit: &str) -> Result<admin_units::
     admin_units::resolve(conn, unit, "unit").map_err(|_| format!("unknown unit `{unit}`"))
 }
 
+/// The agency and, for a `facility` principal, the detention facility it stands for.
+#[derive(Debug, Default, Clone)]
+pub struct Labels {
+    pub agency: Option<String>,
+    pub facility_name: Option<String>,
+}
+
 pub fn create_account(
     conn: &mut db::DbConnection,
     username: &str,
@@ -210,8 +232,10 @@ pub fn create_account(
     roles: &[Role],
     unit: &str,
     full_name: Option<String>,
-    agency: Option<String>,
+    labels: Labels,
 ) -> Result<String, String> {
+    let Labels { agency, facility_name } = labels;
+    crate::auth::roles::check_facility_name(roles, facility_name.as_deref())?;
     let unit = resolve_unit(conn, unit)?;
     let hash = crate::auth::password::hash(password)?;
     let now = crate::time::now();
@@ -234,6 +258,7 @@ pub fn create_account(
                 created_at: now,
                 updated_at: now,
                 version: 1,
+                facility_name,
             },
         )?;
         audit::record(
@@ -259,8 +284,10 @@ pub fn create_client(
     name: &str,
     roles: &[Role],
     unit: &str,
-    agency: Option<String>,
+    labels: Labels,
 ) -> Result<(String, String), String> {
+    let Labels { agency, facility_name } = labels;
+    crate::auth::roles::check_facility_name(roles, facility_name.as_deref())?;
     let unit = resolve_unit(conn, unit)?;
     let secret = crate::auth::password::random_secret();
     let now = crate::time::now();
@@ -279,6 +306,7 @@ pub fn create_client(
         created_at: now,
         updated_at: now,
         version: 1,
+        facility_name,
     };
     db::write_tx(conn, |conn| {
         let row = db::clients::insert(conn, &row)?;

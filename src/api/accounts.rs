@@ -77,8 +77,13 @@ pub async fn create_account(
         return Err(ApiError::invalid("password", reason));
     }
     // The hash covers everything but the password, which must not be kept in any form but Argon2.
-    let hash =
-        request_hash("create_account", &(&body.username, &body.full_name, &body.roles, &body.unit, &body.agency));
+    crate::auth::roles::check_facility_name(&body.roles, body.facility_name.as_deref())
+        .map_err(|reason| ApiError::invalid("facility_name", reason))?;
+    let facility_name = body.facility_name.as_deref().map(crate::text::normalize);
+    let hash = request_hash(
+        "create_account",
+        &(&body.username, &body.full_name, &body.roles, &body.unit, &body.agency, &body.facility_name),
+    );
     let response = state
         .run(&auth, Op::CreateAccount, move |conn, auth| {
             let unit = admin_units::resolve(conn, &body.unit, "unit")?;
@@ -103,6 +108,7 @@ pub async fn create_account(
                         created_at: now,
                         updated_at: now,
                         version: 1,
+                        facility_name: facility_name.clone(),
                     },
                 )?;
                 let view = row.view();
@@ -173,6 +179,10 @@ pub async fn update_account(
                     ensure_covers(auth, &unit.code, unit.province_code.as_deref(), "unit")?;
                     changes.unit_code = Some(unit.code);
                     changes.province_code = Some(unit.province_code);
+                }
+                if let Some(roles) = &body.roles {
+                    crate::auth::roles::check_facility_name(roles, before.facility_name.as_deref())
+                        .map_err(|reason| ApiError::invalid("roles", reason))?;
                 }
                 let scope_changed = changes.roles.as_ref().is_some_and(|r| *r != before.roles)
                     || changes.unit_code.as_ref().is_some_and(|u| *u != before.unit_code);

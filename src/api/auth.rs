@@ -113,7 +113,7 @@ fn issue(
     kind: &str,
     roles: &str,
     unit: &str,
-    agency: Option<String>,
+    (agency, facility_name): (Option<String>, Option<String>),
     stamp: i64,
 ) -> ApiResult<TokenResponse> {
     let now = chrono::Utc::now().timestamp();
@@ -130,6 +130,7 @@ fn issue(
         roles: roles.clone(),
         unit: unit.to_string(),
         agency,
+        facility_name,
         pty: Some(kind.to_string()),
         stamp: Some(stamp),
     };
@@ -184,7 +185,7 @@ fn password_grant(
                     },
                 )
             })?;
-            issue(keys, &a.id, KIND_ACCOUNT, &a.roles, &a.unit_code, a.agency.clone(), a.stamp())
+            issue(keys, &a.id, KIND_ACCOUNT, &a.roles, &a.unit_code, (a.agency.clone(), a.facility_name.clone()), a.stamp())
         }
         Some(a) => {
             record_password_failure(conn, keys, &a, &address, &actor)?;
@@ -298,7 +299,7 @@ fn client_grant(
                     },
                 )
             })?;
-            issue(keys, &c.id, KIND_CLIENT, &c.roles, &c.unit_code, c.agency.clone(), c.stamp())
+            issue(keys, &c.id, KIND_CLIENT, &c.roles, &c.unit_code, (c.agency.clone(), c.facility_name.clone()), c.stamp())
         }
         other => {
             write_tx(conn, |conn| {
@@ -332,6 +333,7 @@ pub async fn get_current_principal(state: web::Data<AppState>, auth: Auth) -> Ap
                 roles: auth.roles.clone(),
                 unit: auth.unit.clone(),
                 agency: auth.agency.clone(),
+                facility_name: auth.facility_name.clone(),
             })
         })
         .await?;

@@ -10,7 +10,7 @@ use crate::auth::{password, Auth, Op};
 use crate::db::clients::{self, ClientChanges, ClientRow};
 use crate::db::{admin_units, audit, write_tx};
 use crate::dto::clients::{Client, ClientQuery, ClientWithSecret, CreateClient};
-use crate::error::{ApiResult, Problem};
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::etag::json_with_etag;
 use crate::http::extract::ApiJson;
 use crate::http::pagination::{Page, PageRequest};
@@ -66,6 +66,9 @@ pub async fn create_client(
     body: ApiJson<CreateClient>,
 ) -> ApiResult<HttpResponse> {
     let body = body.0;
+    crate::auth::roles::check_facility_name(&body.roles, body.facility_name.as_deref())
+        .map_err(|reason| ApiError::invalid("facility_name", reason))?;
+    let facility_name = body.facility_name.as_deref().map(crate::text::normalize);
     let secret = password::random_secret();
     let secret_hash = hash_secret(&secret);
     let row = state
@@ -91,6 +94,7 @@ pub async fn create_client(
                         created_at: now,
                         updated_at: now,
                         version: 1,
+                        facility_name: facility_name.clone(),
                     },
                 )?;
                 audit::record(conn, &audit::Actor::of(auth), entry("client.create", &row))?;

@@ -6,6 +6,7 @@ pub mod audit_events;
 pub mod auth;
 pub mod clients;
 pub mod committees;
+pub mod facility_activities;
 pub mod health;
 pub mod holidays;
 pub mod imports;
@@ -66,6 +67,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(release_notices::list_release_notices)
         .service(release_notices::get_release_notice)
         .service(release_notices::verify_release_notice)
+        .service(facility_activities::create_facility_activity)
+        .service(facility_activities::list_facility_activities)
+        .service(facility_activities::get_facility_activity)
         .service(supervision::create_assignment)
         .service(supervision::list_person_assignments)
         .service(supervision::list_assignments)

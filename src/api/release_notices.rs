@@ -6,7 +6,7 @@ use actix_web::{get, post, web, HttpResponse};
 use crate::api::parse_id;
 use crate::auth::{Auth, Jurisdiction, Op};
 use crate::db::persons::PersonScope;
-use crate::db::release_notices::{self, NoticeRow};
+use crate::db::release_notices::{self, NoticeRow, NoticeScope};
 use crate::db::{audit, idempotency, persons, write_tx, DbConnection};
 use crate::domain::lifecycle::Transition;
 use crate::dto::release_notices::*;
@@ -24,11 +24,31 @@ pub const VERIFICATION_WORKING_DAYS: u32 = 3;
 
 fn create_notice(conn: &mut DbConnection, auth: &Auth, input: &NewReleaseNotice) -> ApiResult<NoticeRow> {
     let today = today_vn();
+    let facility = match (&auth.facility_name, &input.facility) {
+        (Some(own), Some(given)) if auth.created_only().is_some() && crate::text::normalize(given) != *own => {
+            return Err(ApiError::invalid("facility", format!("must be your facility, {own}")))
+        }
+        (Some(own), _) if auth.created_only().is_some() => own.clone(),
+        (_, Some(given)) => crate::text::normalize(given),
+        (_, None) => return Err(ApiError::invalid("facility", "is required")),
+    };
+    // A facility notifies any commune of the country; it reaches only the persons of its
+    // own notices (`PersonScope::of`).
+    let national;
+    let auth = if auth.created_only().is_some() {
+        national = auth.acting_for(Jurisdiction::National);
+        &national
+    } else {
+        auth
+    };
     if input.expected_release_date < input.notice_date {
         return Err(ApiError::invalid("expected_release_date", "must not be before the notice date"));
     }
     if input.notice_date > today {
         return Err(ApiError::invalid("notice_date", "must not be in the future"));
+    }
+    if input.counselling_held_on.is_some_and(|d| d > today) {
+        return Err(ApiError::invalid("counselling_held_on", "must not be in the future"));
     }
     if input.person.as_ref().is_some_and(|p| p.registered_on.is_some()) {
         return Err(ApiError::invalid("person.registered_on", "a release notice is registered on its notice_date"));
@@ -67,7 +87,7 @@ fn create_notice(conn: &mut DbConnection, auth: &Auth, input: &NewReleaseNotice)
                     p.received_on = None;
                     p.management_started_on = None;
                     p.management_file_number = None;
-                    Ok(Some(serde_json::json!({"facility": input.facility})))
+                    Ok(Some(serde_json::json!({"facility": facility})))
                 },
             )?
         }
@@ -82,11 +102,14 @@ fn create_notice(conn: &mut DbConnection, auth: &Auth, input: &NewReleaseNotice)
         person_id: person.id.clone(),
         unit_code: person.unit_code.clone(),
         province_code: person.province_code.clone(),
-        facility: crate::text::normalize(&input.facility),
+        facility,
         notice_date: input.notice_date,
         expected_release_date: input.expected_release_date,
         counselling_sessions: input.counselling_sessions,
         travel_allowance_vnd: input.travel_allowance_vnd,
+        created_by: Some(auth.sub.clone()),
+        counselling_held_on: Some(input.counselling_held_on.unwrap_or(input.notice_date)),
+        travel_allowance_paid_on: Some(input.travel_allowance_paid_on.unwrap_or(input.expected_release_date)),
         verification_due_on: crate::db::holidays::calendar(conn)?
             .add_working_days(input.notice_date, VERIFICATION_WORKING_DAYS),
         verified_on: None,
@@ -139,7 +162,11 @@ pub async fn create_release_notice(
         .run(&auth, Op::CreateReleaseNotice, move |conn, auth| {
             idempotency::once(conn, &auth.sub, idem.0.as_deref(), "create_release_notice", &hash, |conn| {
                 let row = create_notice(conn, auth, &input)?;
-                StoredResponse::fresh(StatusCode::CREATED, &ReleaseNotice::build(&row, today_vn()))
+                let people = release_notices::identities(conn, std::slice::from_ref(&row))?;
+                StoredResponse::fresh(
+                    StatusCode::CREATED,
+                    &ReleaseNotice::build(&row, people.get(&row.person_id), today_vn()),
+                )
             })
         })
         .await?;
@@ -174,12 +201,16 @@ pub async fn list_release_notices(
             .transpose()
             .map_err(|_| ApiError::invalid("person_id", "is not an id"))?,
     };
-    let (rows, total) = state
+    let (rows, people, total) = state
         .run(&auth, Op::ListReleaseNotices, move |conn, auth| {
-            release_notices::list(conn, &auth.jurisdiction, &filter, page.offset(), page.page_size)
+            let (rows, total) =
+                release_notices::list(conn, &NoticeScope::of(auth), &filter, page.offset(), page.page_size)?;
+            let people = release_notices::identities(conn, &rows)?;
+            Ok((rows, people, total))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(page.wrap(rows.iter().map(|r| ReleaseNotice::build(r, today)).collect(), total)))
+    let items = rows.iter().map(|r| ReleaseNotice::build(r, people.get(&r.person_id), today)).collect();
+    Ok(HttpResponse::Ok().json(page.wrap(items, total)))
 }
 
 /// One release notice.
@@ -198,10 +229,14 @@ pub async fn get_release_notice(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
-    let row = state
-        .run(&auth, Op::GetReleaseNotice, move |conn, auth| release_notices::find_in(conn, &auth.jurisdiction, &id))
+    let (row, people) = state
+        .run(&auth, Op::GetReleaseNotice, move |conn, auth| {
+            let row = release_notices::find_in(conn, &NoticeScope::of(auth), &id)?;
+            let people = release_notices::identities(conn, std::slice::from_ref(&row))?;
+            Ok((row, people))
+        })
         .await?;
-    Ok(json_with_etag(row.version, &ReleaseNotice::build(&row, today_vn())))
+    Ok(json_with_etag(row.version, &ReleaseNotice::build(&row, people.get(&row.person_id), today_vn())))
 }
 
 /// Record the address check with the family (commune police).
@@ -227,7 +262,7 @@ pub async fn verify_release_notice(
     let row = state
         .run(&auth, Op::VerifyReleaseNotice, move |conn, auth| {
             write_tx(conn, |conn| {
-                let before = release_notices::find_in(conn, &auth.jurisdiction, &id)?;
+                let before = release_notices::find_in(conn, &NoticeScope::of(auth), &id)?;
                 if before.verified_on.is_some() {
                     return Err(ApiError::conflict("already_verified", "the address was already verified"));
                 }
@@ -242,7 +277,7 @@ pub async fn verify_release_notice(
                     input.result.as_str(),
                     input.note.as_deref(),
                 )?;
-                let after = release_notices::find_in(conn, &auth.jurisdiction, &id)?;
+                let after = release_notices::find_in(conn, &NoticeScope::of(auth), &id)?;
                 audit::record(
                     conn,
                     &audit::Actor::of(auth),
@@ -256,9 +291,11 @@ pub async fn verify_release_notice(
                         after: serde_json::to_value(&after).ok(),
                     },
                 )?;
-                Ok(after)
+                let people = release_notices::identities(conn, std::slice::from_ref(&after))?;
+                Ok((after, people))
             })
         })
         .await?;
-    Ok(json_with_etag(row.version, &ReleaseNotice::build(&row, today_vn())))
+    let (row, people) = row;
+    Ok(json_with_etag(row.version, &ReleaseNotice::build(&row, people.get(&row.person_id), today_vn())))
 }

@@ -51,6 +51,9 @@ pub enum Op {
     ListReleaseNotices,
     GetReleaseNotice,
     VerifyReleaseNotice,
+    CreateFacilityActivity,
+    ListFacilityActivities,
+    GetFacilityActivity,
     CreateAssignment,
     ListPersonAssignments,
     ListAssignments,
@@ -180,6 +183,12 @@ const EVENTS: &[Role] = &[Police, CommuneCommittee, Justice, Labour, Bank];
 const EXPORT: &[Role] = &[Police, CommuneCommittee, Justice, Labour];
 const RATE_WRITE: &[Role] = &[Bank, Admin];
 const EMPLOYERS_READ: &[Role] = &[Police, CommuneCommittee, Labour];
+/// Release notices: facilities send them (to any commune) and read back their own; the
+/// commune police verify the address.
+const NOTICE_WRITE: &[Role] = &[Police, Facility];
+const NOTICE_READ: &[Role] = &[Police, CommuneCommittee, Facility];
+/// Work inside detention facilities: the facility itself, or the police.
+const FACILITY_WORK: &[Role] = &[Police, Facility];
 
 impl Op {
     pub const ALL: &'static [Op] = &[
@@ -226,6 +235,9 @@ impl Op {
         Op::ListReleaseNotices,
         Op::GetReleaseNotice,
         Op::VerifyReleaseNotice,
+        Op::CreateFacilityActivity,
+        Op::ListFacilityActivities,
+        Op::GetFacilityActivity,
         Op::CreateAssignment,
         Op::ListPersonAssignments,
         Op::ListAssignments,
@@ -435,16 +447,17 @@ impl Op {
             | Op::RecordAbsconding
             | Op::RecordReturn
             | Op::RecordLawViolation
-            | Op::RecordDeath
-            | Op::ListReleaseNotices
-            | Op::GetReleaseNotice => MANAGE,
+            | Op::RecordDeath => MANAGE,
+            Op::ListReleaseNotices | Op::GetReleaseNotice => NOTICE_READ,
             Op::GetStatusHistory => STATUS_READ,
             Op::ListConvictions | Op::ListConvictionVersions | Op::GetExpungement | Op::ListJudicialRecordRequests => {
                 CRIMINAL_READ
             }
             Op::CreateConviction | Op::UpdateConviction => CONVICTION_WRITE,
             Op::UpdateExpungement | Op::CreateJudicialRecordRequest => JUSTICE,
-            Op::CreateReleaseNotice | Op::VerifyReleaseNotice => POLICE,
+            Op::CreateReleaseNotice => NOTICE_WRITE,
+            Op::VerifyReleaseNotice => POLICE,
+            Op::CreateFacilityActivity | Op::ListFacilityActivities | Op::GetFacilityActivity => FACILITY_WORK,
         }
     }
 
@@ -585,6 +598,9 @@ impl Op {
             Op::ListReleaseNotices => "list_release_notices",
             Op::GetReleaseNotice => "get_release_notice",
             Op::VerifyReleaseNotice => "verify_release_notice",
+            Op::CreateFacilityActivity => "create_facility_activity",
+            Op::ListFacilityActivities => "list_facility_activities",
+            Op::GetFacilityActivity => "get_facility_activity",
         }
     }
 
@@ -654,5 +670,25 @@ mod tests {
         }
         assert!(Op::ListAuditEvents.allows(&[Auditor]));
         assert!(!Op::ListAuditEvents.allows(&[Police]));
+    }
+
+    #[test]
+    fn a_facility_sends_notices_and_records_its_work_and_nothing_else() {
+        let allowed: Vec<Op> = Op::ALL.iter().copied().filter(|op| op.allows(&[Facility])).collect();
+        let everyone: Vec<Op> = Op::ALL.iter().copied().filter(|op| op.roles() == EVERYONE).collect();
+        let own = [
+            Op::CreateReleaseNotice,
+            Op::ListReleaseNotices,
+            Op::GetReleaseNotice,
+            Op::CreateFacilityActivity,
+            Op::ListFacilityActivities,
+            Op::GetFacilityActivity,
+        ];
+        for op in &allowed {
+            assert!(own.contains(op) || everyone.contains(op), "facility may call {op:?}");
+        }
+        for op in own {
+            assert!(allowed.contains(&op), "facility may not call {op:?}");
+        }
     }
 }

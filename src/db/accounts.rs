@@ -27,6 +27,7 @@ pub struct AccountRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    pub facility_name: Option<String>,
 }
 
 impl AccountRow {
@@ -38,6 +39,7 @@ impl AccountRow {
             roles: roles_from_db(&self.roles),
             unit: self.unit_code.clone(),
             agency: self.agency.clone(),
+            facility_name: self.facility_name.clone(),
             disabled: self.disabled,
             locked_until: self.locked_until.map(|t| t.and_utc()),
             created_at: self.created_at.and_utc(),
@@ -69,6 +71,7 @@ pub struct NewAccount {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    pub facility_name: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewAccount) -> ApiResult<AccountRow> {

@@ -25,6 +25,7 @@ pub struct ClientRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    pub facility_name: Option<String>,
 }
 
 impl ClientRow {
@@ -36,6 +37,7 @@ impl ClientRow {
             roles: roles_from_db(&self.roles),
             unit: self.unit_code.clone(),
             agency: self.agency.clone(),
+            facility_name: self.facility_name.clone(),
             disabled: self.disabled,
             created_at: self.created_at.and_utc(),
             updated_at: self.updated_at.and_utc(),

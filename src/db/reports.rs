@@ -209,12 +209,6 @@ struct Scalars {
     propagandists: i64,
     #[diesel(sql_type = BigInt)]
     notices: i64,
-    #[diesel(sql_type = BigInt)]
-    in_facility_counselling: i64,
-    #[diesel(sql_type = BigInt)]
-    travel_allowances: i64,
-    #[diesel(sql_type = BigInt)]
-    travel_allowance_vnd: i64,
 }
 
 /// Persons managed at the start, at the end and during the period, with the end-of-period
@@ -707,10 +701,6 @@ fn scalars(conn: &mut DbConnection, scope: &[Jurisdiction], from: NaiveDate, to:
     let grant_vnd = count(&mut q, "SUM(s.amount_vnd)", "social_assistance", "s", "period_from", "");
     let applications = count(&mut q, "COUNT(*)", "loans", "l", "application_date", "");
     let notices = count(&mut q, "COUNT(*)", "release_notices", "n", "notice_date", "");
-    let in_facility = count(&mut q, "SUM(n.counselling_sessions)", "release_notices", "n", "notice_date", "");
-    let allowances =
-        count(&mut q, "COUNT(*)", "release_notices", "n", "notice_date", " AND n.travel_allowance_vnd > 0");
-    let allowance_vnd = count(&mut q, "SUM(n.travel_allowance_vnd)", "release_notices", "n", "notice_date", "");
     let listed = {
         let (m1, m2) = (q.text(&month_key(from)), q.text(&month_key(to)));
         let s = q.scope("ll", scope);
@@ -762,8 +752,7 @@ fn scalars(conn: &mut DbConnection, scope: &[Jurisdiction], from: NaiveDate, to:
                 {grant_vnd} AS assistance_vnd, {listed} AS listed_eligible, {applications} AS applications,
                 {disbursed_loans} AS disbursed_loans, {borrowers} AS borrowers, {disbursed_vnd} AS disbursed_vnd,
                 {outstanding} AS outstanding_vnd, {committees} AS committees_active, {propagandists} AS propagandists,
-                {notices} AS notices, {in_facility} AS in_facility_counselling, {allowances} AS travel_allowances,
-                {allowance_vnd} AS travel_allowance_vnd"
+                {notices} AS notices"
     );
     q.load::<Scalars>(conn, text)?.pop().ok_or_else(|| ApiError::internal("indicator scalars returned no row"))
 }
@@ -1047,12 +1036,8 @@ fn indicators_in_snapshot(
         disbursed_vnd: s.disbursed_vnd,
         outstanding_vnd: s.outstanding_vnd,
     };
-    let pre_release = PreRelease {
-        notices: s.notices,
-        in_facility_counselling: s.in_facility_counselling,
-        travel_allowances: s.travel_allowances,
-        travel_allowance_vnd: s.travel_allowance_vnd,
-    };
+    let facilities = super::facility_activities::pre_release_figures(conn, scope, from, to)?;
+    let pre_release = PreRelease::from_figures(s.notices, &facilities);
     let mut managed = managed_persons(conn)?;
     managed.files_opened = files_opened;
     let reoffences = exits.reoffended + exits.law_violation;

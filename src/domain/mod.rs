@@ -8,6 +8,7 @@ pub mod contact;
 pub mod enums;
 pub mod events;
 pub mod expungement;
+pub mod facility;
 pub mod interest;
 pub mod lifecycle;
 pub mod loan_lifecycle;

@@ -16,6 +16,9 @@ pub struct Account {
     /// The administrative unit the account acts for (`VN`, province or commune code).
     pub unit: String,
     pub agency: Option<String>,
+    /// The detention facility of a `facility` account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facility_name: Option<String>,
     pub disabled: bool,
     /// Set after five failed logins in a row.
     pub locked_until: Option<DateTime<Utc>>,
@@ -64,6 +67,12 @@ pub struct CreateAccount {
     pub unit: String,
     #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
     pub agency: Option<String>,
+    /// The detention facility a `facility` principal stands for (trại giam, trại tạm giam,
+    /// nhà tạm giữ); required with the `facility` role and refused without it. Carried in
+    /// the token as the `facility_name` claim.
+    #[validate(length(min = 1, max = 300), custom(function = "crate::dto::single_line"))]
+    #[schema(example = "Trại giam Nam Hà")]
+    pub facility_name: Option<String>,
 }
 
 /// Fields to change; absent fields stay as they are.

@@ -3,6 +3,7 @@
 
 pub mod areas;
 pub mod committees;
+pub mod facility_activities;
 pub mod imports;
 pub mod loans;
 pub mod persons;

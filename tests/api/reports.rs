@@ -646,13 +646,15 @@ fn expected(persons: &[Person], org: &Org, scope: &str, from: NaiveDate, to: Nai
                     grant_vnd += amount;
                 }
             }
+            // Each on its own date: the notice, the counselling (held on the notice date by
+            // default), the travel allowance (paid on the release date by default).
             if in_period(p.plan.notice_on) {
                 notices += 1;
                 in_facility += p.plan.counselling;
+            }
+            if in_period(p.plan.release_on) && p.plan.allowance > 0 {
                 allowance_vnd += p.plan.allowance;
-                if p.plan.allowance > 0 {
-                    allowances += 1;
-                }
+                allowances += 1;
             }
         }
     }
@@ -854,7 +856,8 @@ fn expected(persons: &[Person], org: &Org, scope: &str, from: NaiveDate, to: Nai
             "communes_with_outreach": among(&with_outreach),
             "communes_with_propagandists": among(&with_propagandists),
         },
-        "pre_release": {"notices": notices, "in_facility_counselling": in_facility, "travel_allowances": allowances, "travel_allowance_vnd": allowance_vnd},
+        "pre_release": {"notices": notices, "in_facility_counselling": in_facility, "travel_allowances": allowances, "travel_allowance_vnd": allowance_vnd,
+            "intakes": 0, "certificate_requests": 0, "policy_briefings": {"sessions": 0, "attendance": 0}, "trainings": 0, "education_sessions": 0},
         "rates": {
             "reoffending_of_received": rate(reoffences, get(&received, "total")),
             "reoffending_of_managed": rate(reoffences, during),
