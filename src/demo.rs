@@ -745,10 +745,8 @@ fn facility_extras(
     participants: &std::collections::BTreeMap<String, Vec<String>>,
     stats: &mut DemoStats,
 ) -> Result<(), String> {
-    let provinces: std::collections::BTreeSet<String> = participants
-        .keys()
-        .filter_map(|unit| crate::db::admin_units::province_of(unit).map(str::to_string))
-        .collect();
+    let provinces: std::collections::BTreeSet<String> =
+        participants.keys().filter_map(|unit| crate::db::admin_units::province_of(unit).map(str::to_string)).collect();
     const TOPICS: &[&str] = &["reintegration_policy", "decision_22_loans", "law_dissemination", "drug_prevention"];
     let mut rows = Vec::new();
     for province in &provinces {
@@ -760,7 +758,12 @@ fn facility_extras(
                 let first = month.with_day(1).unwrap_or(month);
                 day_in(rng, first, (first + Days::new(27)).min(today))
             };
-            let mut push = |rng: &mut StdRng, kind: &str, topic: Option<&str>, persons: i64, attendance: i64, vnd: i64| {
+            let mut push = |rng: &mut StdRng,
+                            kind: &str,
+                            topic: Option<&str>,
+                            persons: i64,
+                            attendance: i64,
+                            vnd: i64| {
                 let on = day(rng);
                 rows.push(format!(
                     "({}, '{kind}', '{on}', {u}, {u}, {facility}, {}, {persons}, NULL, {attendance}, {vnd}, NULL, 'demo', '{now}')",

@@ -185,7 +185,15 @@ fn password_grant(
                     },
                 )
             })?;
-            issue(keys, &a.id, KIND_ACCOUNT, &a.roles, &a.unit_code, (a.agency.clone(), a.facility_name.clone()), a.stamp())
+            issue(
+                keys,
+                &a.id,
+                KIND_ACCOUNT,
+                &a.roles,
+                &a.unit_code,
+                (a.agency.clone(), a.facility_name.clone()),
+                a.stamp(),
+            )
         }
         Some(a) => {
             record_password_failure(conn, keys, &a, &address, &actor)?;
@@ -299,7 +307,15 @@ fn client_grant(
                     },
                 )
             })?;
-            issue(keys, &c.id, KIND_CLIENT, &c.roles, &c.unit_code, (c.agency.clone(), c.facility_name.clone()), c.stamp())
+            issue(
+                keys,
+                &c.id,
+                KIND_CLIENT,
+                &c.roles,
+                &c.unit_code,
+                (c.agency.clone(), c.facility_name.clone()),
+                c.stamp(),
+            )
         }
         other => {
             write_tx(conn, |conn| {

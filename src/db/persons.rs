@@ -180,9 +180,7 @@ macro_rules! purpose_predicate {
                 .select(sa::person_id),
         );
         let notified = p::id.eq_any(
-            rn::table
-                .filter(rn::created_by.eq(purpose.notices_of.clone().unwrap_or_default()))
-                .select(rn::person_id),
+            rn::table.filter(rn::created_by.eq(purpose.notices_of.clone().unwrap_or_default())).select(rn::person_id),
         );
         purpose
             .bank

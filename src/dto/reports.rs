@@ -545,7 +545,11 @@ impl Indicators {
         );
         for (k, l, v) in [
             ("intakes", "Số phạm nhân được tiếp nhận vào cơ sở giam giữ", p.intakes),
-            ("certificate_requests", "Số trường hợp đề nghị cấp giấy chứng nhận chấp hành xong án", p.certificate_requests),
+            (
+                "certificate_requests",
+                "Số trường hợp đề nghị cấp giấy chứng nhận chấp hành xong án",
+                p.certificate_requests,
+            ),
             ("policy_briefings.sessions", "Buổi phổ biến chính sách tại cơ sở giam giữ", p.policy_briefings.sessions),
             ("policy_briefings.attendance", "Lượt người dự phổ biến chính sách", p.policy_briefings.attendance),
             ("trainings", "Số phạm nhân được dạy nghề", p.trainings),

@@ -42,7 +42,10 @@ fn notice(name: &str, unit: &str, id_number: Option<&str>) -> Value {
 
 async fn a_facility_sends_notices_anywhere_and_reads_back_only_its_own(app: TestApp) {
     // The facility name comes with the role, and only with it.
-    for (roles, name, field) in [(json!(["facility"]), Value::Null, "facility_name"), (json!(["police"]), json!("Trại giam X"), "facility_name")] {
+    for (roles, name, field) in [
+        (json!(["facility"]), Value::Null, "facility_name"),
+        (json!(["police"]), json!("Trại giam X"), "facility_name"),
+    ] {
         let r = app
             .post(
                 "/api/v1/accounts",
@@ -54,7 +57,11 @@ async fn a_facility_sends_notices_anywhere_and_reads_back_only_its_own(app: Test
         assert_eq!(body["invalid_params"][0]["name"], field, "{body}");
     }
     let r = app
-        .post("/api/v1/clients", &app.admin_token, &json!({"name": "Hệ thống trại giam", "roles": ["facility"], "unit": "VN"}))
+        .post(
+            "/api/v1/clients",
+            &app.admin_token,
+            &json!({"name": "Hệ thống trại giam", "roles": ["facility"], "unit": "VN"}),
+        )
         .await;
     assert_problem(r, 422, "validation_failed").await;
     let client = created(
@@ -154,8 +161,15 @@ async fn a_facility_sends_notices_anywhere_and_reads_back_only_its_own(app: Test
     assert_eq!((&counselled["persons"], &counselled["unit"]), (&json!(1), &json!("01")));
     assert_eq!(counselled["facility"], "Trại giam Nam Hà");
     // Its records, not the other facility's.
-    created(app.post("/api/v1/facility-activities", &other, &json!({"kind": "intake", "occurred_on": days_ago(3), "persons": 7})).await)
-        .await;
+    created(
+        app.post(
+            "/api/v1/facility-activities",
+            &other,
+            &json!({"kind": "intake", "occurred_on": days_ago(3), "persons": 7}),
+        )
+        .await,
+    )
+    .await;
     let list = json(app.get("/api/v1/facility-activities", &nam_ha).await).await;
     assert_eq!(list["total"], 1, "{list}");
     let other_list = json(app.get("/api/v1/facility-activities", &other).await).await;
@@ -189,7 +203,8 @@ async fn indicators_count_facility_work_on_its_own_dates(app: TestApp) {
     post(&nam_ha, json!({"kind": "policy_briefing", "topic_code": "law_dissemination", "occurred_on": on(4, 5), "attendance": 45})).await;
     post(&nam_ha, json!({"kind": "vocational_training", "occurred_on": on(5, 2), "persons": 15})).await;
     post(&nam_ha, json!({"kind": "pre_release_education", "occurred_on": on(6, 2), "attendance": 40})).await;
-    post(&nam_ha, json!({"kind": "travel_allowance", "occurred_on": on(7, 2), "persons": 3, "amount_vnd": 1_050_000})).await;
+    post(&nam_ha, json!({"kind": "travel_allowance", "occurred_on": on(7, 2), "persons": 3, "amount_vnd": 1_050_000}))
+        .await;
     post(&nam_ha, json!({"kind": "counselling", "occurred_on": on(8, 2), "persons": 1})).await;
     post(&nam_ha, json!({"kind": "population", "occurred_on": on(8, 31), "persons": 640})).await;
     // The year before: not in the period.
@@ -219,7 +234,10 @@ async fn indicators_count_facility_work_on_its_own_dates(app: TestApp) {
     body["counselling_held_on"] = json!(on(2, 20));
     body["travel_allowance_vnd"] = json!(350_000);
     let n = created(app.post("/api/v1/release-notices", &nam_ha, &body).await).await;
-    assert_eq!((&n["counselling_held_on"], &n["travel_allowance_paid_on"]), (&json!(on(2, 20)), &body["expected_release_date"]));
+    assert_eq!(
+        (&n["counselling_held_on"], &n["travel_allowance_paid_on"]),
+        (&json!(on(2, 20)), &body["expected_release_date"])
+    );
 
     let figures = |token: String, unit: &'static str, from: String, to: String| {
         let app = &app;
@@ -253,7 +271,12 @@ async fn indicators_count_facility_work_on_its_own_dates(app: TestApp) {
     );
     let far_now = figures(far_police.clone(), FAR, days_ago(30), days_ago(-60)).await;
     assert_eq!(
-        (&far_now["in_facility_counselling"], &far_now["notices"], &far_now["travel_allowances"], &far_now["travel_allowance_vnd"]),
+        (
+            &far_now["in_facility_counselling"],
+            &far_now["notices"],
+            &far_now["travel_allowances"],
+            &far_now["travel_allowance_vnd"]
+        ),
         (&json!(0), &json!(1), &json!(1), &json!(350_000)),
         "{far_now}"
     );
