@@ -4,11 +4,13 @@
 use crate::auth::Auth;
 use crate::db::facility_activities::{self, FacilityActivityRow};
 use crate::db::persons::{self, PersonScope};
-use crate::db::{admin_units, audit, write_tx, DbConnection};
+use crate::db::{admin_units, audit, DbConnection};
 use crate::domain::facility;
 use crate::dto::facility_activities::NewFacilityActivity;
 use crate::error::{ApiError, ApiResult, InvalidParam};
 
+/// Records one activity: call inside a write transaction (the row and its audit event
+/// are written together).
 pub fn create(
     conn: &mut DbConnection,
     auth: &Auth,
@@ -82,22 +84,21 @@ pub fn create(
         created_by: auth.sub.clone(),
         created_at: crate::time::now(),
     };
-    write_tx(conn, |conn| {
-        facility_activities::insert(conn, &row)?;
-        audit::record(
-            conn,
-            &audit::Actor::of(auth),
-            audit::Entry {
-                action: "facility_activity.create",
-                entity_type: "facility_activity",
-                entity_id: Some(&row.id),
-                unit_code: Some(&row.unit_code),
-                province_code: (!row.province_code.is_empty()).then_some(row.province_code.as_str()),
-                after: serde_json::to_value(&row).ok(),
-                ..Default::default()
-            },
-        )?;
-        Ok::<_, ApiError>(())
-    })?;
+    // The caller's write transaction (`idempotency::once` opens one) holds the row and its
+    // audit event together.
+    facility_activities::insert(conn, &row)?;
+    audit::record(
+        conn,
+        &audit::Actor::of(auth),
+        audit::Entry {
+            action: "facility_activity.create",
+            entity_type: "facility_activity",
+            entity_id: Some(&row.id),
+            unit_code: Some(&row.unit_code),
+            province_code: (!row.province_code.is_empty()).then_some(row.province_code.as_str()),
+            after: serde_json::to_value(&row).ok(),
+            ..Default::default()
+        },
+    )?;
     Ok(row)
 }
