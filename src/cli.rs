@@ -65,6 +65,9 @@ pub enum AccountsCommand {
         full_name: Option<String>,
         #[arg(long)]
         agency: Option<String>,
+        /// The detention facility of a `facility` account (required with that role).
+        #[arg(long)]
+        facility_name: Option<String>,
     },
 }
 
@@ -80,6 +83,9 @@ pub enum ClientsCommand {
         unit: String,
         #[arg(long)]
         agency: Option<String>,
+        /// The detention facility of a `facility` client (required with that role).
+        #[arg(long)]
+        facility_name: Option<String>,
     },
 }
 
@@ -115,7 +121,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             println!(
                 "{} persons, {} convictions, {} status changes, {} attribute changes, {} activities, {} trainings, \
                  {} job referrals, {} assistance grants, {} loans ({} of other programmes, {} postings), {} judicial-record requests, {} committees, {} models, \
-                 {} outreach events in {:.1} s",
+                 {} outreach events, {} facility activities in {:.1} s",
                 stats.persons,
                 stats.convictions,
                 stats.history_rows,
@@ -131,6 +137,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 stats.committees,
                 stats.models,
                 stats.outreach,
+                stats.facility_activities,
                 stats.seconds
             );
             Ok(())
@@ -153,7 +160,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 }
             }
         }
-        Command::Accounts(AccountsCommand::Create { username, roles, unit, full_name, agency }) => {
+        Command::Accounts(AccountsCommand::Create { username, roles, unit, full_name, agency, facility_name }) => {
             let password = match std::env::var("THNCD_PASSWORD") {
                 Ok(p) if !p.is_empty() => p,
                 _ => rpassword::prompt_password("Password: ").map_err(|e| format!("cannot read password: {e}"))?,
@@ -162,15 +169,23 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             let settings = Settings::from_env()?;
             let pool = crate::startup::open_database(&Settings { migrate_on_start: true, ..settings })?;
             let mut conn = pool.get().map_err(|e| format!("cannot connect: {e}"))?;
-            let id = create_account(&mut conn, &username, &password, &roles, &unit, full_name, agency)?;
+            let id = create_account(
+                &mut conn,
+                &username,
+                &password,
+                &roles,
+                &unit,
+                full_name,
+                Labels { agency, facility_name },
+            )?;
             println!("account {username} created: {id}");
             Ok(())
         }
-        Command::Clients(ClientsCommand::Create { name, roles, unit, agency }) => {
+        Command::Clients(ClientsCommand::Create { name, roles, unit, agency, facility_name }) => {
             let settings = Settings::from_env()?;
             let pool = crate::startup::open_database(&Settings { migrate_on_start: true, ..settings })?;
             let mut conn = pool.get().map_err(|e| format!("cannot connect: {e}"))?;
-            let (client_id, secret) = create_client(&mut conn, &name, &roles, &unit, agency)?;
+            let (client_id, secret) = create_client(&mut conn, &name, &roles, &unit, Labels { agency, facility_name })?;
             println!("client_id={client_id}\nclient_secret={secret}");
             Ok(())
         }
@@ -206,6 +221,13 @@ fn resolve_unit(conn: &mut db::DbConnection, unit: &str) -> Result<admin_units::
     admin_units::resolve(conn, unit, "unit").map_err(|_| format!("unknown unit `{unit}`"))
 }
 
+/// The agency and, for a `facility` principal, the detention facility it stands for.
+#[derive(Debug, Default, Clone)]
+pub struct Labels {
+    pub agency: Option<String>,
+    pub facility_name: Option<String>,
+}
+
 pub fn create_account(
     conn: &mut db::DbConnection,
     username: &str,
@@ -213,8 +235,10 @@ pub fn create_account(
     roles: &[Role],
     unit: &str,
     full_name: Option<String>,
-    agency: Option<String>,
+    labels: Labels,
 ) -> Result<String, String> {
+    let Labels { agency, facility_name } = labels;
+    crate::auth::roles::check_facility_name(roles, facility_name.as_deref())?;
     let unit = resolve_unit(conn, unit)?;
     let hash = crate::auth::password::hash(password)?;
     let now = crate::time::now();
@@ -237,6 +261,7 @@ pub fn create_account(
                 created_at: now,
                 updated_at: now,
                 version: 1,
+                facility_name,
             },
         )?;
         audit::record(
@@ -262,8 +287,10 @@ pub fn create_client(
     name: &str,
     roles: &[Role],
     unit: &str,
-    agency: Option<String>,
+    labels: Labels,
 ) -> Result<(String, String), String> {
+    let Labels { agency, facility_name } = labels;
+    crate::auth::roles::check_facility_name(roles, facility_name.as_deref())?;
     let unit = resolve_unit(conn, unit)?;
     let secret = crate::auth::password::random_secret();
     let now = crate::time::now();
@@ -282,6 +309,7 @@ pub fn create_client(
         created_at: now,
         updated_at: now,
         version: 1,
+        facility_name,
     };
     db::write_tx(conn, |conn| {
         let row = db::clients::insert(conn, &row)?;

@@ -40,6 +40,7 @@ pub struct DemoStats {
     /// Loans of the bank's other programmes (counted in `loans` too).
     pub other_programme_loans: usize,
     pub judicial_record_requests: usize,
+    pub facility_activities: usize,
     pub seconds: f64,
 }
 
@@ -467,6 +468,9 @@ pub fn generate(conn: &mut DbConnection, opts: &DemoOptions) -> Result<DemoStats
         done += n;
     }
     communes_extras(conn, &mut rng, &sql, &now, opts.today, &participants, &mut stats)?;
+    // Its own generator: the persons and communes above stay as they were for a seed.
+    let mut facility_rng = StdRng::seed_from_u64(opts.seed ^ 0xFAC1_117E);
+    facility_extras(conn, &mut facility_rng, &now, opts.today, &participants, &mut stats)?;
     if sql.backend == Backend::Postgres {
         let _ = diesel::sql_query("ANALYZE").execute(conn);
     }
@@ -784,6 +788,79 @@ fn communes_extras(
         insert(conn, "model_participants", "id, model_id, person_id, member_id, helper_name, role, joined_on, left_on, created_at", &members)?;
         stats.outreach += insert(conn, "outreach_events", "id, unit_code, province_code, held_on, kind, topic, organiser, audience_count, quantity, model_id, created_at, updated_at, version, topic_code", &outreach)?;
         insert(conn, "propagandists", "id, unit_code, province_code, full_name, organisation, from_date, to_date, created_at", &propagandists)?;
+        Ok::<_, diesel::result::Error>(())
+    })
+    .map_err(|e| format!("insert failed: {e}"))
+}
+
+/// Per province with managed persons: a provincial detention facility recording, month by
+/// month over five years, its intakes and population, completion certificate requests,
+/// pre-release education, and now and then a policy briefing, vocational training,
+/// counselling and travel allowances.
+fn facility_extras(
+    conn: &mut DbConnection,
+    rng: &mut StdRng,
+    now: &str,
+    today: NaiveDate,
+    participants: &std::collections::BTreeMap<String, Vec<String>>,
+    stats: &mut DemoStats,
+) -> Result<(), String> {
+    let provinces: std::collections::BTreeSet<String> =
+        participants.keys().filter_map(|unit| crate::db::admin_units::province_of(unit).map(str::to_string)).collect();
+    const TOPICS: &[&str] = &["reintegration_policy", "decision_22_loans", "law_dissemination", "drug_prevention"];
+    let mut rows = Vec::new();
+    for province in &provinces {
+        let (u, facility) = (q(province), q(&format!("Trại tạm giam Công an tỉnh {province}")));
+        let mut population: i64 = rng.gen_range(300..900);
+        for months_back in 0..60u32 {
+            let Some(month) = today.checked_sub_months(chrono::Months::new(months_back)) else { continue };
+            let day = |rng: &mut StdRng| {
+                let first = month.with_day(1).unwrap_or(month);
+                day_in(rng, first, (first + Days::new(27)).min(today))
+            };
+            let mut push = |rng: &mut StdRng,
+                            kind: &str,
+                            topic: Option<&str>,
+                            persons: i64,
+                            attendance: i64,
+                            vnd: i64| {
+                let on = day(rng);
+                rows.push(format!(
+                    "({}, '{kind}', '{on}', {u}, {u}, {facility}, {}, {persons}, NULL, {attendance}, {vnd}, NULL, 'demo', '{now}')",
+                    q(&uid(rng)),
+                    qo(topic)
+                ));
+            };
+            let intake = rng.gen_range(5..40);
+            population = (population + intake - rng.gen_range(5..40)).max(100);
+            push(rng, "intake", None, intake, intake, 0);
+            push(rng, "population", None, population, population, 0);
+            let requests = rng.gen_range(2..20);
+            push(rng, "completion_certificate_request", None, requests, requests, 0);
+            let class = rng.gen_range(10..60);
+            push(rng, "pre_release_education", None, class, class, 0);
+            if rng.gen_bool(0.3) {
+                let topic = TOPICS[rng.gen_range(0..TOPICS.len())];
+                let audience = rng.gen_range(40..250);
+                push(rng, "policy_briefing", Some(topic), 0, audience, 0);
+            }
+            if rng.gen_bool(0.2) {
+                let trained = rng.gen_range(10..40);
+                push(rng, "vocational_training", None, trained, trained, 0);
+            }
+            if rng.gen_bool(0.5) {
+                let attendance = rng.gen_range(1..15);
+                push(rng, "counselling", None, 1, attendance, 0);
+            }
+            if rng.gen_bool(0.4) {
+                let paid = rng.gen_range(1..6);
+                let vnd = paid * rng.gen_range(200..600) * 1000;
+                push(rng, "travel_allowance", None, paid, paid, vnd);
+            }
+        }
+    }
+    db::write_tx(conn, |conn| {
+        stats.facility_activities += insert(conn, "facility_activities", "id, kind, occurred_on, unit_code, province_code, facility, topic_code, persons, person_ids, attendance, amount_vnd, notes, created_by, created_at", &rows)?;
         Ok::<_, diesel::result::Error>(())
     })
     .map_err(|e| format!("insert failed: {e}"))

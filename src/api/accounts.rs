@@ -59,6 +59,8 @@ pub async fn create_account(
     if let Err(reason) = password::check_strength(&body.password) {
         return Err(ApiError::invalid("password", reason));
     }
+    crate::auth::roles::check_facility_name(&body.roles, body.facility_name.as_deref())
+        .map_err(|reason| ApiError::invalid("facility_name", reason))?;
     // The hash covers everything but the password, which must not be kept in any form but Argon2.
     let hash = request_hash("create_account", &service::create_key(&body));
     let response = state

@@ -122,6 +122,7 @@ pub async fn get_current_principal(state: web::Data<AppState>, auth: Auth) -> Ap
                 roles: auth.roles.clone(),
                 unit: auth.unit.clone(),
                 agency: auth.agency.clone(),
+                facility_name: auth.facility_name.clone(),
             })
         })
         .await?;

@@ -6,7 +6,7 @@ use crate::api::parse_id;
 use crate::auth::{Auth, Op};
 use crate::db::clients::{self, ClientRow};
 use crate::dto::clients::{Client, ClientQuery, ClientWithSecret, CreateClient};
-use crate::error::{ApiResult, Problem};
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::etag::json_with_etag;
 use crate::http::extract::ApiJson;
 use crate::http::pagination::{Page, PageRequest};
@@ -40,6 +40,8 @@ pub async fn create_client(
     body: ApiJson<CreateClient>,
 ) -> ApiResult<HttpResponse> {
     let input = body.0;
+    crate::auth::roles::check_facility_name(&input.roles, input.facility_name.as_deref())
+        .map_err(|reason| ApiError::invalid("facility_name", reason))?;
     let (row, secret) =
         state.run(&auth, Op::CreateClient, move |conn, auth| service::create(conn, auth, &input)).await?;
     Ok(HttpResponse::Created().json(ClientWithSecret { client: row.view(), client_secret: secret }))

@@ -6,6 +6,7 @@ pub mod audit_events;
 pub mod auth;
 pub mod clients;
 pub mod committees;
+pub mod facility_activities;
 pub mod health;
 pub mod holidays;
 pub mod imports;
@@ -31,6 +32,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(audit_events::routes)
         .configure(persons::routes)
         .configure(release_notices::routes)
+        .configure(facility_activities::routes)
         .configure(supervision::routes)
         .configure(labour::routes)
         .configure(committees::routes)

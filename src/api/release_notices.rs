@@ -4,7 +4,7 @@ use actix_web::{get, post, web, HttpResponse};
 
 use crate::api::parse_id;
 use crate::auth::{Auth, Jurisdiction, Op};
-use crate::db::release_notices;
+use crate::db::release_notices::{self, NoticeScope};
 use crate::dto::release_notices::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::etag::json_with_etag;
@@ -73,12 +73,16 @@ pub async fn list_release_notices(
             .transpose()
             .map_err(|_| ApiError::invalid("person_id", "is not an id"))?,
     };
-    let (rows, total) = state
+    let (rows, people, total) = state
         .run(&auth, Op::ListReleaseNotices, move |conn, auth| {
-            release_notices::list(conn, &auth.jurisdiction, &filter, page.offset(), page.page_size)
+            let (rows, total) =
+                release_notices::list(conn, &NoticeScope::of(auth), &filter, page.offset(), page.page_size)?;
+            let people = release_notices::identities(conn, &rows)?;
+            Ok((rows, people, total))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(page.wrap(rows.iter().map(|r| ReleaseNotice::build(r, today)).collect(), total)))
+    let items = rows.iter().map(|r| ReleaseNotice::build(r, people.get(&r.person_id), today)).collect();
+    Ok(HttpResponse::Ok().json(page.wrap(items, total)))
 }
 
 /// One release notice.
@@ -97,10 +101,14 @@ pub async fn get_release_notice(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
-    let row = state
-        .run(&auth, Op::GetReleaseNotice, move |conn, auth| release_notices::find_in(conn, &auth.jurisdiction, &id))
+    let (row, people) = state
+        .run(&auth, Op::GetReleaseNotice, move |conn, auth| {
+            let row = release_notices::find_in(conn, &NoticeScope::of(auth), &id)?;
+            let people = release_notices::identities(conn, std::slice::from_ref(&row))?;
+            Ok((row, people))
+        })
         .await?;
-    Ok(json_with_etag(row.version, &ReleaseNotice::build(&row, today_vn())))
+    Ok(json_with_etag(row.version, &ReleaseNotice::build(&row, people.get(&row.person_id), today_vn())))
 }
 
 /// Record the address check with the family (commune police).
@@ -123,9 +131,14 @@ pub async fn verify_release_notice(
 ) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
     let input = body.0;
-    let row =
-        state.run(&auth, Op::VerifyReleaseNotice, move |conn, auth| service::verify(conn, auth, &id, &input)).await?;
-    Ok(json_with_etag(row.version, &ReleaseNotice::build(&row, today_vn())))
+    let (row, people) = state
+        .run(&auth, Op::VerifyReleaseNotice, move |conn, auth| {
+            let row = service::verify(conn, auth, &id, &input)?;
+            let people = release_notices::identities(conn, std::slice::from_ref(&row))?;
+            Ok((row, people))
+        })
+        .await?;
+    Ok(json_with_etag(row.version, &ReleaseNotice::build(&row, people.get(&row.person_id), today_vn())))
 }
 
 /// This module's routes, in the order `api::configure` registers them.

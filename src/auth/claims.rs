@@ -24,6 +24,9 @@ pub struct Claims {
     pub unit: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agency: Option<String>,
+    /// The detention facility a `facility` principal stands for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facility_name: Option<String>,
     /// `account`, `client`; absent on tokens from a trusted external provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pty: Option<String>,

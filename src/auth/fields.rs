@@ -60,7 +60,7 @@ impl Visibility {
                     v.status = true;
                     v.management = true;
                 }
-                Role::Admin | Role::Auditor => {}
+                Role::Admin | Role::Auditor | Role::Facility => {}
             }
         }
         v

@@ -298,6 +298,7 @@ mod tests {
             roles: vec!["police".into()],
             unit: "00070".into(),
             agency: None,
+            facility_name: None,
             pty: Some("account".into()),
             stamp: Some(1),
         }

@@ -77,6 +77,8 @@ pub struct Auth {
     pub unit: String,
     pub jurisdiction: Jurisdiction,
     pub agency: Option<String>,
+    /// The detention facility of a `facility` principal (`facility_name` claim).
+    pub facility_name: Option<String>,
     pub stamp: Option<i64>,
     pub ctx: RequestContext,
 }
@@ -100,6 +102,20 @@ impl Auth {
         let broader = [Role::Police, Role::CommuneCommittee, Role::Justice, Role::Labour, Role::Bank];
         (self.has_role(Role::Supervisor) && !self.roles.iter().any(|r| broader.contains(r)))
             .then_some(self.sub.as_str())
+    }
+
+    /// A token whose only role that reaches records is `facility` reaches just the records
+    /// it created ("records I created"): its release notices, the persons named in them and
+    /// its facility activities, wherever they lie.
+    pub fn created_only(&self) -> Option<&str> {
+        let broader = [Role::Police, Role::CommuneCommittee, Role::Justice, Role::Labour, Role::Bank, Role::Supervisor];
+        (self.has_role(Role::Facility) && !self.roles.iter().any(|r| broader.contains(r))).then_some(self.sub.as_str())
+    }
+
+    /// The same principal acting for another jurisdiction (a facility's notice reaches any
+    /// commune of the country).
+    pub fn acting_for(&self, jurisdiction: Jurisdiction) -> Auth {
+        Auth { jurisdiction, ..self.clone() }
     }
 
     pub fn has_role(&self, role: Role) -> bool {
@@ -171,6 +187,7 @@ impl Auth {
             unit: claims.unit,
             jurisdiction,
             agency: claims.agency,
+            facility_name: claims.facility_name,
             stamp: claims.stamp,
             ctx,
         })

@@ -11,6 +11,12 @@ const READ_PERSON: &[Role] = &[Police, CommuneCommittee, Justice, Labour, Bank, 
 /// The standing agency and the commune committee run the lifecycle.
 const MANAGE: &[Role] = &[Police, CommuneCommittee];
 const POLICE: &[Role] = &[Police];
+/// Release notices: facilities send them (to any commune) and read back their own; the
+/// commune police verify the address.
+const NOTICE_WRITE: &[Role] = &[Police, Facility];
+const NOTICE_READ: &[Role] = &[Police, CommuneCommittee, Facility];
+/// Work inside detention facilities: the facility itself, or the police.
+const FACILITY_WORK: &[Role] = &[Police, Facility];
 const STATUS_READ: &[Role] = &[Police, CommuneCommittee, Justice, Labour, Supervisor];
 /// Criminal data: offences, penalties, expungement.
 const CRIMINAL_READ: &[Role] = &[Police, CommuneCommittee, Justice];
@@ -140,10 +146,13 @@ operations! {
     CreateJudicialRecordRequest = "create_judicial_record_request" => JUSTICE,
 
     // Release notices.
-    CreateReleaseNotice = "create_release_notice" => POLICE,
-    ListReleaseNotices = "list_release_notices" => MANAGE,
-    GetReleaseNotice = "get_release_notice" => MANAGE,
+    CreateReleaseNotice = "create_release_notice" => NOTICE_WRITE,
+    ListReleaseNotices = "list_release_notices" => NOTICE_READ,
+    GetReleaseNotice = "get_release_notice" => NOTICE_READ,
     VerifyReleaseNotice = "verify_release_notice" => POLICE,
+    CreateFacilityActivity = "create_facility_activity" => FACILITY_WORK,
+    ListFacilityActivities = "list_facility_activities" => FACILITY_WORK,
+    GetFacilityActivity = "get_facility_activity" => FACILITY_WORK,
 
     // Supervision, activities, the reintegration plan.
     CreateAssignment = "create_assignment" => MANAGE,
@@ -336,5 +345,25 @@ mod tests {
         }
         assert!(Op::ListAuditEvents.allows(&[Auditor]));
         assert!(!Op::ListAuditEvents.allows(&[Police]));
+    }
+
+    #[test]
+    fn a_facility_sends_notices_and_records_its_work_and_nothing_else() {
+        let allowed: Vec<Op> = Op::ALL.iter().copied().filter(|op| op.allows(&[Facility])).collect();
+        let everyone: Vec<Op> = Op::ALL.iter().copied().filter(|op| op.roles() == EVERYONE).collect();
+        let own = [
+            Op::CreateReleaseNotice,
+            Op::ListReleaseNotices,
+            Op::GetReleaseNotice,
+            Op::CreateFacilityActivity,
+            Op::ListFacilityActivities,
+            Op::GetFacilityActivity,
+        ];
+        for op in &allowed {
+            assert!(own.contains(op) || everyone.contains(op), "facility may call {op:?}");
+        }
+        for op in own {
+            assert!(allowed.contains(&op), "facility may not call {op:?}");
+        }
     }
 }

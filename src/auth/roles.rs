@@ -23,10 +23,13 @@ pub enum Role {
     Supervisor,
     /// Reads the audit trail.
     Auditor,
+    /// A detention facility (trại giam, trại tạm giam, nhà tạm giữ): sends release notices
+    /// to any commune and records its own in-facility work; reads back only what it created.
+    Facility,
 }
 
 impl Role {
-    pub const ALL: [Role; 8] = [
+    pub const ALL: [Role; 9] = [
         Role::Admin,
         Role::Police,
         Role::CommuneCommittee,
@@ -35,6 +38,7 @@ impl Role {
         Role::Bank,
         Role::Supervisor,
         Role::Auditor,
+        Role::Facility,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -47,11 +51,21 @@ impl Role {
             Role::Bank => "bank",
             Role::Supervisor => "supervisor",
             Role::Auditor => "auditor",
+            Role::Facility => "facility",
         }
     }
 
     pub fn parse(s: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// A `facility` principal names its facility; no other principal carries a facility name.
+pub fn check_facility_name(roles: &[Role], facility_name: Option<&str>) -> Result<(), &'static str> {
+    match (roles.contains(&Role::Facility), facility_name.is_some_and(|n| !n.trim().is_empty())) {
+        (true, false) => Err("facility_name is required with the facility role"),
+        (false, true) => Err("facility_name is only for the facility role"),
+        _ => Ok(()),
     }
 }
 

@@ -27,6 +27,7 @@ pub struct AccountRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    pub facility_name: Option<String>,
 }
 
 impl AccountRow {
@@ -53,6 +54,7 @@ pub struct NewAccount {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    pub facility_name: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewAccount) -> ApiResult<AccountRow> {

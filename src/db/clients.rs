@@ -25,6 +25,7 @@ pub struct ClientRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    pub facility_name: Option<String>,
 }
 
 impl ClientRow {

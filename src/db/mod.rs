@@ -38,6 +38,7 @@ pub mod clients;
 pub mod committees;
 pub mod convictions;
 pub mod events;
+pub mod facility_activities;
 pub mod holidays;
 pub mod idempotency;
 pub mod indicators;

@@ -7,7 +7,7 @@ use diesel::sql_types::BigInt;
 
 use super::schema::{
     job_referrals as jr, loan_list_entries as lle, loan_lists as ll, loans as l, person_attribute_changes as pac,
-    person_status_history as psh, persons as p, plan_items as pi, social_assistance as soc,
+    person_status_history as psh, persons as p, plan_items as pi, release_notices as rn, social_assistance as soc,
     supervision_assignments as sa, trainings as tr,
 };
 use super::DbConnection;
@@ -106,6 +106,9 @@ pub struct Purpose {
     pub labour: bool,
     /// Supervisor: the persons actively assigned to this account.
     pub caseload_of: Option<String>,
+    /// Facility: the persons named in the release notices this principal sent, wherever
+    /// they live ("records I created").
+    pub notices_of: Option<String>,
 }
 
 impl PersonScope {
@@ -116,8 +119,14 @@ impl PersonScope {
             bank: auth.has_role(Role::Bank),
             labour: auth.has_role(Role::Labour),
             caseload_of: auth.has_role(Role::Supervisor).then(|| auth.sub.clone()),
+            notices_of: auth.has_role(Role::Facility).then(|| auth.sub.clone()),
         });
-        PersonScope { jurisdiction: auth.jurisdiction.clone(), purpose }
+        // A facility's own notices go to any commune of the country.
+        let jurisdiction = match auth.created_only() {
+            Some(_) => Jurisdiction::National,
+            None => auth.jurisdiction.clone(),
+        };
+        PersonScope { jurisdiction, purpose }
     }
 
     /// Every person of a unit, whatever the caller's roles (internal checks).
@@ -170,11 +179,16 @@ macro_rules! purpose_predicate {
                 .filter(sa::to_date.is_null())
                 .select(sa::person_id),
         );
-        purpose.bank.into_sql::<Bool>().and(bank).or(purpose.labour.into_sql::<Bool>().and(labour)).or(purpose
-            .caseload_of
-            .is_some()
+        let notified = p::id.eq_any(
+            rn::table.filter(rn::created_by.eq(purpose.notices_of.clone().unwrap_or_default())).select(rn::person_id),
+        );
+        purpose
+            .bank
             .into_sql::<Bool>()
-            .and(caseload))
+            .and(bank)
+            .or(purpose.labour.into_sql::<Bool>().and(labour))
+            .or(purpose.caseload_of.is_some().into_sql::<Bool>().and(caseload))
+            .or(purpose.notices_of.is_some().into_sql::<Bool>().and(notified))
     }};
 }
 

@@ -4,9 +4,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
+use super::schema::persons as p;
 use super::schema::release_notices as rn;
 use super::DbConnection;
-use crate::auth::Jurisdiction;
+use crate::auth::{Auth, Jurisdiction};
 use crate::error::{ApiError, ApiResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
@@ -28,6 +29,60 @@ pub struct NoticeRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    /// The principal that sent the notice (a facility reads back only its own).
+    pub created_by: Option<String>,
+    pub counselling_held_on: Option<NaiveDate>,
+    pub travel_allowance_paid_on: Option<NaiveDate>,
+}
+
+/// The notices a caller reaches: those addressed to its unit, or, for a facility, the
+/// notices it sent, wherever they are addressed ("records I created", in the query).
+#[derive(Debug, Clone)]
+pub struct NoticeScope {
+    pub jurisdiction: Jurisdiction,
+    pub created_by: Option<String>,
+}
+
+impl NoticeScope {
+    pub fn of(auth: &Auth) -> NoticeScope {
+        match auth.created_only() {
+            Some(sub) => NoticeScope { jurisdiction: Jurisdiction::National, created_by: Some(sub.to_string()) },
+            None => NoticeScope { jurisdiction: auth.jurisdiction.clone(), created_by: None },
+        }
+    }
+}
+
+macro_rules! notice_scoped {
+    ($query:expr, $scope:expr) => {{
+        let scope: &NoticeScope = $scope;
+        let q = in_unit!($query, &scope.jurisdiction, rn::unit_code, rn::province_code);
+        match &scope.created_by {
+            Some(sub) => q.filter(rn::created_by.eq(sub.clone())),
+            None => q,
+        }
+    }};
+}
+
+/// The identity fields of the persons named in notices (every reader of a notice sees them).
+#[derive(Debug, Clone, Queryable)]
+pub struct NoticePersonRow {
+    pub id: String,
+    pub full_name: String,
+    pub gender: String,
+    pub date_of_birth: Option<NaiveDate>,
+    pub id_number: Option<String>,
+}
+
+pub fn identities(
+    conn: &mut DbConnection,
+    rows: &[NoticeRow],
+) -> ApiResult<std::collections::HashMap<String, NoticePersonRow>> {
+    let ids: Vec<&str> = rows.iter().map(|r| r.person_id.as_str()).collect();
+    let found: Vec<NoticePersonRow> = p::table
+        .filter(p::id.eq_any(ids))
+        .select((p::id, p::full_name, p::gender, p::date_of_birth, p::id_number))
+        .load(conn)?;
+    Ok(found.into_iter().map(|r| (r.id.clone(), r)).collect())
 }
 
 pub fn insert(conn: &mut DbConnection, row: &NoticeRow) -> ApiResult<()> {
@@ -35,9 +90,9 @@ pub fn insert(conn: &mut DbConnection, row: &NoticeRow) -> ApiResult<()> {
     Ok(())
 }
 
-pub fn find_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<NoticeRow> {
+pub fn find_in(conn: &mut DbConnection, scope: &NoticeScope, id: &str) -> ApiResult<NoticeRow> {
     let q = rn::table.filter(rn::id.eq(id)).select(NoticeRow::as_select()).into_boxed();
-    in_unit!(q, scope, rn::unit_code, rn::province_code).first(conn).optional()?.ok_or(ApiError::NotFound)
+    notice_scoped!(q, scope).first(conn).optional()?.ok_or(ApiError::NotFound)
 }
 
 pub fn record_verification(
@@ -73,13 +128,13 @@ pub struct Filter {
 
 pub fn list(
     conn: &mut DbConnection,
-    scope: &Jurisdiction,
+    scope: &NoticeScope,
     f: &Filter,
     offset: i64,
     limit: i64,
 ) -> ApiResult<(Vec<NoticeRow>, i64)> {
     let build = || {
-        let mut q = in_unit!(rn::table.into_boxed(), scope, rn::unit_code, rn::province_code);
+        let mut q = notice_scoped!(rn::table.into_boxed(), scope);
         if let Some(unit) = &f.unit {
             q = in_unit!(q, unit, rn::unit_code, rn::province_code);
         }

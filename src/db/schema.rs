@@ -30,6 +30,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        facility_name -> Nullable<Text>,
     }
 }
 
@@ -48,6 +49,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        facility_name -> Nullable<Text>,
     }
 }
 
@@ -250,6 +252,9 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        created_by -> Nullable<Text>,
+        counselling_held_on -> Nullable<Date>,
+        travel_allowance_paid_on -> Nullable<Date>,
     }
 }
 
@@ -919,6 +924,25 @@ diesel::table! {
         name -> Text,
         units -> Text,
         province_code -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    facility_activities (id) {
+        id -> Text,
+        kind -> Text,
+        occurred_on -> Date,
+        unit_code -> Text,
+        province_code -> Text,
+        facility -> Text,
+        topic_code -> Nullable<Text>,
+        persons -> Integer,
+        person_ids -> Nullable<Text>,
+        attendance -> Integer,
+        amount_vnd -> BigInt,
+        notes -> Nullable<Text>,
         created_by -> Text,
         created_at -> Timestamp,
     }

@@ -207,15 +207,40 @@ pub struct Organisation {
     pub mass_organisations: MassOrganisationHelp,
 }
 
-/// Pre-release work (notices dated in the period).
+/// Pre-release work, each figure counted on its own date: release notices addressed to the
+/// unit (destination commune), and the facility activities of facilities that sit in the
+/// unit or in a unit below it (`/facility-activities`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq)]
+#[serde(default)]
 pub struct PreRelease {
+    /// Release notices with `notice_date` in the period.
     pub notices: i64,
-    /// In-facility counselling sessions recorded on the notices.
+    /// In-facility counselling sessions: those recorded on notices, counted on
+    /// `counselling_held_on`, plus `counselling` facility activities (one session each).
     pub in_facility_counselling: i64,
-    /// Notices with a travel allowance, and the VND paid.
+    /// Persons given a travel allowance: notices with an allowance, counted on
+    /// `travel_allowance_paid_on`, plus the `persons` of `travel_allowance` activities.
     pub travel_allowances: i64,
+    /// The VND of those allowances.
     pub travel_allowance_vnd: i64,
+    /// Prisoners taken in to serve a sentence (`persons` of `intake` activities).
+    pub intakes: i64,
+    /// Completion certificates requested (`persons` of `completion_certificate_request`).
+    pub certificate_requests: i64,
+    /// Policy briefings inside facilities: sessions and their attendance.
+    pub policy_briefings: Sessions,
+    /// Persons given vocational training (`persons` of `vocational_training` activities).
+    pub trainings: i64,
+    /// Pre-release education sessions (`pre_release_education` activities).
+    pub education_sessions: i64,
+}
+
+
+/// Sessions held and the attendance they had.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct Sessions {
+    pub sessions: i64,
+    pub attendance: i64,
 }
 
 /// The headline rates, each with its numerator and denominator.
@@ -524,6 +549,20 @@ impl Indicators {
             "Tiền tàu xe (đồng)".into(),
             V(p.travel_allowance_vnd),
         );
+        for (k, l, v) in [
+            ("intakes", "Số phạm nhân được tiếp nhận vào cơ sở giam giữ", p.intakes),
+            (
+                "certificate_requests",
+                "Số trường hợp đề nghị cấp giấy chứng nhận chấp hành xong án",
+                p.certificate_requests,
+            ),
+            ("policy_briefings.sessions", "Buổi phổ biến chính sách tại cơ sở giam giữ", p.policy_briefings.sessions),
+            ("policy_briefings.attendance", "Lượt người dự phổ biến chính sách", p.policy_briefings.attendance),
+            ("trainings", "Số phạm nhân được dạy nghề", p.trainings),
+            ("education_sessions", "Buổi giáo dục chuẩn bị tái hòa nhập cộng đồng", p.education_sessions),
+        ] {
+            push("pre_release", format!("pre_release.{k}"), l.into(), C(v));
+        }
         let rt = &self.rates;
         for (k, l, v) in [
             ("reoffending_of_received", "Tỷ lệ tái phạm, VPPL trên số tiếp nhận (%)", rt.reoffending_of_received),

@@ -9,6 +9,7 @@ pub mod enums;
 pub mod events;
 pub mod expungement;
 pub mod indicators;
+pub mod facility;
 pub mod interest;
 pub mod lifecycle;
 pub mod loan_lifecycle;

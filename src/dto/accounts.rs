@@ -17,6 +17,9 @@ pub struct Account {
     /// The administrative unit the account acts for (`VN`, province or commune code).
     pub unit: String,
     pub agency: Option<String>,
+    /// The detention facility of a `facility` account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facility_name: Option<String>,
     pub disabled: bool,
     /// Set after five failed logins in a row.
     pub locked_until: Option<DateTime<Utc>>,
@@ -65,6 +68,12 @@ pub struct CreateAccount {
     pub unit: String,
     #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
     pub agency: Option<String>,
+    /// The detention facility a `facility` principal stands for (trại giam, trại tạm giam,
+    /// nhà tạm giữ); required with the `facility` role and refused without it. Carried in
+    /// the token as the `facility_name` claim.
+    #[validate(length(min = 1, max = 300), custom(function = "crate::dto::single_line"))]
+    #[schema(example = "Trại giam Nam Hà")]
+    pub facility_name: Option<String>,
 }
 
 /// Fields to change; absent fields stay as they are.
@@ -112,6 +121,7 @@ impl crate::db::accounts::AccountRow {
             roles: roles_from_db(&self.roles),
             unit: self.unit_code.clone(),
             agency: self.agency.clone(),
+            facility_name: self.facility_name.clone(),
             disabled: self.disabled,
             locked_until: self.locked_until.map(|t| t.and_utc()),
             created_at: self.created_at.and_utc(),

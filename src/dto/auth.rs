@@ -39,4 +39,7 @@ pub struct CurrentPrincipal {
     pub roles: Vec<Role>,
     pub unit: String,
     pub agency: Option<String>,
+    /// The detention facility of a `facility` principal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facility_name: Option<String>,
 }

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod clients;
 pub mod committees;
 pub mod convictions;
+pub mod facility_activities;
 pub mod holidays;
 pub mod integrations;
 pub mod labour;

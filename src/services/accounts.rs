@@ -27,7 +27,7 @@ fn to_json<T: serde::Serialize>(v: &T) -> Option<serde_json::Value> {
 /// What an idempotent account creation is keyed on: everything but the password, which
 /// must not be kept in any form but Argon2.
 pub fn create_key(input: &CreateAccount) -> impl serde::Serialize + '_ {
-    (&input.username, &input.full_name, &input.roles, &input.unit, &input.agency)
+    (&input.username, &input.full_name, &input.roles, &input.unit, &input.agency, &input.facility_name)
 }
 
 /// Creates an account in a unit the caller covers, once per idempotency key; the answer is
@@ -43,6 +43,7 @@ pub fn create(
     let unit = admin_units::resolve(conn, &input.unit, "unit")?;
     ensure_covers(auth, &unit.code, unit.province_code.as_deref(), "unit")?;
     let password_hash = password::hash(&input.password).map_err(ApiError::internal)?;
+    let facility_name = input.facility_name.as_deref().map(crate::text::normalize);
     idempotency::once(conn, &auth.sub, idem_key, "create_account", request_hash, |conn| {
         let now = crate::time::now();
         let row = accounts::insert(
@@ -62,6 +63,7 @@ pub fn create(
                 created_at: now,
                 updated_at: now,
                 version: 1,
+                facility_name: facility_name.clone(),
             },
         )?;
         let view = row.view();
@@ -95,6 +97,10 @@ pub fn update(
             ensure_covers(auth, &unit.code, unit.province_code.as_deref(), "unit")?;
             changes.unit_code = Some(unit.code);
             changes.province_code = Some(unit.province_code);
+        }
+        if let Some(roles) = &input.roles {
+            crate::auth::roles::check_facility_name(roles, before.facility_name.as_deref())
+                .map_err(|reason| ApiError::invalid("roles", reason))?;
         }
         let scope_changed = changes.roles.as_ref().is_some_and(|r| *r != before.roles)
             || changes.unit_code.as_ref().is_some_and(|u| *u != before.unit_code);

@@ -48,7 +48,7 @@ fn issue(
     kind: &str,
     roles: &str,
     unit: &str,
-    agency: Option<String>,
+    (agency, facility_name): (Option<String>, Option<String>),
     stamp: i64,
 ) -> ApiResult<TokenResponse> {
     let now = chrono::Utc::now().timestamp();
@@ -65,6 +65,7 @@ fn issue(
         roles: roles.clone(),
         unit: unit.to_string(),
         agency,
+        facility_name,
         pty: Some(kind.to_string()),
         stamp: Some(stamp),
     };
@@ -120,7 +121,7 @@ pub fn password_grant(
                     },
                 )
             })?;
-            Ok(issue(keys, &a.id, KIND_ACCOUNT, &a.roles, &a.unit_code, a.agency.clone(), a.stamp())?)
+            Ok(issue(keys, &a.id, KIND_ACCOUNT, &a.roles, &a.unit_code, (a.agency.clone(), a.facility_name.clone()), a.stamp())?)
         }
         Some(a) => {
             record_password_failure(conn, keys, &a, &address, &actor)?;
@@ -236,7 +237,7 @@ pub fn client_grant(
                     },
                 )
             })?;
-            Ok(issue(keys, &c.id, KIND_CLIENT, &c.roles, &c.unit_code, c.agency.clone(), c.stamp())?)
+            Ok(issue(keys, &c.id, KIND_CLIENT, &c.roles, &c.unit_code, (c.agency.clone(), c.facility_name.clone()), c.stamp())?)
         }
         other => {
             write_tx(conn, |conn| {

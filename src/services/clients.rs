@@ -59,6 +59,7 @@ pub fn create(conn: &mut DbConnection, auth: &Auth, input: &CreateClient) -> Api
                 created_at: now,
                 updated_at: now,
                 version: 1,
+                facility_name: input.facility_name.as_deref().map(crate::text::normalize),
             },
         )?;
         audit::record(conn, &audit::Actor::of(auth), entry("client.create", &row))?;

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod clients;
 pub mod committees;
 pub mod holidays;
+pub mod facility_activities;
 pub mod imports;
 pub mod integrations;
 pub mod labour;

@@ -1,10 +1,10 @@
 //! Pre-release notices: registering the notice (creating or re-cycling the person) and the
 //! commune's address check, each with its audit event in one transaction.
 
-use crate::auth::Auth;
+use crate::auth::{Auth, Jurisdiction};
 use crate::db::idempotency::{self, StoredResponse};
 use crate::db::persons::PersonScope;
-use crate::db::release_notices::{self, NoticeRow};
+use crate::db::release_notices::{self, NoticeRow, NoticeScope};
 use crate::db::{audit, persons, write_tx, DbConnection};
 use crate::domain::lifecycle::Transition;
 use crate::dto::release_notices::{NewReleaseNotice, ReleaseNotice, VerificationInput};
@@ -18,11 +18,31 @@ pub const VERIFICATION_WORKING_DAYS: u32 = 3;
 
 fn create_notice(conn: &mut DbConnection, auth: &Auth, input: &NewReleaseNotice) -> ApiResult<NoticeRow> {
     let today = today_vn();
+    let facility = match (&auth.facility_name, &input.facility) {
+        (Some(own), Some(given)) if auth.created_only().is_some() && crate::text::normalize(given) != *own => {
+            return Err(ApiError::invalid("facility", format!("must be your facility, {own}")))
+        }
+        (Some(own), _) if auth.created_only().is_some() => own.clone(),
+        (_, Some(given)) => crate::text::normalize(given),
+        (_, None) => return Err(ApiError::invalid("facility", "is required")),
+    };
+    // A facility notifies any commune of the country; it reaches only the persons of its
+    // own notices (`PersonScope::of`).
+    let national;
+    let auth = if auth.created_only().is_some() {
+        national = auth.acting_for(Jurisdiction::National);
+        &national
+    } else {
+        auth
+    };
     if input.expected_release_date < input.notice_date {
         return Err(ApiError::invalid("expected_release_date", "must not be before the notice date"));
     }
     if input.notice_date > today {
         return Err(ApiError::invalid("notice_date", "must not be in the future"));
+    }
+    if input.counselling_held_on.is_some_and(|d| d > today) {
+        return Err(ApiError::invalid("counselling_held_on", "must not be in the future"));
     }
     if input.person.as_ref().is_some_and(|p| p.registered_on.is_some()) {
         return Err(ApiError::invalid("person.registered_on", "a release notice is registered on its notice_date"));
@@ -61,7 +81,7 @@ fn create_notice(conn: &mut DbConnection, auth: &Auth, input: &NewReleaseNotice)
                     p.received_on = None;
                     p.management_started_on = None;
                     p.management_file_number = None;
-                    Ok(Some(serde_json::json!({"facility": input.facility})))
+                    Ok(Some(serde_json::json!({"facility": facility})))
                 },
             )?
         }
@@ -76,11 +96,14 @@ fn create_notice(conn: &mut DbConnection, auth: &Auth, input: &NewReleaseNotice)
         person_id: person.id.clone(),
         unit_code: person.unit_code.clone(),
         province_code: person.province_code.clone(),
-        facility: crate::text::normalize(&input.facility),
+        facility,
         notice_date: input.notice_date,
         expected_release_date: input.expected_release_date,
         counselling_sessions: input.counselling_sessions,
         travel_allowance_vnd: input.travel_allowance_vnd,
+        created_by: Some(auth.sub.clone()),
+        counselling_held_on: Some(input.counselling_held_on.unwrap_or(input.notice_date)),
+        travel_allowance_paid_on: Some(input.travel_allowance_paid_on.unwrap_or(input.expected_release_date)),
         verification_due_on: crate::db::holidays::calendar(conn)?
             .add_working_days(input.notice_date, VERIFICATION_WORKING_DAYS),
         verified_on: None,
@@ -117,14 +140,15 @@ pub fn create(
 ) -> ApiResult<StoredResponse> {
     idempotency::once(conn, &auth.sub, idem_key, "create_release_notice", request_hash, |conn| {
         let row = create_notice(conn, auth, input)?;
-        StoredResponse::created(&ReleaseNotice::build(&row, today_vn()))
+        let people = release_notices::identities(conn, std::slice::from_ref(&row))?;
+        StoredResponse::created(&ReleaseNotice::build(&row, people.get(&row.person_id), today_vn()))
     })
 }
 
 /// Records the address check with the family; a notice is verified once.
 pub fn verify(conn: &mut DbConnection, auth: &Auth, id: &str, input: &VerificationInput) -> ApiResult<NoticeRow> {
     write_tx(conn, |conn| {
-        let before = release_notices::find_in(conn, &auth.jurisdiction, id)?;
+        let before = release_notices::find_in(conn, &NoticeScope::of(auth), id)?;
         if before.verified_on.is_some() {
             return Err(ApiError::conflict("already_verified", "the address was already verified"));
         }
@@ -139,7 +163,7 @@ pub fn verify(conn: &mut DbConnection, auth: &Auth, id: &str, input: &Verificati
             input.result.as_str(),
             input.note.as_deref(),
         )?;
-        let after = release_notices::find_in(conn, &auth.jurisdiction, id)?;
+        let after = release_notices::find_in(conn, &NoticeScope::of(auth), id)?;
         audit::record(
             conn,
             &audit::Actor::of(auth),

@@ -8,6 +8,7 @@ async fn demo_data_is_reproducible_and_coherent(app: TestApp) {
     let stats = thncd::demo::generate(&mut app.conn(), &opts).expect("generates");
     assert_eq!(stats.persons, 300);
     assert!(stats.history_rows >= 300);
+    assert!(stats.facility_activities > 0, "demo facilities record their work");
     // A second run on the same database is refused rather than mixing populations.
     assert!(thncd::demo::generate(&mut app.conn(), &opts).is_err());
 

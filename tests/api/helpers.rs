@@ -161,7 +161,7 @@ impl TestApp {
                 &[Role::Admin],
                 "VN",
                 Some("Root".into()),
-                None,
+                Default::default(),
             )
             .expect("first admin");
         }
@@ -227,7 +227,12 @@ impl TestApp {
             .post(
                 "/api/v1/accounts",
                 &self.admin_token,
-                &json!({"username": username, "password": PASSWORD, "full_name": username, "roles": roles, "unit": unit}),
+                &if roles.contains(&"facility") {
+                    json!({"username": username, "password": PASSWORD, "full_name": username, "roles": roles, "unit": unit,
+                           "facility_name": format!("Trại giam {username}")})
+                } else {
+                    json!({"username": username, "password": PASSWORD, "full_name": username, "roles": roles, "unit": unit})
+                },
             )
             .await;
         assert_eq!(resp.status(), 201, "create account {username}: {}", resp.text().await.unwrap());

@@ -14,6 +14,7 @@ mod decision22;
 mod demo;
 mod errors;
 mod expungement;
+mod facility;
 mod faults;
 mod figures;
 mod health;

@@ -115,6 +115,17 @@ async fn build_world(app: &TestApp, police: &str) -> World {
     )
     .await;
     ids.insert("targets", target["id"].as_str().unwrap().to_string());
+    let activity = created(
+        app.post(
+            "/api/v1/facility-activities",
+            police,
+            &json!({"kind": "intake", "occurred_on": days_ago(100), "persons": 3, "facility": "Nhà tạm giữ Công an phường"}),
+        )
+        .await,
+        "facility activity",
+    )
+    .await;
+    ids.insert("facility-activities", activity["id"].as_str().unwrap().to_string());
     World { ids, person }
 }
 

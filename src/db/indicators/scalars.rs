@@ -48,12 +48,6 @@ pub(super) struct Scalars {
     pub(super) propagandists: i64,
     #[diesel(sql_type = BigInt)]
     pub(super) notices: i64,
-    #[diesel(sql_type = BigInt)]
-    pub(super) in_facility_counselling: i64,
-    #[diesel(sql_type = BigInt)]
-    pub(super) travel_allowances: i64,
-    #[diesel(sql_type = BigInt)]
-    pub(super) travel_allowance_vnd: i64,
 }
 
 /// Month keys (`YYYY-MM`) bounding the period, for the monthly loan lists.
@@ -91,10 +85,6 @@ pub(super) fn scalars(
     // `loans` counts Decision 22 loans only; the other programmes are `other_programme_loans`.
     let applications = count(&mut q, "COUNT(*)", "loans", "l", "application_date", " AND l.programme = 'decision_22'");
     let notices = count(&mut q, "COUNT(*)", "release_notices", "n", "notice_date", "");
-    let in_facility = count(&mut q, "SUM(n.counselling_sessions)", "release_notices", "n", "notice_date", "");
-    let allowances =
-        count(&mut q, "COUNT(*)", "release_notices", "n", "notice_date", " AND n.travel_allowance_vnd > 0");
-    let allowance_vnd = count(&mut q, "SUM(n.travel_allowance_vnd)", "release_notices", "n", "notice_date", "");
     let listed = {
         let (m1, m2) = (q.text(&month_key(from)), q.text(&month_key(to)));
         let s = q.scope("ll", scope);
@@ -147,8 +137,7 @@ pub(super) fn scalars(
                 {grant_vnd} AS assistance_vnd, {listed} AS listed_eligible, {applications} AS applications,
                 {disbursed_loans} AS disbursed_loans, {borrowers} AS borrowers, {disbursed_vnd} AS disbursed_vnd,
                 {outstanding} AS outstanding_vnd, {committees} AS committees_active, {propagandists} AS propagandists,
-                {notices} AS notices, {in_facility} AS in_facility_counselling, {allowances} AS travel_allowances,
-                {allowance_vnd} AS travel_allowance_vnd"
+                {notices} AS notices"
     );
     q.load::<Scalars>(conn, text)?.pop().ok_or_else(|| ApiError::internal("indicator scalars returned no row"))
 }

@@ -191,13 +191,15 @@ pub(super) fn expected(persons: &[Person], org: &Org, scope: &str, from: NaiveDa
                     grant_vnd += amount;
                 }
             }
+            // Each on its own date: the notice, the counselling (held on the notice date by
+            // default), the travel allowance (paid on the release date by default).
             if in_period(p.plan.notice_on) {
                 notices += 1;
                 in_facility += p.plan.counselling;
+            }
+            if in_period(p.plan.release_on) && p.plan.allowance > 0 {
                 allowance_vnd += p.plan.allowance;
-                if p.plan.allowance > 0 {
-                    allowances += 1;
-                }
+                allowances += 1;
             }
         }
     }
@@ -424,7 +426,8 @@ pub(super) fn expected(persons: &[Person], org: &Org, scope: &str, from: NaiveDa
                 "persons_helped_by_mass_organisations": 0,
             },
         },
-        "pre_release": {"notices": notices, "in_facility_counselling": in_facility, "travel_allowances": allowances, "travel_allowance_vnd": allowance_vnd},
+        "pre_release": {"notices": notices, "in_facility_counselling": in_facility, "travel_allowances": allowances, "travel_allowance_vnd": allowance_vnd,
+            "intakes": 0, "certificate_requests": 0, "policy_briefings": {"sessions": 0, "attendance": 0}, "trainings": 0, "education_sessions": 0},
         "rates": {
             "reoffending_of_received": rate(reoffences, get(&received, "total")),
             "reoffending_of_managed": rate(reoffences, during),
