@@ -200,6 +200,9 @@ pub async fn export_persons(
         q: None,
         contact_overdue: None,
         sort: Sort::FullName,
+        // The export reads every page: no count.
+        no_total: true,
+        ..Default::default()
     };
     match q.list.as_str() {
         "managed" | "loan_candidates" => {}
@@ -226,7 +229,7 @@ pub async fn export_persons(
             let mut out: Vec<Person> = Vec::new();
             let mut offset = 0;
             loop {
-                let (rows, _) = db::list(conn, &PersonScope::of(auth), &filter, offset, 1000)?;
+                let rows = db::list(conn, &PersonScope::of(auth), &filter, offset, 1000)?.rows;
                 let n = rows.len() as i64;
                 for row in rows {
                     if loan_candidates

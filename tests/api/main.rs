@@ -27,6 +27,7 @@ mod purpose;
 mod reports;
 mod scale;
 mod scenario;
+mod search;
 mod security_auth;
 mod supervision;
 mod swagger_ui;
