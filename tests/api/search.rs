@@ -27,6 +27,10 @@ fn encode(s: &str) -> String {
     s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
+fn days_ago(n: i64) -> String {
+    (thncd::time::today_vn() - chrono::Duration::days(n)).to_string()
+}
+
 fn names(page: &Value) -> Vec<String> {
     page["items"].as_array().unwrap().iter().map(|p| p["full_name"].as_str().unwrap().to_string()).collect()
 }
