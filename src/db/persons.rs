@@ -633,13 +633,16 @@ impl Cursor {
     pub fn fits(&self, sort: Sort) -> bool {
         matches!(
             (self, sort),
-            (Cursor::Name { .. }, Sort::FullName | Sort::FullNameDesc) | (Cursor::Id(_), Sort::CreatedAt | Sort::CreatedAtDesc)
+            (Cursor::Name { .. }, Sort::FullName | Sort::FullNameDesc)
+                | (Cursor::Id(_), Sort::CreatedAt | Sort::CreatedAtDesc)
         )
     }
 
     fn of(row: &PersonRow, sort: Sort) -> Option<Cursor> {
         match sort {
-            Sort::FullName | Sort::FullNameDesc => Some(Cursor::Name { name: row.full_name.clone(), id: row.id.clone() }),
+            Sort::FullName | Sort::FullNameDesc => {
+                Some(Cursor::Name { name: row.full_name.clone(), id: row.id.clone() })
+            }
             Sort::CreatedAt | Sort::CreatedAtDesc => Some(Cursor::Id(row.id.clone())),
             _ => None,
         }
@@ -751,7 +754,13 @@ macro_rules! list_filters {
     }};
 }
 
-pub fn list(conn: &mut DbConnection, scope: &PersonScope, f: &ListFilter, offset: i64, limit: i64) -> ApiResult<ListPage> {
+pub fn list(
+    conn: &mut DbConnection,
+    scope: &PersonScope,
+    f: &ListFilter,
+    offset: i64,
+    limit: i64,
+) -> ApiResult<ListPage> {
     use diesel::sql_types::Integer;
     let pg = matches!(conn, DbConnection::Postgresql(_));
     let q = list_filters!(p::table.into_boxed(), scope, f, pg).select(PersonRow::as_select());
@@ -832,7 +841,8 @@ impl<Q, C> RunQueryDsl<C> for Explain<Q> {}
 /// leaving out the other filters, so it is an upper bound.
 fn estimate_total(conn: &mut DbConnection, scope: &PersonScope, f: &ListFilter, pg: bool) -> ApiResult<i64> {
     if pg {
-        let query = list_filters!(p::table.into_boxed(), scope, f, pg).select(diesel::dsl::sql::<diesel::sql_types::Integer>("1"));
+        let query = list_filters!(p::table.into_boxed(), scope, f, pg)
+            .select(diesel::dsl::sql::<diesel::sql_types::Integer>("1"));
         let plan: Vec<String> = Explain(query).load(conn)?;
         let rows = plan
             .first()

@@ -117,7 +117,8 @@ async fn totals_estimated_above_threshold_and_keyset_paging(backend: Backend) {
     let Some(app) = TestApp::spawn_with(backend, |s| s.exact_total_up_to = 3).await else { return };
     let (_, police) = app.account("ca.search2", &["police"], "00070").await;
     let mut all = Vec::new();
-    for name in ["Nguyễn Văn Một", "Nguyễn Văn Hai", "Nguyễn Thị Ba", "Nguyễn Văn Bốn", "Nguyễn Thị Năm"] {
+    for name in ["Nguyễn Văn Một", "Nguyễn Văn Hai", "Nguyễn Thị Ba", "Nguyễn Văn Bốn", "Nguyễn Thị Năm"]
+    {
         notice(&app, &police, identity(name, None, "00070")).await;
         all.push(name.to_string());
     }
