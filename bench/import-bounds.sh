@@ -10,16 +10,9 @@
 #   xlsx: 50,001 rows x 36 cells, every cell a shared string of 36 characters picked at
 #         random (so the sheet part is 64 MiB less a little and compresses far below 100:1),
 #         the cells' text at the 64 MiB bound.
-set -Eeuo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+NAME=import-bounds PORT=18093
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 BACKEND=${BACKEND:-sqlite}
-BIN=${THNCD_BIN:-$ROOT/target/release/thncd}
-PW=Bench-password-1
-PORT=18093
-OUT=${OUT:-$ROOT/bench/results/import-bounds-$(date -u +%Y%m%dT%H%M%SZ)}
-mkdir -p "$OUT"
-[[ -x $BIN ]] || (cd "$ROOT" && cargo build --release --locked)
-command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq; }
 command -v python3 >/dev/null || { echo "python3 is needed to write the files" >&2; exit 1; }
 
 python3 - "$OUT" <<'PY'
@@ -98,9 +91,6 @@ with open(sys.argv[1] + "/wide.csv", "w") as f:
 PY
 ls -l "$OUT"/*.csv "$OUT"/*.xlsx >&2
 
-PID=""
-cleanup() { [[ -n $PID ]] && kill "$PID" 2>/dev/null || true; }
-trap cleanup EXIT
 data=$(mktemp -d)
 if [[ $BACKEND == postgres ]]; then
   psql -U postgres -h 127.0.0.1 -qc "DROP DATABASE IF EXISTS thncd_bench_bounds" -c "CREATE DATABASE thncd_bench_bounds" >/dev/null

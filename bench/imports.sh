@@ -5,22 +5,12 @@
 # fresh database and the release service. Prints rows/s (median of RUNS real imports, each
 # into a fresh database so every run writes the same rows).
 #   ROWS=10000 RUNS=3 BACKENDS="postgres sqlite" bash bench/imports.sh
-set -Eeuo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+NAME=imports PORT=18092
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 ROWS=${ROWS:-10000}
 RUNS=${RUNS:-3}
 BACKENDS=${BACKENDS:-"postgres sqlite"}
-BIN=${THNCD_BIN:-$ROOT/target/release/thncd}
-PW=Bench-password-1
-PORT=18092
-OUT=${OUT:-$ROOT/bench/results/imports-$(date -u +%Y%m%dT%H%M%SZ)}
-mkdir -p "$OUT"
-[[ -x $BIN ]] || (cd "$ROOT" && cargo build --release --locked)
-command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq; }
 
-PID=""
-cleanup() { [[ -n $PID ]] && kill "$PID" 2>/dev/null || true; }
-trap cleanup EXIT
 
 FILE=$OUT/persons-$ROWS.csv
 awk -F, -v rows="$ROWS" 'NR > 1 && $4 == "01" {c[n++] = $1} END {
@@ -36,7 +26,6 @@ awk -F, -v rows="$ROWS" 'NR > 1 && $4 == "01" {c[n++] = $1} END {
 }' "$ROOT/data/admin-units-vn-2025.csv" > "$FILE"
 echo "generated $FILE: $(($(wc -l < "$FILE") - 1)) rows, $(wc -c < "$FILE") bytes" >&2
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 echo "| backend | rows | dry run (checks only) | import | rows/s (import) |" | tee "$OUT/summary.md"
 echo "|---|---:|---:|---:|---:|" | tee -a "$OUT/summary.md"
 for backend in $BACKENDS; do

@@ -8,24 +8,13 @@
 #     province submits its own report first, through the API).
 #   PERSONS=200000 RUNS=5 BACKENDS="postgres sqlite" bash bench/reports.sh
 #   REUSE=1 ...   uses the databases bench/domain.sh loaded instead of loading new ones
-set -Eeuo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+NAME=reports PORT=18091
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 PERSONS=${PERSONS:-200000}
 RUNS=${RUNS:-5}
 BACKENDS=${BACKENDS:-"postgres sqlite"}
-BIN=${THNCD_BIN:-$ROOT/target/release/thncd}
-PW=Bench-password-1
-PORT=18091
-OUT=${OUT:-$ROOT/bench/results/reports-$(date -u +%Y%m%dT%H%M%SZ)}
-mkdir -p "$OUT"
-[[ -x $BIN ]] || (cd "$ROOT" && cargo build --release --locked)
-command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq; }
 
-PID=""
-cleanup() { [[ -n $PID ]] && kill "$PID" 2>/dev/null || true; }
-trap cleanup EXIT
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 timed() { # token url -> median seconds over RUNS (one warm-up)
   local t=$1 url=$2
   curl -fsS -o /dev/null -H "Authorization: Bearer $t" "$url"

@@ -46,6 +46,9 @@ pub struct Settings {
     /// without asking the database again: the longest a revocation made on another
     /// instance takes to reach this one. 0 checks on every request.
     pub principal_cache_ms: u64,
+    /// `GET /persons` counts matches exactly up to this many; above, `total` is an
+    /// estimate unless the client asks `total=exact` (`THNCD_EXACT_TOTAL_UP_TO`, 1000).
+    pub exact_total_up_to: i64,
 }
 
 #[derive(Clone)]
@@ -167,6 +170,7 @@ impl Settings {
             token_rate_per_minute: env_parse("THNCD_TOKEN_RATE_PER_MINUTE", 30)?,
             request_timeout_secs: env_parse("THNCD_REQUEST_TIMEOUT_SECS", 60)?,
             principal_cache_ms: env_parse("THNCD_PRINCIPAL_CACHE_MS", 2000)?,
+            exact_total_up_to: env_parse("THNCD_EXACT_TOTAL_UP_TO", 1000)?,
         })
     }
 

@@ -193,6 +193,9 @@ pub async fn export_persons(
         q: None,
         contact_overdue: None,
         sort: Sort::FullName,
+        // The export reads every page: no count.
+        no_total: true,
+        ..Default::default()
     };
     match q.list.as_str() {
         "managed" | "loan_candidates" => {}

@@ -43,7 +43,7 @@ fn parse_sort(s: Option<&str>) -> ApiResult<persons::Sort> {
 }
 
 /// Persons inside your unit, filtered and sorted. Filters on fields your role cannot see are refused.
-#[utoipa::path(tag = "persons", params(PersonQuery), responses((status = 200, body = Page<Person>)))]
+#[utoipa::path(tag = "persons", params(PersonQuery), responses((status = 200, body = PersonPage)))]
 #[get("/persons")]
 pub async fn list_persons(
     state: web::Data<AppState>,
@@ -100,6 +100,27 @@ pub async fn list_persons(
         }
         Err(e) => return Err(e),
     };
+    let after = match q.after.as_deref() {
+        None => None,
+        Some(token) => match persons::Cursor::decode(token) {
+            Some(c) if c.fits(sort) => Some(c),
+            _ => {
+                problems.push(InvalidParam::new("after", "must be the `next` token of a page with the same sort"));
+                None
+            }
+        },
+    };
+    if after.is_some() && q.page.is_some_and(|p| p != 1) {
+        problems.push(InvalidParam::new("page", "must not be given with `after`"));
+    }
+    let exact_total = match q.total.as_deref() {
+        None | Some("auto") => false,
+        Some("exact") => true,
+        Some(_) => {
+            problems.push(InvalidParam::new("total", "must be `exact` or `auto`"));
+            false
+        }
+    };
     if !problems.is_empty() {
         return Err(ApiError::Validation(problems));
     }
@@ -114,11 +135,15 @@ pub async fn list_persons(
         received_from: q.received_from,
         received_to: q.received_to,
         expungement_due_before: q.expungement_due_before,
-        q: text,
+        q: text.as_deref().map(persons::Search::parse),
         contact_overdue: q.contact_overdue.filter(|v| *v).map(|_| (state.settings.contact_intervals, today_vn())),
         sort,
+        after,
+        exact_total_up_to: state.settings.exact_total_up_to,
+        exact_total,
+        no_total: false,
     };
-    let (rows, total) = state
+    let list = state
         .run_read(&auth, Op::ListPersons, move |conn, auth| {
             if let Some(Jurisdiction::Province(code) | Jurisdiction::Commune(code)) = &filter.unit {
                 admin_units::resolve(conn, code, "unit")?;
@@ -126,6 +151,7 @@ pub async fn list_persons(
             persons::list(conn, &PersonScope::of(auth), &filter, page.offset(), page.page_size)
         })
         .await?;
+    let rows = &list.rows;
     if service::carries_criminal_data(&vis) && !rows.is_empty() {
         // On the primary: the list itself may have been read on a replica.
         let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
@@ -138,7 +164,14 @@ pub async fn list_persons(
             .await?;
     }
     let items = rows.iter().map(|r| view(r, &auth)).collect();
-    Ok(HttpResponse::Ok().json(page.wrap(items, total)))
+    Ok(HttpResponse::Ok().json(PersonPage {
+        items,
+        page: page.page,
+        page_size: page.page_size,
+        total: list.total,
+        total_is_estimate: list.total_is_estimate,
+        next: list.next.map(|c| c.encode()),
+    }))
 }
 
 /// Register a person directly (status `expected`); the usual path is a release notice.

@@ -338,7 +338,12 @@ pub struct PersonQuery {
     /// Active persons whose forecast expungement date is before this date ("who becomes
     /// eligible next month?"). Roles that see expungement only.
     pub expungement_due_before: Option<NaiveDate>,
-    /// Accent-insensitive search over name, other names and ID number.
+    /// Search, accent-insensitive (lower-case, diacritics removed, đ→d). Digits alone
+    /// (spaces ignored): persons whose ID number starts with them (`0790`). Otherwise words:
+    /// every word must be a word of the name, other names or ID number, in any order, the
+    /// last one may be the start of a word as the user types (`van nguyen a` finds
+    /// `Nguyễn Văn An` and `Nguyễn Văn Anh`). Words are split at spaces and punctuation
+    /// (`b'lao` is `b` and `lao`). At most 100 characters.
     pub q: Option<String>,
     /// Persons under management with no contact within their classification group's
     /// interval (default A 90, B 60, C 30, D 7 days, unclassified 30; `THNCD_CONTACT_INTERVALS`),
@@ -350,6 +355,30 @@ pub struct PersonQuery {
     pub sort: Option<String>,
     pub page: Option<i64>,
     pub page_size: Option<i64>,
+    /// Keyset paging: the `next` token of the previous page (same filters and sort);
+    /// replaces `page`. Sorts `full_name`, `-full_name`, `created_at`, `-created_at`.
+    pub after: Option<String>,
+    /// `exact`: count every match. By default `total` is exact up to 1,000 matches
+    /// (`THNCD_EXACT_TOTAL_UP_TO`) and above that an estimate flagged `total_is_estimate`.
+    pub total: Option<String>,
+}
+
+/// A page of persons.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonPage {
+    pub items: Vec<Person>,
+    /// 1-based page number (1 when paging with `after`).
+    pub page: i64,
+    pub page_size: i64,
+    /// Number of matching records over all pages: exact up to 1,000, above that an
+    /// estimate unless `total=exact` was asked.
+    pub total: i64,
+    /// True when `total` is an estimate (PostgreSQL: the planner's; SQLite: the search
+    /// index's count before the filters it does not hold).
+    pub total_is_estimate: bool,
+    /// Pass as `after` for the page after this one; absent on the last page and for the
+    /// sorts paged by offset only (`received_on`, `-received_on`, `expungement_due_on`).
+    pub next: Option<String>,
 }
 
 /// A status change as recorded in the history the reports count from.

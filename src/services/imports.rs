@@ -459,7 +459,7 @@ pub fn export(
     let mut out: Vec<Person> = Vec::new();
     let mut offset = 0;
     loop {
-        let (rows, _) = crate::db::persons::list(conn, &PersonScope::of(auth), &filter, offset, 1000)?;
+        let rows = crate::db::persons::list(conn, &PersonScope::of(auth), &filter, offset, 1000)?.rows;
         let n = rows.len() as i64;
         for row in rows {
             if loan_candidates

@@ -32,6 +32,7 @@ mod reports;
 mod scale;
 mod scenario;
 mod schema;
+mod search;
 mod security_auth;
 mod supervision;
 mod swagger_ui;

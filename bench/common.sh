@@ -1,0 +1,49 @@
+# The set-up every bench script shares: sourced, never run. Before sourcing, a script sets
+# NAME (its results folder prefix) and PORT; it gets ROOT, BIN, PW, OUT, the release binary
+# (built if missing), wrk/jq, a trap that stops the service it started, and the helpers
+# below.
+set -Eeuo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BIN=${THNCD_BIN:-$ROOT/target/release/thncd}
+PW=Bench-password-1
+OUT=${OUT:-$ROOT/bench/results/$NAME-$(date -u +%Y%m%dT%H%M%SZ)}
+mkdir -p "$OUT"
+[[ -x $BIN ]] || (cd "$ROOT" && cargo build --release --locked)
+command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq; }
+need_wrk() { command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }; }
+
+PID=""
+cleanup() { [[ -n $PID ]] && kill "$PID" 2>/dev/null || true; }
+trap cleanup EXIT
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+# use_database BACKEND DB-NAME DATA-DIR [keep]: points the service at a fresh database (a
+# PostgreSQL database DB-NAME, or SQLite in DATA-DIR); with `keep`, at the one already there.
+use_database() {
+  local backend=$1 db=$2 data=$3 keep=${4:-}
+  mkdir -p "$data"
+  if [[ $backend == postgres ]]; then
+    [[ -n $keep ]] || psql -U postgres -h 127.0.0.1 -qc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/$db
+  else
+    unset DATABASE_URL
+  fi
+  export THNCD_DATA_DIR=$data RUST_LOG=warn THNCD_BIND=127.0.0.1:$PORT
+}
+
+# start_service LOG: starts `thncd serve`, waits for /healthz; sets PID and STARTUP_MS.
+start_service() {
+  local t0
+  t0=$(date +%s%N)
+  "$BIN" serve >"$1" 2>&1 &
+  PID=$!
+  for _ in $(seq 1 1000); do curl -fs "localhost:$PORT/healthz" >/dev/null && break; sleep 0.01; done
+  STARTUP_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
+}
+stop_service() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""; }
+
+# account USERNAME ROLE UNIT: created once (the CLI, on the service's database).
+account() { THNCD_PASSWORD=$PW "$BIN" accounts create --username "$1" --role "$2" --unit "$3" >/dev/null 2>&1 || true; }
+tok() { curl -fs -X POST "localhost:$PORT/api/v1/auth/token" -d grant_type=password -d "username=$1" -d "password=$PW" | jq -r .access_token; }
+api() { local t=$1; shift; curl -fsS -H "Authorization: Bearer $t" -H 'Content-Type: application/json' "$@"; }

@@ -1,0 +1,213 @@
+//! Person search (issue 25): accent-insensitive words in any order, the last one a prefix,
+//! ID-number prefixes; totals exact up to a threshold then estimated; keyset paging.
+
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+
+fn identity(name: &str, id_number: Option<&str>, unit: &str) -> Value {
+    json!({"full_name": name, "gender": "male", "date_of_birth": "1985-03-02", "id_number": id_number, "unit": unit,
+           "village": "Thôn 3", "education": "9/12", "occupation": "farmer"})
+}
+
+async fn notice(app: &TestApp, token: &str, person: Value) -> String {
+    let resp = app
+        .post(
+            "/api/v1/release-notices",
+            token,
+            &json!({"person": person, "facility": "Trại giam Nam Hà", "notice_date": days_ago(40),
+                    "expected_release_date": days_ago(30)}),
+        )
+        .await;
+    assert_eq!(resp.status(), 201, "{}", resp.text().await.unwrap());
+    json(resp).await["person_id"].as_str().unwrap().to_string()
+}
+
+fn encode(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
+fn days_ago(n: i64) -> String {
+    (thncd::time::today_vn() - chrono::Duration::days(n)).to_string()
+}
+
+fn names(page: &Value) -> Vec<String> {
+    page["items"].as_array().unwrap().iter().map(|p| p["full_name"].as_str().unwrap().to_string()).collect()
+}
+
+async fn every_diacritic_family_any_order_and_prefixes(app: TestApp) {
+    let (_, police) = app.account("ca.search1", &["police"], "00070").await;
+    // sắc, huyền, hỏi, ngã, nặng; circumflex (â ê ô), breve (ă), horn (ơ ư), đ.
+    let people = [
+        ("Nguyễn Văn Ánh", Some("001085012345")),
+        ("Trần Thị Hằng", None),
+        ("Phạm Quốc Bảo", Some("001085012399")),
+        ("Đỗ Thị Ngọc Trưng", None),
+        ("Lê Văn Lợi", Some("001085099999")),
+        ("Hồ Xuân Hương", None),
+    ];
+    for (name, id_number) in people {
+        notice(&app, &police, identity(name, id_number, "00070")).await;
+    }
+    let search = |q: String| {
+        let police = police.clone();
+        let app = &app;
+        async move {
+            let resp = app.get(&format!("/api/v1/persons?{q}"), &police).await;
+            assert_eq!(resp.status(), 200, "{q}");
+            json(resp).await
+        }
+    };
+    let cases: [(&str, &[&str]); 17] = [
+        ("nguyen van anh", &["Nguyễn Văn Ánh"]),
+        ("anh van nguyen", &["Nguyễn Văn Ánh"]),
+        ("NGUYỄN văn", &["Nguyễn Văn Ánh"]),
+        ("nguyen van a", &["Nguyễn Văn Ánh"]),
+        ("hang tran", &["Trần Thị Hằng"]),
+        ("tran th", &["Trần Thị Hằng"]),
+        ("bao pham quoc", &["Phạm Quốc Bảo"]),
+        ("do trung", &["Đỗ Thị Ngọc Trưng"]),
+        ("đỗ ngọc", &["Đỗ Thị Ngọc Trưng"]),
+        ("ĐỖ THỊ", &["Đỗ Thị Ngọc Trưng"]),
+        ("loi le", &["Lê Văn Lợi"]),
+        ("huong xuan ho", &["Hồ Xuân Hương"]),
+        ("ho xu", &["Hồ Xuân Hương"]),
+        ("van", &["Lê Văn Lợi", "Nguyễn Văn Ánh"]),
+        // ID numbers by their start, spaces ignored.
+        ("0010850123", &["Nguyễn Văn Ánh", "Phạm Quốc Bảo"]),
+        ("001 085 0999", &["Lê Văn Lợi"]),
+        // Words, not substrings: the middle of a word finds nothing.
+        ("guyen", &[]),
+    ];
+    for (q, expected) in cases {
+        let found = search(format!("q={}", encode(q))).await;
+        assert_eq!(names(&found), expected.to_vec(), "q={q}: {found}");
+        assert_eq!(found["total"], expected.len(), "q={q}");
+        assert_eq!(found["total_is_estimate"], false, "q={q}");
+    }
+    // With the unit and status filters, and with a province-scoped token.
+    let found = search(format!("q={}&unit=00070&status=expected", encode("van"))).await;
+    assert_eq!(names(&found), ["Lê Văn Lợi", "Nguyễn Văn Ánh"], "{found}");
+    assert_eq!(names(&search("q=van&unit=00070&status=under_management".into()).await), Vec::<String>::new());
+    let commune = json(app.get("/api/v1/admin-units/00070", &app.admin_token).await).await;
+    let province = commune["parent_code"].as_str().unwrap().to_string();
+    let (_, provincial) = app.account("ca.search1p", &["police"], &province).await;
+    let resp = app.get(&format!("/api/v1/persons?q=nguyen%20a&unit={province}&status=expected"), &provincial).await;
+    assert_eq!(names(&json(resp).await), ["Nguyễn Văn Ánh"]);
+    // A search renamed with the person: the index follows the write.
+    let id = json(app.get("/api/v1/persons?q=hang%20tran", &police).await).await["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let current = app.get(&format!("/api/v1/persons/{id}"), &police).await;
+    let etag = current.headers()["etag"].to_str().unwrap().to_string();
+    let resp = app
+        .request(reqwest::Method::PATCH, &format!("/api/v1/persons/{id}"), &police)
+        .header("if-match", etag)
+        .json(&json!({"full_name": "Trần Thị Hoà"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    assert_eq!(names(&search("q=hang%20tran".into()).await), Vec::<String>::new());
+    assert_eq!(names(&search("q=hoa%20tran".into()).await), ["Trần Thị Hoà"]);
+}
+
+async fn totals_estimated_above_threshold_and_keyset_paging(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |s| s.exact_total_up_to = 3).await else { return };
+    let (_, police) = app.account("ca.search2", &["police"], "00070").await;
+    let mut all = Vec::new();
+    for name in ["Nguyễn Văn Một", "Nguyễn Văn Hai", "Nguyễn Thị Ba", "Nguyễn Văn Bốn", "Nguyễn Thị Năm"]
+    {
+        notice(&app, &police, identity(name, None, "00070")).await;
+        all.push(name.to_string());
+    }
+    let get = |q: &str| {
+        let police = police.clone();
+        let app = &app;
+        let q = q.to_string();
+        async move { app.get(&format!("/api/v1/persons?{q}"), &police).await }
+    };
+    // Above the threshold: an estimate, flagged, never below what was seen.
+    let page = json(get("q=nguyen&page_size=2").await).await;
+    assert_eq!(page["total_is_estimate"], true, "{page}");
+    assert!(page["total"].as_i64().unwrap() >= 4, "{page}");
+    // Exact on request.
+    let page = json(get("q=nguyen&page_size=2&total=exact").await).await;
+    assert_eq!((page["total"].as_i64(), page["total_is_estimate"].as_bool()), (Some(5), Some(false)), "{page}");
+    // A first page that is not full holds every match: exact.
+    let page = json(get("q=nguyen&page_size=10").await).await;
+    assert_eq!((page["total"].as_i64(), page["total_is_estimate"].as_bool()), (Some(5), Some(false)), "{page}");
+    assert!(page["next"].is_null(), "{page}");
+    // Up to the threshold: exact.
+    let page = json(get("q=nguyen%20thi&page_size=1").await).await;
+    assert_eq!((page["total"].as_i64(), page["total_is_estimate"].as_bool()), (Some(2), Some(false)), "{page}");
+
+    // Keyset paging walks every match once, in order, and the last page has no `next`.
+    for (sort, reverse) in [("full_name", false), ("-full_name", true), ("created_at", false), ("-created_at", true)] {
+        let mut seen = Vec::new();
+        let mut url = format!("q=nguyen&page_size=2&sort={sort}");
+        for _ in 0..5 {
+            let page = json(get(&url).await).await;
+            seen.extend(names(&page));
+            match page["next"].as_str() {
+                Some(next) => url = format!("q=nguyen&page_size=2&sort={sort}&after={next}"),
+                None => break,
+            }
+        }
+        let mut expected = all.clone();
+        if sort.ends_with("full_name") {
+            expected.sort();
+        }
+        if reverse {
+            expected.reverse();
+        }
+        assert_eq!(seen, expected, "sort={sort}");
+    }
+    // Offset paging is kept.
+    let second = json(get("q=nguyen&page_size=2&page=2").await).await;
+    let mut sorted = all.clone();
+    sorted.sort();
+    assert_eq!(names(&second), sorted[2..4].to_vec());
+    // Sorts paged by offset give no `next`.
+    assert!(json(get("q=nguyen&page_size=2&sort=received_on").await).await["next"].is_null());
+    // A cursor of another sort, a garbled one, an unknown total mode: 422 naming the parameter.
+    let next = json(get("q=nguyen&page_size=2").await).await["next"].as_str().unwrap().to_string();
+    for (q, param) in [
+        (format!("q=nguyen&sort=created_at&after={next}"), "after"),
+        ("q=nguyen&after=not-a-cursor".to_string(), "after"),
+        (format!("q=nguyen&after={next}&page=3"), "page"),
+        ("q=nguyen&total=roughly".to_string(), "total"),
+    ] {
+        let resp = get(&q).await;
+        assert_eq!(resp.status(), 422, "{q}");
+        let body = json(resp).await;
+        assert_eq!(body["invalid_params"][0]["name"], param, "{q}: {body}");
+    }
+}
+
+mod every_diacritic_family {
+    use crate::helpers::*;
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::every_diacritic_family_any_order_and_prefixes(TestApp::spawn(Backend::Sqlite).await.unwrap()).await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        if let Some(app) = TestApp::spawn(Backend::Postgres).await {
+            super::every_diacritic_family_any_order_and_prefixes(app).await;
+        }
+    }
+}
+
+mod totals_and_keyset {
+    use crate::helpers::*;
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::totals_estimated_above_threshold_and_keyset_paging(Backend::Sqlite).await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::totals_estimated_above_threshold_and_keyset_paging(Backend::Postgres).await;
+    }
+}
