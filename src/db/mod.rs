@@ -39,6 +39,7 @@ pub mod committees;
 pub mod convictions;
 pub mod events;
 pub mod holidays;
+pub mod housekeeping;
 pub mod idempotency;
 pub mod labour;
 pub mod loans;
@@ -148,6 +149,20 @@ impl Backend {
     }
 }
 
+/// Feeds the pool metrics: how long each checkout waited, and checkouts that timed out.
+#[derive(Debug)]
+struct PoolEvents;
+
+impl diesel::r2d2::HandleEvent for PoolEvents {
+    fn handle_checkout(&self, event: diesel::r2d2::event::CheckoutEvent) {
+        metrics::histogram!("thncd_db_pool_wait_seconds").record(event.duration().as_secs_f64());
+    }
+
+    fn handle_timeout(&self, _event: diesel::r2d2::event::TimeoutEvent) {
+        metrics::counter!("thncd_db_pool_timeouts_total").increment(1);
+    }
+}
+
 /// SQLite needs per-connection settings; PostgreSQL gets a statement timeout so a stuck
 /// query fails instead of holding a pool slot forever.
 #[derive(Debug)]
@@ -184,6 +199,7 @@ pub fn build_pool(url: &str, max_size: u32) -> Result<DbPool, String> {
         .min_idle(Some(1.min(max_size)))
         .connection_timeout(Duration::from_secs(5))
         .connection_customizer(Box::new(ConnectionSetup))
+        .event_handler(Box::new(PoolEvents))
         .build(manager)
         .map_err(|e| format!("cannot open the database: {e}"))
 }

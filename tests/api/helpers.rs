@@ -115,6 +115,8 @@ fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
         token_rate_per_minute: 10_000,
         request_timeout_secs: 60,
         principal_cache_ms: 2000,
+        metrics_bind: None,
+        housekeeping: Default::default(),
     }
 }
 

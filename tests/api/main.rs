@@ -21,6 +21,7 @@ mod hostile;
 mod integrations;
 mod loans;
 mod matrix;
+mod operations;
 mod organisation;
 mod persons;
 mod purpose;
