@@ -113,7 +113,10 @@ pub async fn middleware(
     let started = Instant::now();
     let method = req.method().to_string();
     let path = req.path().to_string();
-    let peer = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "-".into());
+    // Through connection_info, as actix's Logger (`%a`) did: that caches ConnectionInfo in
+    // the request's extensions before any handler holds them borrowed (the token handler
+    // reads the client address while holding them; a first, inserting call there panics).
+    let peer = req.connection_info().realip_remote_addr().unwrap_or("-").to_string();
     let rid = req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
     let res = next.call(req).await;
     let elapsed = started.elapsed();
