@@ -99,14 +99,23 @@ impl std::ops::DerefMut for Conn {
 }
 
 /// diesel's connection manager, with the ping skipped for fresh connections.
-pub struct Manager(ConnectionManager<DbConnection>);
+pub struct Manager(ConnectionManager<DbConnection>, Backend, String);
 
 impl ManageConnection for Manager {
     type Connection = Conn;
     type Error = diesel::r2d2::Error;
 
     fn connect(&self) -> Result<Conn, Self::Error> {
-        Ok(Conn { conn: self.0.connect()?, last_ok: Instant::now(), lost: false })
+        // PostgreSQL directly: MultiConnection's own establish hides libpq's reason (a TLS
+        // certificate that does not verify, say) behind "Invalid connection url".
+        let conn = if self.1 == Backend::Postgres {
+            PgConnection::establish(&self.2)
+                .map(DbConnection::Postgresql)
+                .map_err(diesel::r2d2::Error::ConnectionError)?
+        } else {
+            self.0.connect()?
+        };
+        Ok(Conn { conn, last_ok: Instant::now(), lost: false })
     }
 
     fn is_valid(&self, conn: &mut Conn) -> Result<(), Self::Error> {
@@ -193,7 +202,7 @@ pub fn build_pool(url: &str, max_size: u32) -> Result<DbPool, String> {
         Backend::Sqlite => sqlite_path(url).to_string(),
         Backend::Postgres => url.to_string(),
     };
-    let manager = Manager(ConnectionManager::<DbConnection>::new(conn_url));
+    let manager = Manager(ConnectionManager::<DbConnection>::new(conn_url.clone()), backend, conn_url);
     Pool::builder()
         .max_size(max_size)
         .min_idle(Some(1.min(max_size)))
