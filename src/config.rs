@@ -49,6 +49,43 @@ pub struct Settings {
     /// `GET /persons` counts matches exactly up to this many; above, `total` is an
     /// estimate unless the client asks `total=exact` (`THNCD_EXACT_TOTAL_UP_TO`, 1000).
     pub exact_total_up_to: i64,
+    /// Address serving Prometheus metrics at `/metrics` (`THNCD_METRICS_BIND`); unset, no
+    /// metrics are served.
+    pub metrics_bind: Option<String>,
+    /// What the worker purges, and after how long.
+    pub housekeeping: HousekeepingSettings,
+}
+
+/// Retention of the tables that only grow otherwise; the worker purges them every
+/// `interval_secs`. A retention of 0 keeps rows for ever.
+#[derive(Debug, Clone)]
+pub struct HousekeepingSettings {
+    /// How often the purge runs (`THNCD_HOUSEKEEPING_INTERVAL_SECS`).
+    pub interval_secs: u64,
+    /// Failed logins per address (`THNCD_LOGIN_FAILURE_RETENTION_HOURS`); the address limit
+    /// only looks back 15 minutes.
+    pub login_failure_hours: u64,
+    /// Idempotency keys and their stored answers (`THNCD_IDEMPOTENCY_RETENTION_HOURS`): a
+    /// retry after this long runs again.
+    pub idempotency_hours: u64,
+    /// Finished webhook deliveries: delivered, dead or cancelled
+    /// (`THNCD_WEBHOOK_DELIVERY_RETENTION_DAYS`). Pending and retrying ones are never purged.
+    pub webhook_delivery_days: u64,
+    /// Domain events, the `/events` feed and webhook source (`THNCD_EVENT_RETENTION_DAYS`).
+    /// Only events the webhook dispatcher has already fanned out are purged.
+    pub event_days: u64,
+}
+
+impl Default for HousekeepingSettings {
+    fn default() -> Self {
+        HousekeepingSettings {
+            interval_secs: 3600,
+            login_failure_hours: 24,
+            idempotency_hours: 24,
+            webhook_delivery_days: 30,
+            event_days: 365,
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -90,6 +127,29 @@ pub fn redact_url(url: &str) -> String {
         }
     }
     url.to_string()
+}
+
+/// See [`Settings::database_location`].
+pub fn describe_database(database_url: &str) -> String {
+    match crate::db::Backend::from_url(database_url) {
+        Ok(crate::db::Backend::Postgres) => match url::Url::parse(database_url) {
+            Ok(u) => {
+                let query = |key: &str| u.query_pairs().find(|(k, _)| k == key).map(|(_, v)| v.into_owned());
+                let host = u.host_str().map(str::to_string).or_else(|| query("host")).unwrap_or("localhost".into());
+                let port = u.port().unwrap_or(5432);
+                let db = u.path().trim_start_matches('/');
+                let db = if db.is_empty() { "(default database)" } else { db };
+                let ssl = query("sslmode").unwrap_or_else(|| "prefer".into());
+                format!("PostgreSQL at {host}:{port}, database {db}, sslmode={ssl}")
+            }
+            Err(_) => "PostgreSQL (unparsable URL)".into(),
+        },
+        _ => {
+            let path = std::path::Path::new(crate::db::sqlite_path(database_url));
+            let shown = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+            format!("SQLite file {}", shown.display())
+        }
+    }
 }
 
 fn env(name: &str) -> Option<String> {
@@ -171,12 +231,31 @@ impl Settings {
             request_timeout_secs: env_parse("THNCD_REQUEST_TIMEOUT_SECS", 60)?,
             principal_cache_ms: env_parse("THNCD_PRINCIPAL_CACHE_MS", 2000)?,
             exact_total_up_to: env_parse("THNCD_EXACT_TOTAL_UP_TO", 1000)?,
+            metrics_bind: env("THNCD_METRICS_BIND"),
+            housekeeping: housekeeping()?,
         })
+    }
+
+    /// Where the data is, for the start-up log: the SQLite file's absolute path, or the
+    /// PostgreSQL host, port, database and TLS mode (never user or password).
+    pub fn database_location(&self) -> String {
+        describe_database(&self.database_url)
     }
 
     pub fn backend(&self) -> crate::db::Backend {
         crate::db::Backend::from_url(&self.database_url).unwrap_or(crate::db::Backend::Sqlite)
     }
+}
+
+fn housekeeping() -> Result<HousekeepingSettings, String> {
+    let d = HousekeepingSettings::default();
+    Ok(HousekeepingSettings {
+        interval_secs: env_parse("THNCD_HOUSEKEEPING_INTERVAL_SECS", d.interval_secs)?,
+        login_failure_hours: env_parse("THNCD_LOGIN_FAILURE_RETENTION_HOURS", d.login_failure_hours)?,
+        idempotency_hours: env_parse("THNCD_IDEMPOTENCY_RETENTION_HOURS", d.idempotency_hours)?,
+        webhook_delivery_days: env_parse("THNCD_WEBHOOK_DELIVERY_RETENTION_DAYS", d.webhook_delivery_days)?,
+        event_days: env_parse("THNCD_EVENT_RETENTION_DAYS", d.event_days)?,
+    })
 }
 
 fn import_limits() -> Result<crate::import::ImportLimits, String> {
@@ -208,6 +287,17 @@ mod tests {
     fn redacts_passwords() {
         assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
         assert_eq!(redact_url("./data/x.sqlite3"), "./data/x.sqlite3");
+    }
+
+    #[test]
+    fn describes_the_database_without_credentials() {
+        let pg =
+            describe_database("postgres://app:s3cret@db.example:6543/thncd?sslmode=verify-full&sslrootcert=/ca.pem");
+        assert_eq!(pg, "PostgreSQL at db.example:6543, database thncd, sslmode=verify-full");
+        assert!(!pg.contains("s3cret") && !pg.contains("app"));
+        assert!(describe_database("postgresql://h/db").ends_with("h:5432, database db, sslmode=prefer"));
+        let file = describe_database("data/x.sqlite3");
+        assert!(file.starts_with("SQLite file /") && file.ends_with("data/x.sqlite3"), "{file}");
     }
 }
 

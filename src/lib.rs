@@ -17,6 +17,7 @@ pub mod error;
 pub mod export;
 pub mod http;
 pub mod import;
+pub mod logging;
 pub mod openapi;
 pub mod services;
 pub mod startup;

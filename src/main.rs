@@ -3,7 +3,7 @@ use clap::Parser;
 #[actix_web::main]
 async fn main() {
     limit_malloc_arenas();
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    thncd::logging::init();
     let cli = thncd::cli::Cli::parse();
     if let Err(message) = thncd::cli::run(cli).await {
         log::error!("{message}");

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use actix_cors::Cors;
 use actix_web::dev::Server;
-use actix_web::middleware::{from_fn, Compress, DefaultHeaders, Logger};
+use actix_web::middleware::{from_fn, Compress, DefaultHeaders};
 use actix_web::{http::header, web, App, HttpServer};
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{scope, AppExt};
@@ -15,7 +15,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::keys::TokenKeys;
 use crate::config::Settings;
 use crate::db;
-use crate::http::{extract, problems, request_id, timeout};
+use crate::http::{extract, metrics, problems, request_id, timeout};
 use crate::state::AppState;
 
 pub struct Application {
@@ -23,6 +23,8 @@ pub struct Application {
     server: Server,
     pool: crate::db::DbPool,
     settings: Settings,
+    /// The Prometheus endpoint's server and port, with `THNCD_METRICS_BIND`.
+    metrics: Option<(Server, u16)>,
 }
 
 /// Every route of the service: health checks and `/api/v1` (each module registers its own).
@@ -69,6 +71,14 @@ impl Application {
             Some(url) => Some(db::build_pool(url, settings.pool_size)?),
             None => None,
         };
+        let metrics = match &settings.metrics_bind {
+            Some(bind) => {
+                let mut pools = vec![("primary", pool.clone())];
+                pools.extend(read_pool.clone().map(|p| ("read", p)));
+                Some(metrics::serve(bind, pools)?)
+            }
+            None => None,
+        };
         let token_limiter =
             crate::http::rate_limit::RateLimiter::new(settings.token_rate_per_minute, Duration::from_secs(60));
         let principals =
@@ -91,12 +101,9 @@ impl Application {
                 .wrap(Compress::default())
                 .wrap(security_headers())
                 .wrap(cors(&cors_origins))
+                // Access log and request metrics, inside the request id's scope.
+                .wrap(from_fn(metrics::middleware))
                 .wrap(from_fn(request_id::middleware))
-                // Path only: query strings may carry names or ID numbers.
-                .wrap(
-                    Logger::new("%a \"%{method}xi %U\" %s %b %Dms rid=%{x-request-id}o")
-                        .custom_request_replace("method", |req| req.method().to_string()),
-                )
                 .into_utoipa_app()
                 .configure(routes)
                 .split_for_parts();
@@ -110,25 +117,61 @@ impl Application {
         .listen(listener)
         .map_err(|e| format!("cannot listen: {e}"))?
         .run();
-        log::info!(
-            "thncd listening on port {port} ({:?} database, ready in {} ms)",
-            settings.backend(),
-            started.elapsed().as_millis()
-        );
-        Ok(Application { port, server, pool: worker_pool, settings })
+        let base = base_url(&settings.bind, port);
+        log::info!("thncd listening on {base} (ready in {} ms)", started.elapsed().as_millis());
+        log::info!("Swagger UI: {base}/swagger-ui/ (contract: {base}/api-docs/openapi.json)");
+        log::info!("database: {}", settings.database_location());
+        if let Some(url) = &settings.read_database_url {
+            log::info!("read replica: {}", crate::config::describe_database(url));
+        }
+        match &metrics {
+            Some((_, metrics_port)) => {
+                log::info!(
+                    "metrics: {}/metrics",
+                    base_url(settings.metrics_bind.as_deref().unwrap_or(""), *metrics_port)
+                )
+            }
+            None => log::info!("metrics: off (set THNCD_METRICS_BIND to serve /metrics)"),
+        }
+        Ok(Application { port, server, pool: worker_pool, settings, metrics })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
+    /// The metrics endpoint's port, when `THNCD_METRICS_BIND` is set.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(_, port)| *port)
+    }
+
     /// Serves until stopped, with the background worker (webhooks, daily jobs) alongside.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let worker = tokio::spawn(crate::worker::run(self.pool.clone(), self.settings.clone()));
+        let housekeeping = tokio::spawn(crate::worker::run_housekeeping(self.pool.clone(), self.settings.clone()));
+        let metrics = self.metrics.map(|(server, _)| {
+            let handle = server.handle();
+            (tokio::spawn(server), handle)
+        });
         let result = self.server.await;
         worker.abort();
+        housekeeping.abort();
+        if let Some((task, handle)) = metrics {
+            handle.stop(false).await;
+            task.abort();
+        }
         result
     }
+}
+
+/// `http://host:port` for the log, from the bind address and the port actually bound
+/// (`0.0.0.0` and `[::]` stand for every interface; the log says so as given).
+fn base_url(bind: &str, port: u16) -> String {
+    let host = match bind.rsplit_once(':') {
+        Some((host, _)) if !host.is_empty() => host,
+        _ => "127.0.0.1",
+    };
+    format!("http://{host}:{port}")
 }
 
 fn security_headers() -> DefaultHeaders {

@@ -122,3 +122,66 @@ pub async fn run(pool: DbPool, settings: Settings) {
         tokio::time::sleep(Duration::from_millis(ws.interval_ms)).await;
     }
 }
+
+/// Rows one housekeeping run removed, per table.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub login_failures: usize,
+    pub idempotency_keys: usize,
+    pub webhook_deliveries: usize,
+    pub domain_events: usize,
+}
+
+/// One housekeeping run: each table older than its retention is purged (a retention of 0
+/// keeps that table whole), each purge in its own statement.
+pub async fn housekeeping(pool: &DbPool, retention: &crate::config::HousekeepingSettings) -> Result<Purged, String> {
+    use crate::db::housekeeping as hk;
+    let now = crate::time::now();
+    let cutoff = |hours: u64| (hours > 0).then(|| now - chrono::Duration::hours(hours.min(1_000_000) as i64));
+    let logins = cutoff(retention.login_failure_hours);
+    let keys = cutoff(retention.idempotency_hours);
+    let deliveries = cutoff(retention.webhook_delivery_days.saturating_mul(24));
+    let events = cutoff(retention.event_days.saturating_mul(24));
+    db::run(pool, move |conn| {
+        let mut purged = Purged::default();
+        if let Some(before) = logins {
+            purged.login_failures = hk::purge_login_failures(conn, before)?;
+        }
+        if let Some(before) = keys {
+            purged.idempotency_keys = hk::purge_idempotency_keys(conn, before)?;
+        }
+        if let Some(before) = deliveries {
+            purged.webhook_deliveries = hk::purge_webhook_deliveries(conn, before)?;
+        }
+        if let Some(before) = events {
+            purged.domain_events = hk::purge_domain_events(conn, before)?;
+        }
+        Ok(purged)
+    })
+    .await
+    .map_err(|e| format!("housekeeping: {e}"))
+}
+
+/// Runs [`housekeeping`] every `interval_secs` (the first run at start) until the process
+/// ends; off with the worker (`THNCD_WORKER=false`).
+pub async fn run_housekeeping(pool: DbPool, settings: Settings) {
+    if !settings.worker.enabled {
+        return;
+    }
+    let retention = settings.housekeeping;
+    let every = Duration::from_secs(retention.interval_secs.max(1));
+    loop {
+        match housekeeping(&pool, &retention).await {
+            Ok(p) if p != Purged::default() => log::info!(
+                "housekeeping purged {} login failure(s), {} idempotency key(s), {} webhook delivery(ies), {} domain event(s)",
+                p.login_failures,
+                p.idempotency_keys,
+                p.webhook_deliveries,
+                p.domain_events
+            ),
+            Ok(_) => {}
+            Err(e) => log::warn!("{e}"),
+        }
+        tokio::time::sleep(every).await;
+    }
+}

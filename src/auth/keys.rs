@@ -71,7 +71,7 @@ pub enum TokenError {
 
 impl TokenKeys {
     /// Loads the signing key named in the settings, or the development key in `data_dir`,
-    /// creating it (with a loud warning) on first run.
+    /// creating it on first run; a loud warning at every start that uses it.
     pub fn load(settings: &JwtSettings, data_dir: &Path) -> Result<TokenKeys, String> {
         let signing = match &settings.signing_key_file {
             Some(path) => {
@@ -243,8 +243,15 @@ impl TokenKeys {
 fn dev_key(data_dir: &Path) -> Result<SigningKey, String> {
     let path = data_dir.join("jwt-dev-ed25519.pem");
     if let Ok(pem) = std::fs::read_to_string(&path) {
-        return SigningKey::from_pkcs8_pem(&pem)
-            .map_err(|e| format!("development key {} is corrupt: {e}", path.display()));
+        let key = SigningKey::from_pkcs8_pem(&pem)
+            .map_err(|e| format!("development key {} is corrupt: {e}", path.display()))?;
+        // At every start that uses it, not only the first: a production instance left on
+        // the development key must keep saying so.
+        log::warn!(
+            "!!! SIGNING TOKENS WITH THE DEVELOPMENT KEY at {} — set THNCD_JWT_SIGNING_KEY_FILE in production !!!",
+            path.display()
+        );
+        return Ok(key);
     }
     std::fs::create_dir_all(data_dir).map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
     let key = SigningKey::generate(&mut rand::rngs::OsRng);

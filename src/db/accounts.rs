@@ -180,7 +180,3 @@ pub fn record_address_failure(conn: &mut DbConnection, address: &str, username: 
 pub fn address_failures_since(conn: &mut DbConnection, address: &str, since: NaiveDateTime) -> ApiResult<i64> {
     Ok(lf::table.filter(lf::address.eq(address)).filter(lf::failed_at.ge(since)).count().get_result(conn)?)
 }
-
-pub fn purge_address_failures(conn: &mut DbConnection, before: NaiveDateTime) -> ApiResult<usize> {
-    Ok(diesel::delete(lf::table.filter(lf::failed_at.lt(before))).execute(conn)?)
-}

@@ -40,6 +40,7 @@ pub mod convictions;
 pub mod events;
 pub mod facility_activities;
 pub mod holidays;
+pub mod housekeeping;
 pub mod idempotency;
 pub mod indicators;
 pub mod labour;
@@ -102,14 +103,23 @@ impl std::ops::DerefMut for Conn {
 }
 
 /// diesel's connection manager, with the ping skipped for fresh connections.
-pub struct Manager(ConnectionManager<DbConnection>);
+pub struct Manager(ConnectionManager<DbConnection>, Backend, String);
 
 impl ManageConnection for Manager {
     type Connection = Conn;
     type Error = diesel::r2d2::Error;
 
     fn connect(&self) -> Result<Conn, Self::Error> {
-        Ok(Conn { conn: self.0.connect()?, last_ok: Instant::now(), lost: false })
+        // PostgreSQL directly: MultiConnection's own establish hides libpq's reason (a TLS
+        // certificate that does not verify, say) behind "Invalid connection url".
+        let conn = if self.1 == Backend::Postgres {
+            PgConnection::establish(&self.2)
+                .map(DbConnection::Postgresql)
+                .map_err(diesel::r2d2::Error::ConnectionError)?
+        } else {
+            self.0.connect()?
+        };
+        Ok(Conn { conn, last_ok: Instant::now(), lost: false })
     }
 
     fn is_valid(&self, conn: &mut Conn) -> Result<(), Self::Error> {
@@ -152,6 +162,20 @@ impl Backend {
     }
 }
 
+/// Feeds the pool metrics: how long each checkout waited, and checkouts that timed out.
+#[derive(Debug)]
+struct PoolEvents;
+
+impl diesel::r2d2::HandleEvent for PoolEvents {
+    fn handle_checkout(&self, event: diesel::r2d2::event::CheckoutEvent) {
+        metrics::histogram!("thncd_db_pool_wait_seconds").record(event.duration().as_secs_f64());
+    }
+
+    fn handle_timeout(&self, _event: diesel::r2d2::event::TimeoutEvent) {
+        metrics::counter!("thncd_db_pool_timeouts_total").increment(1);
+    }
+}
+
 /// SQLite needs per-connection settings; PostgreSQL gets a statement timeout so a stuck
 /// query fails instead of holding a pool slot forever.
 #[derive(Debug)]
@@ -182,12 +206,13 @@ pub fn build_pool(url: &str, max_size: u32) -> Result<DbPool, String> {
         Backend::Sqlite => sqlite_path(url).to_string(),
         Backend::Postgres => url.to_string(),
     };
-    let manager = Manager(ConnectionManager::<DbConnection>::new(conn_url));
+    let manager = Manager(ConnectionManager::<DbConnection>::new(conn_url.clone()), backend, conn_url);
     Pool::builder()
         .max_size(max_size)
         .min_idle(Some(1.min(max_size)))
         .connection_timeout(Duration::from_secs(5))
         .connection_customizer(Box::new(ConnectionSetup))
+        .event_handler(Box::new(PoolEvents))
         .build(manager)
         .map_err(|e| format!("cannot open the database: {e}"))
 }

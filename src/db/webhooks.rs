@@ -408,6 +408,7 @@ pub fn record_attempt(
                     wd::updated_at.eq(now),
                 ))
                 .execute(conn)?;
+            metrics::counter!("thncd_webhook_deliveries_total", "outcome" => "delivered").increment(1);
         }
         failed => {
             let dead = attempts >= max_attempts || failed == Attempt::Refused;
@@ -427,6 +428,8 @@ pub fn record_attempt(
                     wd::updated_at.eq(now),
                 ))
                 .execute(conn)?;
+            let outcome = if dead { "dead" } else { "retrying" };
+            metrics::counter!("thncd_webhook_deliveries_total", "outcome" => outcome).increment(1);
         }
     }
     Ok(())

@@ -3,6 +3,7 @@
 pub mod etag;
 pub mod extract;
 pub mod idempotency;
+pub mod metrics;
 pub mod pagination;
 pub mod problems;
 pub mod rate_limit;

@@ -11,6 +11,17 @@ pub struct RequestId(pub String);
 
 pub const HEADER: &str = "x-request-id";
 
+tokio::task_local! {
+    /// The id of the request the current task serves (log lines carry it).
+    static CURRENT: String;
+}
+
+/// The request id of the request being served on this task, if any (not on the blocking
+/// threads that run database work).
+pub fn current() -> Option<String> {
+    CURRENT.try_with(|id| id.clone()).ok()
+}
+
 fn acceptable(id: &str) -> bool {
     !id.is_empty() && id.len() <= 128 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
 }
@@ -27,7 +38,7 @@ pub async fn middleware(
         .map(str::to_string)
         .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
     req.extensions_mut().insert(RequestId(id.clone()));
-    let mut res = next.call(req).await?;
+    let mut res = CURRENT.scope(id.clone(), next.call(req)).await?;
     if let Ok(value) = HeaderValue::from_str(&id) {
         res.headers_mut().insert(HeaderName::from_static(HEADER), value);
     }

@@ -181,7 +181,22 @@ pub fn effective_targets(conn: &mut DbConnection, unit: &ReportUnit, year: i32) 
 }
 
 /// Live indicators for a unit and period, measured against the year's targets.
+/// Its build time is measured (`thncd_report_build_seconds`): live indicators, exports and
+/// report snapshots all go through here.
 pub fn indicators(conn: &mut DbConnection, unit: &ReportUnit, from: NaiveDate, to: NaiveDate) -> ApiResult<Indicators> {
+    let started = std::time::Instant::now();
+    let result = build_indicators(conn, unit, from, to);
+    let outcome = if result.is_ok() { "ok" } else { "error" };
+    metrics::histogram!("thncd_report_build_seconds", "outcome" => outcome).record(started.elapsed().as_secs_f64());
+    result
+}
+
+fn build_indicators(
+    conn: &mut DbConnection,
+    unit: &ReportUnit,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> ApiResult<Indicators> {
     reporting::check_period(from, to).map_err(|p| period_problem(p, "from", "to"))?;
     let mut ind = live_db::indicators(conn, &unit.code, &unit.name, &unit.set, from, to)?;
     let figures = ind.figures();

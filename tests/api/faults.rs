@@ -16,20 +16,20 @@ use serde_json::{json, Value};
 
 use crate::helpers::*;
 
-fn faults_required() -> bool {
+pub(crate) fn faults_required() -> bool {
     std::env::var("THNCD_REQUIRE_FAULTS").map(|v| v == "1" || v == "true").unwrap_or(false)
 }
 
-fn skip(why: &str) {
+pub(crate) fn skip(why: &str) {
     assert!(!faults_required(), "THNCD_REQUIRE_FAULTS is set but {why}");
     eprintln!("\n!!!!!!!! SKIPPING a fault-injection test: {why} !!!!!!!!\n");
 }
 
-fn is_root() -> bool {
+pub(crate) fn is_root() -> bool {
     Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0\n")).unwrap_or(false)
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
@@ -264,12 +264,14 @@ mod sigkill {
 }
 
 /// A PostgreSQL cluster of the test's own (stopping the shared one would break other tests).
-struct PrivatePostgres {
-    dir: tempfile::TempDir,
-    port: u16,
+pub(crate) struct PrivatePostgres {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) port: u16,
+    /// Server options besides port, socket directory and address (`-c ssl=on`…).
+    options: String,
 }
 
-fn pg_bin(tool: &str) -> Option<String> {
+pub(crate) fn pg_bin(tool: &str) -> Option<String> {
     let root = std::fs::read_dir("/usr/lib/postgresql").ok()?;
     let mut versions: Vec<_> = root.filter_map(|e| e.ok()).map(|e| e.path()).collect();
     versions.sort();
@@ -277,7 +279,13 @@ fn pg_bin(tool: &str) -> Option<String> {
 }
 
 impl PrivatePostgres {
-    fn start() -> Option<PrivatePostgres> {
+    pub(crate) fn start() -> Option<PrivatePostgres> {
+        Self::start_with(|_| Some(String::new()))
+    }
+
+    /// Like [`PrivatePostgres::start`], with `setup` called on the cluster's folder (owned by
+    /// `postgres`) after initdb: it may add files and returns extra server options.
+    pub(crate) fn start_with(setup: impl FnOnce(&std::path::Path) -> Option<String>) -> Option<PrivatePostgres> {
         let initdb = pg_bin("initdb")?;
         let dir = tempfile::tempdir().unwrap();
         let chown = Command::new("chown").args(["-R", "postgres:postgres"]).arg(dir.path()).status().ok()?;
@@ -294,11 +302,12 @@ impl PrivatePostgres {
             eprintln!("initdb: {}", String::from_utf8_lossy(&out.stderr));
             return None;
         }
-        let pg = PrivatePostgres { dir, port: free_port() };
+        let options = setup(dir.path())?;
+        let pg = PrivatePostgres { dir, port: free_port(), options };
         pg.ctl("start").then_some(pg)
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
     }
 
@@ -309,9 +318,10 @@ impl PrivatePostgres {
         cmd.args(["-u", "postgres", "--", &pg_bin("pg_ctl").unwrap(), "-w", "-D"]).arg(&data);
         match action {
             "start" => cmd.arg("-l").arg(&log).arg("-o").arg(format!(
-                "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+                "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off {}",
                 self.port,
-                self.dir.path().display()
+                self.dir.path().display(),
+                self.options
             )),
             // Immediate: the server goes away as in a crash; connections are cut.
             _ => cmd.args(["-m", "immediate"]),

@@ -116,6 +116,8 @@ fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
         request_timeout_secs: 60,
         principal_cache_ms: 2000,
         exact_total_up_to: 1000,
+        metrics_bind: None,
+        housekeeping: Default::default(),
     }
 }
 

@@ -23,6 +23,7 @@ mod hostile;
 mod integrations;
 mod loans;
 mod matrix;
+mod operations;
 mod organisation;
 mod persons;
 mod programmes;

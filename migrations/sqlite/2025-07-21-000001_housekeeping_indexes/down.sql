@@ -1,0 +1,4 @@
+DROP INDEX webhook_deliveries_status_updated;
+DROP INDEX domain_events_occurred_at;
+DROP INDEX idempotency_keys_created_at;
+DROP INDEX login_failures_failed_at;
