@@ -135,4 +135,3 @@ pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) 
         .service(disable_client)
         .service(enable_client);
 }
-

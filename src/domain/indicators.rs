@@ -15,11 +15,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::enums::*;
-use crate::domain::reporting::rate_hundredths;
 pub use crate::domain::report_lines::{
     JudicialRecordFigures, LegalSupportTotal, MassOrganisationHelp, OrganisationHelp, OutreachBreakdown, OutreachLine,
     ProgrammeLoans,
 };
+use crate::domain::reporting::rate_hundredths;
 
 /// A rate shown with what it is made of.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq)]
@@ -234,7 +234,6 @@ pub struct PreRelease {
     /// Pre-release education sessions (`pre_release_education` activities).
     pub education_sessions: i64,
 }
-
 
 /// Sessions held and the attendance they had.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, ToSchema, PartialEq)]

@@ -121,7 +121,15 @@ pub fn password_grant(
                     },
                 )
             })?;
-            Ok(issue(keys, &a.id, KIND_ACCOUNT, &a.roles, &a.unit_code, (a.agency.clone(), a.facility_name.clone()), a.stamp())?)
+            Ok(issue(
+                keys,
+                &a.id,
+                KIND_ACCOUNT,
+                &a.roles,
+                &a.unit_code,
+                (a.agency.clone(), a.facility_name.clone()),
+                a.stamp(),
+            )?)
         }
         Some(a) => {
             record_password_failure(conn, keys, &a, &address, &actor)?;
@@ -237,7 +245,15 @@ pub fn client_grant(
                     },
                 )
             })?;
-            Ok(issue(keys, &c.id, KIND_CLIENT, &c.roles, &c.unit_code, (c.agency.clone(), c.facility_name.clone()), c.stamp())?)
+            Ok(issue(
+                keys,
+                &c.id,
+                KIND_CLIENT,
+                &c.roles,
+                &c.unit_code,
+                (c.agency.clone(), c.facility_name.clone()),
+                c.stamp(),
+            )?)
         }
         other => {
             write_tx(conn, |conn| {

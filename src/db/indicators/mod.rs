@@ -157,7 +157,8 @@ fn indicators_in_snapshot(
         disbursed_vnd: s.disbursed_vnd,
         outstanding_vnd: s.outstanding_vnd,
     };
-    let pre_release = crate::db::facility_activities::pre_release_figures(conn, scope, from, to)?.pre_release(s.notices);
+    let pre_release =
+        crate::db::facility_activities::pre_release_figures(conn, scope, from, to)?.pre_release(s.notices);
     let lines = report_lines::report_lines(conn, scope, from, to)?;
     let mut managed = managed_persons(conn)?;
     managed.files_opened = files_opened;

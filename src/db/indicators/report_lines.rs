@@ -8,11 +8,11 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Text};
 
-use crate::db::{DbConnection, MultiBackend};
 use crate::auth::Jurisdiction;
+use crate::db::{DbConnection, MultiBackend};
 use crate::domain::enums::{LoanProgramme, Organisation, OutreachKind, OutreachTopic};
-use crate::domain::report_lines::*;
 use crate::domain::indicators::Indicators;
+use crate::domain::report_lines::*;
 use crate::error::ApiResult;
 
 enum Bind {
