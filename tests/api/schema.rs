@@ -110,6 +110,17 @@ fn accepted(backend: Backend, diesel_type: &str) -> &'static [&'static str] {
     }
 }
 
+/// The person-search index is kept by the database itself (triggers and SQL written per
+/// backend, docs/scaling.md) and never read through diesel's DSL, so schema.rs leaves it out:
+/// SQLite's FTS5 table with its shadow tables and rowid map, PostgreSQL's folded-token column.
+fn search_machinery(backend: Backend, table: &str, column: Option<&str>) -> bool {
+    match (backend, column) {
+        (Backend::Sqlite, None) => table.starts_with("person_fts") || table == "person_search",
+        (Backend::Postgres, Some(c)) => table == "persons" && c == "search_tokens",
+        _ => false,
+    }
+}
+
 async fn schema_matches_migrations(app: TestApp) {
     let declared = declared();
     let migrated = migrated(&app);
@@ -141,11 +152,16 @@ async fn schema_matches_migrations(app: TestApp) {
         }
     }
     for (table, columns) in &migrated {
+        if search_machinery(app.backend, table, None) {
+            continue;
+        }
         let Some(decl) = declared.get(table) else {
             problems.push(format!("table {table} is in the database but not in schema.rs"));
             continue;
         };
-        for column in columns.keys().filter(|c| !decl.contains_key(*c)) {
+        for column in
+            columns.keys().filter(|c| !decl.contains_key(*c) && !search_machinery(app.backend, table, Some(c)))
+        {
             problems.push(format!("column {table}.{column} is in the database but not in schema.rs"));
         }
     }
