@@ -1,7 +1,9 @@
 //! thncd: the community-reintegration (THNCĐ) case-management service.
 //!
-//! Layout: `api` (thin HTTP handlers) → `domain` (pure rules) and `db` (one module per
-//! entity, jurisdiction in the SQL) → `dto` (wire types). See README.md.
+//! Layers, imports pointing down only: `api` (thin HTTP handlers) → `services` (use cases:
+//! one transaction, the audit event) → `db` (one module per entity, jurisdiction in the SQL)
+//! and `domain` (pure rules). `dto` holds the wire types beside `api`; `auth`, `http` and
+//! `error` serve every layer. See docs/ARCHITECTURE.md.
 
 pub mod api;
 pub mod auth;

@@ -16,6 +16,7 @@ async fn main() {
 /// core); actix workers plus the blocking threads that wait for pool connections then hold
 /// many half-empty arenas. Two arenas keep the measured peak RSS under load at 83 MB instead
 /// of 155 MB (SQLite, national data set, person searches) at the same throughput.
+#[allow(unsafe_code)]
 fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets an allocator parameter; it is called before other threads
