@@ -172,6 +172,7 @@ pub struct LoanFigures {
 
 /// Reintegration models, committees and outreach.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq)]
+#[schema(as = OrganisationFigures)]
 pub struct Organisation {
     /// Active models on `to` by type (`persons`: managed persons participating on `to`).
     pub models_by_type: Vec<KindCount>,

@@ -80,3 +80,17 @@ fn every_route_maps_to_its_operation_for_the_early_role_check() {
     }
     assert_eq!(mapped, Op::ALL.len());
 }
+
+/// Two Rust types published under one schema name silently overwrite each other: the
+/// supervisors' `Organisation` enum and the indicators' organisation figures once did, and
+/// ten enum fields (assignments, committee members, models, propagandists) pointed at the
+/// figures object, so generated clients typed them as objects.
+#[test]
+fn the_organisation_enum_and_the_organisation_figures_keep_their_own_schemas() {
+    let doc = generated();
+    let schemas = &doc["components"]["schemas"];
+    let values = schemas["Organisation"]["enum"].as_array().expect("Organisation is the supervisors' enum");
+    assert!(values.iter().any(|v| v == "womens_union"), "{values:?}");
+    assert_eq!(schemas["OrganisationFigures"]["type"], "object");
+    assert_eq!(schemas["Indicators"]["properties"]["organisation"]["$ref"], "#/components/schemas/OrganisationFigures");
+}
