@@ -1,16 +1,33 @@
 # The set-up every bench script shares: sourced, never run. Before sourcing, a script sets
 # NAME (its results folder prefix) and PORT; it gets ROOT, BIN, PW, OUT, the release binary
-# (built if missing), wrk/jq, a trap that stops the service it started, and the helpers
+# (THNCD_BIN, or this checkout's release build), wrk/jq, a trap that stops the service it started, and the helpers
 # below.
 set -Eeuo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BIN=${THNCD_BIN:-$ROOT/target/release/thncd}
 PW=Bench-password-1
-OUT=${OUT:-$ROOT/bench/results/$NAME-$(date -u +%Y%m%dT%H%M%SZ)}
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+OUT=${OUT:-$ROOT/bench/results/$NAME-$STAMP}
 mkdir -p "$OUT"
-[[ -x $BIN ]] || (cd "$ROOT" && cargo build --release --locked)
-command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq; }
-need_wrk() { command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }; }
+# The binary measured: THNCD_BIN as given, or the release build of this checkout (cargo is a
+# no-op when it is current, so a stale binary is never measured by accident).
+if [[ -n ${THNCD_BIN:-} ]]; then
+  [[ -x $THNCD_BIN ]] || { echo "THNCD_BIN=$THNCD_BIN is not an executable" >&2; exit 1; }
+  BIN=$(cd "$(dirname "$THNCD_BIN")" && pwd)/$(basename "$THNCD_BIN")
+else
+  (cd "$ROOT" && cargo build --release --locked) || { echo "cargo build failed" >&2; exit 1; }
+  target=${CARGO_TARGET_DIR:-$ROOT/target}
+  [[ $target == /* ]] || target=$ROOT/$target
+  BIN=$target/release/thncd
+fi
+# Debian packages, installed when missing (with sudo unless root).
+apt_install() {
+  local sudo=()
+  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq && "${sudo[@]}" apt-get install -y -qq "$@"
+}
+command -v jq >/dev/null || apt_install jq
+command -v curl >/dev/null || apt_install curl
+need_wrk() { command -v wrk >/dev/null || apt_install wrk; }
 
 PID=""
 cleanup() { [[ -n $PID ]] && kill "$PID" 2>/dev/null || true; }

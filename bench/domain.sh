@@ -9,6 +9,7 @@
 #     a common word (`nguyen`), a rare one (`ly`), two words (`tran van`), an ID-number prefix
 #   - POST activity with its audit event, ids of the unit        (64 connections)
 #   - GET /api/v1/reports/indicators of the unit, one year        (2 connections)
+#   - GET /api/v1/loans of the unit, 50 a page, with their postings (16 connections)
 # then, VN only: POST disbursement, 1,000 VND tranches on one loan (32 connections) and a
 # check that the loan's total equals the accepted posts; the national indicators alone.
 # On PostgreSQL, the database's own ceiling in the same run: `pgbench -S` (select-only) on
@@ -148,6 +149,7 @@ for backend in $BACKENDS; do
     row "search ID prefix \`$idp\`" "same" q-id 16 get_paths.lua "$(search "$idp")"
     row "POST activity + audit" "≥ 2,000/s, p99 < 100 ms" activity 64 post_json.lua "@IDS@" "/api/v1/persons/{id}/activities" \
       "{\"kind\":\"home_visit\",\"occurred_on\":\"$today\",\"notes\":\"bench {n}\"}"
+    row "GET /loans, 50 a page" "" loans 16 get_paths.lua "/api/v1/loans?unit=@UNIT@&page_size=50"
     row "indicators of the unit, 1 year" "" indicators 2 get_paths.lua "/api/v1/reports/indicators?unit=@UNIT@&from=$year_ago&to=$today"
     wrk_run "$OUT/$backend-disbursement.txt" 32 "$BANK" post_json.lua "$OUT/loan-id.txt" "/api/v1/loans/{id}/disbursements" \
       "{\"amount_vnd\":1000,\"value_date\":\"$today\",\"bank_reference\":\"B-{n}\"}"

@@ -11,7 +11,6 @@
 set -Eeuo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$BENCH_DIR/.." && pwd)
 
 # ---- knobs ---------------------------------------------------------------------------
 DURATION=${DURATION:-15}           # seconds per measured wrk run
@@ -34,7 +33,6 @@ SERVICE_PID=""
 SAMPLER_PID=""
 SERVICE_LOG=""
 PG_CREATED=0
-BIN=""
 BACKEND=""
 PORT=""
 RESULTS=""
@@ -64,30 +62,12 @@ banner() {
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 # ---- set-up ----------------------------------------------------------------------------
-build_binary() {
-  if [[ -n ${THNCD_BIN:-} ]]; then
-    [[ -x $THNCD_BIN ]] || die "THNCD_BIN=$THNCD_BIN is not an executable"
-    BIN=$(cd "$(dirname "$THNCD_BIN")" && pwd)/$(basename "$THNCD_BIN")
-    log "using THNCD_BIN=$BIN (no build)"
-    return
-  fi
-  log "building the release binary (cargo build --release --locked) in $ROOT"
-  (cd "$ROOT" && cargo build --release --locked) || die "cargo build failed"
-  local target=${CARGO_TARGET_DIR:-target}
-  [[ $target == /* ]] || target=$ROOT/$target
-  BIN=$target/release/thncd
-  [[ -x $BIN ]] || die "built binary not found at $BIN"
-}
-
-ensure_tools() {
-  command -v curl >/dev/null || die "curl is required"
-  if ! command -v wrk >/dev/null; then
-    log "wrk not found: installing it with apt-get"
-    local sudo=()
-    [[ $(id -u) -eq 0 ]] || sudo=(sudo)
-    "${sudo[@]}" apt-get update && "${sudo[@]}" apt-get install -y wrk || die "could not install wrk"
-  fi
-}
+# ROOT, BIN (THNCD_BIN or the release build), jq, curl, wrk and the results folder OUT come
+# from the set-up every bench script shares; this script's own service handling follows.
+NAME=run PORT=0
+# shellcheck source=bench/common.sh
+source "$BENCH_DIR/common.sh"
+need_wrk
 
 # A TCP port on 127.0.0.1 that nothing listens on (small race with other processes, fine here).
 free_port() {
@@ -474,14 +454,10 @@ main() {
   [[ $DURATION =~ ^[0-9]+$ && $DURATION -gt 0 ]] || die "DURATION must be a positive number of seconds"
   [[ $WARMUP =~ ^[0-9]+$ ]] || die "WARMUP must be a number of seconds"
 
-  ensure_tools
-  build_binary
   WORK_TMP=$(mktemp -d -t thncd-bench.XXXXXX)
-  local stamp
-  stamp=$(date -u +%Y%m%dT%H%M%SZ)
-  RESULTS=$BENCH_DIR/results/$stamp
-  mkdir -p "$RESULTS"
-  ln -sfn "$stamp" "$BENCH_DIR/results/latest"
+  local stamp=$STAMP
+  RESULTS=$OUT
+  ln -sfn "$(basename "$OUT")" "$BENCH_DIR/results/latest"
   make_codes_lua
 
   local rev wrk_version
