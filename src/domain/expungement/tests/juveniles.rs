@@ -1,6 +1,8 @@
 //! Juveniles (Art. 107), missing facts, no-record cases, expunged records, parolees,
 //! court refusals and ages.
 
+use chrono::Months;
+
 use super::*;
 
 fn juvenile(
