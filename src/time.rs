@@ -1,15 +1,11 @@
 //! Clock helpers. Instants are UTC with microsecond precision (what both databases keep);
 //! "today" is the Vietnamese calendar date (UTC+7).
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Timelike, Utc};
+use chrono::{FixedOffset, NaiveDate, NaiveDateTime, Timelike, Utc};
 
 pub fn now() -> NaiveDateTime {
     let n = Utc::now().naive_utc();
     n.with_nanosecond((n.nanosecond() / 1_000) * 1_000).unwrap_or(n)
-}
-
-pub fn to_utc(t: NaiveDateTime) -> DateTime<Utc> {
-    t.and_utc()
 }
 
 /// Today's date in Vietnam.

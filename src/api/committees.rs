@@ -3,13 +3,14 @@
 use actix_web::{get, post, web, HttpResponse};
 
 use crate::api::parse_id;
-use crate::auth::{Auth, Jurisdiction, Op};
+use crate::auth::{Auth, Op};
 use crate::db::committees as db;
 use crate::domain::enums::*;
 use crate::dto::committees::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::ApiJson;
 use crate::http::pagination::{Page, PageRequest};
+use crate::http::unit_param;
 use crate::services::committees as service;
 use crate::state::AppState;
 use crate::time::today_vn;
@@ -47,13 +48,7 @@ pub async fn list_committees(
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;
-    let unit = q
-        .unit
-        .as_deref()
-        .map(|c| {
-            Jurisdiction::parse(c).ok_or_else(|| ApiError::invalid("unit", "must be VN, a province or a commune code"))
-        })
-        .transpose()?;
+    let unit = unit_param(q.unit.as_deref())?;
     let (rows, total) = state
         .run(&auth, Op::ListCommittees, move |conn, auth| {
             db::list(

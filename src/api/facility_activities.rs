@@ -2,18 +2,17 @@
 //! certificate requests, counselling, policy briefings, vocational training, pre-release
 //! education, travel allowances, population counts.
 
-use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 
 use crate::api::parse_id;
-use crate::auth::{Auth, Jurisdiction, Op};
+use crate::auth::{Auth, Op};
 use crate::db::facility_activities::{self, ActivityScope};
-use crate::db::idempotency;
 use crate::dto::facility_activities::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::ApiJson;
-use crate::http::idempotency::{request_hash, IdempotencyKey, StoredResponse};
+use crate::http::idempotency::{request_hash, IdempotencyKey};
 use crate::http::pagination::{Page, PageRequest};
+use crate::http::unit_param;
 use crate::services::facility_activities as service;
 use crate::state::AppState;
 use crate::time::today_vn;
@@ -40,10 +39,7 @@ pub async fn create_facility_activity(
     let hash = request_hash("create_facility_activity", &input);
     let response = state
         .run(&auth, Op::CreateFacilityActivity, move |conn, auth| {
-            idempotency::once(conn, &auth.sub, idem.0.as_deref(), "create_facility_activity", &hash, |conn| {
-                let row = service::create(conn, auth, &input, today_vn())?;
-                StoredResponse::fresh(StatusCode::CREATED, &FacilityActivity::build(&row))
-            })
+            service::create(conn, auth, &input, today_vn(), idem.0.as_deref(), &hash)
         })
         .await?;
     Ok(response.into_response())
@@ -63,13 +59,7 @@ pub async fn list_facility_activities(
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;
-    let unit = match q.unit.as_deref() {
-        None => None,
-        Some(code) => Some(
-            Jurisdiction::parse(code)
-                .ok_or_else(|| ApiError::invalid("unit", "must be VN, a province or a commune code"))?,
-        ),
-    };
+    let unit = unit_param(q.unit.as_deref())?;
     if let (Some(from), Some(to)) = (q.from, q.to) {
         if from > to {
             return Err(ApiError::invalid("to", "must not be before from"));

@@ -4,7 +4,7 @@
 use actix_web::{get, post, web, HttpResponse};
 
 use crate::api::parse_id;
-use crate::auth::{Auth, Jurisdiction, Op};
+use crate::auth::{Auth, Op};
 use crate::db::labour::{self, AssistanceRow, EmployerRow, ReferralRow, TrainingRow};
 use crate::db::persons::{self, PersonScope};
 use crate::db::DbConnection;
@@ -13,6 +13,7 @@ use crate::dto::labour::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::ApiJson;
 use crate::http::pagination::{Page, PageRequest};
+use crate::http::unit_param;
 use crate::services::labour as service;
 use crate::state::AppState;
 use crate::time::today_vn;
@@ -279,13 +280,7 @@ pub async fn list_employers(
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;
-    let unit = q
-        .unit
-        .as_deref()
-        .map(|c| {
-            Jurisdiction::parse(c).ok_or_else(|| ApiError::invalid("unit", "must be VN, a province or a commune code"))
-        })
-        .transpose()?;
+    let unit = unit_param(q.unit.as_deref())?;
     let filter = labour::EmployerFilter { unit, q: q.q.filter(|s| !s.trim().is_empty()), sector: q.sector };
     let (rows, total) = state
         .run(&auth, Op::ListEmployers, move |conn, auth| {

@@ -4,14 +4,15 @@ use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 
 use crate::api::parse_id;
-use crate::auth::{Auth, Jurisdiction, Op};
+use crate::auth::{Auth, Op};
 use crate::db::models::{self as db, ModelRow, OutreachRow, ParticipantRow, PropagandistRow};
-use crate::db::{admin_units, DbConnection};
+use crate::db::DbConnection;
 use crate::domain::enums::*;
 use crate::dto::models::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::ApiJson;
 use crate::http::pagination::{Page, PageRequest};
+use crate::http::unit_param;
 use crate::services::models as service;
 use crate::state::AppState;
 use crate::time::today_vn;
@@ -102,13 +103,6 @@ fn participant_view(p: &ParticipantRow) -> Participant {
     }
 }
 
-fn unit_filter(unit: Option<&str>) -> ApiResult<Option<Jurisdiction>> {
-    unit.map(|c| {
-        Jurisdiction::parse(c).ok_or_else(|| ApiError::invalid("unit", "must be VN, a province or a commune code"))
-    })
-    .transpose()
-}
-
 /// Register a model in a commune (status `planned` until launched).
 #[utoipa::path(tag = "models", request_body = NewModel, responses((status = 201, body = Model)))]
 #[post("/models")]
@@ -131,7 +125,7 @@ pub async fn list_models(
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;
     let filter = db::ModelFilter {
-        unit: unit_filter(q.unit.as_deref())?,
+        unit: unit_param(q.unit.as_deref())?,
         model_type: q.model_type.map(|t| t.as_str().into()),
         status: q.status.map(|s| s.as_str().into()),
     };
@@ -335,7 +329,7 @@ pub async fn get_model_summary(
     }
     let summary = state
         .run(&auth, Op::GetModelSummary, move |conn, auth| {
-            let (scope, code) = scope_for(conn, auth, unit.as_deref())?;
+            let (scope, code) = crate::services::scope_for(conn, auth, unit.as_deref())?;
             let (types, (managed, with_model)) = match on {
                 None => (db::type_counts(conn, &scope)?, db::coverage(conn, &scope)?),
                 Some(day) => (
@@ -363,20 +357,6 @@ pub async fn get_model_summary(
         })
         .await?;
     Ok(HttpResponse::Ok().json(summary))
-}
-
-/// The caller's unit, or a unit inside it.
-fn scope_for(conn: &mut DbConnection, auth: &Auth, unit: Option<&str>) -> ApiResult<(Jurisdiction, String)> {
-    match unit {
-        None => Ok((auth.jurisdiction.clone(), auth.unit.clone())),
-        Some(code) => {
-            let j = Jurisdiction::parse(code)
-                .ok_or_else(|| ApiError::invalid("unit", "must be VN, a province or a commune code"))?;
-            let u = admin_units::resolve(conn, code, "unit")?;
-            crate::auth::ensure_covers(auth, &u.code, u.province_code.as_deref(), "unit")?;
-            Ok((j, u.code))
-        }
-    }
 }
 
 fn outreach_view(r: &OutreachRow) -> OutreachEvent {
@@ -423,7 +403,7 @@ pub async fn list_outreach_events(
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;
     let filter = db::OutreachFilter {
-        unit: unit_filter(q.unit.as_deref())?,
+        unit: unit_param(q.unit.as_deref())?,
         kind: q.kind.map(|k| k.as_str().into()),
         from: q.from,
         to: q.to,
@@ -450,7 +430,7 @@ pub async fn get_outreach_summary(
     let (from, to) = (q.from, q.to);
     let summary = state
         .run(&auth, Op::GetOutreachSummary, move |conn, auth| {
-            let (scope, _) = scope_for(conn, auth, unit.as_deref())?;
+            let (scope, _) = crate::services::scope_for(conn, auth, unit.as_deref())?;
             let filter = db::OutreachFilter { unit: None, kind: None, from, to };
             let (rows, communes) = db::outreach_totals(conn, &scope, &filter)?;
             let with_propagandists = db::communes_with_propagandists(conn, &scope, to.unwrap_or_else(today_vn))?;
@@ -514,7 +494,7 @@ pub async fn list_propagandists(
     auth: Auth,
     query: web::Query<crate::dto::supervision::UnitQuery>,
 ) -> ApiResult<HttpResponse> {
-    let unit = unit_filter(query.into_inner().unit.as_deref())?;
+    let unit = unit_param(query.into_inner().unit.as_deref())?;
     let rows = state
         .run(&auth, Op::ListPropagandists, move |conn, auth| {
             db::list_propagandists(conn, &auth.jurisdiction, unit.as_ref())

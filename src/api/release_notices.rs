@@ -3,14 +3,15 @@
 use actix_web::{get, post, web, HttpResponse};
 
 use crate::api::parse_id;
-use crate::auth::{Auth, Jurisdiction, Op};
+use crate::auth::{Auth, Op};
 use crate::db::release_notices::{self, NoticeScope};
 use crate::dto::release_notices::*;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiResult, Problem};
 use crate::http::etag::json_with_etag;
 use crate::http::extract::ApiJson;
 use crate::http::idempotency::{request_hash, IdempotencyKey};
 use crate::http::pagination::{Page, PageRequest};
+use crate::http::{id_param, unit_param};
 use crate::services::release_notices as service;
 use crate::state::AppState;
 use crate::time::today_vn;
@@ -55,23 +56,12 @@ pub async fn list_release_notices(
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;
-    let unit = match q.unit.as_deref() {
-        None => None,
-        Some(code) => Some(
-            Jurisdiction::parse(code)
-                .ok_or_else(|| ApiError::invalid("unit", "must be VN, a province or a commune code"))?,
-        ),
-    };
+    let unit = unit_param(q.unit.as_deref())?;
     let today = today_vn();
     let filter = release_notices::Filter {
         unit,
         overdue_on: q.verification_overdue.filter(|v| *v).map(|_| today),
-        person_id: q
-            .person_id
-            .as_deref()
-            .map(parse_id)
-            .transpose()
-            .map_err(|_| ApiError::invalid("person_id", "is not an id"))?,
+        person_id: id_param("person_id", q.person_id.as_deref(), "an id")?,
     };
     let (rows, people, total) = state
         .run(&auth, Op::ListReleaseNotices, move |conn, auth| {

@@ -3,9 +3,8 @@
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 
 use crate::api::parse_id;
-use crate::auth::{Auth, Jurisdiction, Op};
+use crate::auth::{Auth, Op};
 use crate::db::reports::{self as db, ReportFilter, ReportRow};
-use crate::db::write_tx;
 use crate::domain::enums::{PeriodKind, ReportStatus};
 use crate::domain::reporting::ReportAction;
 use crate::dto::reports::*;
@@ -14,6 +13,7 @@ use crate::export::{self, ReportHeader};
 use crate::http::etag::{json_with_etag, IfMatch};
 use crate::http::extract::ApiJson;
 use crate::http::pagination::{Page, PageRequest};
+use crate::http::unit_param;
 use crate::services::reports as service;
 use crate::state::AppState;
 use crate::time::today_vn;
@@ -109,9 +109,8 @@ pub async fn list_targets(
 #[post("/targets")]
 pub async fn set_target(state: web::Data<AppState>, auth: Auth, body: ApiJson<TargetInput>) -> ApiResult<HttpResponse> {
     let input = body.0;
-    let (row, created) = state
-        .run(&auth, Op::SetTarget, move |conn, auth| write_tx(conn, |conn| service::set_target(conn, auth, &input)))
-        .await?;
+    let (row, created) =
+        state.run(&auth, Op::SetTarget, move |conn, auth| service::set_target(conn, auth, &input)).await?;
     let view = service::target_view(&row);
     Ok(if created { HttpResponse::Created().json(view) } else { HttpResponse::Ok().json(view) })
 }
@@ -127,14 +126,8 @@ pub async fn set_target(state: web::Data<AppState>, auth: Auth, body: ApiJson<Ta
 #[delete("/targets/{id}")]
 pub async fn delete_target(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
-    state
-        .run(&auth, Op::DeleteTarget, move |conn, auth| write_tx(conn, |conn| service::delete_target(conn, auth, &id)))
-        .await?;
+    state.run(&auth, Op::DeleteTarget, move |conn, auth| service::delete_target(conn, auth, &id)).await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-fn unit_name(conn: &mut crate::db::DbConnection, code: &str) -> String {
-    crate::db::admin_units::find(conn, code).map(|u| u.name).unwrap_or_default()
 }
 
 fn report_view(row: &ReportRow, name: String) -> ApiResult<Report> {
@@ -170,18 +163,15 @@ fn report_view(row: &ReportRow, name: String) -> ApiResult<Report> {
     })
 }
 
-/// Runs a report write and answers the report with its ETag.
+/// Runs a report use case and answers the report with its ETag.
 async fn report_write<F>(state: &AppState, auth: &Auth, op: Op, created: bool, f: F) -> ApiResult<HttpResponse>
 where
-    F: FnOnce(&mut crate::db::DbConnection, &Auth) -> ApiResult<ReportRow> + Send + 'static,
+    F: FnOnce(&mut crate::db::DbConnection, &Auth) -> ApiResult<service::Written> + Send + 'static,
 {
     let view = state
         .run(auth, op, move |conn, auth| {
-            write_tx(conn, |conn| {
-                let row = f(conn, auth)?;
-                let name = unit_name(conn, &row.unit_code);
-                report_view(&row, name)
-            })
+            let (row, name) = f(conn, auth)?;
+            report_view(&row, name)
         })
         .await?;
     let etag = crate::http::etag::etag(view.version);
@@ -208,7 +198,7 @@ pub async fn create_report(
     let input = body.0;
     let due = state.settings.report_due.clone();
     report_write(&state, &auth, Op::CreateReport, true, move |conn, auth| {
-        service::create(conn, auth, &input, &due, today_vn())
+        service::create_report(conn, auth, &input, &due, today_vn())
     })
     .await
 }
@@ -223,13 +213,7 @@ pub async fn list_reports(
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;
-    let unit = q
-        .unit
-        .as_deref()
-        .map(|c| {
-            Jurisdiction::parse(c).ok_or_else(|| ApiError::invalid("unit", "must be VN, a province or a commune code"))
-        })
-        .transpose()?;
+    let unit = unit_param(q.unit.as_deref())?;
     let filter = ReportFilter {
         unit,
         period_kind: q.period_kind.map(|k| k.as_str().to_string()),
@@ -300,7 +284,7 @@ pub async fn get_report(state: web::Data<AppState>, auth: Auth, id: web::Path<St
     let view = state
         .run(&auth, Op::GetReport, move |conn, auth| {
             let row = db::find_in(conn, &auth.jurisdiction, &id)?;
-            let name = unit_name(conn, &row.unit_code);
+            let name = service::unit_name(conn, &row.unit_code);
             report_view(&row, name)
         })
         .await?;
@@ -333,7 +317,7 @@ pub async fn update_report(
     let id = parse_id(&id)?;
     let input = body.0;
     report_write(&state, &auth, Op::UpdateReport, false, move |conn, auth| {
-        service::update(conn, auth, &id, if_match.0, &input)
+        service::update_report(conn, auth, &id, if_match.0, &input)
     })
     .await
 }
@@ -352,7 +336,8 @@ pub async fn update_report(
 #[post("/reports/{id}/submit")]
 pub async fn submit_report(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
-    report_write(&state, &auth, Op::SubmitReport, false, move |conn, auth| service::submit(conn, auth, &id)).await
+    report_write(&state, &auth, Op::SubmitReport, false, move |conn, auth| service::submit_report(conn, auth, &id))
+        .await
 }
 
 /// The parent unit accepts a submitted report.
@@ -377,7 +362,7 @@ pub async fn accept_report(
     let id = parse_id(&id)?;
     let comment = body.0.comment;
     report_write(&state, &auth, Op::AcceptReport, false, move |conn, auth| {
-        service::decide(conn, auth, &id, ReportAction::Accept, comment.as_deref())
+        service::decide_report(conn, auth, &id, ReportAction::Accept, comment.as_deref())
     })
     .await
 }
@@ -405,7 +390,7 @@ pub async fn return_report(
     let id = parse_id(&id)?;
     let comment = body.0.comment;
     report_write(&state, &auth, Op::ReturnReport, false, move |conn, auth| {
-        service::decide(conn, auth, &id, ReportAction::Return, comment.as_deref())
+        service::decide_report(conn, auth, &id, ReportAction::Return, comment.as_deref())
     })
     .await
 }
@@ -425,7 +410,7 @@ pub async fn return_report(
 #[post("/reports/{id}/revise")]
 pub async fn revise_report(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
-    report_write(&state, &auth, Op::ReviseReport, true, move |conn, auth| service::revise(conn, auth, &id)).await
+    report_write(&state, &auth, Op::ReviseReport, true, move |conn, auth| service::revise_report(conn, auth, &id)).await
 }
 
 /// The report as a file: `csv` (figures), `xlsx` (an indicator sheet with Vietnamese labels
@@ -537,11 +522,8 @@ pub async fn get_consolidated_report(
 #[post("/areas")]
 pub async fn create_area(state: web::Data<AppState>, auth: Auth, body: ApiJson<NewArea>) -> ApiResult<HttpResponse> {
     let input = body.0;
-    let area = state
-        .run(&auth, Op::CreateArea, move |conn, auth| {
-            write_tx(conn, |conn| crate::services::areas::create(conn, auth, &input))
-        })
-        .await?;
+    let area =
+        state.run(&auth, Op::CreateArea, move |conn, auth| crate::services::areas::create(conn, auth, &input)).await?;
     Ok(HttpResponse::Created().json(crate::services::areas::view(&area)))
 }
 

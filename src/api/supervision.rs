@@ -3,7 +3,7 @@
 use actix_web::{delete, get, patch, post, put, web, HttpResponse};
 
 use crate::api::parse_id;
-use crate::auth::{Auth, Jurisdiction, Op};
+use crate::auth::{Auth, Op};
 use crate::db::persons::{self, PersonScope};
 use crate::db::supervision::{self as sup, ActivityRow, AssignmentRow, PlanItemRow};
 use crate::domain::enums::*;
@@ -11,6 +11,7 @@ use crate::dto::supervision::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::etag::{json_with_etag, IfMatch};
 use crate::http::extract::ApiJson;
+use crate::http::id_param;
 use crate::http::idempotency::{request_hash, IdempotencyKey};
 use crate::http::pagination::{Page, PageRequest};
 use crate::services::supervision as service;
@@ -125,14 +126,8 @@ pub async fn list_assignments(
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;
-    let supervisor = q
-        .supervisor
-        .as_deref()
-        .map(parse_id)
-        .transpose()
-        .map_err(|_| ApiError::invalid("supervisor", "is not an account id"))?;
-    let person_id =
-        q.person_id.as_deref().map(parse_id).transpose().map_err(|_| ApiError::invalid("person_id", "is not an id"))?;
+    let supervisor = id_param("supervisor", q.supervisor.as_deref(), "an account id")?;
+    let person_id = id_param("person_id", q.person_id.as_deref(), "an id")?;
     let (rows, total) = state
         .run(&auth, Op::ListAssignments, move |conn, auth| {
             let own = auth.caseload_only().map(str::to_string);
@@ -414,16 +409,7 @@ pub async fn get_plan_summary(
     }
     let rows = state
         .run(&auth, Op::GetPlanSummary, move |conn, auth| {
-            let scope = match unit.as_deref() {
-                None => auth.jurisdiction.clone(),
-                Some(code) => {
-                    let j = Jurisdiction::parse(code)
-                        .ok_or_else(|| ApiError::invalid("unit", "must be VN, a province or a commune code"))?;
-                    let unit = crate::db::admin_units::resolve(conn, code, "unit")?;
-                    crate::auth::ensure_covers(auth, &unit.code, unit.province_code.as_deref(), "unit")?;
-                    j
-                }
-            };
+            let (scope, _) = crate::services::scope_for(conn, auth, unit.as_deref())?;
             match on {
                 None => sup::plan_summary(conn, &scope),
                 Some(day) => crate::db::reports::plan_summary_on(conn, std::slice::from_ref(&scope), day),

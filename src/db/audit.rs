@@ -61,6 +61,35 @@ pub struct Entry<'a> {
     pub after: Option<serde_json::Value>,
 }
 
+impl<'a> Entry<'a> {
+    /// `action` on the record `id` of `entity_type`, booked on a unit and its province.
+    pub fn on(
+        action: &'a str,
+        entity_type: &'a str,
+        (id, unit_code, province_code): (&'a str, &'a str, &'a str),
+    ) -> Entry<'a> {
+        Entry {
+            action,
+            entity_type,
+            entity_id: Some(id),
+            unit_code: Some(unit_code),
+            province_code: Some(province_code),
+            before: None,
+            after: None,
+        }
+    }
+
+    /// The record as it was and as it is now (either may be absent).
+    pub fn change(self, before: Option<serde_json::Value>, after: Option<serde_json::Value>) -> Entry<'a> {
+        Entry { before, after, ..self }
+    }
+}
+
+/// Writes one event done by the caller (see [`record`]).
+pub fn by(conn: &mut DbConnection, auth: &Auth, entry: Entry<'_>) -> ApiResult<()> {
+    record(conn, &Actor::of(auth), entry)
+}
+
 /// Writes one event. A unit without its province gets it from the reference list, and the
 /// actor's unit and province are kept beside the record's, so that an auditor of a province
 /// finds both what was done to its records and what its staff did.

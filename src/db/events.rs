@@ -113,10 +113,6 @@ pub fn after(
     Ok(q.order((de::xid.asc(), de::id.asc())).limit(limit).select(EventRow::as_select()).load(conn)?)
 }
 
-pub fn count_for_entity(conn: &mut DbConnection, entity_id: &str) -> ApiResult<i64> {
-    Ok(de::table.filter(de::entity_id.eq(entity_id)).count().get_result(conn)?)
-}
-
 /// The daily job: persons under management whose expungement forecast date has arrived
 /// get one `expungement.due` event per forecast date (the notice table makes it once only,
 /// across restarts and instances). Returns how many were announced.

@@ -267,10 +267,6 @@ pub fn revise_activity(
     Ok(())
 }
 
-pub fn revision_count(conn: &mut DbConnection, activity_id: &str) -> ApiResult<i64> {
-    Ok(rev::table.filter(rev::activity_id.eq(activity_id)).count().get_result(conn)?)
-}
-
 #[derive(Debug, Default)]
 pub struct ActivityFilter {
     pub kind: Option<String>,

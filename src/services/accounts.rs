@@ -2,10 +2,10 @@
 //! event in one transaction.
 
 use crate::auth::roles::roles_to_db;
-use crate::auth::{ensure_covers, password, Auth, Role};
+use crate::auth::{password, Auth, Role};
 use crate::db::accounts::{self, AccountChanges, AccountRow, NewAccount};
 use crate::db::idempotency::{self, StoredResponse};
-use crate::db::{admin_units, audit, write_tx, DbConnection};
+use crate::db::{audit, write_tx, DbConnection};
 use crate::dto::accounts::{ChangePassword, CreateAccount, UpdateAccount};
 use crate::error::{ApiError, ApiResult};
 
@@ -40,8 +40,7 @@ pub fn create(
     idem_key: Option<&str>,
     request_hash: &str,
 ) -> ApiResult<StoredResponse> {
-    let unit = admin_units::resolve(conn, &input.unit, "unit")?;
-    ensure_covers(auth, &unit.code, unit.province_code.as_deref(), "unit")?;
+    let unit = crate::services::covered_unit(conn, auth, &input.unit, "unit")?;
     let password_hash = password::hash(&input.password).map_err(ApiError::internal)?;
     let facility_name = input.facility_name.as_deref().map(crate::text::normalize);
     idempotency::once(conn, &auth.sub, idem_key, "create_account", request_hash, |conn| {
@@ -93,8 +92,7 @@ pub fn update(
             ..Default::default()
         };
         if let Some(unit) = &input.unit {
-            let unit = admin_units::resolve(conn, unit, "unit")?;
-            ensure_covers(auth, &unit.code, unit.province_code.as_deref(), "unit")?;
+            let unit = crate::services::covered_unit(conn, auth, unit, "unit")?;
             changes.unit_code = Some(unit.code);
             changes.province_code = Some(unit.province_code);
         }

@@ -3,7 +3,7 @@
 
 use crate::auth::{Auth, Jurisdiction};
 use crate::db::areas::{self as db, AreaRow};
-use crate::db::{audit, DbConnection};
+use crate::db::{audit, write_tx, DbConnection};
 use crate::dto::reports::{Area, NewArea};
 use crate::error::{ApiError, ApiResult};
 use crate::services::reports::units_of;
@@ -19,8 +19,12 @@ pub fn view(row: &AreaRow) -> Area {
     }
 }
 
-/// Saves an area and its audit event (in the caller's transaction).
+/// Saves an area and its audit event, in one transaction.
 pub fn create(conn: &mut DbConnection, auth: &Auth, input: &NewArea) -> ApiResult<AreaRow> {
+    write_tx(conn, |conn| save(conn, auth, input))
+}
+
+fn save(conn: &mut DbConnection, auth: &Auth, input: &NewArea) -> ApiResult<AreaRow> {
     if matches!(auth.jurisdiction, Jurisdiction::Commune(_)) {
         return Err(ApiError::Forbidden("areas are saved by the country or a province".into()));
     }
@@ -44,19 +48,9 @@ pub fn create(conn: &mut DbConnection, auth: &Auth, input: &NewArea) -> ApiResul
         created_at: crate::time::now(),
     };
     db::insert(conn, &row)?;
-    audit::record(
-        conn,
-        &audit::Actor::of(auth),
-        audit::Entry {
-            action: "area.create",
-            entity_type: "area",
-            entity_id: Some(&row.id),
-            unit_code: Some(&row.province_code),
-            province_code: Some(&row.province_code),
-            after: Some(serde_json::json!({"name": row.name, "units": row.unit_codes()})),
-            ..Default::default()
-        },
-    )?;
+    let after = serde_json::json!({"name": row.name, "units": row.unit_codes()});
+    let entry = audit::Entry::on("area.create", "area", (&row.id, &row.province_code, &row.province_code));
+    audit::by(conn, auth, entry.change(None, Some(after)))?;
     Ok(row)
 }
 

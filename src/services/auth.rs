@@ -102,24 +102,7 @@ pub fn password_grant(
                 if a.failed_logins != 0 || a.locked_until.is_some() {
                     accounts::record_login_result(conn, &a.id, 0, None)?;
                 }
-                let actor = audit::Actor {
-                    sub: Some(a.id.clone()),
-                    kind: KIND_ACCOUNT.into(),
-                    unit: Some(a.unit_code.clone()),
-                    ..actor
-                };
-                audit::record(
-                    conn,
-                    &actor,
-                    audit::Entry {
-                        action: "auth.token_issued",
-                        entity_type: "account",
-                        entity_id: Some(&a.id),
-                        unit_code: Some(&a.unit_code),
-                        province_code: a.province_code.as_deref(),
-                        ..Default::default()
-                    },
-                )
+                audit_token_issued(conn, actor, KIND_ACCOUNT, (&a.id, &a.unit_code, a.province_code.as_deref()))
             })?;
             Ok(issue(
                 keys,
@@ -226,24 +209,7 @@ pub fn client_grant(
     match client {
         Some(c) if ok => {
             write_tx(conn, |conn| {
-                let actor = audit::Actor {
-                    sub: Some(c.id.clone()),
-                    kind: KIND_CLIENT.into(),
-                    unit: Some(c.unit_code.clone()),
-                    ..actor
-                };
-                audit::record(
-                    conn,
-                    &actor,
-                    audit::Entry {
-                        action: "auth.token_issued",
-                        entity_type: "client",
-                        entity_id: Some(&c.id),
-                        unit_code: Some(&c.unit_code),
-                        province_code: c.province_code.as_deref(),
-                        ..Default::default()
-                    },
-                )
+                audit_token_issued(conn, actor, KIND_CLIENT, (&c.id, &c.unit_code, c.province_code.as_deref()))
             })?;
             Ok(issue(
                 keys,
@@ -273,4 +239,25 @@ pub fn client_grant(
             Err(GrantError::InvalidClient)
         }
     }
+}
+
+/// Audits a token issued to the principal `id` of `kind` (`account` or `client`), with the
+/// principal as the actor.
+fn audit_token_issued(
+    conn: &mut DbConnection,
+    anonymous: audit::Actor,
+    kind: &str,
+    (id, unit_code, province_code): (&str, &str, Option<&str>),
+) -> ApiResult<()> {
+    let actor =
+        audit::Actor { sub: Some(id.to_string()), kind: kind.into(), unit: Some(unit_code.to_string()), ..anonymous };
+    let entry = audit::Entry {
+        action: "auth.token_issued",
+        entity_type: kind,
+        entity_id: Some(id),
+        unit_code: Some(unit_code),
+        province_code,
+        ..Default::default()
+    };
+    audit::record(conn, &actor, entry)
 }

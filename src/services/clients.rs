@@ -4,9 +4,9 @@
 use sha2::{Digest, Sha256};
 
 use crate::auth::roles::roles_to_db;
-use crate::auth::{ensure_covers, password, Auth};
+use crate::auth::{password, Auth};
 use crate::db::clients::{self, ClientChanges, ClientRow};
-use crate::db::{admin_units, audit, write_tx, DbConnection};
+use crate::db::{audit, write_tx, DbConnection};
 use crate::dto::clients::CreateClient;
 use crate::error::{ApiError, ApiResult};
 
@@ -38,8 +38,7 @@ fn entry<'a>(action: &'a str, row: &'a ClientRow) -> audit::Entry<'a> {
 pub fn create(conn: &mut DbConnection, auth: &Auth, input: &CreateClient) -> ApiResult<(ClientRow, String)> {
     let secret = password::random_secret();
     let secret_hash = hash_secret(&secret);
-    let unit = admin_units::resolve(conn, &input.unit, "unit")?;
-    ensure_covers(auth, &unit.code, unit.province_code.as_deref(), "unit")?;
+    let unit = crate::services::covered_unit(conn, auth, &input.unit, "unit")?;
     let row = write_tx(conn, |conn| {
         let now = crate::time::now();
         let id = uuid::Uuid::now_v7();

@@ -21,19 +21,9 @@ pub fn audit_committee(
     entity_id: &str,
     after: Option<serde_json::Value>,
 ) -> ApiResult<()> {
-    audit::record(
-        conn,
-        &audit::Actor::of(auth),
-        audit::Entry {
-            action,
-            entity_type: if action.starts_with("committee_member") { "committee_member" } else { "steering_committee" },
-            entity_id: Some(entity_id),
-            unit_code: Some(&c.unit_code),
-            province_code: Some(&c.province_code),
-            before: None,
-            after,
-        },
-    )
+    let entity_type = if action.starts_with("committee_member") { "committee_member" } else { "steering_committee" };
+    let entry = audit::Entry::on(action, entity_type, (entity_id, &c.unit_code, &c.province_code));
+    audit::by(conn, auth, entry.change(None, after))
 }
 
 fn member_row(

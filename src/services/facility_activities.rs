@@ -3,15 +3,32 @@
 
 use crate::auth::Auth;
 use crate::db::facility_activities::{self, FacilityActivityRow};
+use crate::db::idempotency::{self, StoredResponse};
 use crate::db::persons::{self, PersonScope};
-use crate::db::{admin_units, audit, DbConnection};
+use crate::db::{audit, DbConnection};
 use crate::domain::facility;
-use crate::dto::facility_activities::NewFacilityActivity;
+use crate::dto::facility_activities::{FacilityActivity, NewFacilityActivity};
 use crate::error::{ApiError, ApiResult, InvalidParam};
+
+/// Records one activity once per idempotency key, in one transaction; the answer is the
+/// stored (or replayed) 201.
+pub fn create(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    input: &NewFacilityActivity,
+    today: chrono::NaiveDate,
+    idem_key: Option<&str>,
+    request_hash: &str,
+) -> ApiResult<StoredResponse> {
+    idempotency::once(conn, &auth.sub, idem_key, "create_facility_activity", request_hash, |conn| {
+        let row = record(conn, auth, input, today)?;
+        StoredResponse::created(&FacilityActivity::build(&row))
+    })
+}
 
 /// Records one activity: call inside a write transaction (the row and its audit event
 /// are written together).
-pub fn create(
+fn record(
     conn: &mut DbConnection,
     auth: &Auth,
     input: &NewFacilityActivity,
@@ -37,8 +54,7 @@ pub fn create(
         Some(code) => code.clone(),
         None => auth.unit.clone(),
     };
-    let unit = admin_units::resolve(conn, &unit_code, "unit")?;
-    crate::auth::ensure_covers(auth, &unit.code, unit.province_code.as_deref(), "unit")?;
+    let unit = crate::services::covered_unit(conn, auth, &unit_code, "unit")?;
 
     let person_ids = input.person_ids.clone().unwrap_or_default();
     let mut ids = Vec::with_capacity(person_ids.len());

@@ -452,8 +452,7 @@ pub fn export(
     let code = unit.unwrap_or_else(|| auth.unit.clone());
     let j = Jurisdiction::parse(&code)
         .ok_or_else(|| ApiError::invalid("unit", "must be VN, a province or a commune code"))?;
-    let u = crate::db::admin_units::resolve(conn, &code, "unit")?;
-    crate::auth::ensure_covers(auth, &u.code, u.province_code.as_deref(), "unit")?;
+    crate::services::covered_unit(conn, auth, &code, "unit")?;
     filter.unit = Some(j);
     let visibility = Visibility::for_roles(&auth.roles);
     let mut out: Vec<Person> = Vec::new();

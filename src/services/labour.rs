@@ -11,7 +11,7 @@ use crate::domain::enums::*;
 use crate::dto::labour::{NewEmployer, NewJobReferral, NewSocialAssistance, NewTraining, ReferralOutcomeInput};
 use crate::error::{ApiError, ApiResult};
 use crate::http::parse_id;
-use crate::services::supervision::{audit_entry, mark_after_the_fact, place_record};
+use crate::services::supervision::{audit_entry, place_record};
 use crate::time::today_vn;
 
 pub fn create_training(
@@ -38,16 +38,7 @@ pub fn create_training(
             created_at: crate::time::now(),
         };
         labour::insert_training(conn, &row)?;
-        audit_entry(
-            conn,
-            auth,
-            "training.create",
-            "training",
-            &row.id,
-            person,
-            None,
-            mark_after_the_fact(serde_json::to_value(&row).ok(), place.after_the_fact),
-        )?;
+        place.audit(conn, auth, ("training.create", "training", &row.id), None, serde_json::to_value(&row).ok())?;
         Ok(row)
     })
 }
@@ -87,15 +78,12 @@ pub fn create_job_referral(
             version: 1,
         };
         labour::insert_referral(conn, &row)?;
-        audit_entry(
+        place.audit(
             conn,
             auth,
-            "job_referral.create",
-            "job_referral",
-            &row.id,
-            person,
+            ("job_referral.create", "job_referral", &row.id),
             None,
-            mark_after_the_fact(serde_json::to_value(&row).ok(), place.after_the_fact),
+            serde_json::to_value(&row).ok(),
         )?;
         if input.outcome == ReferralOutcome::Hired {
             mark_employed(conn, auth, person, input.outcome_on.unwrap_or(input.referred_on))?;
@@ -194,15 +182,12 @@ pub fn create_social_assistance(
             created_at: crate::time::now(),
         };
         labour::insert_assistance(conn, &row)?;
-        audit_entry(
+        place.audit(
             conn,
             auth,
-            "social_assistance.create",
-            "social_assistance",
-            &row.id,
-            person,
+            ("social_assistance.create", "social_assistance", &row.id),
             None,
-            mark_after_the_fact(serde_json::to_value(&row).ok(), place.after_the_fact),
+            serde_json::to_value(&row).ok(),
         )?;
         Ok(row)
     })
@@ -231,19 +216,8 @@ pub fn create_employer(conn: &mut DbConnection, auth: &Auth, input: &NewEmployer
             version: 1,
         };
         labour::insert_employer(conn, &row)?;
-        audit::record(
-            conn,
-            &audit::Actor::of(auth),
-            audit::Entry {
-                action: "employer.create",
-                entity_type: "employer",
-                entity_id: Some(&row.id),
-                unit_code: Some(&row.unit_code),
-                province_code: Some(&row.province_code),
-                after: serde_json::to_value(&row).ok(),
-                ..Default::default()
-            },
-        )?;
+        let entry = audit::Entry::on("employer.create", "employer", (&row.id, &row.unit_code, &row.province_code));
+        audit::by(conn, auth, entry.change(None, serde_json::to_value(&row).ok()))?;
         Ok(row)
     })
 }

@@ -14,18 +14,11 @@ use crate::http::parse_id;
 use crate::services::loans::purpose_str;
 
 fn audit_list(conn: &mut DbConnection, auth: &Auth, action: &str, l: &ListRow) -> ApiResult<()> {
-    audit::record(
+    let after = serde_json::json!({"month": l.month, "version_no": l.version_no, "status": l.status});
+    audit::by(
         conn,
-        &audit::Actor::of(auth),
-        audit::Entry {
-            action,
-            entity_type: "loan_list",
-            entity_id: Some(&l.id),
-            unit_code: Some(&l.unit_code),
-            province_code: Some(&l.province_code),
-            after: Some(serde_json::json!({"month": l.month, "version_no": l.version_no, "status": l.status})),
-            ..Default::default()
-        },
+        auth,
+        audit::Entry::on(action, "loan_list", (&l.id, &l.unit_code, &l.province_code)).change(None, Some(after)),
     )
 }
 

@@ -5,6 +5,7 @@
 use chrono::{Datelike, Months, NaiveDate};
 
 use crate::auth::Auth;
+use crate::db::idempotency::{self, StoredResponse};
 use crate::db::loans::{self as db, LoanRow, PostingRow, RateRow};
 use crate::db::persons::{self, PersonRow, PersonScope};
 use crate::db::{audit, write_tx, DbConnection};
@@ -56,18 +57,11 @@ fn audit_loan(
     loan: &LoanRow,
     extra: Option<serde_json::Value>,
 ) -> ApiResult<()> {
-    audit::record(
+    let after = extra.unwrap_or_else(|| serde_json::json!({"status": loan.status, "version": loan.version}));
+    audit::by(
         conn,
-        &audit::Actor::of(auth),
-        audit::Entry {
-            action,
-            entity_type: "loan",
-            entity_id: Some(&loan.id),
-            unit_code: Some(&loan.unit_code),
-            province_code: Some(&loan.province_code),
-            before: None,
-            after: extra.or_else(|| Some(serde_json::json!({"status": loan.status, "version": loan.version}))),
-        },
+        auth,
+        audit::Entry::on(action, "loan", (&loan.id, &loan.unit_code, &loan.province_code)).change(None, Some(after)),
     )
 }
 
@@ -279,6 +273,44 @@ pub fn rate_on(conn: &mut DbConnection, on: NaiveDate) -> ApiResult<u32> {
         .ok_or_else(|| ApiError::unprocessable("no_rate", format!("no lending rate is in force on {on}")))
 }
 
+/// A bank posting to `loan` by the caller: `kind` with its (principal, interest) amounts.
+fn new_posting(
+    auth: &Auth,
+    loan: &LoanRow,
+    kind: &str,
+    (principal_vnd, interest_vnd): (i64, i64),
+    value_date: NaiveDate,
+    reference: &str,
+) -> PostingRow {
+    PostingRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        loan_id: loan.id.clone(),
+        kind: kind.into(),
+        principal_vnd,
+        interest_vnd,
+        value_date,
+        bank_reference: reference.trim().into(),
+        actor_sub: Some(auth.sub.clone()),
+        created_at: crate::time::now(),
+    }
+}
+
+/// Posts to a loan once per idempotency key (`operation` names the posting for replays), in
+/// one transaction: `post` writes the posting, `render` words the loan as the stored (or
+/// replayed) 201's body.
+pub fn post_once<T: serde::Serialize>(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    (idem_key, operation, request_hash): (Option<&str>, &str, &str),
+    post: impl FnOnce(&mut DbConnection) -> ApiResult<(LoanRow, PostingRow)>,
+    render: impl FnOnce(&mut DbConnection, &LoanRow) -> ApiResult<T>,
+) -> ApiResult<StoredResponse> {
+    idempotency::once(conn, &auth.sub, idem_key, operation, request_hash, |conn| {
+        let (loan, _) = post(conn)?;
+        StoredResponse::created(&render(conn, &loan)?)
+    })
+}
+
 #[allow(clippy::too_many_arguments)]
 pub fn disburse(
     conn: &mut DbConnection,
@@ -306,17 +338,7 @@ pub fn disburse(
             ),
         )]));
     }
-    let posting = PostingRow {
-        id: uuid::Uuid::now_v7().to_string(),
-        loan_id: before.id.clone(),
-        kind: "disbursement".into(),
-        principal_vnd: amount,
-        interest_vnd: 0,
-        value_date,
-        bank_reference: reference.trim().into(),
-        actor_sub: Some(auth.sub.clone()),
-        created_at: crate::time::now(),
-    };
+    let posting = new_posting(auth, &before, "disbursement", (amount, 0), value_date, reference);
     let mut after = before.clone();
     after.disbursed_total_vnd += amount;
     let saved = step(conn, auth, &before, after, LoanAction::Disburse, value_date, None, false)?;
@@ -350,17 +372,7 @@ pub fn repay(
             format!("exceeds the principal outstanding ({outstanding} VND)"),
         ));
     }
-    let posting = PostingRow {
-        id: uuid::Uuid::now_v7().to_string(),
-        loan_id: before.id.clone(),
-        kind: "repayment".into(),
-        principal_vnd: principal,
-        interest_vnd,
-        value_date: paid_on,
-        bank_reference: reference.trim().into(),
-        actor_sub: Some(auth.sub.clone()),
-        created_at: crate::time::now(),
-    };
+    let posting = new_posting(auth, &before, "repayment", (principal, interest_vnd), paid_on, reference);
     let mut after = before.clone();
     after.principal_repaid_vnd += principal;
     after.interest_paid_vnd += interest_vnd;

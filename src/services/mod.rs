@@ -18,3 +18,28 @@ pub mod persons;
 pub mod release_notices;
 pub mod reports;
 pub mod supervision;
+
+use crate::auth::{Auth, Jurisdiction};
+use crate::db::admin_units::{self, UnitRef};
+use crate::db::DbConnection;
+use crate::error::{ApiError, ApiResult};
+
+/// The current administrative unit `code`, inside the caller's jurisdiction (a 422 on
+/// `field` otherwise).
+pub fn covered_unit(conn: &mut DbConnection, auth: &Auth, code: &str, field: &str) -> ApiResult<UnitRef> {
+    let unit = admin_units::resolve(conn, code, field)?;
+    crate::auth::ensure_covers(auth, &unit.code, unit.province_code.as_deref(), field)?;
+    Ok(unit)
+}
+
+/// The scope a read is narrowed to and its code: the caller's own unit, or `unit` inside it.
+pub fn scope_for(conn: &mut DbConnection, auth: &Auth, unit: Option<&str>) -> ApiResult<(Jurisdiction, String)> {
+    match unit {
+        None => Ok((auth.jurisdiction.clone(), auth.unit.clone())),
+        Some(code) => {
+            let j = Jurisdiction::parse(code)
+                .ok_or_else(|| ApiError::invalid("unit", "must be VN, a province or a commune code"))?;
+            Ok((j, covered_unit(conn, auth, code, "unit")?.code))
+        }
+    }
+}

@@ -33,19 +33,7 @@ fn audit_on_unit(
     (id, unit_code, province_code): (&str, &str, &str),
     after: Option<serde_json::Value>,
 ) -> ApiResult<()> {
-    audit::record(
-        conn,
-        &audit::Actor::of(auth),
-        audit::Entry {
-            action,
-            entity_type,
-            entity_id: Some(id),
-            unit_code: Some(unit_code),
-            province_code: Some(province_code),
-            before: None,
-            after,
-        },
-    )
+    audit::by(conn, auth, audit::Entry::on(action, entity_type, (id, unit_code, province_code)).change(None, after))
 }
 
 pub fn create_model(conn: &mut DbConnection, auth: &Auth, input: &NewModel) -> ApiResult<ModelRow> {

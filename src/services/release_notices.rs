@@ -114,19 +114,9 @@ fn create_notice(conn: &mut DbConnection, auth: &Auth, input: &NewReleaseNotice)
         version: 1,
     };
     release_notices::insert(conn, &row)?;
-    audit::record(
-        conn,
-        &audit::Actor::of(auth),
-        audit::Entry {
-            action: "release_notice.create",
-            entity_type: "release_notice",
-            entity_id: Some(&row.id),
-            unit_code: Some(&row.unit_code),
-            province_code: Some(&row.province_code),
-            after: serde_json::to_value(&row).ok(),
-            ..Default::default()
-        },
-    )?;
+    let entry =
+        audit::Entry::on("release_notice.create", "release_notice", (&row.id, &row.unit_code, &row.province_code));
+    audit::by(conn, auth, entry.change(None, serde_json::to_value(&row).ok()))?;
     Ok(row)
 }
 
@@ -164,19 +154,12 @@ pub fn verify(conn: &mut DbConnection, auth: &Auth, id: &str, input: &Verificati
             input.note.as_deref(),
         )?;
         let after = release_notices::find_in(conn, &NoticeScope::of(auth), id)?;
-        audit::record(
-            conn,
-            &audit::Actor::of(auth),
-            audit::Entry {
-                action: "release_notice.verify",
-                entity_type: "release_notice",
-                entity_id: Some(&after.id),
-                unit_code: Some(&after.unit_code),
-                province_code: Some(&after.province_code),
-                before: serde_json::to_value(&before).ok(),
-                after: serde_json::to_value(&after).ok(),
-            },
-        )?;
+        let entry = audit::Entry::on(
+            "release_notice.verify",
+            "release_notice",
+            (&after.id, &after.unit_code, &after.province_code),
+        );
+        audit::by(conn, auth, entry.change(serde_json::to_value(&before).ok(), serde_json::to_value(&after).ok()))?;
         Ok(after)
     })
 }

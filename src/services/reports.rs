@@ -7,7 +7,7 @@ use crate::db::audit;
 use crate::db::indicators as live_db;
 use crate::db::reports::{self as db, ReportRow};
 use crate::db::targets::{self, TargetRow};
-use crate::db::{admin_units, DbConnection};
+use crate::db::{admin_units, write_tx, DbConnection};
 use crate::domain::enums::{PeriodKind, ReportStatus, TargetMeasure};
 use crate::domain::reporting::{self, Bounds, DueDates, ReportAction};
 use crate::dto::reports::*;
@@ -220,8 +220,12 @@ fn build_indicators(
     Ok(ind)
 }
 
-/// Creates or replaces the unit's target for an indicator and year.
+/// Creates or replaces the unit's target for an indicator and year, in one transaction.
 pub fn set_target(conn: &mut DbConnection, auth: &Auth, input: &TargetInput) -> ApiResult<(TargetRow, bool)> {
+    write_tx(conn, |conn| put_target(conn, auth, input))
+}
+
+fn put_target(conn: &mut DbConnection, auth: &Auth, input: &TargetInput) -> ApiResult<(TargetRow, bool)> {
     let unit = resolve_unit(conn, auth, input.unit.as_deref(), "unit")?;
     if !Indicators::keys().contains(&input.indicator) {
         return Err(ApiError::invalid("indicator", "is not an indicator key (see the indicators CSV export)"));
@@ -269,39 +273,25 @@ pub fn set_target(conn: &mut DbConnection, auth: &Auth, input: &TargetInput) -> 
             t
         }
     };
-    audit::record(
-        conn,
-        &audit::Actor::of(auth),
-        audit::Entry {
-            action: "target.set",
-            entity_type: "report_target",
-            entity_id: Some(&row.id),
-            unit_code: Some(&row.unit_code),
-            province_code: Some(&row.province_code),
-            after: Some(serde_json::to_value(target_view(&row)).unwrap_or_default()),
-            ..Default::default()
-        },
-    )?;
+    let after = serde_json::to_value(target_view(&row)).unwrap_or_default();
+    audit::by(conn, auth, target_entry("target.set", &row).change(None, Some(after)))?;
     Ok((row, created))
 }
 
+/// Deletes a target of the caller's unit, in one transaction.
 pub fn delete_target(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<()> {
+    write_tx(conn, |conn| drop_target(conn, auth, id))
+}
+
+fn drop_target(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<()> {
     let t = targets::find_target_in(conn, &auth.jurisdiction, id)?;
     targets::delete_target(conn, &t.id)?;
-    audit::record(
-        conn,
-        &audit::Actor::of(auth),
-        audit::Entry {
-            action: "target.delete",
-            entity_type: "report_target",
-            entity_id: Some(&t.id),
-            unit_code: Some(&t.unit_code),
-            province_code: Some(&t.province_code),
-            before: Some(serde_json::to_value(target_view(&t)).unwrap_or_default()),
-            ..Default::default()
-        },
-    )?;
-    Ok(())
+    let before = serde_json::to_value(target_view(&t)).unwrap_or_default();
+    audit::by(conn, auth, target_entry("target.delete", &t).change(Some(before), None))
+}
+
+fn target_entry<'a>(action: &'a str, t: &'a TargetRow) -> audit::Entry<'a> {
+    audit::Entry::on(action, "report_target", (&t.id, &t.unit_code, &t.province_code))
 }
 
 fn kind_title(kind: PeriodKind) -> &'static str {
@@ -340,24 +330,16 @@ fn audit_report(
     if let (Some(obj), Some(serde_json::Value::Object(more))) = (after.as_object_mut(), extra) {
         obj.extend(more);
     }
-    audit::record(
+    audit::by(
         conn,
-        &audit::Actor::of(auth),
-        audit::Entry {
-            action,
-            entity_type: "report",
-            entity_id: Some(&row.id),
-            unit_code: Some(&row.unit_code),
-            province_code: Some(&row.province_code),
-            after: Some(after),
-            ..Default::default()
-        },
+        auth,
+        audit::Entry::on(action, "report", (&row.id, &row.unit_code, &row.province_code)).change(None, Some(after)),
     )
 }
 
 /// Starts a report: freezes the live figures and keeps the sections. One chain of versions
 /// per unit and period; a later version comes only through `revise`.
-pub fn create(
+fn create(
     conn: &mut DbConnection,
     auth: &Auth,
     input: &NewReport,
@@ -447,7 +429,7 @@ fn ensure_parent(auth: &Auth, row: &ReportRow) -> ApiResult<()> {
     }
 }
 
-pub fn update(
+fn update(
     conn: &mut DbConnection,
     auth: &Auth,
     id: &str,
@@ -476,7 +458,7 @@ pub fn update(
     Ok(saved)
 }
 
-pub fn submit(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<ReportRow> {
+fn submit(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<ReportRow> {
     let before = db::find_in(conn, &auth.jurisdiction, id)?;
     ensure_own(auth, &before)?;
     let next = step(&before, ReportAction::Submit)?;
@@ -490,7 +472,7 @@ pub fn submit(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<Repor
     Ok(saved)
 }
 
-pub fn decide(
+fn decide(
     conn: &mut DbConnection,
     auth: &Auth,
     id: &str,
@@ -516,7 +498,7 @@ pub fn decide(
 
 /// A correction: a new draft version with fresh figures and the previous sections. Only the
 /// latest version of a period may be revised.
-pub fn revise(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<ReportRow> {
+fn revise(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<ReportRow> {
     let before = db::find_in(conn, &auth.jurisdiction, id)?;
     ensure_own(auth, &before)?;
     step(&before, ReportAction::Revise)?;
@@ -551,6 +533,65 @@ pub fn revise(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<Repor
     db::insert(conn, &row)?;
     audit_report(conn, auth, "report.revise", &row, Some(serde_json::json!({"supersedes_id": before.id})))?;
     Ok(row)
+}
+
+/// The name of a unit, for a report's view (empty if the code is unknown).
+pub fn unit_name(conn: &mut DbConnection, code: &str) -> String {
+    admin_units::find(conn, code).map(|u| u.name).unwrap_or_default()
+}
+
+/// A report written by one use case in its own transaction, with its unit's name.
+pub type Written = (ReportRow, String);
+
+fn in_tx(conn: &mut DbConnection, work: impl FnOnce(&mut DbConnection) -> ApiResult<ReportRow>) -> ApiResult<Written> {
+    write_tx(conn, |conn| {
+        let row = work(conn)?;
+        let name = unit_name(conn, &row.unit_code);
+        Ok((row, name))
+    })
+}
+
+/// Starts a report (see `create`), in one transaction.
+pub fn create_report(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    input: &NewReport,
+    due: &DueDates,
+    today: NaiveDate,
+) -> ApiResult<Written> {
+    in_tx(conn, |conn| create(conn, auth, input, due, today))
+}
+
+/// Edits a draft (see `update`), in one transaction.
+pub fn update_report(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+    expected_version: i32,
+    patch: &ReportPatch,
+) -> ApiResult<Written> {
+    in_tx(conn, |conn| update(conn, auth, id, expected_version, patch))
+}
+
+/// Submits a draft to the parent unit, in one transaction.
+pub fn submit_report(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<Written> {
+    in_tx(conn, |conn| submit(conn, auth, id))
+}
+
+/// The parent unit accepts or returns a submitted report, in one transaction.
+pub fn decide_report(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+    action: ReportAction,
+    comment: Option<&str>,
+) -> ApiResult<Written> {
+    in_tx(conn, |conn| decide(conn, auth, id, action, comment))
+}
+
+/// A new draft version superseding this one (see `revise`), in one transaction.
+pub fn revise_report(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<Written> {
+    in_tx(conn, |conn| revise(conn, auth, id))
 }
 
 /// A province report beside each commune's latest submitted figures for the same period and

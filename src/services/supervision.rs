@@ -24,19 +24,8 @@ pub fn audit_entry(
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
 ) -> ApiResult<()> {
-    audit::record(
-        conn,
-        &audit::Actor::of(auth),
-        audit::Entry {
-            action,
-            entity_type,
-            entity_id: Some(entity_id),
-            unit_code: Some(&person.unit_code),
-            province_code: Some(&person.province_code),
-            before,
-            after,
-        },
-    )
+    let entry = audit::Entry::on(action, entity_type, (entity_id, &person.unit_code, &person.province_code));
+    audit::by(conn, auth, entry.change(before, after))
 }
 
 /// Ends every active assignment of a person (exit, transfer), in the caller's transaction.
@@ -80,6 +69,22 @@ pub struct RecordPlace {
     pub unit_code: String,
     pub province_code: String,
     pub after_the_fact: bool,
+}
+
+impl RecordPlace {
+    /// The audit event of a record about the person placed here, its `after` marked when
+    /// entered after the fact.
+    pub fn audit(
+        &self,
+        conn: &mut DbConnection,
+        auth: &Auth,
+        (action, entity_type, id): (&str, &str, &str),
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    ) -> ApiResult<()> {
+        let after = mark_after_the_fact(after, self.after_the_fact);
+        audit_entry(conn, auth, action, entity_type, id, &self.person, before, after)
+    }
 }
 
 /// Finds the person for a dated record (see [`RecordPlace`]); `for_update` locks a person
@@ -403,16 +408,8 @@ pub fn correct_activity(
         sup::refresh_contact_dates(conn, &person.id)?;
         sup::refresh_activity_order(conn, &person.id, before.occurred_on.min(after.occurred_on))?;
         let saved = sup::find_activity(conn, &person.id, activity_id)?;
-        audit_entry(
-            conn,
-            auth,
-            "activity.correct",
-            "activity",
-            &saved.id,
-            &person,
-            serde_json::to_value(&before).ok(),
-            mark_after_the_fact(serde_json::to_value(&saved).ok(), place.after_the_fact),
-        )?;
+        let event = ("activity.correct", "activity", saved.id.as_str());
+        place.audit(conn, auth, event, serde_json::to_value(&before).ok(), serde_json::to_value(&saved).ok())?;
         Ok(saved)
     })
 }

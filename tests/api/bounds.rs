@@ -152,16 +152,8 @@ fn invalid_names(p: &Value) -> Vec<String> {
 async fn dates_from_1900_and_after_registration(app: TestApp) {
     let (_, police) = app.account("ca.dates", &["police"], "00070").await;
     // Registered by a release notice dated 90 days ago.
-    let r = app
-        .post(
-            "/api/v1/release-notices",
-            &police,
-            &json!({"person": {"full_name": "Đỗ Văn Ngày", "gender": "male", "unit": "00070"}, "facility": "Trại giam Nam Hà",
-                    "notice_date": days_ago(90), "expected_release_date": days_ago(80)}),
-        )
-        .await;
-    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
-    let id = json(r).await["person_id"].as_str().unwrap().to_string();
+    let person = json!({"full_name": "Đỗ Văn Ngày", "gender": "male", "unit": "00070"});
+    let id = notify(&app, &police, &notice_body(person, 90, 80)).await;
     let activities = format!("/api/v1/persons/{id}/activities");
 
     // Year 1: refused on the field, in a body and in a query.

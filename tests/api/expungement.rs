@@ -10,16 +10,8 @@ use crate::helpers::*;
 
 /// A release notice for a new person born on `born`; returns the person id.
 async fn person(app: &TestApp, token: &str, name: &str, born: &str) -> String {
-    let resp = app
-        .post(
-            "/api/v1/release-notices",
-            token,
-            &json!({"person": {"full_name": name, "gender": "male", "date_of_birth": born, "unit": "00070"},
-                    "facility": "Trại giam Nam Hà", "notice_date": days_ago(30), "expected_release_date": days_ago(1)}),
-        )
-        .await;
-    assert_eq!(resp.status(), 201, "{}", resp.text().await.unwrap());
-    json(resp).await["person_id"].as_str().unwrap().to_string()
+    let person = json!({"full_name": name, "gender": "male", "date_of_birth": born, "unit": "00070"});
+    notify(app, token, &notice_body(person, 30, 1)).await
 }
 
 async fn add(app: &TestApp, token: &str, id: &str, conviction: &Value) -> Value {

@@ -5,15 +5,12 @@
 use serde_json::{json, Value};
 
 use crate::dual;
+use crate::fixtures::days_ago;
 use crate::helpers::*;
 
 /// A commune of Hà Nội (01), and one of Lâm Đồng (68).
 const HANOI_COMMUNE: &str = "00070";
 const FAR: &str = "24829";
-
-fn days_ago(n: i64) -> String {
-    (thncd::time::today_vn() - chrono::Duration::days(n)).to_string()
-}
 
 async fn facility_account(app: &TestApp, username: &str, unit: &str, name: &str) -> String {
     let r = app

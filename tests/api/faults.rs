@@ -14,6 +14,7 @@ use diesel::prelude::*;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
+use crate::fixtures::count;
 use crate::helpers::*;
 
 pub(crate) fn faults_required() -> bool {
@@ -120,15 +121,6 @@ fn create_admin(database_url: &str, data_dir: &std::path::Path) {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-}
-
-fn count(conn: &mut thncd::db::DbConnection, sql: &str) -> i64 {
-    #[derive(QueryableByName)]
-    struct N {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    diesel::sql_query(sql).get_result::<N>(conn).unwrap().n
 }
 
 /// SQLite's own verdict on the whole file: "ok" when nothing is corrupt.

@@ -1,9 +1,11 @@
 //! Fixtures shared by the test files: dates relative to today, person bodies, and response
 //! helpers that fail with the status and body.
 
+use base64::Engine;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
 
-use crate::helpers::TestApp;
+use crate::helpers::{Backend, TestApp};
 
 /// Today in Vietnam, as the service sees it.
 pub fn today() -> chrono::NaiveDate {
@@ -41,6 +43,40 @@ pub async fn post_ok(app: &TestApp, path: &str, token: &str, body: &Value) -> Va
 
 pub async fn get_ok(app: &TestApp, path: &str, token: &str) -> Value {
     ok(app.get(path, token).await, path).await
+}
+
+/// A release notice from Trại giam Nam Hà for `person`, sent `noticed` days ago for a release
+/// `released` days ago.
+pub fn notice_body(person: Value, noticed: i64, released: i64) -> Value {
+    json!({"person": person, "facility": "Trại giam Nam Hà", "notice_date": days_ago(noticed),
+           "expected_release_date": days_ago(released)})
+}
+
+/// Registers a person by the release notice `body`; returns the person id.
+pub async fn notify(app: &TestApp, token: &str, body: &Value) -> String {
+    let notice = ok(app.post("/api/v1/release-notices", token, body).await, "release notice").await;
+    notice["person_id"].as_str().unwrap().to_string()
+}
+
+/// The commune committee certifies a loan-eligibility list today.
+pub async fn certify_list(app: &TestApp, list: &str, committee: &str) {
+    let certify = json!({"decision_number": "20/QĐ-UBND", "certified_on": days_ago(0)});
+    ok(app.post(&format!("/api/v1/loan-eligibility-lists/{list}/certify"), committee, &certify).await, "certify").await;
+}
+
+/// The police send a certified list to the bank today.
+pub async fn send_list(app: &TestApp, list: &str, police: &str) {
+    ok(
+        app.post(&format!("/api/v1/loan-eligibility-lists/{list}/send"), police, &json!({"on": days_ago(0)})).await,
+        "send",
+    )
+    .await;
+}
+
+/// Certifies a loan-eligibility list and sends it to the bank, today.
+pub async fn certify_and_send(app: &TestApp, list: &str, committee: &str, police: &str) {
+    certify_list(app, list, committee).await;
+    send_list(app, list, police).await;
 }
 
 /// Only the figures of an indicators body (it also carries unit, dates, targets and a
@@ -91,4 +127,70 @@ pub async fn expunge(app: &TestApp, justice: &str, person_id: &str, on: &str) {
         .await
         .unwrap();
     ok(r, "expunge").await;
+}
+
+/// Base64url without padding, as in a JWT.
+pub const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+/// A token's header and claims, decoded (the signature is not checked).
+pub fn parts(token: &str) -> (Value, Value) {
+    let mut it = token.split('.');
+    let header = serde_json::from_slice(&B64.decode(it.next().unwrap()).unwrap()).unwrap();
+    let claims = serde_json::from_slice(&B64.decode(it.next().unwrap()).unwrap()).unwrap();
+    (header, claims)
+}
+
+/// Signs with the service's own development key (read from the data dir), so that only the
+/// claim under test is wrong.
+pub fn sign_with_service_key(app: &TestApp, claims: &Value) -> String {
+    let pem = std::fs::read(app.settings.data_dir.join("jwt-dev-ed25519.pem")).unwrap();
+    let (header, _) = parts(&app.admin_token);
+    let mut h = Header::new(Algorithm::EdDSA);
+    h.kid = header["kid"].as_str().map(str::to_string);
+    jsonwebtoken::encode(&h, claims, &EncodingKey::from_ed_pem(&pem).unwrap()).unwrap()
+}
+
+/// An agency's own identity provider: a fresh Ed25519 key (`kid` `idp-1`) that the app
+/// trusts through a JWKS file.
+pub struct TrustedProvider {
+    pem: String,
+    _jwks_dir: tempfile::TempDir,
+}
+
+impl TrustedProvider {
+    /// Starts the app trusting the provider's key for `issuers`.
+    pub async fn spawn(backend: Backend, issuers: &[&str]) -> Option<(TestApp, TrustedProvider)> {
+        use ed25519_dalek::pkcs8::EncodePrivateKey;
+        let key = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
+        let x = B64.encode(key.verifying_key().as_bytes());
+        let dir = tempfile::tempdir().unwrap();
+        let jwks_path = dir.path().join("jwks.json");
+        let jwks = json!({"keys": [{"kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "kid": "idp-1", "x": x}]});
+        std::fs::write(&jwks_path, jwks.to_string()).unwrap();
+        let issuers: Vec<String> = issuers.iter().map(|s| s.to_string()).collect();
+        let app = TestApp::spawn_with(backend, move |s| {
+            s.jwt.trusted_jwks_file = Some(jwks_path);
+            s.jwt.trusted_issuers = issuers;
+        })
+        .await?;
+        let pem = key.to_pkcs8_pem(Default::default()).unwrap().to_string();
+        Some((app, TrustedProvider { pem, _jwks_dir: dir }))
+    }
+
+    /// The claims signed with the provider's key.
+    pub fn sign(&self, claims: &Value) -> String {
+        let mut h = Header::new(Algorithm::EdDSA);
+        h.kid = Some("idp-1".into());
+        jsonwebtoken::encode(&h, claims, &EncodingKey::from_ed_pem(self.pem.as_bytes()).unwrap()).unwrap()
+    }
+}
+
+/// The `n` of a `SELECT COUNT(*) AS n …` run straight on the database.
+pub fn count(conn: &mut thncd::db::DbConnection, sql: &str) -> i64 {
+    #[derive(diesel::QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    diesel::RunQueryDsl::get_result::<N>(diesel::sql_query(sql), conn).unwrap().n
 }

@@ -215,6 +215,12 @@ impl TestApp {
         self.client.post(self.url("/api/v1/auth/token")).form(form).send().await.expect("request")
     }
 
+    /// The client-credentials grant with the secret in the form.
+    pub async fn client_grant(&self, client_id: &str, secret: &str) -> Response {
+        self.token_request(&[("grant_type", "client_credentials"), ("client_id", client_id), ("client_secret", secret)])
+            .await
+    }
+
     /// Logs in with the password grant and returns the access token.
     pub async fn login(&self, username: &str, password: &str) -> String {
         let resp =
@@ -347,6 +353,26 @@ macro_rules! dual {
                     if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres).await {
                         super::$name(app).await;
                     }
+                }
+            }
+        )+
+    };
+}
+
+/// Like `dual!`, for a test that starts its own server (`async fn name(backend: Backend)`),
+/// for instance with other settings.
+#[macro_export]
+macro_rules! dual_backend {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::helpers::Backend::Sqlite).await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name($crate::helpers::Backend::Postgres).await;
                 }
             }
         )+

@@ -79,20 +79,7 @@ async fn certified_list_of(app: &TestApp, a: &Actors, persons: &[&str], month: &
         "list_state",
     )
     .await;
-    let r = app
-        .post(
-            &format!("/api/v1/loan-eligibility-lists/{id}/certify"),
-            &a.committee,
-            &json!({"decision_number": "20/QĐ-UBND", "certified_on": days_ago(0)}),
-        )
-        .await;
-    assert_eq!(r.status(), 200);
-    assert_eq!(
-        app.post(&format!("/api/v1/loan-eligibility-lists/{id}/send"), &a.police, &json!({"on": days_ago(0)}))
-            .await
-            .status(),
-        200
-    );
+    certify_and_send(app, &id, &a.committee, &a.police).await;
     let ack = json(
         app.post(&format!("/api/v1/loan-eligibility-lists/{id}/acknowledge"), &a.bank, &json!({"on": days_ago(0)}))
             .await,

@@ -330,12 +330,7 @@ async fn the_bank_never_sees_criminal_fields(app: TestApp) {
     )
     .await;
     let list = list["id"].as_str().unwrap_or_else(|| panic!("list: {list}")).to_string();
-    let certify = json!({"decision_number": "20/QĐ-UBND", "certified_on": days_ago(0)});
-    let r = app.post(&format!("/api/v1/loan-eligibility-lists/{list}/certify"), &committee, &certify).await;
-    assert_eq!(r.status(), 200);
-    let r =
-        app.post(&format!("/api/v1/loan-eligibility-lists/{list}/send"), &police, &json!({"on": days_ago(0)})).await;
-    assert_eq!(r.status(), 200);
+    certify_and_send(&app, &list, &committee, &police).await;
     let mut bank_tokens = Vec::new();
     bank_tokens.push(app.account("m.bank.commune", &["bank"], UNIT).await.1);
     bank_tokens.push(app.account("m.bank.province", &["bank"], "01").await.1);
@@ -344,13 +339,8 @@ async fn the_bank_never_sees_criminal_fields(app: TestApp) {
             .await,
     )
     .await;
-    let resp = app
-        .token_request(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", client["client_id"].as_str().or(client["id"].as_str()).unwrap()),
-            ("client_secret", client["client_secret"].as_str().unwrap()),
-        ])
-        .await;
+    let client_id = client["client_id"].as_str().or(client["id"].as_str()).unwrap();
+    let resp = app.client_grant(client_id, client["client_secret"].as_str().unwrap()).await;
     bank_tokens.push(json(resp).await["access_token"].as_str().unwrap().to_string());
 
     let mut reads = 0;
@@ -507,17 +497,7 @@ async fn every_filter_sort_and_list_with_every_role(app: TestApp) {
     )
     .await;
     let list = list["id"].as_str().unwrap_or_else(|| panic!("list: {list}"));
-    let r = app
-        .post(
-            &format!("/api/v1/loan-eligibility-lists/{list}/certify"),
-            &committee,
-            &json!({"decision_number": "20/QĐ-UBND", "certified_on": days_ago(0)}),
-        )
-        .await;
-    assert_eq!(r.status(), 200);
-    let r =
-        app.post(&format!("/api/v1/loan-eligibility-lists/{list}/send"), &police, &json!({"on": days_ago(0)})).await;
-    assert_eq!(r.status(), 200);
+    certify_and_send(&app, list, &committee, &police).await;
 
     let mut checked = 0;
     let mut failures = Vec::new();

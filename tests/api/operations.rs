@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 
 use crate::dual;
 use crate::faults::{free_port, is_root, skip, PrivatePostgres};
+use crate::fixtures::count;
 use crate::helpers::*;
 
 /// The real binary serving on `database_url`, its stderr in `log`.
@@ -181,28 +182,7 @@ async fn metrics_are_served_on_their_own_address(backend: Backend) {
     assert_eq!(reqwest::get(format!("http://127.0.0.1:{port}/other")).await.unwrap().status(), 404);
 }
 
-mod metrics_are_served {
-    use super::*;
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        metrics_are_served_on_their_own_address(Backend::Sqlite).await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        metrics_are_served_on_their_own_address(Backend::Postgres).await;
-    }
-}
-
-fn count(conn: &mut thncd::db::DbConnection, sql: &str) -> i64 {
-    #[derive(QueryableByName)]
-    struct N {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    diesel::sql_query(sql).get_result::<N>(conn).unwrap().n
-}
+crate::dual_backend!(metrics_are_served_on_their_own_address);
 
 fn exec(conn: &mut thncd::db::DbConnection, sql: &str) {
     diesel::sql_query(sql).execute(conn).unwrap_or_else(|e| panic!("{sql}: {e}"));
@@ -352,29 +332,7 @@ async fn the_worker_purges_on_schedule(backend: Backend) {
     }
 }
 
-mod housekeeping {
-    use super::*;
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn purges_sqlite() {
-        housekeeping_purges_what_is_past_retention(Backend::Sqlite).await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn purges_postgres() {
-        housekeeping_purges_what_is_past_retention(Backend::Postgres).await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn on_schedule_sqlite() {
-        the_worker_purges_on_schedule(Backend::Sqlite).await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn on_schedule_postgres() {
-        the_worker_purges_on_schedule(Backend::Postgres).await;
-    }
-}
+crate::dual_backend!(housekeeping_purges_what_is_past_retention, the_worker_purges_on_schedule);
 
 dual!(startup_log_says_where_things_are);
 

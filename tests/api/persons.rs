@@ -9,16 +9,10 @@ use crate::helpers::*;
 
 /// A release notice for a new person; returns the person id.
 async fn notice(app: &TestApp, token: &str, person: Value) -> String {
-    let resp = app
-        .post(
-            "/api/v1/release-notices",
-            token,
-            &json!({"person": person, "facility": "Trại giam Nam Hà", "notice_date": days_ago(400),
-                    "expected_release_date": days_ago(340), "counselling_sessions": 3, "travel_allowance_vnd": 350000}),
-        )
-        .await;
-    assert_eq!(resp.status(), 201, "{}", resp.text().await.unwrap());
-    json(resp).await["person_id"].as_str().unwrap().to_string()
+    let mut body = notice_body(person, 400, 340);
+    body["counselling_sessions"] = json!(3);
+    body["travel_allowance_vnd"] = json!(350000);
+    notify(app, token, &body).await
 }
 
 async fn action(app: &TestApp, token: &str, id: &str, what: &str, body: Value) -> reqwest::Response {
@@ -414,17 +408,7 @@ async fn jurisdiction_and_field_visibility(app: TestApp) {
     )
     .await;
     let list = list["id"].as_str().unwrap_or_else(|| panic!("{list}")).to_string();
-    let r = app
-        .post(
-            &format!("/api/v1/loan-eligibility-lists/{list}/certify"),
-            &committee,
-            &json!({"decision_number": "20/QĐ-UBND", "certified_on": days_ago(0)}),
-        )
-        .await;
-    assert_eq!(r.status(), 200);
-    let r =
-        app.post(&format!("/api/v1/loan-eligibility-lists/{list}/send"), &police, &json!({"on": days_ago(0)})).await;
-    assert_eq!(r.status(), 200);
+    certify_and_send(&app, &list, &committee, &police).await;
     let etag = app.get(&format!("/api/v1/persons/{id}"), &police).await.headers()["etag"].to_str().unwrap().to_string();
     let resp = app
         .request(Method::PATCH, &format!("/api/v1/persons/{id}"), &police)

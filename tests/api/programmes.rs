@@ -6,11 +6,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::dual;
+use crate::fixtures::days_ago;
 use crate::helpers::*;
-
-fn days_ago(n: i64) -> String {
-    (thncd::time::today_vn() - chrono::Duration::days(n)).to_string()
-}
 
 /// A person released a year ago, under management in commune 00070; on no loan list.
 async fn person(app: &TestApp, police: &str, name: &str) -> String {

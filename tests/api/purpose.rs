@@ -75,22 +75,9 @@ async fn list(app: &TestApp, police: &str, committee: &str, persons: &[&str], se
     )
     .await;
     let id = l["id"].as_str().unwrap().to_string();
-    ok(
-        app.post(
-            &format!("/api/v1/loan-eligibility-lists/{id}/certify"),
-            committee,
-            &json!({"decision_number": "20/QĐ-UBND", "certified_on": days_ago(0)}),
-        )
-        .await,
-        "certify",
-    )
-    .await;
+    certify_list(app, &id, committee).await;
     if send {
-        ok(
-            app.post(&format!("/api/v1/loan-eligibility-lists/{id}/send"), police, &json!({"on": days_ago(0)})).await,
-            "send",
-        )
-        .await;
+        send_list(app, &id, police).await;
     }
     id
 }

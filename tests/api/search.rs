@@ -3,32 +3,15 @@
 
 use serde_json::{json, Value};
 
+use crate::fixtures::{identity, notice_body, notify};
 use crate::helpers::*;
 
-fn identity(name: &str, id_number: Option<&str>, unit: &str) -> Value {
-    json!({"full_name": name, "gender": "male", "date_of_birth": "1985-03-02", "id_number": id_number, "unit": unit,
-           "village": "Thôn 3", "education": "9/12", "occupation": "farmer"})
-}
-
 async fn notice(app: &TestApp, token: &str, person: Value) -> String {
-    let resp = app
-        .post(
-            "/api/v1/release-notices",
-            token,
-            &json!({"person": person, "facility": "Trại giam Nam Hà", "notice_date": days_ago(40),
-                    "expected_release_date": days_ago(30)}),
-        )
-        .await;
-    assert_eq!(resp.status(), 201, "{}", resp.text().await.unwrap());
-    json(resp).await["person_id"].as_str().unwrap().to_string()
+    notify(app, token, &notice_body(person, 40, 30)).await
 }
 
 fn encode(s: &str) -> String {
     s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
-}
-
-fn days_ago(n: i64) -> String {
-    (thncd::time::today_vn() - chrono::Duration::days(n)).to_string()
 }
 
 fn names(page: &Value) -> Vec<String> {
@@ -186,28 +169,6 @@ async fn totals_estimated_above_threshold_and_keyset_paging(backend: Backend) {
     }
 }
 
-mod every_diacritic_family {
-    use crate::helpers::*;
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        super::every_diacritic_family_any_order_and_prefixes(TestApp::spawn(Backend::Sqlite).await.unwrap()).await;
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        if let Some(app) = TestApp::spawn(Backend::Postgres).await {
-            super::every_diacritic_family_any_order_and_prefixes(app).await;
-        }
-    }
-}
+crate::dual!(every_diacritic_family_any_order_and_prefixes);
 
-mod totals_and_keyset {
-    use crate::helpers::*;
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        super::totals_estimated_above_threshold_and_keyset_paging(Backend::Sqlite).await;
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        super::totals_estimated_above_threshold_and_keyset_paging(Backend::Postgres).await;
-    }
-}
+crate::dual_backend!(totals_estimated_above_threshold_and_keyset_paging);

@@ -1,15 +1,12 @@
 //! Issue 20, second security pass: failed-login storage, password changes under the lockout,
 //! token kinds, audit of criminal-data reads, duplicate ID numbers.
 
-use base64::Engine;
 use diesel::prelude::*;
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
 
 use crate::dual;
+use crate::fixtures::{parts, sign_with_service_key, TrustedProvider};
 use crate::helpers::*;
-
-const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 #[derive(QueryableByName)]
 struct Text {
@@ -100,21 +97,6 @@ async fn a_wrong_current_password_counts_as_a_failed_login(app: TestApp) {
     assert_problem(resp, 429, "too_many_requests").await;
 }
 
-fn parts(token: &str) -> (Value, Value) {
-    let mut it = token.split('.');
-    let header = serde_json::from_slice(&B64.decode(it.next().unwrap()).unwrap()).unwrap();
-    let claims = serde_json::from_slice(&B64.decode(it.next().unwrap()).unwrap()).unwrap();
-    (header, claims)
-}
-
-fn sign_with_service_key(app: &TestApp, claims: &Value) -> String {
-    let pem = std::fs::read(app.settings.data_dir.join("jwt-dev-ed25519.pem")).unwrap();
-    let (header, _) = parts(&app.admin_token);
-    let mut h = Header::new(Algorithm::EdDSA);
-    h.kid = header["kid"].as_str().map(str::to_string);
-    jsonwebtoken::encode(&h, claims, &EncodingKey::from_ed_pem(&pem).unwrap()).unwrap()
-}
-
 /// Finding 13: a token signed with the service's own key must say which kind of principal it
 /// stands for, `account` or `client`, and carry its stamp; without `pty`, or with another
 /// kind, it would skip the revocation check, so it is refused.
@@ -159,32 +141,10 @@ dual!(
 /// Finding 13, the trusted-provider side: an agency provider's tokens are external ones; it
 /// cannot mint `account` or `client` tokens, nor tokens of an unknown kind.
 async fn trusted_provider_tokens_are_external_only(backend: Backend) {
-    use ed25519_dalek::pkcs8::EncodePrivateKey;
-    let key = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
-    let x = B64.encode(key.verifying_key().as_bytes());
-    let dir = tempfile::tempdir().unwrap();
-    let jwks_path = dir.path().join("jwks.json");
-    std::fs::write(
-        &jwks_path,
-        json!({"keys": [{"kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "kid": "idp-1", "x": x}]}).to_string(),
-    )
-    .unwrap();
-    let path = jwks_path.clone();
-    let Some(app) = TestApp::spawn_with(backend, move |s| {
-        s.jwt.trusted_jwks_file = Some(path);
-        // Misconfigured on purpose: the provider is also listed for the service's own issuer.
-        s.jwt.trusted_issuers = vec!["https://idp.police.example".into(), "thncd-test".into()];
-    })
-    .await
-    else {
-        return;
-    };
-    let pem = key.to_pkcs8_pem(Default::default()).unwrap();
-    let sign = |claims: &Value| {
-        let mut h = Header::new(Algorithm::EdDSA);
-        h.kid = Some("idp-1".into());
-        jsonwebtoken::encode(&h, claims, &EncodingKey::from_ed_pem(pem.as_bytes()).unwrap()).unwrap()
-    };
+    // Misconfigured on purpose: the provider is also listed for the service's own issuer.
+    let issuers = ["https://idp.police.example", "thncd-test"];
+    let Some((app, idp)) = TrustedProvider::spawn(backend, &issuers).await else { return };
+    let sign = |claims: &Value| idp.sign(claims);
     let now = chrono::Utc::now().timestamp();
     let claims = json!({"sub": "officer-77", "iss": "https://idp.police.example", "aud": "thncd-api", "iat": now,
                         "exp": now + 600, "jti": "x", "roles": ["police"], "unit": "01"});
@@ -210,16 +170,7 @@ async fn trusted_provider_tokens_are_external_only(backend: Backend) {
     }
 }
 
-mod trusted_provider_tokens_are_external_only {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        super::trusted_provider_tokens_are_external_only(crate::helpers::Backend::Sqlite).await;
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        super::trusted_provider_tokens_are_external_only(crate::helpers::Backend::Postgres).await;
-    }
-}
+crate::dual_backend!(trusted_provider_tokens_are_external_only);
 
 /// The `person.read` events of the audit trail, as the national admin sees them.
 async fn read_events(app: &TestApp) -> Vec<Value> {

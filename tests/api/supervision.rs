@@ -9,15 +9,8 @@ use crate::helpers::*;
 
 /// A person under management in commune 00070 since `since` days ago.
 async fn managed(app: &TestApp, police: &str, name: &str, since: i64) -> String {
-    let resp = app
-        .post(
-            "/api/v1/release-notices",
-            police,
-            &json!({"person": {"full_name": name, "gender": "male", "unit": "00070"}, "facility": "Trại giam Nam Hà",
-                    "notice_date": days_ago(since + 30), "expected_release_date": days_ago(since + 2)}),
-        )
-        .await;
-    let id = json(resp).await["person_id"].as_str().unwrap().to_string();
+    let person = json!({"full_name": name, "gender": "male", "unit": "00070"});
+    let id = notify(app, police, &notice_body(person, since + 30, since + 2)).await;
     let r = app
         .post(
             &format!("/api/v1/persons/{id}/reception"),

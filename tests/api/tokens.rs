@@ -5,16 +5,8 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
 
 use crate::dual;
+use crate::fixtures::{parts, sign_with_service_key, TrustedProvider, B64};
 use crate::helpers::*;
-
-const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-
-fn parts(token: &str) -> (Value, Value) {
-    let mut it = token.split('.');
-    let header = serde_json::from_slice(&B64.decode(it.next().unwrap()).unwrap()).unwrap();
-    let claims = serde_json::from_slice(&B64.decode(it.next().unwrap()).unwrap()).unwrap();
-    (header, claims)
-}
 
 /// Re-signs `claims` with a freshly generated Ed25519 key under the service's `kid`.
 fn sign_with_other_key(kid: &str, claims: &Value) -> String {
@@ -24,16 +16,6 @@ fn sign_with_other_key(kid: &str, claims: &Value) -> String {
     let mut header = Header::new(Algorithm::EdDSA);
     header.kid = Some(kid.to_string());
     jsonwebtoken::encode(&header, claims, &EncodingKey::from_ed_pem(pem.as_bytes()).unwrap()).unwrap()
-}
-
-/// Signs with the service's own development key (read from the data dir), so that only the
-/// claim under test is wrong.
-fn sign_with_service_key(app: &TestApp, claims: &Value) -> String {
-    let pem = std::fs::read(app.settings.data_dir.join("jwt-dev-ed25519.pem")).unwrap();
-    let (header, _) = parts(&app.admin_token);
-    let mut h = Header::new(Algorithm::EdDSA);
-    h.kid = header["kid"].as_str().map(str::to_string);
-    jsonwebtoken::encode(&h, claims, &EncodingKey::from_ed_pem(&pem).unwrap()).unwrap()
 }
 
 async fn password_grant_follows_rfc6749(app: TestApp) {
@@ -242,9 +224,7 @@ async fn client_credentials_and_secret_rotation(app: TestApp) {
     .await;
     let client_id = created["client_id"].as_str().unwrap().to_string();
     let secret = created["client_secret"].as_str().unwrap().to_string();
-    let resp = app
-        .token_request(&[("grant_type", "client_credentials"), ("client_id", &client_id), ("client_secret", &secret)])
-        .await;
+    let resp = app.client_grant(&client_id, &secret).await;
     let token = json(resp).await["access_token"].as_str().unwrap().to_string();
     let me = json(app.get("/api/v1/me", &token).await).await;
     assert_eq!(me["kind"], "client");
@@ -259,9 +239,7 @@ async fn client_credentials_and_secret_rotation(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
-    let resp = app
-        .token_request(&[("grant_type", "client_credentials"), ("client_id", &client_id), ("client_secret", "x")])
-        .await;
+    let resp = app.client_grant(&client_id, "x").await;
     assert_eq!(resp.status(), 401);
     assert_eq!(json(resp).await["error"], "invalid_client");
 
@@ -271,30 +249,16 @@ async fn client_credentials_and_secret_rotation(app: TestApp) {
     let new_secret = rotated["client_secret"].as_str().unwrap();
     assert_ne!(new_secret, secret);
     assert_problem(app.get("/api/v1/me", &token).await, 401, "unauthorized").await;
-    let resp = app
-        .token_request(&[("grant_type", "client_credentials"), ("client_id", &client_id), ("client_secret", &secret)])
-        .await;
+    let resp = app.client_grant(&client_id, &secret).await;
     assert_eq!(resp.status(), 401);
-    let resp = app
-        .token_request(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", &client_id),
-            ("client_secret", new_secret),
-        ])
-        .await;
+    let resp = app.client_grant(&client_id, new_secret).await;
     assert_eq!(resp.status(), 200);
     // The secret is never readable afterwards.
     let fetched = json(app.get(&format!("/api/v1/clients/{id}"), &app.admin_token).await).await;
     assert!(fetched.get("client_secret").is_none());
     // Disabled clients get no tokens.
     app.post(&format!("/api/v1/clients/{id}/disable"), &app.admin_token, &json!({})).await;
-    let resp = app
-        .token_request(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", &client_id),
-            ("client_secret", new_secret),
-        ])
-        .await;
+    let resp = app.client_grant(&client_id, new_secret).await;
     assert_eq!(resp.status(), 401);
 }
 
@@ -393,31 +357,8 @@ dual!(
 /// Tokens of an agency's own identity provider are accepted through a trusted JWKS file,
 /// pinned to the key's algorithm and the configured issuer.
 async fn trusted_provider_tokens(backend: Backend) {
-    use ed25519_dalek::pkcs8::EncodePrivateKey;
-    let key = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
-    let x = B64.encode(key.verifying_key().as_bytes());
-    let dir = tempfile::tempdir().unwrap();
-    let jwks_path = dir.path().join("jwks.json");
-    std::fs::write(
-        &jwks_path,
-        json!({"keys": [{"kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "kid": "idp-1", "x": x}]}).to_string(),
-    )
-    .unwrap();
-    let path = jwks_path.clone();
-    let Some(app) = TestApp::spawn_with(backend, move |s| {
-        s.jwt.trusted_jwks_file = Some(path);
-        s.jwt.trusted_issuers = vec!["https://idp.police.example".into()];
-    })
-    .await
-    else {
-        return;
-    };
-    let pem = key.to_pkcs8_pem(Default::default()).unwrap();
-    let sign = |claims: &Value| {
-        let mut h = Header::new(Algorithm::EdDSA);
-        h.kid = Some("idp-1".into());
-        jsonwebtoken::encode(&h, claims, &EncodingKey::from_ed_pem(pem.as_bytes()).unwrap()).unwrap()
-    };
+    let Some((app, idp)) = TrustedProvider::spawn(backend, &["https://idp.police.example"]).await else { return };
+    let sign = |claims: &Value| idp.sign(claims);
     let now = chrono::Utc::now().timestamp();
     let claims = json!({"sub": "officer-77", "iss": "https://idp.police.example", "aud": "thncd-api", "iat": now, "exp": now + 600,
                         "jti": "x", "roles": ["police", "unknown_role"], "unit": "01", "agency": "Công an tỉnh"});
@@ -437,16 +378,7 @@ async fn trusted_provider_tokens(backend: Backend) {
     assert_problem(app.get("/api/v1/me", &sign(&c)).await, 401, "unauthorized").await;
 }
 
-mod trusted_provider_tokens {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        super::trusted_provider_tokens(crate::helpers::Backend::Sqlite).await;
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        super::trusted_provider_tokens(crate::helpers::Backend::Postgres).await;
-    }
-}
+crate::dual_backend!(trusted_provider_tokens, token_requests_are_rate_limited);
 
 /// Token issuance is rate limited per address, successful requests included.
 async fn token_requests_are_rate_limited(backend: Backend) {
@@ -464,15 +396,4 @@ async fn token_requests_are_rate_limited(backend: Backend) {
     // Malformed requests count too, and tokens already issued keep working.
     assert_eq!(app.token_request(&[("grant_type", "implicit")]).await.status(), 429);
     assert_eq!(app.get("/api/v1/me", &app.admin_token).await.status(), 200);
-}
-
-mod token_requests_are_rate_limited {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        super::token_requests_are_rate_limited(crate::helpers::Backend::Sqlite).await;
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        super::token_requests_are_rate_limited(crate::helpers::Backend::Postgres).await;
-    }
 }

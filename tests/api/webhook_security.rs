@@ -234,9 +234,7 @@ async fn audit_pauses(app: &TestApp, hook: &str) -> Vec<Value> {
 }
 
 async fn client_token(app: &TestApp, client_id: &str, secret: &str) -> String {
-    let r = app
-        .token_request(&[("grant_type", "client_credentials"), ("client_id", client_id), ("client_secret", secret)])
-        .await;
+    let r = app.client_grant(client_id, secret).await;
     assert_eq!(r.status(), 200);
     json(r).await["access_token"].as_str().unwrap().to_string()
 }

@@ -3,7 +3,7 @@
 use actix_web::{get, post, web, HttpResponse};
 
 use crate::api::parse_id;
-use crate::auth::{Auth, Jurisdiction, Op};
+use crate::auth::{Auth, Op};
 use crate::db::loans::{self as db, ListRow};
 use crate::db::DbConnection;
 use crate::domain::enums::*;
@@ -11,6 +11,7 @@ use crate::dto::loans::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::ApiJson;
 use crate::http::pagination::{Page, PageRequest};
+use crate::http::unit_param;
 use crate::services::loan_lists::{self as service, ListStep};
 use crate::services::loans::{month_bounds, parse_purpose};
 use crate::state::AppState;
@@ -82,13 +83,7 @@ pub async fn list_loan_lists(
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;
-    let unit = q
-        .unit
-        .as_deref()
-        .map(|c| {
-            Jurisdiction::parse(c).ok_or_else(|| ApiError::invalid("unit", "must be VN, a province or a commune code"))
-        })
-        .transpose()?;
+    let unit = unit_param(q.unit.as_deref())?;
     let (items, total) = state
         .run(&auth, Op::ListLoanLists, move |conn, auth| {
             let (rows, total) = db::list_lists(

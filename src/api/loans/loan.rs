@@ -1,21 +1,21 @@
 //! Loans (tag `loans`): eligibility, applications, the bank's operations (idempotent
 //! postings), use-of-funds checks and the monthly portfolio.
 
-use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 
 use crate::api::parse_id;
-use crate::auth::{Auth, Jurisdiction, Op};
+use crate::auth::{Auth, Op};
 use crate::db::loans::{self as db, LoanDetails, LoanRow};
-use crate::db::{admin_units, idempotency, DbConnection};
+use crate::db::DbConnection;
 use crate::domain::enums::*;
 use crate::domain::interest;
 use crate::domain::loan_lifecycle::LoanAction;
 use crate::dto::loans::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::{ApiJson, ApiJsonOrDefault};
-use crate::http::idempotency::{request_hash, IdempotencyKey, StoredResponse};
+use crate::http::idempotency::{request_hash, IdempotencyKey};
 use crate::http::pagination::{Page, PageRequest};
+use crate::http::{id_param, unit_param};
 use crate::services::loans::{self as service, month_bounds, parse_purpose};
 use crate::state::AppState;
 use crate::time::today_vn;
@@ -178,21 +178,9 @@ pub async fn list_loans(
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;
     let filter = db::LoanFilter {
-        unit: q
-            .unit
-            .as_deref()
-            .map(|c| {
-                Jurisdiction::parse(c)
-                    .ok_or_else(|| ApiError::invalid("unit", "must be VN, a province or a commune code"))
-            })
-            .transpose()?,
+        unit: unit_param(q.unit.as_deref())?,
         status: q.status.map(|s| s.as_str().into()),
-        person_id: q
-            .person_id
-            .as_deref()
-            .map(parse_id)
-            .transpose()
-            .map_err(|_| ApiError::invalid("person_id", "is not an id"))?,
+        person_id: id_param("person_id", q.person_id.as_deref(), "an id")?,
     };
     let (items, total) = state
         .run(&auth, Op::ListLoans, move |conn, auth| {
@@ -367,10 +355,8 @@ where
     let hash = request_hash(&format!("{operation}:{id}"), &input);
     let response = state
         .run(auth, op, move |conn, auth| {
-            idempotency::once(conn, &auth.sub, idem.0.as_deref(), operation, &hash, |conn| {
-                let (loan, _) = post(conn, auth, &id, input)?;
-                StoredResponse::fresh(StatusCode::CREATED, &one_loan_view(conn, &loan)?)
-            })
+            let key = (idem.0.as_deref(), operation, hash.as_str());
+            service::post_once(conn, auth, key, |conn| post(conn, auth, &id, input), one_loan_view)
         })
         .await?;
     Ok(response.into_response())
@@ -515,16 +501,7 @@ pub async fn get_loan_portfolio(
     let unit = q.unit.clone();
     let p = state
         .run(&auth, Op::GetLoanPortfolio, move |conn, auth| {
-            let (scope, code) = match unit.as_deref() {
-                None => (auth.jurisdiction.clone(), auth.unit.clone()),
-                Some(c) => {
-                    let j = Jurisdiction::parse(c)
-                        .ok_or_else(|| ApiError::invalid("unit", "must be VN, a province or a commune code"))?;
-                    let u = admin_units::resolve(conn, c, "unit")?;
-                    crate::auth::ensure_covers(auth, &u.code, u.province_code.as_deref(), "unit")?;
-                    (j, u.code)
-                }
-            };
+            let (scope, code) = crate::services::scope_for(conn, auth, unit.as_deref())?;
             let f = db::portfolio(conn, &scope, first, last)?;
             Ok(Portfolio {
                 unit: code,

@@ -6,82 +6,16 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Date, Text};
+use diesel::sql_types::{BigInt, Text};
 
 use crate::auth::Jurisdiction;
-use crate::db::{DbConnection, MultiBackend};
+use crate::db::DbConnection;
 use crate::domain::enums::{LoanProgramme, Organisation, OutreachKind, OutreachTopic};
 use crate::domain::indicators::Indicators;
 use crate::domain::report_lines::*;
 use crate::error::ApiResult;
 
-enum Bind {
-    Text(String),
-    Date(NaiveDate),
-}
-
-/// Numbered placeholders for the connection's backend, and the unit filter.
-struct Sql {
-    pg: bool,
-    binds: Vec<Bind>,
-}
-
-impl Sql {
-    fn new(conn: &DbConnection) -> Sql {
-        Sql { pg: matches!(conn, DbConnection::Postgresql(_)), binds: Vec::new() }
-    }
-
-    fn bind(&mut self, b: Bind) -> String {
-        self.binds.push(b);
-        let n = self.binds.len();
-        if self.pg {
-            format!("${n}")
-        } else {
-            format!("?{n}")
-        }
-    }
-
-    fn date(&mut self, d: NaiveDate) -> String {
-        self.bind(Bind::Date(d))
-    }
-
-    /// `alias` (with `unit_code` and `province_code`) lies in the reported units.
-    fn scope(&mut self, alias: &str, scope: &[Jurisdiction]) -> String {
-        let mut parts = Vec::new();
-        for j in scope {
-            match j {
-                Jurisdiction::National => return "1 = 1".into(),
-                Jurisdiction::Province(p) => {
-                    let p = self.bind(Bind::Text(p.clone()));
-                    parts.push(format!("{alias}.province_code = {p}"));
-                }
-                Jurisdiction::Commune(c) => {
-                    let c = self.bind(Bind::Text(c.clone()));
-                    parts.push(format!("{alias}.unit_code = {c}"));
-                }
-            }
-        }
-        if parts.is_empty() {
-            "1 = 0".into()
-        } else {
-            format!("({})", parts.join(" OR "))
-        }
-    }
-
-    fn load<T>(self, conn: &mut DbConnection, text: String) -> ApiResult<Vec<T>>
-    where
-        T: QueryableByName<MultiBackend> + 'static,
-    {
-        let mut q = diesel::sql_query(text).into_boxed::<MultiBackend>();
-        for b in self.binds {
-            q = match b {
-                Bind::Text(t) => q.bind::<Text, _>(t),
-                Bind::Date(d) => q.bind::<Date, _>(d),
-            };
-        }
-        Ok(q.load::<T>(conn)?)
-    }
-}
+use super::sql::Sql;
 
 #[derive(QueryableByName)]
 struct Row {

@@ -343,21 +343,7 @@ pub(super) async fn organise(app: &TestApp, t: &Tokens, persons: &[Person], org:
     )
     .await;
     let lid = list["id"].as_str().unwrap();
-    ok(
-        app.post(
-            &format!("/api/v1/loan-eligibility-lists/{lid}/certify"),
-            &committee_a,
-            &json!({"decision_number": "20/QĐ-UBND", "certified_on": today()}),
-        )
-        .await,
-        "certify",
-    )
-    .await;
-    ok(
-        app.post(&format!("/api/v1/loan-eligibility-lists/{lid}/send"), &police_a, &json!({"on": today()})).await,
-        "send",
-    )
-    .await;
+    certify_and_send(app, lid, &committee_a, &police_a).await;
     org.lists.push((A, month(today()), borrowers.iter().map(|p| p.id.clone()).collect()));
     for (i, p) in borrowers.iter().take(2).enumerate() {
         let loan = ok(
