@@ -107,11 +107,11 @@ pub fn new_row(unit: &admin_units::UnitRef, input: &NewPerson, today: NaiveDate)
         search_text: persons::search_text(&full_name, other_names.as_deref(), input.id_number.as_deref()),
         full_name,
         other_names,
-        gender: input.gender.as_str().into(),
+        gender: input.gender,
         date_of_birth: input.date_of_birth,
         id_number: input.id_number.clone(),
         ethnicity: input.ethnicity.clone(),
-        nationality: input.nationality.as_str().into(),
+        nationality: input.nationality,
         country: input.country.clone(),
         phone: input.phone.clone(),
         unit_code: unit.code.clone(),
@@ -121,7 +121,7 @@ pub fn new_row(unit: &admin_units::UnitRef, input: &NewPerson, today: NaiveDate)
         education: input.education.clone(),
         occupation: input.occupation.clone(),
         family_situation: input.family_situation.clone(),
-        status: PersonStatus::Expected.as_str().into(),
+        status: PersonStatus::Expected,
         status_since: today,
         active: true,
         release_date: None,
@@ -142,7 +142,7 @@ pub fn new_row(unit: &admin_units::UnitRef, input: &NewPerson, today: NaiveDate)
         employment_status: None,
         expungement_track: None,
         expungement_due_on: None,
-        expungement_status: ExpungementStatus::None.as_str().into(),
+        expungement_status: ExpungementStatus::None,
         expungement_decided_on: None,
         expungement_basis: None,
         judicial_record_number: None,
@@ -172,7 +172,7 @@ pub fn create(
     let mut row = new_row(&unit, input, today)?;
     row.status_since = since;
     persons::insert(conn, &row)?;
-    persons::record_status(conn, &row, None, PersonStatus::Expected.as_str(), since, reason, None, Some(&auth.sub))?;
+    persons::record_status(conn, &row, None, PersonStatus::Expected, since, reason, None, Some(&auth.sub))?;
     audit_person(conn, auth, "person.create", None, &row)?;
     events::emit(conn, "person.expected", "person", &row.id, &row.unit_code, &row.province_code)?;
     Ok(row)
@@ -190,13 +190,13 @@ pub fn refresh_derived(conn: &mut DbConnection, person: &mut PersonRow, today: N
 pub fn apply_derived(person: &mut PersonRow, rows: &[ConvictionRow], today: NaiveDate) {
     if let Some(latest) = rows.iter().filter(|c| c.release_date.is_some()).max_by_key(|c| c.release_date) {
         person.release_date = latest.release_date;
-        person.release_type = latest.release_type.clone();
+        person.release_type = latest.release_type;
         person.release_certificate_number = latest.certificate_number.clone();
         person.release_certificate_date = latest.certificate_date;
         person.probation_end = latest.probation_end;
     }
     if let Some(latest) = rows.iter().max_by_key(|c| c.judgment_date) {
-        person.offence_group = Some(latest.offence_group.clone());
+        person.offence_group = Some(latest.offence_group);
     }
     let facts: Vec<_> = rows.iter().map(ConvictionRow::facts).collect();
     if facts.is_empty() {
@@ -262,7 +262,7 @@ where
             return Err(ApiError::PreconditionFailed);
         }
     }
-    let current = PersonStatus::parse(&before.status).unwrap_or(PersonStatus::Expected);
+    let current = before.status;
     let next = lifecycle::check(current, action).map_err(|allowed| ApiError::Conflict {
         code: "transition_not_allowed",
         detail: format!("`{}` is not allowed while the person is `{}`", action.name(), current.as_str()),
@@ -281,23 +281,14 @@ where
     }
     let mut after = before.clone();
     let details = change(conn, &mut after)?;
-    after.status = next.as_str().into();
+    after.status = next;
     after.status_since = occurred_on;
     after.active = lifecycle::is_active(next);
     if after.active && !before.active {
         persons::ensure_id_number_free(conn, after.id_number.as_deref(), Some(&after.id))?;
     }
     let saved = persons::save(conn, &after, before.version)?;
-    persons::record_status(
-        conn,
-        &saved,
-        Some(current.as_str()),
-        next.as_str(),
-        occurred_on,
-        reason,
-        details,
-        Some(&auth.sub),
-    )?;
+    persons::record_status(conn, &saved, Some(current), next, occurred_on, reason, details, Some(&auth.sub))?;
     audit_person(conn, auth, &format!("person.{}", action.name()), Some(&before), &saved)?;
     let event = match action {
         Transition::Reception => "person.received",
@@ -360,7 +351,7 @@ pub fn transfer(
     if before.unit_code == to.code {
         return Err(ApiError::invalid("to_unit", "is the person's current commune"));
     }
-    let current = PersonStatus::parse(&before.status).unwrap_or(PersonStatus::Expected);
+    let current = before.status;
     lifecycle::check(current, Transition::Transfer).map_err(|allowed| ApiError::Conflict {
         code: "transition_not_allowed",
         detail: format!("`transfer` is not allowed while the person is `{}`", current.as_str()),
@@ -376,8 +367,8 @@ pub fn transfer(
     persons::record_status(
         conn,
         &before,
-        Some(current.as_str()),
-        PersonStatus::MovedOut.as_str(),
+        Some(current),
+        PersonStatus::MovedOut,
         moved_on,
         reason,
         Some(details.clone()),
@@ -388,15 +379,15 @@ pub fn transfer(
     after.province_code = to.province_code.clone().unwrap_or_default();
     after.village = input.village.as_deref().map(crate::text::normalize);
     after.address_line = input.address_line.as_deref().map(crate::text::normalize);
-    after.status = PersonStatus::Received.as_str().into();
+    after.status = PersonStatus::Received;
     after.status_since = moved_on;
     after.received_on = Some(moved_on);
     let saved = persons::save(conn, &after, before.version)?;
     persons::record_status(
         conn,
         &saved,
-        Some(PersonStatus::MovedOut.as_str()),
-        PersonStatus::Received.as_str(),
+        Some(PersonStatus::MovedOut),
+        PersonStatus::Received,
         moved_on,
         reason,
         Some(details),
@@ -422,7 +413,7 @@ pub fn apply_reception(p: &mut PersonRow, received_on: NaiveDate, calendar: &Cal
     }
     p.received_on = Some(received_on);
     p.juvenile = p.date_of_birth.is_some_and(|d| age_on(d, received_on) < 18);
-    let parolee = p.release_type.as_deref() == Some(ReleaseType::ConditionalEarlyRelease.as_str());
+    let parolee = p.release_type == Some(ReleaseType::ConditionalEarlyRelease);
     p.late_reception = parolee
         && p.release_date.is_some_and(|release| received_on > calendar.days_after(release, PAROLE_REPORTING_DAYS));
     Ok(())
@@ -451,7 +442,7 @@ pub fn patch(
     }
     set(&mut after.other_names, &patch.other_names);
     if let Some(g) = patch.gender {
-        after.gender = g.as_str().into();
+        after.gender = g;
     }
     if patch.date_of_birth.is_some() {
         after.date_of_birth = patch.date_of_birth;
@@ -461,7 +452,7 @@ pub fn patch(
     }
     set(&mut after.ethnicity, &patch.ethnicity);
     if let Some(n) = patch.nationality {
-        after.nationality = n.as_str().into();
+        after.nationality = n;
     }
     set(&mut after.country, &patch.country);
     set(&mut after.phone, &patch.phone);
@@ -473,8 +464,8 @@ pub fn patch(
     check_identity(
         after.id_number.as_deref(),
         after.date_of_birth,
-        Gender::parse(&after.gender).unwrap_or(Gender::Other),
-        Nationality::parse(&after.nationality).unwrap_or(Nationality::Vietnamese),
+        after.gender,
+        after.nationality,
         after.country.as_deref(),
         today,
     )?;
@@ -496,8 +487,8 @@ pub fn patch(
     // backdated statement can change what was true on an earlier day.
     let dated = patch.changed_on.is_some();
     if let Some(c) = patch.classification {
-        if dated || before.classification.as_deref() != Some(c.as_str()) {
-            after.classification = Some(c.as_str().into());
+        if dated || before.classification != Some(c) {
+            after.classification = Some(c);
             changes.push(("classification", Some(c.as_str().into())));
         }
     }
@@ -508,8 +499,8 @@ pub fn patch(
         }
     }
     if let Some(e) = patch.employment_status {
-        if dated || before.employment_status.as_deref() != Some(e.as_str()) {
-            after.employment_status = Some(e.as_str().into());
+        if dated || before.employment_status != Some(e) {
+            after.employment_status = Some(e);
             changes.push(("employment_status", Some(e.as_str().into())));
         }
     }
@@ -725,7 +716,7 @@ pub fn patch_conviction(
     after.created_at = before.created_at;
     // A correction to the release facts must not keep a completion date that was only the
     // old default.
-    let old_default = if before.release_type.as_deref() == Some(ReleaseType::ConditionalEarlyRelease.as_str()) {
+    let old_default = if before.release_type == Some(ReleaseType::ConditionalEarlyRelease) {
         before.probation_end
     } else {
         before.release_date
@@ -834,16 +825,16 @@ pub fn decide_expungement(
     }
     let fill = |p: &mut PersonRow| {
         if decision.status == ExpungementStatus::Rejected
-            && !(p.expungement_status == ExpungementStatus::Rejected.as_str()
+            && !(p.expungement_status == ExpungementStatus::Rejected
                 && p.expungement_decided_on == Some(decision.decided_on))
         {
             // Art. 71(3): each refusal counts once (re-sending the same one does not).
             p.expungement_refusals += 1;
             p.expungement_last_refused_on = Some(decision.decided_on);
         }
-        p.expungement_basis_kind = Some(basis_kind.as_str().into());
+        p.expungement_basis_kind = Some(basis_kind);
         p.expungement_decision_number = decision.decision_number.clone();
-        p.expungement_status = decision.status.as_str().into();
+        p.expungement_status = decision.status;
         p.expungement_decided_on = Some(decision.decided_on);
         p.expungement_basis = decision.basis.clone();
         p.judicial_record_number = decision.judicial_record_number.clone();
@@ -879,7 +870,7 @@ pub fn decide_expungement(
             if before.version != expected_version {
                 return Err(ApiError::PreconditionFailed);
             }
-            if before.status == PersonStatus::Expunged.as_str() {
+            if before.status == PersonStatus::Expunged {
                 return Err(ApiError::conflict("already_expunged", "the record is already expunged"));
             }
             let mut after = before.clone();
