@@ -5,7 +5,6 @@ use actix_web::{get, post, web, HttpResponse};
 use crate::api::parse_id;
 use crate::auth::{Auth, Op};
 use crate::db::committees as db;
-use crate::domain::enums::*;
 use crate::dto::committees::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::ApiJson;
@@ -64,7 +63,7 @@ pub async fn list_committees(
     let items = rows
         .into_iter()
         .map(|c| CommitteeSummary {
-            status: CommitteeStatus::parse(&c.status).unwrap_or(CommitteeStatus::Active),
+            status: c.status,
             id: c.id,
             unit: c.unit_code,
             name: c.name,

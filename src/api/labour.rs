@@ -24,7 +24,7 @@ fn training_view(r: &TrainingRow) -> Training {
         person_id: r.person_id.clone(),
         course: r.course.clone(),
         provider: r.provider.clone(),
-        level: TrainingLevel::parse(&r.level).unwrap_or(TrainingLevel::Other),
+        level: r.level,
         start_date: r.start_date,
         end_date: r.end_date,
         result: r.result.clone(),
@@ -41,7 +41,7 @@ fn referral_view(r: &ReferralRow) -> JobReferral {
         employer_name: r.employer_name.clone(),
         referred_on: r.referred_on,
         job: r.job.clone(),
-        outcome: ReferralOutcome::parse(&r.outcome).unwrap_or(ReferralOutcome::Pending),
+        outcome: r.outcome,
         outcome_on: r.outcome_on,
         version: r.version,
     }
@@ -51,7 +51,7 @@ fn assistance_view(r: &AssistanceRow) -> SocialAssistance {
     SocialAssistance {
         id: r.id.clone(),
         person_id: r.person_id.clone(),
-        kind: AssistanceKind::parse(&r.kind).unwrap_or(AssistanceKind::Other),
+        kind: r.kind,
         decision_number: r.decision_number.clone(),
         amount_vnd: r.amount_vnd,
         period_from: r.period_from,

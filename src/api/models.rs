@@ -22,14 +22,14 @@ fn model_view(m: &ModelRow, active_participants: i64) -> Model {
         id: m.id.clone(),
         unit: m.unit_code.clone(),
         name: m.name.clone(),
-        model_type: ModelType::parse(&m.model_type).unwrap_or(ModelType::Other),
-        sponsor_organisation: m.sponsor_organisation.as_deref().and_then(Organisation::parse),
+        model_type: m.model_type,
+        sponsor_organisation: m.sponsor_organisation,
         committee_id: m.committee_id.clone(),
         founding_decision_number: m.founding_decision_number.clone(),
         founding_decision_date: m.founding_decision_date,
         description: m.description.clone(),
-        business_lines: serde_json::from_str(&m.business_lines).unwrap_or_default(),
-        status: ModelStatus::parse(&m.status).unwrap_or(ModelStatus::Planned),
+        business_lines: m.business_lines.0.clone(),
+        status: m.status,
         status_since: m.status_since,
         active_participants,
         milestones: None,
@@ -41,16 +41,13 @@ fn model_view(m: &ModelRow, active_participants: i64) -> Model {
 
 fn full_view(conn: &mut DbConnection, m: &ModelRow) -> ApiResult<Model> {
     let participants = db::participants(conn, &m.id)?;
-    let active = participants.iter().filter(|p| p.left_on.is_none() && p.role == "participant").count() as i64;
+    let active =
+        participants.iter().filter(|p| p.left_on.is_none() && p.role == ParticipantRole::Participant).count() as i64;
     let mut view = model_view(m, active);
     view.milestones = Some(
         db::milestones(conn, &m.id)?
             .into_iter()
-            .map(|r| Milestone {
-                step: ModelStep::parse(&r.step).unwrap_or(ModelStep::CommitteeFormed),
-                achieved_on: r.achieved_on,
-                note: r.note,
-            })
+            .map(|r| Milestone { step: r.step, achieved_on: r.achieved_on, note: r.note })
             .collect(),
     );
     view.participants = Some(participants.iter().map(participant_view).collect());
@@ -59,11 +56,11 @@ fn full_view(conn: &mut DbConnection, m: &ModelRow) -> ApiResult<Model> {
             .into_iter()
             .map(|r| Review {
                 id: r.id,
-                kind: ReviewKind::parse(&r.kind).unwrap_or(ReviewKind::Interim),
+                kind: r.kind,
                 period_from: r.period_from,
                 period_to: r.period_to,
                 reviewed_on: r.reviewed_on,
-                rating: ReviewRating::parse(&r.rating).unwrap_or(ReviewRating::Average),
+                rating: r.rating,
                 findings: r.findings,
                 commendation: r.commendation,
             })
@@ -94,7 +91,7 @@ where
 fn participant_view(p: &ParticipantRow) -> Participant {
     Participant {
         id: p.id.clone(),
-        role: ParticipantRole::parse(&p.role).unwrap_or(ParticipantRole::Participant),
+        role: p.role,
         person_id: p.person_id.clone(),
         member_id: p.member_id.clone(),
         helper_name: p.helper_name.clone(),
@@ -364,13 +361,13 @@ fn outreach_view(r: &OutreachRow) -> OutreachEvent {
         id: r.id.clone(),
         unit: r.unit_code.clone(),
         held_on: r.held_on,
-        kind: OutreachKind::parse(&r.kind).unwrap_or(OutreachKind::Other),
+        kind: r.kind,
         topic: r.topic.clone(),
         organiser: r.organiser.clone(),
         audience_count: r.audience_count,
         quantity: r.quantity,
         model_id: r.model_id.clone(),
-        topic_code: OutreachTopic::parse(&r.topic_code).unwrap_or(OutreachTopic::Other),
+        topic_code: r.topic_code,
     }
 }
 
@@ -462,7 +459,7 @@ fn propagandist_view(r: &PropagandistRow) -> Propagandist {
         id: r.id.clone(),
         unit: r.unit_code.clone(),
         full_name: r.full_name.clone(),
-        organisation: r.organisation.as_deref().and_then(Organisation::parse),
+        organisation: r.organisation,
         from_date: r.from_date,
         to_date: r.to_date,
     }

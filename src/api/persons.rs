@@ -6,7 +6,6 @@ use crate::api::parse_id;
 use crate::auth::{Auth, Jurisdiction, Op};
 use crate::db::persons::PersonScope;
 use crate::db::{admin_units, convictions, persons};
-use crate::domain::enums::ExpungementStatus;
 use crate::domain::lifecycle::Transition;
 use crate::dto::convictions::*;
 use crate::dto::persons::*;
@@ -586,14 +585,14 @@ fn expungement_view(
             .collect(),
         refusals: p.expungement_refusals,
         last_refused_on: p.expungement_last_refused_on,
-        basis_kind: p.expungement_basis_kind.as_deref().and_then(crate::domain::enums::ExpungementBasisKind::parse),
+        basis_kind: p.expungement_basis_kind,
         decision_number: p.expungement_decision_number.clone(),
         counted_from: f.counted_from,
         earliest_date: f.earliest_date,
         special_case_earliest_date: f.special_case_earliest_date,
         eligible_today: f.eligible_on_as_of,
         blocking: f.blocking.into_iter().map(|b| BlockingReason { code: b.code.into(), message: b.message }).collect(),
-        status: ExpungementStatus::parse(&p.expungement_status).unwrap_or(ExpungementStatus::None),
+        status: p.expungement_status,
         decided_on: p.expungement_decided_on,
         basis: p.expungement_basis.clone(),
         judicial_record_number: p.judicial_record_number.clone(),

@@ -131,13 +131,13 @@ pub async fn delete_target(state: web::Data<AppState>, auth: Auth, id: web::Path
 }
 
 fn report_view(row: &ReportRow, name: String) -> ApiResult<Report> {
-    let status = ReportStatus::parse(&row.status).unwrap_or(ReportStatus::Draft);
+    let status = row.status;
     let submitted_on = row.submitted_at.map(|t| t.date());
     Ok(Report {
         id: row.id.clone(),
         unit: row.unit_code.clone(),
         unit_name: name,
-        period_kind: PeriodKind::parse(&row.period_kind).unwrap_or(PeriodKind::Custom),
+        period_kind: row.period_kind,
         period_from: row.period_from,
         period_to: row.period_to,
         year: row.year,
@@ -145,7 +145,7 @@ fn report_view(row: &ReportRow, name: String) -> ApiResult<Report> {
         supersedes_id: row.supersedes_id.clone(),
         status,
         title: row.title.clone(),
-        sections: service::parse_sections(row),
+        sections: service::parse_sections(row)?,
         figures: service::parse_snapshot(row)?,
         due_on: row.due_on,
         late: match (row.due_on, submitted_on) {
@@ -228,8 +228,8 @@ pub async fn list_reports(
     let items = rows
         .into_iter()
         .map(|r| ReportSummary {
-            period_kind: PeriodKind::parse(&r.period_kind).unwrap_or(PeriodKind::Custom),
-            status: ReportStatus::parse(&r.status).unwrap_or(ReportStatus::Draft),
+            period_kind: r.period_kind,
+            status: r.status,
             submitted_at: r.submitted_at.map(|t| t.and_utc()),
             id: r.id,
             unit: r.unit_code,
@@ -445,7 +445,7 @@ pub async fn export_report(
             let mut communes = Vec::new();
             if want_communes && row.unit_code.len() == 2 {
                 for r in
-                    db::submitted_in_province(conn, &row.unit_code, &row.period_kind, row.period_from, row.period_to)?
+                    db::submitted_in_province(conn, &row.unit_code, row.period_kind, row.period_from, row.period_to)?
                 {
                     let figures = service::parse_snapshot(&r)?;
                     communes.push((figures.unit_name.clone(), figures));
@@ -454,13 +454,13 @@ pub async fn export_report(
             Ok((row, ind, communes))
         })
         .await?;
-    let sections = service::parse_sections(&row);
+    let sections = service::parse_sections(&row)?;
     let header = ReportHeader {
         title: &row.title,
         unit: &row.unit_code,
         unit_name: &ind.unit_name,
-        period_kind: &row.period_kind,
-        status: &row.status,
+        period_kind: row.period_kind.as_str(),
+        status: row.status.as_str(),
         version_no: row.version_no,
     };
     let name = format!("bao-cao-{}-{}-{}-v{}", row.unit_code, row.period_kind, row.year, row.version_no);

@@ -23,9 +23,9 @@ fn assignment_view(r: &AssignmentRow) -> Assignment {
         id: r.id.clone(),
         person_id: r.person_id.clone(),
         unit: r.unit_code.clone(),
-        supervisor_kind: SupervisorKind::parse(&r.supervisor_kind).unwrap_or(SupervisorKind::CommitteeMember),
+        supervisor_kind: r.supervisor_kind,
         supervisor_name: r.supervisor_name.clone(),
-        organisation: r.organisation.as_deref().and_then(Organisation::parse),
+        organisation: r.organisation,
         contact: r.contact.clone(),
         account_id: r.account_id.clone(),
         committee_member_id: r.committee_member_id.clone(),
@@ -45,8 +45,8 @@ pub fn activity_view(r: &ActivityRow) -> Activity {
         id: r.id.clone(),
         person_id: r.person_id.clone(),
         unit: r.unit_code.clone(),
-        kind: ActivityKind::parse(&r.kind).unwrap_or(ActivityKind::Other),
-        legal_sub_kind: r.legal_sub_kind.as_deref().and_then(LegalSubKind::parse),
+        kind: r.kind,
+        legal_sub_kind: r.legal_sub_kind,
         occurred_on: r.occurred_on,
         group_session_id: r.group_session_id.clone(),
         author_sub: r.author_sub.clone(),
@@ -299,14 +299,12 @@ fn plan_matrix(items: Vec<PlanItemRow>, updates: Vec<sup::PlanUpdateRow>) -> Vec
     PlanArea::ALL
         .iter()
         .map(|area| {
-            let item = items.iter().find(|i| i.area == area.as_str());
+            let item = items.iter().find(|i| i.area == *area);
             PlanItem {
                 area: *area,
                 goal: item.and_then(|i| i.goal.clone()),
-                status: item.and_then(|i| PlanStatus::parse(&i.status)).unwrap_or(PlanStatus::NotStarted),
-                responsible_agency: item
-                    .and_then(|i| i.responsible_agency.as_deref())
-                    .and_then(ResponsibleAgency::parse),
+                status: item.map_or(PlanStatus::NotStarted, |i| i.status),
+                responsible_agency: item.and_then(|i| i.responsible_agency),
                 updated_on: item.map(|i| i.updated_on),
                 updates: item
                     .map(|i| {
@@ -314,7 +312,7 @@ fn plan_matrix(items: Vec<PlanItemRow>, updates: Vec<sup::PlanUpdateRow>) -> Vec
                             .iter()
                             .filter(|u| u.plan_item_id == i.id)
                             .map(|u| PlanUpdate {
-                                status: PlanStatus::parse(&u.status).unwrap_or(PlanStatus::NotStarted),
+                                status: u.status,
                                 note: u.note.clone(),
                                 updated_on: u.updated_on,
                                 actor_sub: u.actor_sub.clone(),

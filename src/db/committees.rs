@@ -9,6 +9,7 @@ use super::schema::{
 };
 use super::DbConnection;
 use crate::auth::Jurisdiction;
+use crate::domain::enums::{CommitteeBody, CommitteeStatus, MemberRole, Organisation};
 use crate::error::{ApiError, ApiResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
@@ -22,7 +23,7 @@ pub struct CommitteeRow {
     pub decision_number: String,
     pub decision_date: NaiveDate,
     pub signer: Option<String>,
-    pub status: String,
+    pub status: CommitteeStatus,
     pub dissolution_decision_number: Option<String>,
     pub dissolved_on: Option<NaiveDate>,
     pub created_at: NaiveDateTime,
@@ -35,11 +36,11 @@ pub struct CommitteeRow {
 pub struct MemberRow {
     pub id: String,
     pub committee_id: String,
-    pub body: String,
-    pub role: String,
+    pub body: CommitteeBody,
+    pub role: MemberRole,
     pub full_name: String,
     pub title: Option<String>,
-    pub organisation: Option<String>,
+    pub organisation: Option<Organisation>,
     pub contact: Option<String>,
     pub account_id: Option<String>,
     pub from_date: NaiveDate,

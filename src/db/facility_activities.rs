@@ -5,10 +5,12 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
+use super::json_text::JsonText;
 use super::schema::facility_activities as fa;
 use super::schema::release_notices as rn;
 use super::DbConnection;
 use crate::auth::{Auth, Jurisdiction};
+use crate::domain::facility::{BriefingTopic, FacilityActivityKind};
 use crate::domain::indicators::{PreRelease, Sessions};
 use crate::error::{ApiError, ApiResult};
 
@@ -16,14 +18,14 @@ use crate::error::{ApiError, ApiResult};
 #[diesel(table_name = fa)]
 pub struct FacilityActivityRow {
     pub id: String,
-    pub kind: String,
+    pub kind: FacilityActivityKind,
     pub occurred_on: NaiveDate,
     pub unit_code: String,
     pub province_code: String,
     pub facility: String,
-    pub topic_code: Option<String>,
+    pub topic_code: Option<BriefingTopic>,
     pub persons: i32,
-    pub person_ids: Option<String>,
+    pub person_ids: Option<JsonText<Vec<String>>>,
     pub attendance: i32,
     pub amount_vnd: i64,
     pub notes: Option<String>,
@@ -124,7 +126,7 @@ pub struct FacilityFigures {
 
 impl FacilityFigures {
     /// (records, persons, attendance, amount_vnd) of one kind.
-    pub fn of(&self, kind: crate::domain::facility::FacilityActivityKind) -> (i64, i64, i64, i64) {
+    pub fn of(&self, kind: FacilityActivityKind) -> (i64, i64, i64, i64) {
         self.by_kind
             .iter()
             .find(|k| k.0 == kind.as_str())

@@ -13,7 +13,7 @@ use crate::error::{ApiError, ApiResult};
 #[diesel(table_name = ph)]
 pub struct HolidayRow {
     pub day: NaiveDate,
-    pub kind: String,
+    pub kind: DayKind,
     pub name: String,
     pub basis: String,
     pub created_by: String,
@@ -22,12 +22,7 @@ pub struct HolidayRow {
 
 impl HolidayRow {
     pub fn day(&self) -> CalendarDay {
-        CalendarDay {
-            date: self.day,
-            kind: DayKind::parse(&self.kind).unwrap_or(DayKind::Holiday),
-            name: self.name.clone(),
-            basis: self.basis.clone(),
-        }
+        CalendarDay { date: self.day, kind: self.kind, name: self.name.clone(), basis: self.basis.clone() }
     }
 }
 
@@ -44,7 +39,7 @@ pub fn added(conn: &mut DbConnection, from: NaiveDate, to: NaiveDate) -> ApiResu
 /// different kind on a shipped date replaces the shipped entry (an announcement that chose
 /// another day than the computed one).
 pub fn insert(conn: &mut DbConnection, row: &HolidayRow) -> ApiResult<()> {
-    let shipped = working_days::shipped().iter().any(|d| d.date == row.day && d.kind.as_str() == row.kind);
+    let shipped = working_days::shipped().iter().any(|d| d.date == row.day && d.kind == row.kind);
     let exists: i64 = ph::table.filter(ph::day.eq(row.day)).count().get_result(conn)?;
     if shipped || exists > 0 {
         return Err(ApiError::conflict("holiday_exists", format!("{} is already in the calendar", row.day)));

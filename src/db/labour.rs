@@ -7,6 +7,7 @@ use diesel::sql_types::BigInt;
 use super::schema::{employers as e, job_referrals as jr, social_assistance as sx, trainings as t};
 use super::DbConnection;
 use crate::auth::Jurisdiction;
+use crate::domain::enums::{AssistanceKind, ReferralOutcome, TrainingLevel};
 use crate::error::{ApiError, ApiResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
@@ -18,7 +19,7 @@ pub struct TrainingRow {
     pub province_code: String,
     pub course: String,
     pub provider: Option<String>,
-    pub level: String,
+    pub level: TrainingLevel,
     pub start_date: NaiveDate,
     pub end_date: Option<NaiveDate>,
     pub result: Option<String>,
@@ -37,7 +38,7 @@ pub struct ReferralRow {
     pub employer_name: String,
     pub referred_on: NaiveDate,
     pub job: String,
-    pub outcome: String,
+    pub outcome: ReferralOutcome,
     pub outcome_on: Option<NaiveDate>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -51,7 +52,7 @@ pub struct AssistanceRow {
     pub person_id: String,
     pub unit_code: String,
     pub province_code: String,
-    pub kind: String,
+    pub kind: AssistanceKind,
     pub decision_number: Option<String>,
     pub amount_vnd: i64,
     pub period_from: NaiveDate,

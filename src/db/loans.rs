@@ -12,6 +12,8 @@ use super::schema::{
 };
 use super::DbConnection;
 use crate::auth::Jurisdiction;
+use crate::domain::enums::{BorrowerKind, EntrustingOrganisation, LoanListStatus, LoanProgramme, LoanStatus};
+use crate::domain::loan_rules::Purpose;
 use crate::error::{ApiError, ApiResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -45,7 +47,7 @@ pub struct ListRow {
     pub province_code: String,
     pub month: String,
     pub version_no: i32,
-    pub status: String,
+    pub status: LoanListStatus,
     pub supersedes_id: Option<String>,
     pub certified_decision_number: Option<String>,
     pub certified_on: Option<NaiveDate>,
@@ -63,7 +65,7 @@ pub struct EntryRow {
     pub id: String,
     pub list_id: String,
     pub person_id: String,
-    pub purpose: String,
+    pub purpose: Purpose,
     pub amount_wished_vnd: i64,
     pub note: Option<String>,
 }
@@ -104,7 +106,7 @@ pub fn entries(conn: &mut DbConnection, list_id: &str) -> ApiResult<Vec<(EntryRo
 pub fn update_list_status(
     conn: &mut DbConnection,
     list: &ListRow,
-    status: &str,
+    status: LoanListStatus,
     set_date: (&str, NaiveDate),
     decision: Option<&str>,
 ) -> ApiResult<()> {
@@ -194,7 +196,7 @@ pub struct LoanRow {
     pub id: String,
     pub unit_code: String,
     pub province_code: String,
-    pub borrower_kind: String,
+    pub borrower_kind: BorrowerKind,
     pub person_id: Option<String>,
     pub household_rep_name: Option<String>,
     pub household_rep_id_number: Option<String>,
@@ -206,15 +208,15 @@ pub struct LoanRow {
     pub collateral: bool,
     pub collateral_description: Option<String>,
     pub outstanding_same_purpose: bool,
-    pub purpose: String,
+    pub purpose: Purpose,
     pub course_name: Option<String>,
     pub course_months: Option<i32>,
     pub amount_vnd: i64,
     pub term_months: i32,
-    pub entrusting_organisation: Option<String>,
+    pub entrusting_organisation: Option<EntrustingOrganisation>,
     pub savings_group: Option<String>,
     pub application_date: NaiveDate,
-    pub status: String,
+    pub status: LoanStatus,
     pub status_reason: Option<String>,
     pub approved_amount_vnd: Option<i64>,
     pub approved_on: Option<NaiveDate>,
@@ -227,7 +229,7 @@ pub struct LoanRow {
     pub updated_at: NaiveDateTime,
     pub version: i32,
     /// `decision_22` or another Social Policy Bank programme (`LoanProgramme`).
-    pub programme: String,
+    pub programme: LoanProgramme,
     /// The name of an `other` programme.
     pub programme_name: Option<String>,
 }
@@ -235,7 +237,7 @@ pub struct LoanRow {
 #[derive(AsChangeset)]
 #[diesel(table_name = l, treat_none_as_null = true)]
 struct LoanChanges<'a> {
-    status: &'a str,
+    status: LoanStatus,
     status_reason: Option<&'a str>,
     outstanding_same_purpose: bool,
     approved_amount_vnd: Option<i64>,
@@ -276,7 +278,7 @@ pub fn save_loan(conn: &mut DbConnection, row: &LoanRow, expected_version: i32) 
     let now = crate::time::now();
     let n = diesel::update(l::table.filter(l::id.eq(&row.id)).filter(l::version.eq(expected_version)))
         .set(LoanChanges {
-            status: &row.status,
+            status: row.status,
             status_reason: row.status_reason.as_deref(),
             outstanding_same_purpose: row.outstanding_same_purpose,
             approved_amount_vnd: row.approved_amount_vnd,

@@ -43,6 +43,7 @@ pub mod holidays;
 pub mod housekeeping;
 pub mod idempotency;
 pub mod indicators;
+pub mod json_text;
 pub mod labour;
 pub mod loans;
 pub mod models;

@@ -4,12 +4,17 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
+use super::json_text::JsonText;
 use super::schema::{
     model_milestones as mm, model_participants as mp, model_reviews as mr, outreach_events as oe, persons as p,
     propagandists as pg, reintegration_models as rm,
 };
 use super::DbConnection;
 use crate::auth::Jurisdiction;
+use crate::domain::enums::{
+    ModelStatus, ModelStep, ModelType, Organisation, OutreachKind, OutreachTopic, ParticipantRole, ReviewKind,
+    ReviewRating,
+};
 use crate::error::{ApiError, ApiResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
@@ -20,14 +25,14 @@ pub struct ModelRow {
     pub province_code: String,
     pub name: String,
     pub name_folded: String,
-    pub model_type: String,
-    pub sponsor_organisation: Option<String>,
+    pub model_type: ModelType,
+    pub sponsor_organisation: Option<Organisation>,
     pub committee_id: Option<String>,
     pub founding_decision_number: Option<String>,
     pub founding_decision_date: Option<NaiveDate>,
     pub description: Option<String>,
-    pub business_lines: String,
-    pub status: String,
+    pub business_lines: JsonText<Vec<String>>,
+    pub status: ModelStatus,
     pub status_since: NaiveDate,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -39,7 +44,7 @@ pub struct ModelRow {
 pub struct MilestoneRow {
     pub id: String,
     pub model_id: String,
-    pub step: String,
+    pub step: ModelStep,
     pub step_order: i32,
     pub achieved_on: NaiveDate,
     pub note: Option<String>,
@@ -54,7 +59,7 @@ pub struct ParticipantRow {
     pub person_id: Option<String>,
     pub member_id: Option<String>,
     pub helper_name: Option<String>,
-    pub role: String,
+    pub role: ParticipantRole,
     pub joined_on: NaiveDate,
     pub left_on: Option<NaiveDate>,
     pub created_at: NaiveDateTime,
@@ -65,11 +70,11 @@ pub struct ParticipantRow {
 pub struct ReviewRow {
     pub id: String,
     pub model_id: String,
-    pub kind: String,
+    pub kind: ReviewKind,
     pub period_from: NaiveDate,
     pub period_to: NaiveDate,
     pub reviewed_on: NaiveDate,
-    pub rating: String,
+    pub rating: ReviewRating,
     pub findings: Option<String>,
     pub commendation: Option<String>,
     pub created_at: NaiveDateTime,
@@ -85,7 +90,7 @@ pub fn find_model(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> Ap
     in_unit!(q, scope, rm::unit_code, rm::province_code).first(conn).optional()?.ok_or(ApiError::NotFound)
 }
 
-pub fn set_model_status(conn: &mut DbConnection, m: &ModelRow, status: &str, since: NaiveDate) -> ApiResult<()> {
+pub fn set_model_status(conn: &mut DbConnection, m: &ModelRow, status: ModelStatus, since: NaiveDate) -> ApiResult<()> {
     let n = diesel::update(rm::table.filter(rm::id.eq(&m.id)).filter(rm::version.eq(m.version)))
         .set((
             rm::status.eq(status),
@@ -271,7 +276,7 @@ pub struct OutreachRow {
     pub unit_code: String,
     pub province_code: String,
     pub held_on: NaiveDate,
-    pub kind: String,
+    pub kind: OutreachKind,
     pub topic: String,
     pub organiser: Option<String>,
     pub audience_count: i32,
@@ -281,7 +286,7 @@ pub struct OutreachRow {
     pub updated_at: NaiveDateTime,
     pub version: i32,
     /// `OutreachTopic`; `topic` is the event's title.
-    pub topic_code: String,
+    pub topic_code: OutreachTopic,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
@@ -291,7 +296,7 @@ pub struct PropagandistRow {
     pub unit_code: String,
     pub province_code: String,
     pub full_name: String,
-    pub organisation: Option<String>,
+    pub organisation: Option<Organisation>,
     pub from_date: NaiveDate,
     pub to_date: Option<NaiveDate>,
     pub created_at: NaiveDateTime,

@@ -8,6 +8,7 @@ use super::schema::persons as p;
 use super::schema::release_notices as rn;
 use super::DbConnection;
 use crate::auth::{Auth, Jurisdiction};
+use crate::domain::enums::{Gender, VerificationResult};
 use crate::error::{ApiError, ApiResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
@@ -24,7 +25,7 @@ pub struct NoticeRow {
     pub travel_allowance_vnd: i64,
     pub verification_due_on: NaiveDate,
     pub verified_on: Option<NaiveDate>,
-    pub verification_result: Option<String>,
+    pub verification_result: Option<VerificationResult>,
     pub verification_note: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -68,7 +69,7 @@ macro_rules! notice_scoped {
 pub struct NoticePersonRow {
     pub id: String,
     pub full_name: String,
-    pub gender: String,
+    pub gender: Gender,
     pub date_of_birth: Option<NaiveDate>,
     pub id_number: Option<String>,
 }

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::schema::reports as r;
 use super::DbConnection;
 use crate::auth::Jurisdiction;
+use crate::domain::enums::{PeriodKind, ReportStatus};
 use crate::error::{ApiError, ApiResult};
 
 // Kept here for the callers in `api/models.rs` and `api/supervision.rs`.
@@ -17,13 +18,13 @@ pub struct ReportRow {
     pub id: String,
     pub unit_code: String,
     pub province_code: String,
-    pub period_kind: String,
+    pub period_kind: PeriodKind,
     pub period_from: NaiveDate,
     pub period_to: NaiveDate,
     pub year: i32,
     pub version_no: i32,
     pub supersedes_id: Option<String>,
-    pub status: String,
+    pub status: ReportStatus,
     pub title: String,
     pub snapshot: String,
     pub sections: String,
@@ -71,7 +72,7 @@ pub fn save(conn: &mut DbConnection, row: &ReportRow, expected: i32) -> ApiResul
 pub fn last_version_no(
     conn: &mut DbConnection,
     unit: &str,
-    kind: &str,
+    kind: PeriodKind,
     from: NaiveDate,
     to: NaiveDate,
 ) -> ApiResult<Option<i32>> {
@@ -126,7 +127,12 @@ pub fn list(
 }
 
 /// The latest report per unit among `units` for a period kind and year (any status).
-pub fn latest_for_units(conn: &mut DbConnection, units: &[String], kind: &str, year: i32) -> ApiResult<Vec<ReportRow>> {
+pub fn latest_for_units(
+    conn: &mut DbConnection,
+    units: &[String],
+    kind: PeriodKind,
+    year: i32,
+) -> ApiResult<Vec<ReportRow>> {
     let rows: Vec<ReportRow> = r::table
         .filter(r::unit_code.eq_any(units))
         .filter(r::period_kind.eq(kind))
@@ -141,7 +147,7 @@ pub fn latest_for_units(conn: &mut DbConnection, units: &[String], kind: &str, y
 pub fn submitted_in_province(
     conn: &mut DbConnection,
     province: &str,
-    kind: &str,
+    kind: PeriodKind,
     from: NaiveDate,
     to: NaiveDate,
 ) -> ApiResult<Vec<ReportRow>> {

@@ -12,7 +12,9 @@ use super::schema::{
 use super::DbConnection;
 use crate::auth::Jurisdiction;
 use crate::domain::activity_order::{self, Linked};
-use crate::domain::enums::ActivityKind;
+use crate::domain::enums::{
+    ActivityKind, LegalSubKind, Organisation, PlanArea, PlanStatus, ResponsibleAgency, SupervisorKind,
+};
 use crate::error::{ApiError, ApiResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
@@ -22,9 +24,9 @@ pub struct AssignmentRow {
     pub person_id: String,
     pub unit_code: String,
     pub province_code: String,
-    pub supervisor_kind: String,
+    pub supervisor_kind: SupervisorKind,
     pub supervisor_name: String,
-    pub organisation: Option<String>,
+    pub organisation: Option<Organisation>,
     pub contact: Option<String>,
     pub account_id: Option<String>,
     pub committee_member_id: Option<String>,
@@ -138,8 +140,8 @@ pub struct ActivityRow {
     pub person_id: String,
     pub unit_code: String,
     pub province_code: String,
-    pub kind: String,
-    pub legal_sub_kind: Option<String>,
+    pub kind: ActivityKind,
+    pub legal_sub_kind: Option<LegalSubKind>,
     pub occurred_on: NaiveDate,
     pub group_session_id: Option<String>,
     pub author_sub: String,
@@ -172,7 +174,7 @@ pub fn lock_activity_log(conn: &mut DbConnection, person_id: &str) -> ApiResult<
 /// activities of the family, the insert, and an update only for a late-written activity.
 /// The caller holds [`lock_activity_log`].
 pub fn insert_linked_activity(conn: &mut DbConnection, row: &ActivityRow) -> ApiResult<()> {
-    let kinds = activity_order::family_kinds(&row.kind);
+    let kinds = activity_order::family_kinds(row.kind.as_str());
     // Always two kinds in the filter (the same one twice outside counselling), so that the
     // statement has one shape and stays prepared.
     let (k1, k2) = (kinds[0], kinds[kinds.len() - 1]);
@@ -194,8 +196,8 @@ pub fn insert_linked_activity(conn: &mut DbConnection, row: &ActivityRow) -> Api
         .collect();
     let new = Linked {
         id: row.id.clone(),
-        kind: row.kind.clone(),
-        sub: row.legal_sub_kind.clone(),
+        kind: row.kind.as_str().to_string(),
+        sub: row.legal_sub_kind.map(|k| k.as_str().to_string()),
         on: row.occurred_on,
         prev_kind_on: None,
         prev_family_on: None,
@@ -410,10 +412,10 @@ pub struct PlanItemRow {
     pub person_id: String,
     pub unit_code: String,
     pub province_code: String,
-    pub area: String,
+    pub area: PlanArea,
     pub goal: Option<String>,
-    pub status: String,
-    pub responsible_agency: Option<String>,
+    pub status: PlanStatus,
+    pub responsible_agency: Option<ResponsibleAgency>,
     pub updated_on: NaiveDate,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -425,7 +427,7 @@ pub struct PlanItemRow {
 pub struct PlanUpdateRow {
     pub id: String,
     pub plan_item_id: String,
-    pub status: String,
+    pub status: PlanStatus,
     pub note: Option<String>,
     pub updated_on: NaiveDate,
     pub actor_sub: Option<String>,
@@ -445,7 +447,7 @@ pub fn plan_updates(conn: &mut DbConnection, person_id: &str) -> ApiResult<Vec<P
         .load(conn)?)
 }
 
-pub fn find_plan_item(conn: &mut DbConnection, person_id: &str, area: &str) -> ApiResult<Option<PlanItemRow>> {
+pub fn find_plan_item(conn: &mut DbConnection, person_id: &str, area: PlanArea) -> ApiResult<Option<PlanItemRow>> {
     Ok(pi::table
         .filter(pi::person_id.eq(person_id))
         .filter(pi::area.eq(area))
@@ -475,7 +477,7 @@ pub fn upsert_plan_item(conn: &mut DbConnection, row: &PlanItemRow, existed: boo
 pub fn add_plan_update(
     conn: &mut DbConnection,
     item_id: &str,
-    status: &str,
+    status: PlanStatus,
     note: Option<&str>,
     on: NaiveDate,
     actor: &str,

@@ -9,6 +9,9 @@ use diesel::sql_types::Text;
 
 use super::MultiBackend;
 use crate::domain::enums::*;
+use crate::domain::facility::{BriefingTopic, FacilityActivityKind};
+use crate::domain::loan_rules::Purpose;
+use crate::domain::working_days::DayKind;
 
 macro_rules! multi_backend_text {
     ($($name:ident),+ $(,)?) => {
@@ -73,5 +76,11 @@ multi_backend_text!(
     PeriodKind,
     ReportStatus,
     TargetMeasure,
-    TargetOutcome
+    TargetOutcome,
+    LoanProgramme,
+    OutreachTopic,
+    FacilityActivityKind,
+    BriefingTopic,
+    Purpose,
+    DayKind,
 );

@@ -35,16 +35,17 @@
 //!   (qualifying × 100 ≥ 10 × workforce, so 1 of 10 qualifies and 1 of 11 does not).
 
 use chrono::{Datelike, Months, NaiveDate};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::working_days::Calendar;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Purpose {
-    ProductionBusiness,
-    VocationalTraining,
-}
+crate::text_enum!(
+    /// What a loan is for.
+    Purpose {
+        ProductionBusiness => "production_business",
+        VocationalTraining => "vocational_training",
+    }
+);
 
 /// Caps and limits, configurable; `Default` holds the Decision's figures.
 #[derive(Debug, Clone, PartialEq, Eq)]

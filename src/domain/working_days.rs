@@ -31,7 +31,22 @@ use serde::{Deserialize, Serialize};
 use super::lunar;
 
 /// What a dated calendar entry makes of its day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum DayKind {
     /// A public holiday (ngày nghỉ lễ, tết), Labour Code Art. 112(1).
@@ -69,6 +84,9 @@ impl DayKind {
         self != DayKind::Workday
     }
 }
+
+crate::text_enum_sql!(DayKind, diesel::sqlite::Sqlite);
+crate::text_enum_sql!(DayKind, diesel::pg::Pg);
 
 /// One dated entry of the calendar.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,8 +4,10 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::db::convictions::{ConvictionRow, JudicialRecordRow, VersionRow};
+use crate::db::json_text::JsonText;
 use crate::domain::enums::*;
 use crate::domain::expungement as rules;
+pub use crate::domain::penalties::{Obligation, Supplementary};
 use crate::dto::no_control_chars;
 
 /// Principal penalty as pronounced.
@@ -15,33 +17,6 @@ pub struct Principal {
     pub kind: PrincipalKind,
     /// Months of imprisonment (required for `imprisonment`, 1–360).
     pub months: Option<i32>,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Supplementary {
-    pub kind: SupplementaryKind,
-    /// Term in months, where the penalty has one.
-    #[validate(range(min = 1, max = 600))]
-    pub term_months: Option<i32>,
-    /// When the term ends.
-    #[validate(custom(function = "crate::dto::date_from_1900"))]
-    pub ends_on: Option<NaiveDate>,
-    /// When it was served (or exempted).
-    #[validate(custom(function = "crate::dto::date_from_1900"))]
-    pub completed_on: Option<NaiveDate>,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Obligation {
-    pub kind: ObligationKind,
-    /// Amount in VND.
-    #[validate(range(min = 0, max = 1_000_000_000_000_i64))]
-    pub amount_vnd: i64,
-    pub paid: bool,
-    #[validate(custom(function = "crate::dto::date_from_1900"))]
-    pub paid_on: Option<NaiveDate>,
 }
 
 /// A judgment against the person.
@@ -327,12 +302,12 @@ impl ConvictionRow {
             court: crate::text::normalize(&input.court),
             judgment_date: input.judgment_date,
             offence_articles: input.offence_articles.iter().map(|a| a.trim()).collect::<Vec<_>>().join(","),
-            offence_group: input.offence_group.as_str().to_string(),
+            offence_group: input.offence_group,
             chapter: input.chapter,
-            principal_kind: input.principal.kind.as_str().to_string(),
+            principal_kind: input.principal.kind,
             principal_months: input.principal.months,
-            supplementary: serde_json::to_string(&input.supplementary).unwrap_or_else(|_| "[]".into()),
-            obligations: serde_json::to_string(&input.obligations).unwrap_or_else(|_| "[]".into()),
+            supplementary: JsonText(input.supplementary.clone()),
+            obligations: JsonText(input.obligations.clone()),
             detention_facility: input.detention_facility.clone(),
             // A parolee serves the sentence at the end of probation (Criminal Code Art. 66).
             sentence_completed_on: input.sentence_completed_on.or(
@@ -343,7 +318,7 @@ impl ConvictionRow {
                 },
             ),
             release_date: input.release_date,
-            release_type: input.release_type.map(|t| t.as_str().to_string()),
+            release_type: input.release_type,
             certificate_number: input.certificate_number.clone(),
             certificate_date: input.certificate_date,
             probation_end: input.probation_end,
@@ -352,8 +327,8 @@ impl ConvictionRow {
             updated_at: now,
             version: 1,
             offence_date: input.offence_date,
-            crime_category: input.crime_category.map(|k| k.as_str().to_string()),
-            culpability: input.culpability.map(|k| k.as_str().to_string()),
+            crime_category: input.crime_category,
+            culpability: input.culpability,
             expunged_on: input.expunged_on,
         }
     }
@@ -365,22 +340,22 @@ impl ConvictionRow {
             court: self.court.clone(),
             judgment_date: self.judgment_date,
             offence_articles: self.articles(),
-            offence_group: OffenceGroup::parse(&self.offence_group).unwrap_or(OffenceGroup::Other),
+            offence_group: self.offence_group,
             chapter: self.chapter,
             principal: self.principal(),
-            supplementary: self.supplementary(),
-            obligations: self.obligations(),
+            supplementary: self.supplementary.0.clone(),
+            obligations: self.obligations.0.clone(),
             detention_facility: self.detention_facility.clone(),
             sentence_completed_on: self.sentence_completed_on,
             release_date: self.release_date,
-            release_type: self.release_type.as_deref().and_then(ReleaseType::parse),
+            release_type: self.release_type,
             certificate_number: self.certificate_number.clone(),
             certificate_date: self.certificate_date,
             probation_end: self.probation_end,
             new_offence: self.new_offence,
             offence_date: self.offence_date,
-            crime_category: self.crime_category.as_deref().and_then(CrimeCategory::parse),
-            culpability: self.culpability.as_deref().and_then(Culpability::parse),
+            crime_category: self.crime_category,
+            culpability: self.culpability,
             expunged_on: self.expunged_on,
         }
     }
@@ -427,18 +402,7 @@ impl ConvictionRow {
     }
 
     pub(crate) fn principal(&self) -> Principal {
-        Principal {
-            kind: PrincipalKind::parse(&self.principal_kind).unwrap_or(PrincipalKind::Imprisonment),
-            months: self.principal_months,
-        }
-    }
-
-    pub(crate) fn supplementary(&self) -> Vec<Supplementary> {
-        serde_json::from_str(&self.supplementary).unwrap_or_default()
-    }
-
-    pub(crate) fn obligations(&self) -> Vec<Obligation> {
-        serde_json::from_str(&self.obligations).unwrap_or_default()
+        Principal { kind: self.principal_kind, months: self.principal_months }
     }
 
     /// The conviction with what the forecast says about it.
@@ -450,22 +414,22 @@ impl ConvictionRow {
             court: self.court.clone(),
             judgment_date: self.judgment_date,
             offence_articles: self.articles(),
-            offence_group: OffenceGroup::parse(&self.offence_group).unwrap_or(OffenceGroup::Other),
+            offence_group: self.offence_group,
             chapter: self.chapter,
             principal: self.principal(),
-            supplementary: self.supplementary(),
-            obligations: self.obligations(),
+            supplementary: self.supplementary.0.clone(),
+            obligations: self.obligations.0.clone(),
             detention_facility: self.detention_facility.clone(),
             sentence_completed_on: self.sentence_completed_on,
             release_date: self.release_date,
-            release_type: self.release_type.as_deref().and_then(ReleaseType::parse),
+            release_type: self.release_type,
             certificate_number: self.certificate_number.clone(),
             certificate_date: self.certificate_date,
             probation_end: self.probation_end,
             new_offence: self.new_offence,
             offence_date: self.offence_date,
-            crime_category: self.crime_category.as_deref().and_then(CrimeCategory::parse),
-            culpability: self.culpability.as_deref().and_then(Culpability::parse),
+            crime_category: self.crime_category,
+            culpability: self.culpability,
             expunged_on: outcome.and_then(|o| o.expunged_on).or(self.expunged_on),
             expunged_on_source: outcome
                 .and_then(|o| o.expunged_on_source)
@@ -480,15 +444,17 @@ impl ConvictionRow {
 
     /// The facts the expungement rules need.
     pub fn facts(&self) -> rules::ConvictionFacts {
-        let principal = match PrincipalKind::parse(&self.principal_kind) {
-            Some(PrincipalKind::Warning) => rules::PrincipalPenalty::Warning,
-            Some(PrincipalKind::Fine) => rules::PrincipalPenalty::Fine,
-            Some(PrincipalKind::NonCustodialReform) => rules::PrincipalPenalty::NonCustodialReform,
-            Some(PrincipalKind::Suspended) => rules::PrincipalPenalty::Suspended,
-            Some(PrincipalKind::Life) => rules::PrincipalPenalty::Life,
-            Some(PrincipalKind::DeathCommuted) => rules::PrincipalPenalty::DeathCommuted,
-            Some(PrincipalKind::Exempted) => rules::PrincipalPenalty::Exempted,
-            _ => rules::PrincipalPenalty::Imprisonment { months: self.principal_months.unwrap_or(0).max(0) as u32 },
+        let principal = match self.principal_kind {
+            PrincipalKind::Warning => rules::PrincipalPenalty::Warning,
+            PrincipalKind::Fine => rules::PrincipalPenalty::Fine,
+            PrincipalKind::NonCustodialReform => rules::PrincipalPenalty::NonCustodialReform,
+            PrincipalKind::Suspended => rules::PrincipalPenalty::Suspended,
+            PrincipalKind::Life => rules::PrincipalPenalty::Life,
+            PrincipalKind::DeathCommuted => rules::PrincipalPenalty::DeathCommuted,
+            PrincipalKind::Exempted => rules::PrincipalPenalty::Exempted,
+            PrincipalKind::Imprisonment => {
+                rules::PrincipalPenalty::Imprisonment { months: self.principal_months.unwrap_or(0).max(0) as u32 }
+            }
         };
         rules::ConvictionFacts {
             judgment_number: self.judgment_number.clone(),
@@ -496,8 +462,8 @@ impl ConvictionRow {
             principal,
             principal_completed_on: self.sentence_completed_on,
             supplementary: self
-                .supplementary()
-                .into_iter()
+                .supplementary
+                .iter()
                 .map(|s| rules::SupplementaryPenalty {
                     kind: supplementary_label(s.kind).to_string(),
                     ends_on: s.ends_on,
@@ -505,8 +471,8 @@ impl ConvictionRow {
                 })
                 .collect(),
             obligations: self
-                .obligations()
-                .into_iter()
+                .obligations
+                .iter()
                 .map(|o| rules::Obligation {
                     kind: obligation_label(o.kind).to_string(),
                     amount_vnd: o.amount_vnd,
@@ -516,18 +482,18 @@ impl ConvictionRow {
                 .collect(),
             judgment_date: self.judgment_date,
             offence_date: self.offence_date,
-            crime_category: self.crime_category.as_deref().and_then(CrimeCategory::parse).map(|k| match k {
+            crime_category: self.crime_category.map(|k| match k {
                 CrimeCategory::LessSerious => rules::CrimeCategory::LessSerious,
                 CrimeCategory::Serious => rules::CrimeCategory::Serious,
                 CrimeCategory::VerySerious => rules::CrimeCategory::VerySerious,
                 CrimeCategory::EspeciallySerious => rules::CrimeCategory::EspeciallySerious,
             }),
-            culpability: self.culpability.as_deref().and_then(Culpability::parse).map(|k| match k {
+            culpability: self.culpability.map(|k| match k {
                 Culpability::Intentional => rules::Culpability::Intentional,
                 Culpability::Negligent => rules::Culpability::Negligent,
             }),
             release_date: self.release_date,
-            conditional_release: self.release_type.as_deref() == Some(ReleaseType::ConditionalEarlyRelease.as_str()),
+            conditional_release: self.release_type == Some(ReleaseType::ConditionalEarlyRelease),
             probation_end: self.probation_end,
             recorded_expunged_on: self.expunged_on,
         }
@@ -577,7 +543,7 @@ impl From<VersionRow> for ConvictionVersion {
     fn from(r: VersionRow) -> ConvictionVersion {
         ConvictionVersion {
             version: r.version,
-            snapshot: serde_json::from_str(&r.snapshot).unwrap_or(serde_json::Value::Null),
+            snapshot: r.snapshot.0,
             reason: r.reason,
             replaced_at: r.replaced_at.and_utc(),
             replaced_by: r.replaced_by,

@@ -69,13 +69,13 @@ impl FacilityActivity {
     pub fn build(r: &crate::db::facility_activities::FacilityActivityRow) -> FacilityActivity {
         FacilityActivity {
             id: r.id.clone(),
-            kind: FacilityActivityKind::parse(&r.kind).unwrap_or(FacilityActivityKind::Other),
+            kind: r.kind,
             occurred_on: r.occurred_on,
             facility: r.facility.clone(),
             unit: r.unit_code.clone(),
-            topic_code: r.topic_code.as_deref().and_then(BriefingTopic::parse),
+            topic_code: r.topic_code,
             persons: r.persons,
-            person_ids: r.person_ids.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default(),
+            person_ids: r.person_ids.as_ref().map(|ids| ids.0.clone()).unwrap_or_default(),
             attendance: r.attendance,
             amount_vnd: r.amount_vnd,
             notes: r.notes.clone(),

@@ -150,12 +150,12 @@ impl Person {
             id: r.id.clone(),
             full_name: r.full_name.clone(),
             other_names: r.other_names.clone(),
-            gender: Gender::parse(&r.gender),
+            gender: Some(r.gender),
             date_of_birth: r.date_of_birth,
             age: r.date_of_birth.map(|d| age_on(d, today)),
             id_number: r.id_number.clone(),
             ethnicity: r.ethnicity.clone(),
-            nationality: Nationality::parse(&r.nationality),
+            nationality: Some(r.nationality),
             country: r.country.clone(),
             phone: r.phone.clone(),
             unit: r.unit_code.clone(),
@@ -165,15 +165,11 @@ impl Person {
             education: some(v.social, r.education.clone()),
             occupation: some(v.social, r.occupation.clone()),
             family_situation: some(v.social, r.family_situation.clone()),
-            employment_status: if v.social {
-                r.employment_status.as_deref().and_then(EmploymentStatus::parse)
-            } else {
-                None
-            },
-            status: if v.status { PersonStatus::parse(&r.status) } else { None },
+            employment_status: if v.social { r.employment_status } else { None },
+            status: v.status.then_some(r.status),
             status_since: v.status.then_some(r.status_since),
             release_date: if v.release { r.release_date } else { None },
-            release_type: if v.release { r.release_type.as_deref().and_then(ReleaseType::parse) } else { None },
+            release_type: if v.release { r.release_type } else { None },
             release_certificate_number: some(v.release, r.release_certificate_number.clone()),
             release_certificate_date: if v.release { r.release_certificate_date } else { None },
             probation_end: if v.release { r.probation_end } else { None },
@@ -185,16 +181,12 @@ impl Person {
             management_started_on: if v.management { r.management_started_on } else { None },
             juvenile: v.management.then_some(r.juvenile),
             late_reception: v.management.then_some(r.late_reception),
-            classification: if v.management {
-                r.classification.as_deref().and_then(Classification::parse)
-            } else {
-                None
-            },
+            classification: if v.management { r.classification } else { None },
             needs_focus: v.management.then_some(r.needs_focus),
-            offence_group: if v.criminal { r.offence_group.as_deref().and_then(OffenceGroup::parse) } else { None },
+            offence_group: if v.criminal { r.offence_group } else { None },
             expungement_track: some(v.expungement, r.expungement_track.clone()),
             expungement_due_on: if v.expungement { r.expungement_due_on } else { None },
-            expungement_status: if v.expungement { ExpungementStatus::parse(&r.expungement_status) } else { None },
+            expungement_status: v.expungement.then_some(r.expungement_status),
             expungement_decided_on: if v.expungement { r.expungement_decided_on } else { None },
             judicial_record_number: some(v.expungement, r.judicial_record_number.clone()),
             created_at: r.created_at.and_utc(),
@@ -401,12 +393,12 @@ impl From<crate::db::persons::StatusRow> for StatusChange {
     fn from(r: crate::db::persons::StatusRow) -> Self {
         StatusChange {
             seq: r.seq,
-            from_status: r.from_status.as_deref().and_then(PersonStatus::parse),
-            to_status: PersonStatus::parse(&r.to_status).unwrap_or(PersonStatus::Expected),
+            from_status: r.from_status,
+            to_status: r.to_status,
             occurred_on: r.occurred_on,
             unit: r.unit_code,
             reason: r.reason,
-            details: r.details.and_then(|d| serde_json::from_str(&d).ok()),
+            details: r.details.map(|d| d.0),
             actor_sub: r.actor_sub,
             recorded_at: r.recorded_at.and_utc(),
         }

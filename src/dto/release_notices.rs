@@ -95,7 +95,7 @@ impl ReleaseNotice {
             person_id: r.person_id.clone(),
             person: person.map(|p| NoticePerson {
                 full_name: p.full_name.clone(),
-                gender: crate::domain::enums::Gender::parse(&p.gender),
+                gender: Some(p.gender),
                 date_of_birth: p.date_of_birth,
                 id_number: p.id_number.clone(),
             }),
@@ -109,7 +109,7 @@ impl ReleaseNotice {
             travel_allowance_paid_on: r.travel_allowance_paid_on.unwrap_or(r.expected_release_date),
             verification_due_on: r.verification_due_on,
             verified_on: r.verified_on,
-            verification_result: r.verification_result.as_deref().and_then(VerificationResult::parse),
+            verification_result: r.verification_result,
             verification_note: r.verification_note.clone(),
             verification_overdue: r.verified_on.is_none() && r.verification_due_on < today,
             created_at: r.created_at.and_utc(),

@@ -59,11 +59,11 @@ fn member_row(
     Ok(MemberRow {
         id: uuid::Uuid::now_v7().to_string(),
         committee_id: c.id.clone(),
-        body: m.body.as_str().into(),
-        role: m.role.as_str().into(),
+        body: m.body,
+        role: m.role,
         full_name: crate::text::normalize(&m.full_name),
         title: m.title.clone(),
-        organisation: m.organisation.map(|o| o.as_str().into()),
+        organisation: m.organisation,
         contact: m.contact.clone(),
         account_id,
         from_date: m.from_date,
@@ -80,14 +80,7 @@ fn member_row(
 fn check(conn: &mut DbConnection, c: &CommitteeRow) -> ApiResult<()> {
     let spans: Vec<Span> = db::members(conn, &c.id)?
         .iter()
-        .filter_map(|m| {
-            Some(Span {
-                body: CommitteeBody::parse(&m.body)?,
-                role: MemberRole::parse(&m.role)?,
-                from: m.from_date,
-                to: m.to_date,
-            })
-        })
+        .map(|m| Span { body: m.body, role: m.role, from: m.from_date, to: m.to_date })
         .collect();
     check_leadership(&spans, c.decision_date, c.dissolved_on).map_err(|why| ApiError::conflict("leadership_rule", why))
 }
@@ -150,7 +143,7 @@ pub fn establish(
         decision_number: input.decision_number.trim().into(),
         decision_date: input.decision_date,
         signer: input.signer.clone(),
-        status: CommitteeStatus::Active.as_str().into(),
+        status: CommitteeStatus::Active,
         dissolution_decision_number: None,
         dissolved_on: None,
         created_at: now,
@@ -171,7 +164,7 @@ pub fn establish(
 
 fn active_committee(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<CommitteeRow> {
     let c = db::find_in(conn, &auth.jurisdiction, id)?;
-    if c.status != CommitteeStatus::Active.as_str() {
+    if c.status != CommitteeStatus::Active {
         return Err(ApiError::conflict("committee_dissolved", "the committee is dissolved"));
     }
     db::touch(conn, &c)?;
@@ -285,7 +278,7 @@ pub fn dissolve(
     today: NaiveDate,
 ) -> ApiResult<CommitteeRow> {
     let c = db::find_in(conn, &auth.jurisdiction, committee_id)?;
-    if c.status != CommitteeStatus::Active.as_str() {
+    if c.status != CommitteeStatus::Active {
         return Err(ApiError::conflict("committee_dissolved", "the committee is already dissolved"));
     }
     if on > today || on < c.decision_date {
@@ -303,11 +296,11 @@ pub fn dissolve(
 pub fn member_view(m: &MemberRow, open: Option<Vec<String>>) -> Member {
     Member {
         id: m.id.clone(),
-        body: CommitteeBody::parse(&m.body).unwrap_or(CommitteeBody::Committee),
-        role: MemberRole::parse(&m.role).unwrap_or(MemberRole::Member),
+        body: m.body,
+        role: m.role,
         full_name: m.full_name.clone(),
         title: m.title.clone(),
-        organisation: m.organisation.as_deref().and_then(Organisation::parse),
+        organisation: m.organisation,
         contact: m.contact.clone(),
         account_id: m.account_id.clone(),
         from_date: m.from_date,
@@ -345,7 +338,7 @@ pub fn view(conn: &mut DbConnection, c: &CommitteeRow, as_of: chrono::NaiveDate)
         decision_number: c.decision_number.clone(),
         decision_date: c.decision_date,
         signer: c.signer.clone(),
-        status: CommitteeStatus::parse(&c.status).unwrap_or(CommitteeStatus::Active),
+        status: c.status,
         dissolution_decision_number: c.dissolution_decision_number.clone(),
         dissolved_on: c.dissolved_on,
         as_of,

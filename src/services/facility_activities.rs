@@ -86,14 +86,14 @@ fn record(
     }
     let row = FacilityActivityRow {
         id: uuid::Uuid::now_v7().to_string(),
-        kind: input.kind.as_str().into(),
+        kind: input.kind,
         occurred_on: input.occurred_on,
         province_code: unit.province_code.clone().unwrap_or_default(),
         unit_code: unit.code,
         facility: facility_name,
-        topic_code: input.topic_code.map(|t| t.as_str().into()),
+        topic_code: input.topic_code,
         persons: persons_count,
-        person_ids: (!ids.is_empty()).then(|| serde_json::to_string(&ids).unwrap_or_default()),
+        person_ids: (!ids.is_empty()).then(|| crate::db::json_text::JsonText(ids)),
         attendance,
         amount_vnd: input.amount_vnd,
         notes: input.notes.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_string),

@@ -12,7 +12,7 @@ pub fn create(conn: &mut DbConnection, auth: &Auth, input: &NewHoliday) -> ApiRe
     write_tx(conn, |conn| {
         let row = HolidayRow {
             day: input.date,
-            kind: input.kind.as_str().into(),
+            kind: input.kind,
             name: crate::text::normalize(&input.name),
             basis: input.basis.as_deref().map(crate::text::normalize).unwrap_or_else(|| "announced".into()),
             created_by: auth.sub.clone(),

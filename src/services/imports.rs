@@ -13,7 +13,7 @@ use crate::db::convictions::ConvictionRow;
 use crate::db::persons::{AttributeChange, ListFilter, PersonRow, PersonScope, StatusRow};
 use crate::db::schema::{convictions, person_attribute_changes, person_status_history, persons};
 use crate::db::{admin_units, audit, write_tx, DbConnection};
-use crate::domain::enums::PersonStatus;
+use crate::domain::enums::{PersonStatus, ReleaseType};
 use crate::dto::persons::{Person, Visibility};
 use crate::error::{ApiError, ApiResult};
 use crate::import::{check_row, map_headers, ImportRow, RowProblem, Table};
@@ -274,12 +274,12 @@ fn records(
         steps.push((Some(current), exit.to(), on));
         places.push((person.unit_code.clone(), person.province_code.clone(), None));
         if exit == crate::domain::lifecycle::Transition::Expunge {
-            person.expungement_status = crate::domain::enums::ExpungementStatus::Expunged.as_str().into();
+            person.expungement_status = crate::domain::enums::ExpungementStatus::Expunged;
             person.expungement_decided_on = Some(on);
         }
     }
     let (_, status, status_since) = *steps.last().unwrap_or(&(None, PersonStatus::Expected, since));
-    person.status = status.as_str().into();
+    person.status = status;
     person.status_since = status_since;
     person.active = crate::domain::lifecycle::is_active(status);
     let history = steps
@@ -290,19 +290,19 @@ fn records(
             id: uuid::Uuid::now_v7().to_string(),
             person_id: person.id.clone(),
             seq: i as i32 + 1,
-            from_status: from.map(|f| f.as_str().to_string()),
-            to_status: to.as_str().into(),
+            from_status: *from,
+            to_status: *to,
             occurred_on: *on,
             unit_code,
             province_code,
             reason: Some("import".into()),
-            details: details.map(|d| d.to_string()),
+            details: details.map(crate::db::json_text::JsonText),
             actor_sub: Some(auth.sub.clone()),
             recorded_at: now,
         })
         .collect();
     let attribute = r.classification.map(|c| {
-        person.classification = Some(c.as_str().into());
+        person.classification = Some(c);
         AttributeChange {
             id: uuid::Uuid::now_v7().to_string(),
             person_id: person.id.clone(),
@@ -462,7 +462,7 @@ pub fn export(
         let n = rows.len() as i64;
         for row in rows {
             if loan_candidates
-                && !(matches!(row.release_type.as_deref(), Some("completed_sentence" | "special_amnesty"))
+                && !(matches!(row.release_type, Some(ReleaseType::CompletedSentence | ReleaseType::SpecialAmnesty))
                     && row.release_certificate_number.is_some())
             {
                 continue;

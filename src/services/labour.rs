@@ -30,7 +30,7 @@ pub fn create_training(
             province_code: place.province_code.clone(),
             course: crate::text::normalize(&input.course),
             provider: input.provider.clone(),
-            level: input.level.as_str().into(),
+            level: input.level,
             start_date: input.start_date,
             end_date: input.end_date,
             result: input.result.clone(),
@@ -71,7 +71,7 @@ pub fn create_job_referral(
             employer_name,
             referred_on: input.referred_on,
             job: crate::text::normalize(&input.job),
-            outcome: input.outcome.as_str().into(),
+            outcome: input.outcome,
             outcome_on: input.outcome_on,
             created_at: now,
             updated_at: now,
@@ -94,11 +94,11 @@ pub fn create_job_referral(
 
 /// A hire makes the person's employment `stable`, dated, with its audit event.
 fn mark_employed(conn: &mut DbConnection, auth: &Auth, person: &PersonRow, on: NaiveDate) -> ApiResult<()> {
-    if person.employment_status.as_deref() == Some(EmploymentStatus::Stable.as_str()) {
+    if person.employment_status == Some(EmploymentStatus::Stable) {
         return Ok(());
     }
     let mut after = person.clone();
-    after.employment_status = Some(EmploymentStatus::Stable.as_str().into());
+    after.employment_status = Some(EmploymentStatus::Stable);
     let saved = persons::save(conn, &after, person.version)?;
     persons::record_attribute(
         conn,
@@ -135,7 +135,7 @@ pub fn set_job_referral_outcome(
     write_tx(conn, |conn| {
         let person = persons::find_in_for_update(conn, &PersonScope::of(auth), person_id)?;
         let before = labour::find_referral(conn, &person.id, referral_id)?;
-        if before.outcome != ReferralOutcome::Pending.as_str() {
+        if before.outcome != ReferralOutcome::Pending {
             return Err(ApiError::conflict("outcome_recorded", "the outcome is already recorded"));
         }
         if input.outcome_on < before.referred_on {
@@ -174,7 +174,7 @@ pub fn create_social_assistance(
             person_id: person.id.clone(),
             unit_code: place.unit_code.clone(),
             province_code: place.province_code.clone(),
-            kind: input.kind.as_str().into(),
+            kind: input.kind,
             decision_number: input.decision_number.clone(),
             amount_vnd: input.amount_vnd,
             period_from: input.period_from,

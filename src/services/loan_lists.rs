@@ -8,10 +8,10 @@ use crate::auth::Auth;
 use crate::db::loans::{self as db, EntryRow, ListRow};
 use crate::db::persons::{self, PersonScope};
 use crate::db::{audit, write_tx, DbConnection};
+use crate::domain::enums::LoanListStatus;
 use crate::dto::loans::NewLoanList;
 use crate::error::{ApiError, ApiResult};
 use crate::http::parse_id;
-use crate::services::loans::purpose_str;
 
 fn audit_list(conn: &mut DbConnection, auth: &Auth, action: &str, l: &ListRow) -> ApiResult<()> {
     let after = serde_json::json!({"month": l.month, "version_no": l.version_no, "status": l.status});
@@ -27,7 +27,7 @@ pub fn create_list(conn: &mut DbConnection, auth: &Auth, input: &NewLoanList) ->
     let unit = crate::services::persons::resolve_commune(conn, auth, &input.unit, "unit")?;
     write_tx(conn, |conn| {
         let latest = db::latest_list(conn, &unit.code, &input.month)?;
-        if latest.as_ref().is_some_and(|l| l.status == "draft") {
+        if latest.as_ref().is_some_and(|l| l.status == LoanListStatus::Draft) {
             return Err(ApiError::conflict("draft_exists", "a draft list for this month exists: certify it first"));
         }
         let now = crate::time::now();
@@ -37,7 +37,7 @@ pub fn create_list(conn: &mut DbConnection, auth: &Auth, input: &NewLoanList) ->
             province_code: unit.province_code.clone().unwrap_or_default(),
             month: input.month.clone(),
             version_no: latest.as_ref().map(|l| l.version_no + 1).unwrap_or(1),
-            status: "draft".into(),
+            status: LoanListStatus::Draft,
             supersedes_id: latest.map(|l| l.id),
             certified_decision_number: None,
             certified_on: None,
@@ -57,7 +57,7 @@ pub fn create_list(conn: &mut DbConnection, auth: &Auth, input: &NewLoanList) ->
             if person.unit_code != unit.code {
                 return Err(ApiError::invalid(format!("entries[{i}].person_id"), "lives in another commune"));
             }
-            if entries.iter().any(|x: &EntryRow| x.person_id == pid && x.purpose == purpose_str(e.purpose)) {
+            if entries.iter().any(|x: &EntryRow| x.person_id == pid && x.purpose == e.purpose) {
                 return Err(ApiError::invalid(
                     format!("entries[{i}]"),
                     "the person is already listed for this purpose",
@@ -67,7 +67,7 @@ pub fn create_list(conn: &mut DbConnection, auth: &Auth, input: &NewLoanList) ->
                 id: uuid::Uuid::now_v7().to_string(),
                 list_id: list.id.clone(),
                 person_id: pid,
-                purpose: purpose_str(e.purpose).into(),
+                purpose: e.purpose,
                 amount_wished_vnd: e.amount_wished_vnd,
                 note: e.note.clone(),
             });
@@ -80,13 +80,13 @@ pub fn create_list(conn: &mut DbConnection, auth: &Auth, input: &NewLoanList) ->
 
 /// One step of a list: the status it needs and the status it leads to.
 pub struct ListStep {
-    pub from: &'static str,
-    pub to: &'static str,
+    pub from: LoanListStatus,
+    pub to: LoanListStatus,
 }
 
-pub const CERTIFY: ListStep = ListStep { from: "draft", to: "certified" };
-pub const SEND: ListStep = ListStep { from: "certified", to: "sent" };
-pub const ACKNOWLEDGE: ListStep = ListStep { from: "sent", to: "acknowledged" };
+pub const CERTIFY: ListStep = ListStep { from: LoanListStatus::Draft, to: LoanListStatus::Certified };
+pub const SEND: ListStep = ListStep { from: LoanListStatus::Certified, to: LoanListStatus::Sent };
+pub const ACKNOWLEDGE: ListStep = ListStep { from: LoanListStatus::Sent, to: LoanListStatus::Acknowledged };
 
 /// Moves a list one step on, dated `on`; sending it emits `loan_list.sent`.
 pub fn advance_list(
@@ -107,17 +107,10 @@ pub fn advance_list(
                 allowed: None,
             });
         }
-        let column = if to == "certified" {
-            "certified"
-        } else if to == "sent" {
-            "sent"
-        } else {
-            "acknowledged"
-        };
-        db::update_list_status(conn, &l, to, (column, on), decision)?;
+        db::update_list_status(conn, &l, to, (to.as_str(), on), decision)?;
         let after = db::find_list(conn, &auth.jurisdiction, id)?;
         audit_list(conn, auth, &format!("loan_list.{to}"), &after)?;
-        if to == "sent" {
+        if to == LoanListStatus::Sent {
             crate::db::events::emit(
                 conn,
                 "loan_list.sent",

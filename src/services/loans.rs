@@ -20,21 +20,6 @@ use crate::error::{ApiError, ApiResult, InvalidParam};
 use crate::http::parse_id;
 use crate::time::today_vn;
 
-pub fn purpose_str(p: Purpose) -> &'static str {
-    match p {
-        Purpose::ProductionBusiness => "production_business",
-        Purpose::VocationalTraining => "vocational_training",
-    }
-}
-
-pub fn parse_purpose(s: &str) -> Purpose {
-    if s == "vocational_training" {
-        Purpose::VocationalTraining
-    } else {
-        Purpose::ProductionBusiness
-    }
-}
-
 pub fn month_of(d: NaiveDate) -> String {
     format!("{:04}-{:02}", d.year(), d.month())
 }
@@ -70,10 +55,10 @@ pub fn conviction_record(c: &crate::db::convictions::ConvictionRow) -> Convictio
     ConvictionRecord {
         judgment_date: c.judgment_date,
         custodial: matches!(
-            PrincipalKind::parse(&c.principal_kind),
-            Some(PrincipalKind::Imprisonment | PrincipalKind::Life | PrincipalKind::DeathCommuted)
+            c.principal_kind,
+            PrincipalKind::Imprisonment | PrincipalKind::Life | PrincipalKind::DeathCommuted
         ),
-        release_type: c.release_type.clone(),
+        release_type: c.release_type.map(|t| t.as_str().to_string()),
         release_date: c.release_date,
         sentence_completed_on: c.sentence_completed_on,
         probation_end: c.probation_end,
@@ -94,9 +79,9 @@ pub fn individual_facts(
 ) -> ApiResult<IndividualFacts> {
     let records: Vec<ConvictionRecord> =
         crate::db::convictions::for_person(conn, &person.id)?.iter().map(conviction_record).collect();
-    let on_list = db::on_certified_list(conn, &person.id, &month_of(as_of), purpose_str(purpose))?;
+    let on_list = db::on_certified_list(conn, &person.id, &month_of(as_of), purpose.as_str())?;
     let outstanding =
-        declared_debt || db::has_outstanding_same_purpose(conn, &person.id, purpose_str(purpose), except_loan)?;
+        declared_debt || db::has_outstanding_same_purpose(conn, &person.id, purpose.as_str(), except_loan)?;
     let since = as_of.checked_sub_months(Months::new(1)).unwrap_or(as_of);
     let violations = crate::db::supervision::list_activities(
         conn,
@@ -153,7 +138,7 @@ pub fn check_loan(conn: &mut DbConnection, loan: &LoanRow) -> ApiResult<Decision
         });
     }
     let cfg = LoanConfig::default();
-    let purpose = parse_purpose(&loan.purpose);
+    let purpose = loan.purpose;
     let request = Request {
         purpose,
         amount_vnd: Some(loan.amount_vnd),
@@ -161,8 +146,8 @@ pub fn check_loan(conn: &mut DbConnection, loan: &LoanRow) -> ApiResult<Decision
         course_months: loan.course_months.map(|m| m.max(0) as u32),
         collateral: loan.collateral,
     };
-    Ok(match (BorrowerKind::parse(&loan.borrower_kind), &loan.person_id) {
-        (Some(BorrowerKind::Person), Some(pid)) => {
+    Ok(match (loan.borrower_kind, &loan.person_id) {
+        (BorrowerKind::Person, Some(pid)) => {
             let person = persons::find_in(conn, &PersonScope::unit(crate::auth::Jurisdiction::National), pid)?;
             let facts = individual_facts(
                 conn,
@@ -198,7 +183,7 @@ fn not_allowed(current: LoanStatus, action: LoanAction, allowed: Vec<&'static st
 
 /// 409 (listing what is allowed) unless `action` may run on the loan now.
 pub fn ensure_allowed(loan: &LoanRow, action: LoanAction) -> ApiResult<()> {
-    let current = LoanStatus::parse(&loan.status).unwrap_or(LoanStatus::Draft);
+    let current = loan.status;
     loan_lifecycle::next(current, action, false).map(|_| ()).map_err(|allowed| not_allowed(current, action, allowed))
 }
 
@@ -214,10 +199,10 @@ pub fn step(
     reason: Option<&str>,
     settles: bool,
 ) -> ApiResult<LoanRow> {
-    let current = LoanStatus::parse(&before.status).unwrap_or(LoanStatus::Draft);
+    let current = before.status;
     let next =
         loan_lifecycle::next(current, action, settles).map_err(|allowed| not_allowed(current, action, allowed))?;
-    after.status = next.as_str().into();
+    after.status = next;
     if reason.is_some() {
         after.status_reason = reason.map(str::to_string);
     }
@@ -436,7 +421,7 @@ pub fn create_loan(conn: &mut DbConnection, auth: &Auth, input: &NewLoan) -> Api
             id: uuid::Uuid::now_v7().to_string(),
             unit_code: unit_code.clone(),
             province_code: province_code.clone(),
-            borrower_kind: input.borrower_kind.as_str().into(),
+            borrower_kind: input.borrower_kind,
             person_id: person_id.clone(),
             household_rep_name: input.household_rep_name.clone(),
             household_rep_id_number: input.household_rep_id_number.clone(),
@@ -448,15 +433,15 @@ pub fn create_loan(conn: &mut DbConnection, auth: &Auth, input: &NewLoan) -> Api
             collateral: input.collateral,
             collateral_description: input.collateral_description.clone(),
             outstanding_same_purpose: input.outstanding_same_purpose,
-            purpose: purpose_str(input.purpose).into(),
+            purpose: input.purpose,
             course_name: input.course_name.clone(),
             course_months: input.course_months,
             amount_vnd: input.amount_vnd,
             term_months: input.term_months,
-            entrusting_organisation: input.entrusting_organisation.map(|o| o.as_str().into()),
+            entrusting_organisation: input.entrusting_organisation,
             savings_group: input.savings_group.clone(),
             application_date: input.application_date,
-            status: LoanStatus::Draft.as_str().into(),
+            status: LoanStatus::Draft,
             status_reason: None,
             approved_amount_vnd: None,
             approved_on: None,
@@ -468,7 +453,7 @@ pub fn create_loan(conn: &mut DbConnection, auth: &Auth, input: &NewLoan) -> Api
             created_at: now,
             updated_at: now,
             version: 1,
-            programme: programme.clone(),
+            programme,
             programme_name: programme_name.clone(),
         };
         db::insert_loan(conn, &row)?;
@@ -601,18 +586,18 @@ pub fn create_rate(conn: &mut DbConnection, auth: &Auth, input: &NewRate) -> Api
 /// Whether the loan is made under Decision 22/2023/QĐ-TTg (the list, the engine, `loans`
 /// in the indicators) rather than another Social Policy Bank programme.
 pub fn is_decision_22(loan: &LoanRow) -> bool {
-    LoanProgramme::parse(&loan.programme).unwrap_or(LoanProgramme::Decision_22) == LoanProgramme::Decision_22
+    loan.programme == LoanProgramme::Decision_22
 }
 
 /// The stored programme and its name: a name is required for `other` and refused otherwise.
-pub fn programme_columns(programme: LoanProgramme, name: Option<&str>) -> ApiResult<(String, Option<String>)> {
+pub fn programme_columns(programme: LoanProgramme, name: Option<&str>) -> ApiResult<(LoanProgramme, Option<String>)> {
     let name = name.map(crate::text::normalize).filter(|n| !n.is_empty());
     match (programme, name) {
         (LoanProgramme::Other, None) => {
             Err(ApiError::invalid("programme_name", "is required for a loan of another programme"))
         }
-        (LoanProgramme::Other, Some(n)) => Ok((programme.as_str().into(), Some(n))),
+        (LoanProgramme::Other, Some(n)) => Ok((programme, Some(n))),
         (_, Some(_)) => Err(ApiError::invalid("programme_name", "applies to programme `other` only")),
-        (_, None) => Ok((programme.as_str().into(), None)),
+        (_, None) => Ok((programme, None)),
     }
 }

@@ -2,6 +2,7 @@
 //! audit event in one transaction.
 
 use crate::auth::Auth;
+use crate::db::json_text::JsonText;
 use crate::db::models::{self as db, MilestoneRow, ModelRow, OutreachRow, ParticipantRow, PropagandistRow, ReviewRow};
 use crate::db::persons::{self, PersonScope};
 use crate::db::{audit, write_tx, DbConnection};
@@ -62,17 +63,14 @@ pub fn create_model(conn: &mut DbConnection, auth: &Auth, input: &NewModel) -> A
             province_code: unit.province_code.clone().unwrap_or_default(),
             name_folded: crate::text::fold(&name),
             name,
-            model_type: input.model_type.as_str().into(),
-            sponsor_organisation: input.sponsor_organisation.map(|o| o.as_str().into()),
+            model_type: input.model_type,
+            sponsor_organisation: input.sponsor_organisation,
             committee_id: committee_id.clone(),
             founding_decision_number: input.founding_decision_number.clone(),
             founding_decision_date: input.founding_decision_date,
             description: input.description.clone(),
-            business_lines: serde_json::to_string(
-                &input.business_lines.iter().map(|b| crate::text::normalize(b)).collect::<Vec<_>>(),
-            )
-            .unwrap_or_else(|_| "[]".into()),
-            status: ModelStatus::Planned.as_str().into(),
+            business_lines: JsonText(input.business_lines.iter().map(|b| crate::text::normalize(b)).collect()),
+            status: ModelStatus::Planned,
             status_since: today_vn(),
             created_at: now,
             updated_at: now,
@@ -88,26 +86,24 @@ pub fn create_model(conn: &mut DbConnection, auth: &Auth, input: &NewModel) -> A
 pub fn record_milestone(conn: &mut DbConnection, auth: &Auth, id: &str, input: &NewMilestone) -> ApiResult<ModelRow> {
     write_tx(conn, |conn| {
         let m = db::find_model(conn, &auth.jurisdiction, id)?;
-        let done: Vec<(ModelStep, chrono::NaiveDate)> = db::milestones(conn, &m.id)?
-            .iter()
-            .filter_map(|r| Some((ModelStep::parse(&r.step)?, r.achieved_on)))
-            .collect();
+        let done: Vec<(ModelStep, chrono::NaiveDate)> =
+            db::milestones(conn, &m.id)?.iter().map(|r| (r.step, r.achieved_on)).collect();
         model_steps::check_next(&done, input.step, input.achieved_on)
             .map_err(|why| ApiError::conflict("step_out_of_order", why))?;
         let row = MilestoneRow {
             id: uuid::Uuid::now_v7().to_string(),
             model_id: m.id.clone(),
-            step: input.step.as_str().into(),
+            step: input.step,
             step_order: model_steps::order(input.step) as i32 + 1,
             achieved_on: input.achieved_on,
             note: input.note.clone(),
             created_at: crate::time::now(),
         };
         db::insert_milestone(conn, &row)?;
-        let current = ModelStatus::parse(&m.status).unwrap_or(ModelStatus::Planned);
+        let current = m.status;
         let next = model_steps::status_after(input.step, current);
         if next != current {
-            db::set_model_status(conn, &m, next.as_str(), input.achieved_on)?;
+            db::set_model_status(conn, &m, next, input.achieved_on)?;
         }
         audit_model(conn, auth, "model.milestone", &m, &row.id, serde_json::to_value(&row).ok())?;
         db::find_model(conn, &auth.jurisdiction, id)
@@ -123,7 +119,7 @@ pub fn change_model_status(
 ) -> ApiResult<ModelRow> {
     write_tx(conn, |conn| {
         let m = db::find_model(conn, &auth.jurisdiction, id)?;
-        let current = ModelStatus::parse(&m.status).unwrap_or(ModelStatus::Planned);
+        let current = m.status;
         let allowed = matches!(
             (current, input.status),
             (ModelStatus::Active, ModelStatus::Suspended | ModelStatus::Dissolved)
@@ -143,7 +139,7 @@ pub fn change_model_status(
         if input.on < m.status_since || input.on > today_vn() {
             return Err(ApiError::invalid("on", "must lie between the current status date and today"));
         }
-        db::set_model_status(conn, &m, input.status.as_str(), input.on)?;
+        db::set_model_status(conn, &m, input.status, input.on)?;
         audit_model(
             conn,
             auth,
@@ -164,7 +160,7 @@ pub fn add_participant(
 ) -> ApiResult<ParticipantRow> {
     write_tx(conn, |conn| {
         let m = db::find_model(conn, &auth.jurisdiction, id)?;
-        if m.status == ModelStatus::Dissolved.as_str() {
+        if m.status == ModelStatus::Dissolved {
             return Err(ApiError::conflict("model_dissolved", "the model is dissolved"));
         }
         let (person_id, member_id) = match (input.role, &input.person_id, &input.member_id) {
@@ -207,7 +203,7 @@ pub fn add_participant(
             person_id,
             member_id,
             helper_name: input.helper_name.clone(),
-            role: input.role.as_str().into(),
+            role: input.role,
             joined_on: input.joined_on,
             left_on: None,
             created_at: crate::time::now(),
@@ -240,11 +236,11 @@ pub fn add_review(conn: &mut DbConnection, auth: &Auth, id: &str, input: &NewRev
         let row = ReviewRow {
             id: uuid::Uuid::now_v7().to_string(),
             model_id: m.id.clone(),
-            kind: input.kind.as_str().into(),
+            kind: input.kind,
             period_from: input.period_from,
             period_to: input.period_to,
             reviewed_on: input.reviewed_on,
-            rating: input.rating.as_str().into(),
+            rating: input.rating,
             findings: input.findings.clone(),
             commendation: input.commendation.clone(),
             created_at: crate::time::now(),
@@ -280,7 +276,7 @@ pub fn create_outreach_event(conn: &mut DbConnection, auth: &Auth, input: &NewOu
             unit_code: unit.code.clone(),
             province_code,
             held_on: input.held_on,
-            kind: input.kind.as_str().into(),
+            kind: input.kind,
             topic: crate::text::normalize(&input.topic),
             organiser: input.organiser.clone(),
             audience_count: input.audience_count,
@@ -289,7 +285,7 @@ pub fn create_outreach_event(conn: &mut DbConnection, auth: &Auth, input: &NewOu
             created_at: now,
             updated_at: now,
             version: 1,
-            topic_code: input.topic_code.as_str().into(),
+            topic_code: input.topic_code,
         };
         db::insert_outreach(conn, &row)?;
         let place = (row.id.as_str(), row.unit_code.as_str(), row.province_code.as_str());
@@ -310,7 +306,7 @@ pub fn create_propagandist(
             unit_code: unit.code.clone(),
             province_code: unit.province_code.clone().unwrap_or_default(),
             full_name: crate::text::normalize(&input.full_name),
-            organisation: input.organisation.map(|o| o.as_str().into()),
+            organisation: input.organisation,
             from_date: input.from_date,
             to_date: input.to_date,
             created_at: crate::time::now(),

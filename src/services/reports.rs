@@ -312,8 +312,14 @@ pub fn parse_snapshot(row: &ReportRow) -> ApiResult<Indicators> {
     serde_json::from_str(&row.snapshot).map_err(|e| ApiError::internal(format!("report {} snapshot: {e}", row.id)))
 }
 
-pub fn parse_sections(row: &ReportRow) -> ReportSections {
-    serde_json::from_str(&row.sections).unwrap_or_default()
+/// The report's narrative sections; a stored text that is not a `ReportSections` is an
+/// error (500), not an empty report.
+pub fn parse_sections(row: &ReportRow) -> ApiResult<ReportSections> {
+    serde_json::from_str(&row.sections).map_err(|e| ApiError::internal(format!("report {} sections: {e}", row.id)))
+}
+
+fn sections_json(sections: &ReportSections) -> String {
+    serde_json::to_string(sections).unwrap_or_else(|_| "{}".into())
 }
 
 fn audit_report(
@@ -353,7 +359,7 @@ fn create(
         return Err(ApiError::invalid("period_to", "must not be in the future"));
     }
     let kind = input.period_kind;
-    if db::last_version_no(conn, &unit.code, kind.as_str(), input.period_from, input.period_to)?.is_some() {
+    if db::last_version_no(conn, &unit.code, kind, input.period_from, input.period_to)?.is_some() {
         return Err(ApiError::Conflict {
             code: "report_exists",
             detail: "this unit already has a report for the period; revise it to make a new version".into(),
@@ -367,20 +373,20 @@ fn create(
         id: uuid::Uuid::now_v7().to_string(),
         unit_code: unit.code.clone(),
         province_code: unit.province_code.clone(),
-        period_kind: kind.as_str().into(),
+        period_kind: kind,
         period_from: input.period_from,
         period_to: input.period_to,
         year,
         version_no: 1,
         supersedes_id: None,
-        status: ReportStatus::Draft.as_str().into(),
+        status: ReportStatus::Draft,
         title: input
             .title
             .as_deref()
             .map(crate::text::normalize)
             .unwrap_or_else(|| format!("{} {year} — {}", kind_title(kind), unit.name)),
         snapshot: snapshot_json(&figures)?,
-        sections: serde_json::to_string(&input.sections).unwrap_or_else(|_| "{}".into()),
+        sections: sections_json(&input.sections),
         due_on: input.due_on.or_else(|| due.due(kind, year)),
         created_by: Some(auth.sub.clone()),
         submitted_at: None,
@@ -398,7 +404,7 @@ fn create(
 }
 
 fn step(row: &ReportRow, action: ReportAction) -> ApiResult<ReportStatus> {
-    let status = ReportStatus::parse(&row.status).unwrap_or(ReportStatus::Draft);
+    let status = row.status;
     reporting::report_step(status, action).map_err(|allowed| ApiError::Conflict {
         code: "transition_not_allowed",
         detail: format!("`{}` is not allowed while the report is `{}`", action.name(), status.as_str()),
@@ -447,7 +453,7 @@ fn update(
         after.title = crate::text::normalize(t);
     }
     if let Some(s) = &patch.sections {
-        after.sections = serde_json::to_string(s).unwrap_or_else(|_| "{}".into());
+        after.sections = sections_json(s);
     }
     if patch.refresh_figures {
         let unit = resolve_unit(conn, auth, Some(&before.unit_code), "unit")?;
@@ -463,7 +469,7 @@ fn submit(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<ReportRow
     ensure_own(auth, &before)?;
     let next = step(&before, ReportAction::Submit)?;
     let mut after = before.clone();
-    after.status = next.as_str().into();
+    after.status = next;
     after.submitted_at = Some(crate::time::now());
     after.submitted_by = Some(auth.sub.clone());
     let saved = db::save(conn, &after, before.version)?;
@@ -486,7 +492,7 @@ fn decide(
         return Err(ApiError::invalid("comment", "is required when returning a report"));
     }
     let mut after = before.clone();
-    after.status = next.as_str().into();
+    after.status = next;
     after.decided_at = Some(crate::time::now());
     after.decided_by = Some(auth.sub.clone());
     after.decision_comment = comment.map(crate::text::normalize);
@@ -502,7 +508,7 @@ fn revise(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<ReportRow
     let before = db::find_in(conn, &auth.jurisdiction, id)?;
     ensure_own(auth, &before)?;
     step(&before, ReportAction::Revise)?;
-    let last = db::last_version_no(conn, &before.unit_code, &before.period_kind, before.period_from, before.period_to)?;
+    let last = db::last_version_no(conn, &before.unit_code, before.period_kind, before.period_from, before.period_to)?;
     if last != Some(before.version_no) {
         return Err(ApiError::Conflict {
             code: "not_latest_version",
@@ -517,7 +523,7 @@ fn revise(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<ReportRow
         id: uuid::Uuid::now_v7().to_string(),
         version_no: before.version_no + 1,
         supersedes_id: Some(before.id.clone()),
-        status: ReportStatus::Draft.as_str().into(),
+        status: ReportStatus::Draft,
         snapshot: snapshot_json(&figures)?,
         created_by: Some(auth.sub.clone()),
         submitted_at: None,
@@ -605,7 +611,7 @@ pub fn consolidated(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult
         });
     }
     let submitted =
-        db::submitted_in_province(conn, &report.unit_code, &report.period_kind, report.period_from, report.period_to)?;
+        db::submitted_in_province(conn, &report.unit_code, report.period_kind, report.period_from, report.period_to)?;
     let labels: Vec<Figure> = Indicators::zero("VN", report.period_from, report.period_to).figures();
     let mut communes = Vec::new();
     for row in &submitted {
@@ -628,7 +634,7 @@ pub fn consolidated(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult
             unit: unit.code,
             name: unit.name,
             report_id: Some(row.id.clone()),
-            report_status: ReportStatus::parse(&row.status),
+            report_status: Some(row.status),
             submitted: Some(sub),
             live,
             differences,
@@ -664,18 +670,14 @@ pub fn overdue(
     }
     let children = admin_units::children(conn, &parent.code)?;
     let codes: Vec<String> = children.iter().map(|(c, _)| c.clone()).collect();
-    let reports = db::latest_for_units(conn, &codes, q.period_kind.as_str(), q.year)?;
+    let reports = db::latest_for_units(conn, &codes, q.period_kind, q.year)?;
     let due_on = due.due(q.period_kind, q.year);
     let mut items = Vec::new();
     for (code, name) in children {
         let mine: Vec<&ReportRow> = reports.iter().filter(|r| r.unit_code == code).collect();
-        let done = mine.iter().any(|r| r.status == "submitted" || r.status == "accepted");
+        let done = mine.iter().any(|r| matches!(r.status, ReportStatus::Submitted | ReportStatus::Accepted));
         if !done {
-            items.push(OverdueUnit {
-                unit: code,
-                name,
-                latest_status: mine.first().and_then(|r| ReportStatus::parse(&r.status)),
-            });
+            items.push(OverdueUnit { unit: code, name, latest_status: mine.first().map(|r| r.status) });
         }
     }
     Ok(OverdueUnits {

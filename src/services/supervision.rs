@@ -55,8 +55,8 @@ pub fn end_active_assignments(
 
 fn is_manageable(p: &PersonRow) -> bool {
     matches!(
-        PersonStatus::parse(&p.status),
-        Some(PersonStatus::Expected | PersonStatus::Received | PersonStatus::UnderManagement | PersonStatus::Absconded)
+        p.status,
+        PersonStatus::Expected | PersonStatus::Received | PersonStatus::UnderManagement | PersonStatus::Absconded
     )
 }
 
@@ -211,9 +211,9 @@ pub fn assign(
             person_id: person.id.clone(),
             unit_code: person.unit_code.clone(),
             province_code: person.province_code.clone(),
-            supervisor_kind: input.supervisor_kind.as_str().into(),
+            supervisor_kind: input.supervisor_kind,
             supervisor_name: crate::text::normalize(&input.supervisor_name),
-            organisation: input.organisation.map(|o| o.as_str().into()),
+            organisation: input.organisation,
             contact: input.contact.clone(),
             account_id: input.account_id.as_deref().and_then(|a| crate::http::parse_id(a).ok()),
             committee_member_id,
@@ -317,8 +317,8 @@ pub fn log_activity(
             person_id: p.id.clone(),
             unit_code: place.unit_code.clone(),
             province_code: place.province_code.clone(),
-            kind: input.kind.as_str().into(),
-            legal_sub_kind: input.legal_sub_kind.map(|k| k.as_str().into()),
+            kind: input.kind,
+            legal_sub_kind: input.legal_sub_kind,
             occurred_on: input.occurred_on,
             group_session_id: session.clone(),
             author_sub: auth.sub.clone(),
@@ -386,10 +386,10 @@ pub fn correct_activity(
             after.occurred_on = d;
         }
         if input.legal_sub_kind.is_some() {
-            if before.kind != ActivityKind::LegalSupport.as_str() {
+            if before.kind != ActivityKind::LegalSupport {
                 return Err(ApiError::invalid("legal_sub_kind", "applies to legal_support only"));
             }
-            after.legal_sub_kind = input.legal_sub_kind.map(|k| k.as_str().into());
+            after.legal_sub_kind = input.legal_sub_kind;
         }
         if input.place.is_some() {
             after.place = input.place.clone();
@@ -508,7 +508,7 @@ pub fn update_plan_item(
 ) -> ApiResult<(Vec<PlanItemRow>, Vec<sup::PlanUpdateRow>)> {
     write_tx(conn, |conn| {
         let person = persons::find_in_for_update(conn, &PersonScope::of(auth), person_id)?;
-        let existing = sup::find_plan_item(conn, &person.id, area.as_str())?;
+        let existing = sup::find_plan_item(conn, &person.id, area)?;
         let current_version = existing.as_ref().map(|i| i.version).unwrap_or(0);
         if current_version != expected_version {
             return Err(ApiError::PreconditionFailed);
@@ -519,17 +519,17 @@ pub fn update_plan_item(
             person_id: person.id.clone(),
             unit_code: person.unit_code.clone(),
             province_code: person.province_code.clone(),
-            area: area.as_str().into(),
+            area,
             goal: input.goal.clone().or_else(|| existing.as_ref().and_then(|i| i.goal.clone())),
-            status: input.status.as_str().into(),
-            responsible_agency: input.responsible_agency.map(|a| a.as_str().into()),
+            status: input.status,
+            responsible_agency: input.responsible_agency,
             updated_on: input.updated_on,
             created_at: existing.as_ref().map(|i| i.created_at).unwrap_or(now),
             updated_at: now,
             version: current_version + 1,
         };
         sup::upsert_plan_item(conn, &row, existing.is_some())?;
-        sup::add_plan_update(conn, &row.id, &row.status, input.note.as_deref(), input.updated_on, &auth.sub)?;
+        sup::add_plan_update(conn, &row.id, row.status, input.note.as_deref(), input.updated_on, &auth.sub)?;
         audit_entry(
             conn,
             auth,

@@ -9,6 +9,7 @@ use thncd::db::schema::report_targets as rt;
 use thncd::domain::enums::{PersonStatus, TargetMeasure};
 
 use crate::dual;
+use crate::fixtures::*;
 use crate::helpers::*;
 
 #[derive(QueryableByName)]
@@ -68,3 +69,43 @@ async fn text_enums_round_trip_and_reject_unknown_values(app: TestApp) {
 }
 
 dual!(text_enums_round_trip_and_reject_unknown_values);
+
+/// The API's answer when a stored value is not what its row expects: a 500 problem that
+/// names nothing of the database, never a defaulted status or an empty list.
+async fn assert_internal(app: &TestApp, path: &str, token: &str, hidden: &str) {
+    let body = assert_problem(app.get(path, token).await, 500, "internal_error").await;
+    assert!(!body.to_string().contains(hidden), "the problem must not show the stored value: {body}");
+}
+
+async fn unknown_stored_values_answer_500_not_a_default(app: TestApp) {
+    let (_, police) = app.account("ca.hoankiem", &["police"], "00070").await;
+    let p = post_ok(&app, "/api/v1/persons", &police, &person("Lê Văn Hỏng", "00070")).await;
+    let id = p["id"].as_str().unwrap().to_string();
+    assert_eq!(p["status"], "expected");
+
+    // A status the enum does not know, written past the API: the person cannot be read or
+    // listed as `expected` (the old fallback) or as anything else.
+    diesel::sql_query(format!("UPDATE persons SET status = 'paroled' WHERE id = '{id}'"))
+        .execute(&mut *app.conn())
+        .unwrap();
+    assert_internal(&app, &format!("/api/v1/persons/{id}"), &police, "paroled").await;
+    assert_internal(&app, "/api/v1/persons", &police, "paroled").await;
+
+    // JSON in a text column that is not what its row holds: no empty list in its place.
+    let mid = launched_model(&app, &police, "00070").await;
+    get_ok(&app, &format!("/api/v1/models/{mid}"), &police).await;
+    diesel::sql_query(format!(
+        "UPDATE reintegration_models SET business_lines = '{{\"not\": \"a list\"}}' WHERE id = '{mid}'"
+    ))
+    .execute(&mut *app.conn())
+    .unwrap();
+    assert_internal(&app, &format!("/api/v1/models/{mid}"), &police, "a list").await;
+
+    // Put right, both read again.
+    diesel::sql_query(format!("UPDATE persons SET status = 'expected' WHERE id = '{id}'"))
+        .execute(&mut *app.conn())
+        .unwrap();
+    assert_eq!(get_ok(&app, &format!("/api/v1/persons/{id}"), &police).await["status"], "expected");
+}
+
+dual!(unknown_stored_values_answer_500_not_a_default);

@@ -6,14 +6,13 @@ use crate::api::parse_id;
 use crate::auth::{Auth, Op};
 use crate::db::loans::{self as db, ListRow};
 use crate::db::DbConnection;
-use crate::domain::enums::*;
 use crate::dto::loans::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::ApiJson;
 use crate::http::pagination::{Page, PageRequest};
 use crate::http::unit_param;
 use crate::services::loan_lists::{self as service, ListStep};
-use crate::services::loans::{month_bounds, parse_purpose};
+use crate::services::loans::month_bounds;
 use crate::state::AppState;
 use crate::time::today_vn;
 
@@ -23,7 +22,7 @@ fn list_view(conn: &mut DbConnection, l: &ListRow) -> ApiResult<LoanList> {
         .map(|(e, name)| LoanListEntry {
             person_id: e.person_id,
             full_name: name,
-            purpose: parse_purpose(&e.purpose),
+            purpose: e.purpose,
             amount_wished_vnd: e.amount_wished_vnd,
             note: e.note,
         })
@@ -33,7 +32,7 @@ fn list_view(conn: &mut DbConnection, l: &ListRow) -> ApiResult<LoanList> {
         unit: l.unit_code.clone(),
         month: l.month.clone(),
         version_no: l.version_no,
-        status: LoanListStatus::parse(&l.status).unwrap_or(LoanListStatus::Draft),
+        status: l.status,
         supersedes_id: l.supersedes_id.clone(),
         certified_decision_number: l.certified_decision_number.clone(),
         certified_on: l.certified_on,

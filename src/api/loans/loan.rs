@@ -16,7 +16,7 @@ use crate::http::extract::{ApiJson, ApiJsonOrDefault};
 use crate::http::idempotency::{request_hash, IdempotencyKey};
 use crate::http::pagination::{Page, PageRequest};
 use crate::http::{id_param, unit_param};
-use crate::services::loans::{self as service, month_bounds, parse_purpose};
+use crate::services::loans::{self as service, month_bounds};
 use crate::state::AppState;
 use crate::time::today_vn;
 
@@ -80,7 +80,7 @@ fn loan_view(l: &LoanRow, details: &LoanDetails, full: bool) -> Loan {
                 amount,
                 start,
                 l.term_months.max(1) as u32,
-                if parse_purpose(&l.purpose) == crate::domain::loan_rules::Purpose::VocationalTraining { 1 } else { 6 }
+                if l.purpose == crate::domain::loan_rules::Purpose::VocationalTraining { 1 } else { 6 }
                     .min(l.term_months.max(1) as u32),
             )
             .into_iter()
@@ -96,7 +96,7 @@ fn loan_view(l: &LoanRow, details: &LoanDetails, full: bool) -> Loan {
         certified_on: last_reached("certified"),
         id: l.id.clone(),
         unit: l.unit_code.clone(),
-        borrower_kind: BorrowerKind::parse(&l.borrower_kind).unwrap_or(BorrowerKind::Person),
+        borrower_kind: l.borrower_kind,
         person_id: l.person_id.clone(),
         borrower_name,
         household_rep_name: l.household_rep_name.clone(),
@@ -105,15 +105,15 @@ fn loan_view(l: &LoanRow, details: &LoanDetails, full: bool) -> Loan {
         workforce: l.workforce,
         qualifying_employees: l.qualifying_employees,
         collateral: l.collateral,
-        purpose: parse_purpose(&l.purpose),
+        purpose: l.purpose,
         course_name: l.course_name.clone(),
         course_months: l.course_months,
         amount_vnd: l.amount_vnd,
         term_months: l.term_months,
-        entrusting_organisation: l.entrusting_organisation.as_deref().and_then(EntrustingOrganisation::parse),
+        entrusting_organisation: l.entrusting_organisation,
         savings_group: l.savings_group.clone(),
         application_date: l.application_date,
-        status: LoanStatus::parse(&l.status).unwrap_or(LoanStatus::Draft),
+        status: l.status,
         status_reason: l.status_reason.clone(),
         approved_amount_vnd: l.approved_amount_vnd,
         approved_on: l.approved_on,
@@ -141,7 +141,7 @@ fn loan_view(l: &LoanRow, details: &LoanDetails, full: bool) -> Loan {
         }),
         schedule,
         version: l.version,
-        programme: LoanProgramme::parse(&l.programme).unwrap_or(LoanProgramme::Decision_22),
+        programme: l.programme,
         programme_name: l.programme_name.clone(),
     }
 }

@@ -1,0 +1,430 @@
+//! The person list: filters, the `q` search on either backend, keyset cursors and the
+//! total (exact up to a threshold, estimated above).
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+
+// The person scope's macros (`scoped!`) name these tables.
+use super::{PersonRow, PersonScope, Purpose};
+use crate::auth::Jurisdiction;
+use crate::db::schema::{
+    job_referrals as jr, loan_list_entries as lle, loan_lists as ll, loans as l, persons as p, plan_items as pi,
+    release_notices as rn, social_assistance as soc, supervision_assignments as sa, trainings as tr,
+};
+use crate::db::DbConnection;
+use crate::error::ApiResult;
+
+/// List filters, already checked against what the caller's roles may filter on.
+#[derive(Debug, Default, Clone)]
+pub struct ListFilter {
+    pub unit: Option<Jurisdiction>,
+    pub status: Option<String>,
+    pub release_type: Option<String>,
+    pub offence_group: Option<String>,
+    pub classification: Option<String>,
+    pub juvenile: Option<bool>,
+    pub needs_focus: Option<bool>,
+    pub received_from: Option<NaiveDate>,
+    pub received_to: Option<NaiveDate>,
+    pub expungement_due_before: Option<NaiveDate>,
+    pub q: Option<Search>,
+    /// Under management and past their contact interval (or a parolee's check-in) on this date.
+    pub contact_overdue: Option<(crate::domain::contact::ContactIntervals, NaiveDate)>,
+    pub sort: Sort,
+    /// Keyset paging: the rows after this one in `sort` order (instead of an offset).
+    pub after: Option<Cursor>,
+    /// Counts are exact up to this many matches; above, an estimate unless `exact_total`.
+    pub exact_total_up_to: i64,
+    pub exact_total: bool,
+    /// No count at all (`total` is the page's length): for callers that read every page.
+    pub no_total: bool,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    #[default]
+    FullName,
+    FullNameDesc,
+    ReceivedOn,
+    ReceivedOnDesc,
+    ExpungementDueOn,
+    CreatedAt,
+    CreatedAtDesc,
+}
+
+/// What `q` searches for (docs: the `q` parameter of `GET /persons`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Search {
+    /// Digits only (spaces ignored): the start of an ID number.
+    IdNumberPrefix(String),
+    /// Folded words (lower-case, accent-free, đ→d): each one a word of the name, other
+    /// names or ID number, in any order; the last one may be the start of a word.
+    Words(Vec<String>),
+}
+
+impl Search {
+    pub fn parse(q: &str) -> Search {
+        let digits: String = q.chars().filter(|c| !c.is_whitespace()).collect();
+        if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+            return Search::IdNumberPrefix(digits);
+        }
+        let folded = crate::text::fold(q);
+        Search::Words(
+            folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect(),
+        )
+    }
+
+    /// PostgreSQL `to_tsquery('simple', …)` text: `'nguyen' & 'van' & 'an':*`.
+    fn tsquery(words: &[String]) -> String {
+        let n = words.len();
+        words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| if i + 1 == n { format!("'{w}':*") } else { format!("'{w}'") })
+            .collect::<Vec<_>>()
+            .join(" & ")
+    }
+
+    /// SQLite FTS5 query on `person_fts`: the words in the `name` column, the jurisdiction
+    /// and status in theirs, so that the index alone intersects them.
+    fn fts_match(words: &[String], units: &[&Jurisdiction], status: Option<&str>) -> String {
+        let n = words.len();
+        let name = words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| if i + 1 == n { format!("\"{w}\"*") } else { format!("\"{w}\"") })
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        let mut parts = vec![format!("name : ({name})")];
+        for unit in units {
+            match unit {
+                Jurisdiction::National => {}
+                Jurisdiction::Province(code) => parts.push(format!("province : \"{}\"", fts_literal(code))),
+                Jurisdiction::Commune(code) => parts.push(format!("unit : \"{}\"", fts_literal(code))),
+            }
+        }
+        if let Some(s) = status {
+            parts.push(format!("status : \"{}\"", fts_literal(&s.replace('_', ""))));
+        }
+        parts.join(" AND ")
+    }
+}
+
+fn fts_literal(s: &str) -> String {
+    s.replace('"', "\"\"")
+}
+
+/// A keyset position: the sort key and id of the last row of a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cursor {
+    /// `full_name` / `-full_name`.
+    Name { name: String, id: String },
+    /// `created_at` / `-created_at` (ids are time-ordered UUIDv7).
+    Id(String),
+}
+
+impl Cursor {
+    /// The opaque `next` token: base64url of `n\u{1f}name\u{1f}id` or `i\u{1f}id`.
+    pub fn encode(&self) -> String {
+        use base64::Engine;
+        let raw = match self {
+            Cursor::Name { name, id } => format!("n\u{1f}{name}\u{1f}{id}"),
+            Cursor::Id(id) => format!("i\u{1f}{id}"),
+        };
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+    }
+
+    pub fn decode(token: &str) -> Option<Cursor> {
+        use base64::Engine;
+        let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(token).ok()?;
+        let raw = String::from_utf8(raw).ok()?;
+        let mut parts = raw.split('\u{1f}');
+        let cursor = match (parts.next()?, parts.next(), parts.next()) {
+            ("n", Some(name), Some(id)) => Cursor::Name { name: name.to_string(), id: id.to_string() },
+            ("i", Some(id), None) => Cursor::Id(id.to_string()),
+            _ => return None,
+        };
+        parts.next().is_none().then_some(cursor)
+    }
+
+    /// Whether this cursor was made for `sort` (keyset paging covers the name and creation
+    /// orders; the date orders page by offset).
+    pub fn fits(&self, sort: Sort) -> bool {
+        matches!(
+            (self, sort),
+            (Cursor::Name { .. }, Sort::FullName | Sort::FullNameDesc)
+                | (Cursor::Id(_), Sort::CreatedAt | Sort::CreatedAtDesc)
+        )
+    }
+
+    fn of(row: &PersonRow, sort: Sort) -> Option<Cursor> {
+        match sort {
+            Sort::FullName | Sort::FullNameDesc => {
+                Some(Cursor::Name { name: row.full_name.clone(), id: row.id.clone() })
+            }
+            Sort::CreatedAt | Sort::CreatedAtDesc => Some(Cursor::Id(row.id.clone())),
+            _ => None,
+        }
+    }
+}
+
+/// A page of the person list.
+#[derive(Debug)]
+pub struct ListPage {
+    pub rows: Vec<PersonRow>,
+    pub total: i64,
+    /// `total` is the planner's (PostgreSQL) or the index's (SQLite) estimate.
+    pub total_is_estimate: bool,
+    /// Where the next page starts, when there is one and the sort pages by keyset.
+    pub next: Option<Cursor>,
+}
+
+/// The filters of a list, on either backend (`$pg`: the search predicate's dialect).
+macro_rules! list_filters {
+    ($q:expr, $scope:expr, $f:expr, $pg:expr) => {{
+        use diesel::sql_types::{Bool, Text};
+        let f: &ListFilter = $f;
+        let scope: &PersonScope = $scope;
+        let mut q = scoped!($q, scope);
+        if let Some(unit) = &f.unit {
+            q = in_unit!(q, unit);
+        }
+        if let Some(v) = &f.status {
+            q = q.filter(p::status.eq(v.clone()));
+        }
+        if let Some(v) = &f.release_type {
+            q = q.filter(p::release_type.eq(v.clone()));
+        }
+        if let Some(v) = &f.offence_group {
+            q = q.filter(p::offence_group.eq(v.clone()));
+        }
+        if let Some(v) = &f.classification {
+            q = q.filter(p::classification.eq(v.clone()));
+        }
+        if let Some(v) = f.juvenile {
+            q = q.filter(p::juvenile.eq(v));
+        }
+        if let Some(v) = f.needs_focus {
+            q = q.filter(p::needs_focus.eq(v));
+        }
+        if let Some(v) = f.received_from {
+            q = q.filter(p::received_on.ge(v));
+        }
+        if let Some(v) = f.received_to {
+            q = q.filter(p::received_on.le(v));
+        }
+        if let Some(v) = f.expungement_due_before {
+            q = q.filter(p::expungement_due_on.lt(v)).filter(p::active.eq(true));
+        }
+        if let Some((intervals, today)) = &f.contact_overdue {
+            let cut = |group: Option<&str>| intervals.overdue_before(group, *today);
+            let late = |cut: NaiveDate| {
+                p::last_contact_on.lt(cut).or(p::last_contact_on.is_null().and(p::management_started_on.lt(cut)))
+            };
+            let group = |g: &'static str| p::classification.eq(g).and(late(cut(Some(g))));
+            let parole_cut = *today - chrono::Days::new(intervals.parole_check_in as u64);
+            let missed_check_in = p::release_type.eq("conditional_early_release").and(p::probation_end.ge(*today)).and(
+                p::last_check_in_on
+                    .lt(parole_cut)
+                    .or(p::last_check_in_on.is_null().and(p::management_started_on.lt(parole_cut))),
+            );
+            q = q.filter(p::status.eq("under_management")).filter(
+                group("a")
+                    .or(group("b"))
+                    .or(group("c"))
+                    .or(group("d"))
+                    .or(p::classification.is_null().and(late(cut(None))))
+                    .or(missed_check_in),
+            );
+        }
+        match &f.q {
+            None => {}
+            Some(Search::IdNumberPrefix(digits)) => {
+                // A range on the ID-number btree (digits sort the same in every collation).
+                if $pg {
+                    q = q.filter(p::id_number.like(format!("{digits}%")));
+                } else {
+                    q = q.filter(p::id_number.ge(digits.clone())).filter(p::id_number.lt(format!("{digits}:")));
+                }
+            }
+            Some(Search::Words(words)) if words.is_empty() => q = q.filter(false.into_sql::<Bool>()),
+            Some(Search::Words(words)) => {
+                if $pg {
+                    q = q.filter(
+                        diesel::dsl::sql::<Bool>("persons.search_tokens @@ to_tsquery('simple', ")
+                            .bind::<Text, _>(Search::tsquery(words))
+                            .sql(")"),
+                    );
+                } else {
+                    let units: Vec<&Jurisdiction> =
+                        std::iter::once(&scope.jurisdiction).chain(f.unit.as_ref()).collect();
+                    q = q.filter(
+                        diesel::dsl::sql::<Bool>(
+                            "persons.id IN (SELECT s.person_id FROM person_fts JOIN person_search s \
+                             ON s.docid = person_fts.rowid WHERE person_fts MATCH ",
+                        )
+                        .bind::<Text, _>(Search::fts_match(words, &units, f.status.as_deref()))
+                        .sql(")"),
+                    );
+                }
+            }
+        }
+        q
+    }};
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    scope: &PersonScope,
+    f: &ListFilter,
+    offset: i64,
+    limit: i64,
+) -> ApiResult<ListPage> {
+    use diesel::sql_types::Integer;
+    let pg = matches!(conn, DbConnection::Postgresql(_));
+    let q = list_filters!(p::table.into_boxed(), scope, f, pg).select(PersonRow::as_select());
+    let q = match (&f.after, f.sort) {
+        (Some(Cursor::Name { name, id }), Sort::FullName) => {
+            q.filter(p::full_name.gt(name.clone()).or(p::full_name.eq(name.clone()).and(p::id.gt(id.clone()))))
+        }
+        (Some(Cursor::Name { name, id }), Sort::FullNameDesc) => {
+            q.filter(p::full_name.lt(name.clone()).or(p::full_name.eq(name.clone()).and(p::id.lt(id.clone()))))
+        }
+        (Some(Cursor::Id(id)), Sort::CreatedAt) => q.filter(p::id.gt(id.clone())),
+        (Some(Cursor::Id(id)), Sort::CreatedAtDesc) => q.filter(p::id.lt(id.clone())),
+        _ => q,
+    };
+    let q = match f.sort {
+        Sort::FullName => q.order((p::full_name.asc(), p::id.asc())),
+        Sort::FullNameDesc => q.order((p::full_name.desc(), p::id.desc())),
+        Sort::ReceivedOn => q.order((p::received_on.asc(), p::id.asc())),
+        Sort::ReceivedOnDesc => q.order((p::received_on.desc(), p::id.desc())),
+        Sort::ExpungementDueOn => q.order((p::expungement_due_on.asc(), p::id.asc())),
+        Sort::CreatedAt => q.order(p::id.asc()),
+        Sort::CreatedAtDesc => q.order(p::id.desc()),
+    };
+    let offset = if f.after.is_some() { 0 } else { offset };
+    // One row more than the page tells whether there is a next one.
+    let mut rows = q.offset(offset).limit(limit + 1).load(conn)?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next = if more { rows.last().and_then(|r| Cursor::of(r, f.sort)) } else { None };
+
+    // The total: free when the first page is not full; exact up to the threshold (a count
+    // that stops there); above, an estimate unless asked for exact.
+    if f.no_total || (f.after.is_none() && offset == 0 && !more) {
+        return Ok(ListPage { total: rows.len() as i64, rows, total_is_estimate: false, next });
+    }
+    let count_all = || list_filters!(p::table.into_boxed(), scope, f, pg);
+    let (total, estimate) = if f.exact_total {
+        (count_all().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?, false)
+    } else {
+        let cap = f.exact_total_up_to.max(0);
+        let seen = count_all().select(diesel::dsl::sql::<Integer>("1")).limit(cap + 1).load::<i32>(conn)?.len() as i64;
+        if seen <= cap {
+            (seen, false)
+        } else if scope.purpose.is_some() {
+            // Purpose-limited sets (a caseload, a bank's lists) are small: count them.
+            (count_all().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?, false)
+        } else {
+            (estimate_total(conn, scope, f, pg)?.max(cap + 1), true)
+        }
+    };
+    Ok(ListPage { rows, total, total_is_estimate: estimate, next })
+}
+
+/// `EXPLAIN <query>`: the planner's row estimate, without running the query.
+#[derive(Debug, Clone, Copy, diesel::query_builder::QueryId)]
+struct Explain<Q>(Q);
+
+impl<Q, DB> diesel::query_builder::QueryFragment<DB> for Explain<Q>
+where
+    DB: diesel::backend::Backend,
+    Q: diesel::query_builder::QueryFragment<DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql("EXPLAIN ");
+        self.0.walk_ast(out.reborrow())
+    }
+}
+
+impl<Q> diesel::query_builder::Query for Explain<Q> {
+    type SqlType = diesel::sql_types::Text;
+}
+
+impl<Q, C> RunQueryDsl<C> for Explain<Q> {}
+
+/// The estimated number of matches of a large list. PostgreSQL: the planner's estimate of
+/// the whole filtered query. SQLite (no planner estimate): the count the indexes give alone
+/// — the FTS index for `q` with jurisdiction and status, or the (unit, status) btree —
+/// leaving out the other filters, so it is an upper bound.
+fn estimate_total(conn: &mut DbConnection, scope: &PersonScope, f: &ListFilter, pg: bool) -> ApiResult<i64> {
+    if pg {
+        let query = list_filters!(p::table.into_boxed(), scope, f, pg)
+            .select(diesel::dsl::sql::<diesel::sql_types::Integer>("1"));
+        let plan: Vec<String> = Explain(query).load(conn)?;
+        let rows = plan
+            .first()
+            .and_then(|line| line.split("rows=").nth(1))
+            .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|n| n.parse::<i64>().ok())
+            .unwrap_or(0);
+        return Ok(rows);
+    }
+    let core = ListFilter { unit: f.unit.clone(), status: f.status.clone(), q: f.q.clone(), ..Default::default() };
+    if let Some(Search::Words(words)) = &core.q {
+        let units: Vec<&Jurisdiction> = std::iter::once(&scope.jurisdiction).chain(core.unit.as_ref()).collect();
+        let matched: i64 = diesel::sql_query("SELECT COUNT(*) AS n FROM person_fts WHERE person_fts MATCH ?")
+            .bind::<diesel::sql_types::Text, _>(Search::fts_match(words, &units, core.status.as_deref()))
+            .get_result::<Count>(conn)?
+            .n;
+        return Ok(matched);
+    }
+    Ok(list_filters!(p::table.into_boxed(), scope, &core, pg)
+        .select(diesel::dsl::sql::<BigInt>("COUNT(*)"))
+        .first(conn)?)
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_parses_words_and_id_prefixes() {
+        let words = |v: &[&str]| Search::Words(v.iter().map(|s| s.to_string()).collect());
+        assert_eq!(Search::parse("Nguyễn  VĂN a"), words(&["nguyen", "van", "a"]));
+        assert_eq!(Search::parse("Đỗ B'Lao-Hà"), words(&["do", "b", "lao", "ha"]));
+        assert_eq!(Search::parse("0790 85"), Search::IdNumberPrefix("079085".into()));
+        assert_eq!(Search::parse("nguyen 0790"), words(&["nguyen", "0790"]));
+        assert_eq!(Search::parse("'-"), words(&[]));
+        assert_eq!(Search::tsquery(&["nguyen".into(), "an".into()]), "'nguyen' & 'an':*");
+        let fts = Search::fts_match(
+            &["nguyen".into(), "an".into()],
+            &[&Jurisdiction::Province("52".into()), &Jurisdiction::Commune("21553".into())],
+            Some("under_management"),
+        );
+        assert_eq!(
+            fts,
+            "name : (\"nguyen\" AND \"an\"*) AND province : \"52\" AND unit : \"21553\" AND status : \"undermanagement\""
+        );
+    }
+
+    #[test]
+    fn cursors_round_trip_and_fit_their_sort() {
+        let name = Cursor::Name { name: "Nguyễn Văn An".into(), id: "0190-ab".into() };
+        assert_eq!(Cursor::decode(&name.encode()), Some(name.clone()));
+        assert!(name.fits(Sort::FullNameDesc) && !name.fits(Sort::CreatedAt) && !name.fits(Sort::ReceivedOn));
+        let id = Cursor::Id("0190-ab".into());
+        assert_eq!(Cursor::decode(&id.encode()), Some(id.clone()));
+        assert!(id.fits(Sort::CreatedAtDesc) && !id.fits(Sort::FullName));
+        assert_eq!(Cursor::decode("not a cursor"), None);
+        assert_eq!(Cursor::decode(""), None);
+    }
+}
