@@ -398,6 +398,9 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("the workbook has {} parts; at most {}", "tệp có {0} phần; tối đa {1}"),
     ("part `{}` inflates to {} bytes; at most {} per part", "phần `{0}` khi giải nén có {1} byte; tối đa {2} byte mỗi phần"),
     ("part `{}` is compressed {}:1; at most {}:1", "phần `{0}` có tỷ lệ nén {1}:1; tối đa {2}:1"),
+    ("part `{}` inflates to more than it declares or than the bounds allow", "phần `{0}` khi giải nén lớn hơn kích thước khai báo hoặc vượt giới hạn"),
+    ("the sheet declares the range A1:{}{}; at most {} columns and {} data rows are read", "trang tính khai báo vùng A1:{0}{1}; chỉ đọc tối đa {2} cột và {3} dòng dữ liệu"),
+    ("the sheet's cells hold more than {} bytes of text", "các ô của trang tính chứa hơn {0} byte văn bản"),
     ("the workbook inflates to {} bytes; at most {}", "tệp khi giải nén có {0} byte; tối đa {1}"),
     // Requests, tokens, the service.
     ("operation {} needs one of the roles: {}", "thao tác {0} cần một trong các vai trò: {1}"),
