@@ -181,12 +181,9 @@ fn audit_reason_parameter() -> Parameter {
         .parameter_in(ParameterIn::Header)
         .required(Required::False)
         .description(Some(
-            "Why the caller makes this change, stored with the audit event (the first 500 characters). ASCII \
-             text is stored as sent; Vietnamese either as raw UTF-8 or, from a browser (whose `fetch` cannot put \
-             non-ASCII text in a header), in the RFC 8187 form `UTF-8''` followed by the percent-encoded UTF-8 \
-             bytes: `UTF-8''Chuy%E1%BB%83n%20c%C3%B4ng%20t%C3%A1c` is stored as \"Chuyển công tác\". A value in \
-             that form that does not decode (a bad `%` escape, bytes that are not UTF-8, another charset, a control \
-             character) is refused with 422 naming `X-Audit-Reason`.",
+            "Why this change is made, stored in the audit trail (the first 500 characters). From a browser, \
+             Vietnamese in the RFC 8187 form `UTF-8''<percent-encoded UTF-8>`, decoded before it is stored; a \
+             value in that form that does not decode answers 422 naming this header.",
         ))
         .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
         .example(Some(serde_json::json!("UTF-8''Chuy%E1%BB%83n%20c%C3%B4ng%20t%C3%A1c")))
