@@ -40,6 +40,10 @@ pub enum Command {
         persons: usize,
         #[arg(long, default_value_t = 42)]
         seed: u64,
+        /// Also create one login per role on the busiest demo commune and print them,
+        /// marked as demo credentials (random passwords; never on a real database).
+        #[arg(long)]
+        with_accounts: bool,
     },
     /// Manage staff accounts.
     #[command(subcommand)]
@@ -110,7 +114,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             println!("backup written: {} ({} bytes, {})", report.path.display(), report.bytes, report.method);
             Ok(())
         }
-        Command::DemoData { persons, seed } => {
+        Command::DemoData { persons, seed, with_accounts } => {
             let settings = Settings::from_env()?;
             let pool = crate::startup::open_database(&Settings { migrate_on_start: true, ..settings })?;
             let mut conn = pool.get().map_err(|e| format!("cannot connect: {e}"))?;
@@ -140,6 +144,10 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 stats.facility_activities,
                 stats.seconds
             );
+            if with_accounts {
+                let (commune, credentials) = crate::demo::create_accounts(&mut conn)?;
+                print!("{}", crate::demo::credentials_text(&commune, &credentials));
+            }
             Ok(())
         }
         Command::Migrate => {

@@ -340,7 +340,7 @@ fn flatten_validation(prefix: &str, errors: &validator::ValidationErrors, out: &
     }
 }
 
-fn describe_validation_code(code: &str) -> String {
+pub(crate) fn describe_validation_code(code: &str) -> String {
     match code {
         "length" => "has the wrong length".into(),
         "range" => "is out of range".into(),

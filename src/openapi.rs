@@ -2,8 +2,9 @@
 //! permission table (security, roles) and with the problem responses every operation shares.
 
 use utoipa::openapi::extensions::ExtensionsBuilder;
-use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::path::{Operation, Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::Required;
 use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDoc, Ref, RefOr, ResponseBuilder};
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
@@ -21,7 +22,11 @@ Authenticate at `POST /api/v1/auth/token` and send `Authorization: Bearer <token
 allowed to call it (also in `x-roles`); records outside the token's unit answer 404. Errors are \
 `application/problem+json` (RFC 9457) with a stable `code` and, on validation failures, `invalid_params`. \
 Updates need `If-Match` with the ETag last read. Instants are UTC RFC 3339; dates are Vietnam calendar dates; \
-money is integer VND.",
+money is integer VND.\n\n\
+Languages: problems are in English by default; with `Accept-Language: vi` (q-values honoured) every problem's \
+`title`, `detail` and `invalid_params[].reason` are in Vietnamese, and `Content-Language` says which was used. \
+`type`, `code` and field names never change with the language. Writes accept `X-Audit-Reason`, stored in the \
+audit trail; a browser sends Vietnamese there in the RFC 8187 form `UTF-8''<percent-encoded UTF-8>`.",
         license(name = "MIT")
     ),
     components(schemas(Problem, InvalidParam)),
@@ -109,16 +114,23 @@ fn complete(mut doc: OpenApiDoc) -> OpenApiDoc {
         components.responses.insert(name.to_string(), problem_response(description));
     }
     for item in doc.paths.paths.values_mut() {
-        for op in
-            [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
-        {
-            complete_operation(op);
+        let methods = [
+            (&mut item.get, false),
+            (&mut item.post, true),
+            (&mut item.put, true),
+            (&mut item.patch, true),
+            (&mut item.delete, true),
+        ];
+        for (op, writes) in methods {
+            if let Some(op) = op {
+                complete_operation(op, writes);
+            }
         }
     }
     doc
 }
 
-fn complete_operation(op: &mut Operation) {
+fn complete_operation(op: &mut Operation, writes: bool) {
     let id = op.operation_id.clone().unwrap_or_default();
     let public = PUBLIC_OPERATIONS.contains(&id.as_str());
     let has_body = op.request_body.is_some();
@@ -143,6 +155,9 @@ fn complete_operation(op: &mut Operation) {
         return;
     }
     op.security = Some(vec![SecurityRequirement::new(BEARER, Vec::<String>::new())]);
+    if writes {
+        op.parameters.get_or_insert_with(Vec::new).push(audit_reason_parameter());
+    }
     if let Some(permission) = Op::from_operation_id(&id) {
         let roles: Vec<&str> = permission.roles().iter().map(|r| r.as_str()).collect();
         let line = format!("**Roles:** {}.", roles.join(", "));
@@ -156,4 +171,21 @@ fn complete_operation(op: &mut Operation) {
             None => op.extensions = Some(ext),
         }
     }
+}
+
+/// `X-Audit-Reason`, read on every authenticated write (`auth::RequestContext`).
+fn audit_reason_parameter() -> Parameter {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ParameterBuilder::new()
+        .name(crate::auth::AUDIT_REASON_HEADER)
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "Why this change is made, stored in the audit trail (the first 500 characters). From a browser, \
+             Vietnamese in the RFC 8187 form `UTF-8''<percent-encoded UTF-8>`, decoded before it is stored; a \
+             value in that form that does not decode answers 422 naming this header.",
+        ))
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+        .example(Some(serde_json::json!("UTF-8''Chuy%E1%BB%83n%20c%C3%B4ng%20t%C3%A1c")))
+        .build()
 }

@@ -108,6 +108,8 @@ impl Application {
                 .configure(routes)
                 .split_for_parts();
             app.service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", doc.clone()))
+                // The page lives under `/swagger-ui/`; the address typed without the slash leads there.
+                .route("/swagger-ui", web::get().to(swagger_ui_redirect))
                 .default_service(web::to(problems::not_found))
         })
         .workers(workers)
@@ -200,4 +202,10 @@ fn cors(origins: &[String]) -> Cors {
         cors = cors.allowed_origin(origin);
     }
     cors
+}
+
+async fn swagger_ui_redirect() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::PermanentRedirect()
+        .insert_header((actix_web::http::header::LOCATION, "/swagger-ui/"))
+        .finish()
 }

@@ -71,7 +71,7 @@ fn parse_token_request(req: &HttpRequest, body: &[u8]) -> ApiResult<TokenRequest
 )]
 #[post("/auth/token")]
 pub async fn issue_token(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> ApiResult<HttpResponse> {
-    let ctx = RequestContext::from_request(&req);
+    let ctx = RequestContext::from_request(&req)?;
     let address = ctx.client_address.as_deref().unwrap_or("unknown");
     if let Err(retry_after_secs) = state.token_limiter.check(address) {
         log::warn!("token requests from {address} over the per-minute limit");

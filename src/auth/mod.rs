@@ -34,22 +34,33 @@ pub struct RequestContext {
 }
 
 impl RequestContext {
-    pub fn from_request(req: &HttpRequest) -> RequestContext {
-        let reason = req
-            .headers()
-            .get("x-audit-reason")
-            // Vietnamese reasons arrive as raw UTF-8 bytes, which `to_str` refuses.
-            .and_then(|v| std::str::from_utf8(v.as_bytes()).ok())
-            .map(|s| s.trim().chars().take(500).collect::<String>())
-            .filter(|s| !s.is_empty());
-        RequestContext {
+    /// The context of a request; 422 naming `X-Audit-Reason` when that header starts as an
+    /// RFC 8187 `ext-value` but is not a valid one.
+    pub fn from_request(req: &HttpRequest) -> ApiResult<RequestContext> {
+        let reason = match req.headers().get("x-audit-reason") {
+            // Vietnamese reasons arrive as raw UTF-8 bytes, which `to_str` refuses, or from
+            // a browser as an RFC 8187 ext-value (`UTF-8''%C4%90...`), decoded here.
+            Some(v) => match std::str::from_utf8(v.as_bytes()) {
+                Ok(text) => Some(
+                    crate::http::ext_value::decode(text.trim())
+                        .map_err(|e| ApiError::invalid(AUDIT_REASON_HEADER, e.0))?,
+                ),
+                Err(_) => return Err(ApiError::invalid(AUDIT_REASON_HEADER, "is not UTF-8 text")),
+            },
+            None => None,
+        };
+        let reason = reason.map(|s| s.trim().chars().take(500).collect::<String>()).filter(|s| !s.is_empty());
+        Ok(RequestContext {
             request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
             reason,
             client_address: client_address(req),
             deadline: req.extensions().get::<crate::http::timeout::Deadline>().copied(),
-        }
+        })
     }
 }
+
+/// The header a caller states the reason for a write in (stored in the audit trail).
+pub const AUDIT_REASON_HEADER: &str = "X-Audit-Reason";
 
 /// The caller's address: the socket peer, or the proxy's `Forwarded`/`X-Forwarded-For` when
 /// the deployment says a proxy sets them (`THNCD_TRUST_FORWARDED`).
@@ -221,15 +232,22 @@ fn authenticate(req: &HttpRequest) -> ApiResult<Auth> {
         log::info!("token refused: {e}");
         ApiError::Unauthorized("the token is invalid or expired".into())
     })?;
-    let auth = Auth::from_claims(claims, origin, RequestContext::from_request(req))?;
+    let (ctx, bad_header) = match RequestContext::from_request(req) {
+        Ok(ctx) => (ctx, None),
+        Err(e) => (RequestContext::default(), Some(e)),
+    };
+    let auth = Auth::from_claims(claims, origin, ctx)?;
     // The role check comes before any other extractor, so a denied call is a plain 403
-    // whatever its path, query or body (handlers check again through `AppState::run`).
+    // whatever its path, query, headers or body (handlers check again through `AppState::run`).
     if let (Some(routes), Some(pattern)) = (req.app_data::<web::Data<permissions::RouteOps>>(), req.match_pattern()) {
         if let Some(op) = routes.get(req.method().as_str(), &pattern) {
             auth.require(op)?;
         }
     }
-    Ok(auth)
+    match bad_header {
+        Some(e) => Err(e),
+        None => Ok(auth),
+    }
 }
 
 /// Whether `unit` lies inside the caller's jurisdiction (for records the caller creates).

@@ -1,7 +1,9 @@
 //! Cross-cutting HTTP pieces shared by every resource.
 
 pub mod etag;
+pub mod ext_value;
 pub mod extract;
+pub mod i18n;
 pub mod idempotency;
 pub mod metrics;
 pub mod pagination;

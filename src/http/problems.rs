@@ -1,5 +1,6 @@
 //! Makes every error response problem+json, including those actix produces itself
-//! (unknown route, wrong method, payload errors), and never leaks an internal message.
+//! (unknown route, wrong method, payload errors), never leaks an internal message, and
+//! speaks the caller's language (`Accept-Language`, see `i18n.rs`).
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::ResourceDef;
@@ -8,6 +9,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 
+use super::i18n::{self, Lang};
 use super::request_id::RequestId;
 use crate::error::{Problem, PROBLEM_JSON};
 
@@ -15,6 +17,7 @@ pub async fn middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody + 'static>>, actix_web::Error> {
+    let lang = i18n::negotiate(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
     let res = next.call(req).await?;
     let status = res.status();
     let is_problem = res
@@ -27,13 +30,16 @@ pub async fn middleware(
         return Ok(res.map_into_left_body());
     }
     let request = res.request().clone();
-    if !is_problem {
+    // A handler's problem, or a generic one in place of actix's own error body.
+    let (headers, body) = if is_problem {
+        let headers = res.headers().clone();
+        (headers, actix_web::body::to_bytes(res.into_body()).await.unwrap_or_default())
+    } else {
         let replacement = generic_problem(&request, status);
-        return Ok(res.into_response(replacement).map_into_right_body());
-    }
-    // A handler's problem: add `instance` and `request_id`, which the error type cannot know.
-    let headers = res.headers().clone();
-    let body = actix_web::body::to_bytes(res.into_body()).await.unwrap_or_default();
+        let headers = replacement.headers().clone();
+        (headers, actix_web::body::to_bytes(replacement.into_body()).await.unwrap_or_default())
+    };
+    // Add `instance` and `request_id`, which the error type cannot know, and the language.
     let mut value: serde_json::Value = serde_json::from_slice(&body).unwrap_or_else(|_| serde_json::json!({}));
     if let Some(obj) = value.as_object_mut() {
         obj.insert("instance".into(), request.path().into());
@@ -41,12 +47,17 @@ pub async fn middleware(
             obj.insert("request_id".into(), id.0.clone().into());
         }
     }
+    if lang == Lang::Vi {
+        i18n::localize_problem(&mut value);
+    }
     let mut rebuilt = HttpResponse::build(status);
     for (name, v) in headers.iter() {
         if name != header::CONTENT_LENGTH {
             rebuilt.append_header((name.clone(), v.clone()));
         }
     }
+    rebuilt.insert_header((header::CONTENT_LANGUAGE, lang.tag()));
+    rebuilt.append_header((header::VARY, "Accept-Language"));
     let rebuilt = rebuilt.body(serde_json::to_string(&value).unwrap_or_default());
     Ok(ServiceResponse::new(request, rebuilt).map_into_right_body())
 }
@@ -59,10 +70,17 @@ pub fn decorate(req: &HttpRequest, mut problem: Problem) -> Problem {
 }
 
 fn generic_problem(req: &HttpRequest, status: StatusCode) -> HttpResponse {
-    let (code, title, detail) = match status {
+    let (code, title, detail) = generic_parts(req.method().as_str(), status);
+    let problem = decorate(req, Problem::new(status, code, title, Some(detail)));
+    problem.response()
+}
+
+/// Code, title and detail of a problem the framework raised (no route, wrong method, …).
+pub(crate) fn generic_parts(method: &str, status: StatusCode) -> (&'static str, &'static str, String) {
+    match status {
         StatusCode::NOT_FOUND => ("not_found", "Not found", "no such resource".to_string()),
         StatusCode::METHOD_NOT_ALLOWED => {
-            ("method_not_allowed", "Method not allowed", format!("{} is not allowed on this resource", req.method()))
+            ("method_not_allowed", "Method not allowed", format!("{method} is not allowed on this resource"))
         }
         StatusCode::PAYLOAD_TOO_LARGE => ("body_too_large", "Payload too large", "the body is too large".into()),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => {
@@ -74,9 +92,7 @@ fn generic_problem(req: &HttpRequest, status: StatusCode) -> HttpResponse {
             "an unexpected error occurred; quote the request id when reporting it".into(),
         ),
         _ => ("bad_request", "Bad request", "the request could not be understood".into()),
-    };
-    let problem = decorate(req, Problem::new(status, code, title, Some(detail)));
-    problem.response()
+    }
 }
 
 /// The documented paths and their methods, so that a known path called with another

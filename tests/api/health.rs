@@ -22,6 +22,10 @@ async fn health_and_docs_are_served(app: TestApp) {
     let ui = app.client.get(app.url("/swagger-ui/")).send().await.unwrap();
     assert_eq!(ui.status(), 200);
     assert!(ui.text().await.unwrap().contains("swagger"));
+    // Typed without the slash, the address leads to the page.
+    let bare = app.client.get(app.url("/swagger-ui")).send().await.unwrap();
+    assert_eq!(bare.status(), 308);
+    assert_eq!(bare.headers()["location"], "/swagger-ui/");
 }
 
 async fn request_id_is_echoed_or_generated(app: TestApp) {

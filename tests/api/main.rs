@@ -20,6 +20,7 @@ mod figures;
 mod health;
 mod history;
 mod hostile;
+mod i18n;
 mod integrations;
 mod loans;
 mod matrix;
