@@ -630,3 +630,92 @@ text_enum!(
         Other => "other",
     }
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::facility::{BriefingTopic, FacilityActivityKind};
+
+    /// The values a type's schema lists, and its serde strings, in declaration order.
+    fn listed_and_serde<T: utoipa::PartialSchema + serde::Serialize>(all: &[T]) -> (Vec<String>, Vec<String>) {
+        let text = |v: &serde_json::Value| v.as_str().unwrap_or("(not a string)").to_string();
+        let schema = serde_json::to_value(T::schema()).unwrap_or_default();
+        let listed = schema["enum"].as_array().map(|a| a.iter().map(text).collect()).unwrap_or_default();
+        let serde = all.iter().map(|v| text(&serde_json::to_value(v).unwrap_or_default())).collect();
+        (listed, serde)
+    }
+
+    /// Checks each type; returns how many were checked.
+    macro_rules! check_each {
+        ($($t:ident),+ $(,)?) => {{
+            let mut checked = 0;
+            $(
+                let (listed, serde) = listed_and_serde($t::ALL);
+                assert_eq!(listed, serde, "{}: the schema's values differ from serde's", stringify!($t));
+                let texts: Vec<&str> = $t::ALL.iter().map(|v| v.as_str()).collect();
+                assert_eq!(serde, texts, "{}: serde differs from as_str", stringify!($t));
+                checked += 1;
+            )+
+            checked
+        }};
+    }
+
+    /// Issue #27: the contract listed TrainingLevel `under3_months` while the service takes
+    /// `under_3_months`. Every `text_enum!` must publish exactly the strings serde reads.
+    #[test]
+    fn every_text_enum_schema_lists_its_serde_strings() {
+        let checked = check_each!(
+            PersonStatus,
+            ReleaseType,
+            OffenceGroup,
+            PrincipalKind,
+            CrimeCategory,
+            Culpability,
+            ExpungementBasisKind,
+            Classification,
+            EmploymentStatus,
+            Gender,
+            Nationality,
+            ExpungementStatus,
+            VerificationResult,
+            SupplementaryKind,
+            ObligationKind,
+            SupervisorKind,
+            Organisation,
+            ActivityKind,
+            LegalSubKind,
+            PlanArea,
+            PlanStatus,
+            ResponsibleAgency,
+            TrainingLevel,
+            ReferralOutcome,
+            AssistanceKind,
+            CommitteeStatus,
+            CommitteeBody,
+            MemberRole,
+            ModelType,
+            ModelStatus,
+            ModelStep,
+            ParticipantRole,
+            ReviewKind,
+            ReviewRating,
+            OutreachKind,
+            LoanStatus,
+            BorrowerKind,
+            LoanListStatus,
+            EntrustingOrganisation,
+            UseCheckResult,
+            PeriodKind,
+            ReportStatus,
+            TargetMeasure,
+            TargetOutcome,
+            LoanProgramme,
+            OutreachTopic,
+            FacilityActivityKind,
+            BriefingTopic
+        );
+        let declared = include_str!("enums.rs").matches("\ntext_enum!(").count()
+            + include_str!("facility.rs").matches("\ncrate::text_enum!(").count();
+        assert_eq!(checked, declared, "every text_enum! type is in this list");
+    }
+}

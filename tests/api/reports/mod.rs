@@ -18,6 +18,7 @@ mod indicators;
 mod ledger;
 mod life;
 mod national;
+mod outcomes;
 mod plan;
 mod workflow;
 
