@@ -2,6 +2,11 @@
 
 /// Declares an enum with snake_case serde names, a `ToSchema`, `as_str`, `parse` and `ALL`.
 ///
+/// Each variant's text is taken as a `tt`, not a `literal`: a `literal` fragment reaches a
+/// derive wrapped in an invisible group, which serde unwraps but utoipa's attribute parser
+/// does not, so the schema fell back to the variant's own snake_case name
+/// (`Under3Months` → `under3_months` instead of `under_3_months`, issue #27).
+///
 /// The enum is also a diesel `Text` value on SQLite and PostgreSQL (`ToSql`/`FromSql`, with
 /// `AsExpression`/`FromSqlRow` so it can be a field of a row struct), as crates.io's `pg_enum!`
 /// and vaultwarden's `impl_FromToSqlText!` do; `db::text_enums` adds the `MultiBackend` side.
@@ -9,7 +14,7 @@
 /// never a default.
 #[macro_export]
 macro_rules! text_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:tt),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
@@ -594,8 +599,8 @@ text_enum!(
     /// through the Decision 22/2023/QĐ-TTg eligibility list and engine and its indicators.
     LoanProgramme {
         /// Decision 22/2023/QĐ-TTg: persons who served their sentence, and establishments
-        /// employing them. (The variant is spelt so that the schema's snake_case name
-        /// matches the wire name: the schema generator does not see `text_enum!`'s renames.)
+        /// employing them. (The variant keeps the spelling that once worked around the
+        /// schema missing `text_enum!`'s renames; the schema now takes the text as written.)
         #[allow(non_camel_case_types)]
         Decision_22 => "decision_22",
         /// Poor households (hộ nghèo).

@@ -28,7 +28,10 @@ async fn exports_print_each_outcome_as_the_csv_does(app: TestApp) {
     }
     let new = json!({"period_kind": "semiannual", "period_from": from, "period_to": to});
     let id = post_ok(&app, "/api/v1/reports", &ub_a, &new).await["id"].as_str().unwrap().to_string();
-    let export = |format: &str| app.get(&format!("/api/v1/reports/{id}/export?format={format}"), &ub_a);
+    let export = |format: &str| {
+        let request = app.request(Method::GET, &format!("/api/v1/reports/{id}/export?format={format}"), &ub_a);
+        async move { request.send().await.unwrap() }
+    };
 
     let csv = export("csv").await.text().await.unwrap();
     let html = export("html").await.text().await.unwrap();
