@@ -62,7 +62,7 @@ fn full_view(conn: &mut DbConnection, m: &ModelRow) -> ApiResult<Model> {
                 period_from: r.period_from,
                 period_to: r.period_to,
                 reviewed_on: r.reviewed_on,
-                rating: ReviewRating::parse(&r.rating).unwrap_or(ReviewRating::Average),
+                rating: ReviewRating::parse(&r.rating).unwrap_or(ReviewRating::PartlyEffective),
                 findings: r.findings,
                 commendation: r.commendation,
             })

@@ -14,6 +14,7 @@ use crate::dual;
 use crate::fixtures::*;
 use crate::helpers::*;
 
+mod document_figures;
 mod indicators;
 mod ledger;
 mod life;
