@@ -286,7 +286,11 @@ pub(super) fn expected(persons: &[Person], org: &Org, scope: &str, from: NaiveDa
     let mut by_step = BTreeMap::<&str, i64>::new();
     for (unit, _, active_from, _) in &org.models {
         let reached = active_from.and_then(|a| {
-            [(30, 0), (20, 1), (10, 2), (0, 3)].iter().filter(|(n, _)| a - Duration::days(*n) <= to).map(|s| s.1).last()
+            [(30, 0), (20, 1), (10, 2), (0, 3)]
+                .iter()
+                .filter(|(n, _)| a - Duration::days(*n) <= to)
+                .map(|s| s.1)
+                .next_back()
         });
         if let (true, Some(step)) = (in_scope(unit, scope), reached) {
             *by_step.entry(steps[step]).or_default() += 1;
