@@ -2,6 +2,7 @@
 
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
+use crate::domain::enums::TargetOutcome;
 use crate::dto::reports::{FigureValue, Indicators, ReportSections, SECTION_TITLES};
 use crate::error::{ApiError, ApiResult};
 
@@ -95,6 +96,17 @@ pub fn indicators_csv(ind: &Indicators, header: Option<&ReportHeader<'_>>) -> St
     out
 }
 
+/// A target's outcome in words, for the HTML and XLSX exports. The CSV writes the outcome's
+/// code (`met`, `not_met`, `no_data`); both name the same outcome, and a rate without a
+/// denominator is "no data yet", never "not met".
+pub fn outcome_label(outcome: TargetOutcome) -> &'static str {
+    match outcome {
+        TargetOutcome::Met => "Đạt",
+        TargetOutcome::NotMet => "Không đạt",
+        TargetOutcome::NoData => "Chưa có số liệu",
+    }
+}
+
 fn xlsx(e: XlsxError) -> ApiError {
     ApiError::internal(format!("xlsx: {e}"))
 }
@@ -172,7 +184,7 @@ fn write_figures(sheet: &mut Worksheet, title: &str, ind: &Indicators) -> Result
             let fmt = |v: Option<f64>| v.map(|x| format!("{x}")).unwrap_or_else(|| "—".into());
             sheet.write_string(row, 1, format!("{}: tối thiểu {}, tối đa {}", t.indicator, fmt(t.min), fmt(t.max)))?;
             sheet.write_string(row, 2, fmt(t.actual))?;
-            sheet.write_string(row, 3, if t.outcome.as_str() == "met" { "Đạt" } else { "Không đạt" })?;
+            sheet.write_string(row, 3, outcome_label(t.outcome))?;
             row += 1;
         }
     }
@@ -282,7 +294,7 @@ pub fn report_html(h: &ReportHeader<'_>, ind: &Indicators, s: &ReportSections) -
                 fmt(t.min),
                 fmt(t.max),
                 fmt(t.actual),
-                if t.outcome.as_str() == "met" { "Đạt" } else { "Không đạt" }
+                outcome_label(t.outcome)
             ));
         }
         body.push_str("</tbody></table>");
@@ -341,6 +353,12 @@ mod tests {
         assert_eq!(first.chars().count(), 31);
         assert!(second.ends_with(" (2)") && second.chars().count() == 31);
         assert_ne!(first, second);
+    }
+
+    #[test]
+    fn every_outcome_has_its_own_words() {
+        let words: Vec<&str> = TargetOutcome::ALL.iter().map(|o| outcome_label(*o)).collect();
+        assert_eq!(words, ["Đạt", "Không đạt", "Chưa có số liệu"]);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use actix_web::{delete, get, patch, post, web, HttpResponse};
 use crate::api::parse_id;
 use crate::auth::{Auth, Op};
 use crate::db::reports::{self as db, ReportFilter, ReportRow};
-use crate::domain::enums::{PeriodKind, ReportStatus};
+use crate::domain::enums::ReportStatus;
 use crate::domain::reporting::ReportAction;
 use crate::dto::reports::*;
 use crate::error::{ApiError, ApiResult, Problem};

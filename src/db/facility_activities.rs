@@ -11,7 +11,7 @@ use super::schema::release_notices as rn;
 use super::DbConnection;
 use crate::auth::{Auth, Jurisdiction};
 use crate::domain::facility::{BriefingTopic, FacilityActivityKind};
-use crate::domain::indicators::{PreRelease, Sessions};
+use crate::domain::indicators::{PreRelease, Rate, Sessions};
 use crate::error::{ApiError, ApiResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
@@ -122,6 +122,11 @@ pub struct FacilityFigures {
     pub notice_counselling_sessions: i64,
     pub notice_allowances: i64,
     pub notice_allowance_vnd: i64,
+    /// Prisoners held: each facility's latest `population` record in the period, added up.
+    pub population: i64,
+    /// Prisoners reached by `counselling` and `pre_release_education` records (`persons`,
+    /// or `attendance` when larger).
+    pub counselled_or_educated: i64,
 }
 
 impl FacilityFigures {
@@ -167,10 +172,34 @@ pub fn pre_release_figures(
         q = q.filter(fa::province_code.eq_any(provinces.clone()).or(fa::unit_code.eq_any(communes.clone())));
     }
     // A few records per facility and month: summed here rather than grouped in SQL.
-    let rows: Vec<(String, i32, i32, i64)> =
-        q.select((fa::kind, fa::persons, fa::attendance, fa::amount_vnd)).load(conn)?;
+    type Row = (String, i32, i32, i64, String, String, NaiveDate, String);
+    let rows: Vec<Row> = q
+        .select((
+            fa::kind,
+            fa::persons,
+            fa::attendance,
+            fa::amount_vnd,
+            fa::unit_code,
+            fa::facility,
+            fa::occurred_on,
+            fa::id,
+        ))
+        .load(conn)?;
     let mut by_kind: Vec<(String, i64, i64, i64, i64)> = Vec::new();
-    for (kind, persons, attendance, amount) in rows {
+    // Per facility (its unit and name): the latest population record (day, id, persons).
+    let mut populations: std::collections::BTreeMap<(String, String), (NaiveDate, String, i64)> = Default::default();
+    let mut counselled_or_educated = 0;
+    for (kind, persons, attendance, amount, unit, facility, on, id) in rows {
+        match kind.as_str() {
+            "population" => {
+                let latest = populations.entry((unit, facility)).or_insert((on, id.clone(), i64::from(persons)));
+                if (on, &id) > (latest.0, &latest.1) {
+                    *latest = (on, id, i64::from(persons));
+                }
+            }
+            "counselling" | "pre_release_education" => counselled_or_educated += i64::from(persons.max(attendance)),
+            _ => {}
+        }
         let at = match by_kind.iter().position(|k| k.0 == kind) {
             Some(i) => i,
             None => {
@@ -210,6 +239,8 @@ pub fn pre_release_figures(
         notice_counselling_sessions: counselling,
         notice_allowances: allowances,
         notice_allowance_vnd: allowance_vnd,
+        population: populations.values().map(|p| p.2).sum(),
+        counselled_or_educated,
     })
 }
 
@@ -231,6 +262,10 @@ impl FacilityFigures {
             policy_briefings: Sessions { sessions: briefings, attendance },
             trainings: f.of(K::VocationalTraining).1,
             education_sessions: f.of(K::PreReleaseEducation).0,
+            population: f.population,
+            counselled_or_educated: f.counselled_or_educated,
+            counselled_or_educated_of_held: Rate::of(f.counselled_or_educated, f.population),
+            trained_of_held: Rate::of(f.of(K::VocationalTraining).1, f.population),
         }
     }
 }

@@ -2,6 +2,11 @@
 
 /// Declares an enum with snake_case serde names, a `ToSchema`, `as_str`, `parse` and `ALL`.
 ///
+/// Each variant's text is taken as a `tt`, not a `literal`: a `literal` fragment reaches a
+/// derive wrapped in an invisible group, which serde unwraps but utoipa's attribute parser
+/// does not, so the schema fell back to the variant's own snake_case name
+/// (`Under3Months` → `under3_months` instead of `under_3_months`, issue #27).
+///
 /// The enum is also a diesel `Text` value on SQLite and PostgreSQL (`ToSql`/`FromSql`, with
 /// `AsExpression`/`FromSqlRow` so it can be a field of a row struct), as crates.io's `pg_enum!`
 /// and vaultwarden's `impl_FromToSqlText!` do; `db::text_enums` adds the `MultiBackend` side.
@@ -9,7 +14,7 @@
 /// never a default.
 #[macro_export]
 macro_rules! text_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:tt),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
@@ -470,9 +475,11 @@ text_enum!(
 );
 
 text_enum!(
+    /// How a review rates the model (hiệu quả / hiệu quả một phần / không hiệu quả).
+    /// `partly_effective` was `average` before 2025-07-24.
     ReviewRating {
         Effective => "effective",
-        Average => "average",
+        PartlyEffective => "partly_effective",
         Ineffective => "ineffective",
     }
 );
@@ -594,8 +601,8 @@ text_enum!(
     /// through the Decision 22/2023/QĐ-TTg eligibility list and engine and its indicators.
     LoanProgramme {
         /// Decision 22/2023/QĐ-TTg: persons who served their sentence, and establishments
-        /// employing them. (The variant is spelt so that the schema's snake_case name
-        /// matches the wire name: the schema generator does not see `text_enum!`'s renames.)
+        /// employing them. (The variant keeps the spelling that once worked around the
+        /// schema missing `text_enum!`'s renames; the schema now takes the text as written.)
         #[allow(non_camel_case_types)]
         Decision_22 => "decision_22",
         /// Poor households (hộ nghèo).
@@ -630,3 +637,55 @@ text_enum!(
         Other => "other",
     }
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::facility::{BriefingTopic, FacilityActivityKind};
+
+    /// The values a type's schema lists, and its serde strings, in declaration order.
+    fn listed_and_serde<T: utoipa::PartialSchema + serde::Serialize>(all: &[T]) -> (Vec<String>, Vec<String>) {
+        let text = |v: &serde_json::Value| v.as_str().unwrap_or("(not a string)").to_string();
+        let schema = serde_json::to_value(T::schema()).unwrap_or_default();
+        let listed = schema["enum"].as_array().map(|a| a.iter().map(text).collect()).unwrap_or_default();
+        let serde = all.iter().map(|v| text(&serde_json::to_value(v).unwrap_or_default())).collect();
+        (listed, serde)
+    }
+
+    /// Checks each type; returns how many were checked.
+    macro_rules! check_each {
+        ($($t:ident),+ $(,)?) => {{
+            let mut checked = 0;
+            $(
+                let (listed, serde) = listed_and_serde($t::ALL);
+                assert_eq!(listed, serde, "{}: the schema's values differ from serde's", stringify!($t));
+                let texts: Vec<&str> = $t::ALL.iter().map(|v| v.as_str()).collect();
+                assert_eq!(serde, texts, "{}: serde differs from as_str", stringify!($t));
+                checked += 1;
+            )+
+            checked
+        }};
+    }
+
+    /// Issue #27: the contract listed TrainingLevel `under3_months` while the service takes
+    /// `under_3_months`. Every `text_enum!` must publish exactly the strings serde reads.
+    #[test]
+    fn every_text_enum_schema_lists_its_serde_strings() {
+        // One list, kept compact: the count below checks that it names every type.
+        #[rustfmt::skip]
+        let checked = check_each![
+            PersonStatus, ReleaseType, OffenceGroup, PrincipalKind, CrimeCategory, Culpability,
+            ExpungementBasisKind, Classification, EmploymentStatus, Gender, Nationality,
+            ExpungementStatus, VerificationResult, SupplementaryKind, ObligationKind,
+            SupervisorKind, Organisation, ActivityKind, LegalSubKind, PlanArea, PlanStatus,
+            ResponsibleAgency, TrainingLevel, ReferralOutcome, AssistanceKind, CommitteeStatus,
+            CommitteeBody, MemberRole, ModelType, ModelStatus, ModelStep, ParticipantRole,
+            ReviewKind, ReviewRating, OutreachKind, LoanStatus, BorrowerKind, LoanListStatus,
+            EntrustingOrganisation, UseCheckResult, PeriodKind, ReportStatus, TargetMeasure,
+            TargetOutcome, LoanProgramme, OutreachTopic, FacilityActivityKind, BriefingTopic,
+        ];
+        let declared = include_str!("enums.rs").matches("\ntext_enum!(").count()
+            + include_str!("facility.rs").matches("\ncrate::text_enum!(").count();
+        assert_eq!(checked, declared, "every text_enum! type is in this list");
+    }
+}

@@ -31,6 +31,13 @@ pub struct Rate {
     pub percent: Option<f64>,
 }
 
+impl Default for Rate {
+    /// 0 of 0: no data.
+    fn default() -> Rate {
+        Rate::of(0, 0)
+    }
+}
+
 impl Rate {
     pub fn of(numerator: i64, denominator: i64) -> Rate {
         Rate { numerator, denominator, percent: rate_hundredths(numerator, denominator).map(|h| h as f64 / 100.0) }
@@ -55,7 +62,31 @@ pub struct Receptions {
     pub transferred_in: i64,
     /// Parolees received more than 5 days after release (reception in the period).
     pub late_parolees: i64,
+    /// Of the total: receptions whose management file was opened (the person's next change
+    /// is `under_management`) by `to`.
+    #[serde(default)]
+    pub files_opened: i64,
+    /// Of the total, less those transferred in (receptions after a custodial sentence): those
+    /// whose latest release notice up to the reception day was dated at least 2 months
+    /// before the expected release date (the facility's notice is due about 2 months ahead).
+    #[serde(default)]
+    pub notified_two_months_ahead: i64,
+    /// Persons released to the unit: release notices addressed to the unit whose expected
+    /// release date lies in the period, counted once the person was received (on or after
+    /// the notice, by `to`, anywhere) or once the release date is more than
+    /// `RECEPTION_GRACE_DAYS` (5) days before `to`. A person still `expected` 5 days after the
+    /// expected release date therefore counts here and not in `released_received`.
+    #[serde(default)]
+    pub released: i64,
+    /// Of `released`: those received by `to`.
+    #[serde(default)]
+    pub released_received: i64,
 }
+
+/// Days a released person has to report to the commune before a missing reception counts
+/// against `rates.received_of_released`: the 5 days a parolee has to report to the commune
+/// and register residence after release, the same window the `late_parolees` figure uses.
+pub const RECEPTION_GRACE_DAYS: i64 = 5;
 
 /// Exits in the period ("số giảm"), by reason.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq)]
@@ -168,6 +199,10 @@ pub struct LoanFigures {
     pub disbursed_vnd: i64,
     /// Principal disbursed minus principal repaid, on `to`.
     pub outstanding_vnd: i64,
+    /// Distinct persons with a disbursement in the period under any programme, Decision 22
+    /// and the bank's other programmes together (`other_programme_loans`).
+    #[serde(default)]
+    pub borrowers_all_programmes: i64,
 }
 
 /// Reintegration models, committees and outreach.
@@ -206,6 +241,14 @@ pub struct Organisation {
     /// activity), and the persons helped by the mass organisations together.
     #[serde(default)]
     pub mass_organisations: MassOrganisationHelp,
+    /// Models not dissolved by `to`, by the last step (highest in the order of building a
+    /// model) they reached by `to` (`kind`: the step; `persons` is 0). Models that reached no
+    /// step are not listed.
+    #[serde(default)]
+    pub models_by_step: Vec<KindCount>,
+    /// Communes of the unit with a model whose latest review by `to` rates it `effective`.
+    #[serde(default)]
+    pub communes_with_effective_model: i64,
 }
 
 /// Pre-release work, each figure counted on its own date: release notices addressed to the
@@ -234,6 +277,17 @@ pub struct PreRelease {
     pub trainings: i64,
     /// Pre-release education sessions (`pre_release_education` activities).
     pub education_sessions: i64,
+    /// Prisoners held: for each facility, the `persons` of its latest `population` activity
+    /// in the period, added up over the facilities.
+    pub population: i64,
+    /// Prisoners counselled or educated: the persons reached by `counselling` and
+    /// `pre_release_education` activities (`persons`, or `attendance` when larger).
+    pub counselled_or_educated: i64,
+    /// `counselled_or_educated` ÷ `population`.
+    pub counselled_or_educated_of_held: Rate,
+    /// Prisoners of working age given vocational training (`trainings`, which facilities
+    /// give to working-age prisoners) ÷ `population`.
+    pub trained_of_held: Rate,
 }
 
 /// Sessions held and the attendance they had.
@@ -266,6 +320,22 @@ pub struct Rates {
     pub communes_with_outreach: Rate,
     /// Communes with a propagandist ÷ communes with managed persons.
     pub communes_with_propagandists: Rate,
+    /// Persons received ÷ persons released to the unit (`received.released_received` ÷
+    /// `received.released`): a person still `expected` 5 days after the expected release
+    /// date counts against it.
+    #[serde(default)]
+    pub received_of_released: Rate,
+    /// Receptions whose management file was opened by `to` ÷ receptions in the period.
+    #[serde(default)]
+    pub files_opened_of_received: Rate,
+    /// Receptions notified at least 2 months before release ÷ receptions after a custodial
+    /// sentence (received in the period, less those transferred in).
+    #[serde(default)]
+    pub notified_two_months_ahead: Rate,
+    /// Distinct borrowers of every programme ÷ persons managed during the period (beside
+    /// `given_loans`, which is Decision 22 borrowers ÷ persons listed eligible).
+    #[serde(default)]
+    pub borrowers_of_managed: Rate,
 }
 
 /// An indicator measured against its target.
@@ -384,6 +454,18 @@ fn kind_label(kind: &str) -> &str {
     }
 }
 
+/// The Vietnamese label of a step of building a model.
+fn step_label(step: &str) -> &str {
+    match step {
+        "committee_formed" => "thành lập Ban chủ nhiệm",
+        "regulations_issued" => "ban hành quy chế",
+        "first_activities" => "tổ chức hoạt động",
+        "launched" => "ra mắt",
+        "maintaining" => "duy trì hoạt động",
+        _ => "khác",
+    }
+}
+
 impl Indicators {
     /// The flat table used by CSV, XLSX, HTML, targets and comparisons.
     pub fn figures(&self) -> Vec<Figure> {
@@ -401,6 +483,14 @@ impl Indicators {
             ("release_type_unknown", "— chưa rõ hình thức", r.release_type_unknown),
             ("transferred_in", "— từ nơi khác chuyển đến", r.transferred_in),
             ("late_parolees", "Tha tù có điều kiện trình diện quá 5 ngày", r.late_parolees),
+            ("files_opened", "Số được tiếp nhận đã lập hồ sơ quản lý", r.files_opened),
+            (
+                "notified_two_months_ahead",
+                "Số được tiếp nhận có thông báo trước 02 tháng khi chấp hành xong án",
+                r.notified_two_months_ahead,
+            ),
+            ("released", "Số người chấp hành xong án phạt tù về địa phương", r.released),
+            ("released_received", "— trong đó đã được tiếp nhận", r.released_received),
         ] {
             push("received", format!("received.{k}"), l.into(), C(v));
         }
@@ -484,6 +574,7 @@ impl Indicators {
             ("borrowers", "Số người được vay", C(lo.borrowers)),
             ("disbursed_vnd", "Số tiền giải ngân (đồng)", V(lo.disbursed_vnd)),
             ("outstanding_vnd", "Dư nợ cuối kỳ (đồng)", V(lo.outstanding_vnd)),
+            ("borrowers_all_programmes", "Số người được vay (tất cả các chương trình)", C(lo.borrowers_all_programmes)),
         ] {
             push("loans", format!("loans.{k}"), l.into(), v);
         }
@@ -496,6 +587,14 @@ impl Indicators {
                 format!("organisation.models.{}.persons", mt.kind),
                 format!("Người tham gia mô hình {l}"),
                 C(mt.persons),
+            );
+        }
+        for ms in &o.models_by_step {
+            push(
+                "organisation",
+                format!("organisation.models_by_step.{}", ms.kind),
+                format!("Mô hình đã đạt bước: {}", step_label(&ms.kind)),
+                C(ms.count),
             );
         }
         for ok in &o.outreach_by_kind {
@@ -526,6 +625,11 @@ impl Indicators {
             ("communes_with_model", "Số xã có mô hình", o.communes_with_model),
             ("communes_with_outreach", "Số xã tổ chức tuyên truyền", o.communes_with_outreach),
             ("communes_with_propagandists", "Số xã có tuyên truyền viên", o.communes_with_propagandists),
+            (
+                "communes_with_effective_model",
+                "Số xã có mô hình được đánh giá hiệu quả",
+                o.communes_with_effective_model,
+            ),
         ] {
             push("organisation", format!("organisation.{k}"), l.into(), C(v));
         }
@@ -560,8 +664,20 @@ impl Indicators {
             ("policy_briefings.attendance", "Lượt người dự phổ biến chính sách", p.policy_briefings.attendance),
             ("trainings", "Số phạm nhân được dạy nghề", p.trainings),
             ("education_sessions", "Buổi giáo dục chuẩn bị tái hòa nhập cộng đồng", p.education_sessions),
+            ("population", "Số phạm nhân đang chấp hành án tại cơ sở giam giữ", p.population),
+            ("counselled_or_educated", "Số phạm nhân được tư vấn, giáo dục", p.counselled_or_educated),
         ] {
             push("pre_release", format!("pre_release.{k}"), l.into(), C(v));
+        }
+        for (k, l, v) in [
+            (
+                "counselled_or_educated_of_held",
+                "Tỷ lệ phạm nhân được tư vấn, giáo dục (%)",
+                p.counselled_or_educated_of_held,
+            ),
+            ("trained_of_held", "Tỷ lệ phạm nhân trong độ tuổi lao động được dạy nghề (%)", p.trained_of_held),
+        ] {
+            push("pre_release", format!("pre_release.{k}"), l.into(), R(v));
         }
         let rt = &self.rates;
         for (k, l, v) in [
@@ -575,6 +691,18 @@ impl Indicators {
             ("communes_with_model", "Tỷ lệ xã có mô hình (%)", rt.communes_with_model),
             ("communes_with_outreach", "Tỷ lệ xã tổ chức tuyên truyền (%)", rt.communes_with_outreach),
             ("communes_with_propagandists", "Tỷ lệ xã có tuyên truyền viên (%)", rt.communes_with_propagandists),
+            (
+                "received_of_released",
+                "Tỷ lệ tiếp nhận trên số chấp hành xong án về địa phương (%)",
+                rt.received_of_released,
+            ),
+            ("files_opened_of_received", "Tỷ lệ lập hồ sơ quản lý trên số tiếp nhận (%)", rt.files_opened_of_received),
+            (
+                "notified_two_months_ahead",
+                "Tỷ lệ được thông báo trước 02 tháng khi chấp hành xong án (%)",
+                rt.notified_two_months_ahead,
+            ),
+            ("borrowers_of_managed", "Tỷ lệ người được vay vốn trên số được quản lý (%)", rt.borrowers_of_managed),
         ] {
             push("rates", format!("rates.{k}"), l.into(), R(v));
         }
@@ -609,6 +737,10 @@ impl Default for Rates {
             communes_with_model: z,
             communes_with_outreach: z,
             communes_with_propagandists: z,
+            received_of_released: z,
+            files_opened_of_received: z,
+            notified_two_months_ahead: z,
+            borrowers_of_managed: z,
         }
     }
 }
@@ -635,6 +767,7 @@ impl Indicators {
             organisation: Organisation {
                 models_by_type: kinds(&ModelType::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
                 outreach_by_kind: kinds(&OutreachKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
+                models_by_step: kinds(&ModelStep::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
                 ..Default::default()
             },
             pre_release: Default::default(),

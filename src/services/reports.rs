@@ -227,10 +227,12 @@ pub fn set_target(conn: &mut DbConnection, auth: &Auth, input: &TargetInput) -> 
 
 fn put_target(conn: &mut DbConnection, auth: &Auth, input: &TargetInput) -> ApiResult<(TargetRow, bool)> {
     let unit = resolve_unit(conn, auth, input.unit.as_deref(), "unit")?;
-    if !Indicators::keys().contains(&input.indicator) {
+    let d = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default();
+    let Some(figure) = Indicators::zero("VN", d, d).figures().into_iter().find(|f| f.key == input.indicator) else {
         return Err(ApiError::invalid("indicator", "is not an indicator key (see the indicators CSV export)"));
-    }
-    let is_rate = input.indicator.starts_with("rates.");
+    };
+    // Rates are the `rates.*` figures and the pre-release rates (`pre_release.*_of_held`).
+    let is_rate = matches!(figure.value, FigureValue::Rate(_));
     if is_rate != (input.measure == TargetMeasure::Rate) {
         return Err(ApiError::invalid(
             "measure",

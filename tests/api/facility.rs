@@ -203,6 +203,8 @@ async fn indicators_count_facility_work_on_its_own_dates(app: TestApp) {
     post(&nam_ha, json!({"kind": "travel_allowance", "occurred_on": on(7, 2), "persons": 3, "amount_vnd": 1_050_000}))
         .await;
     post(&nam_ha, json!({"kind": "counselling", "occurred_on": on(8, 2), "persons": 1})).await;
+    // Population is a monthly count: the latest record of the period is the one held.
+    post(&nam_ha, json!({"kind": "population", "occurred_on": on(7, 31), "persons": 600})).await;
     post(&nam_ha, json!({"kind": "population", "occurred_on": on(8, 31), "persons": 640})).await;
     // The year before: not in the period.
     post(&nam_ha, json!({"kind": "intake", "occurred_on": format!("{}-12-31", year - 1), "persons": 99})).await;
@@ -247,7 +249,12 @@ async fn indicators_count_facility_work_on_its_own_dates(app: TestApp) {
     let (from, to) = (on(1, 1), on(12, 31));
     let facility_figures = json!({"intakes": 16, "certificate_requests": 5,
         "policy_briefings": {"sessions": 2, "attendance": 125}, "trainings": 15, "education_sessions": 1,
-        "in_facility_counselling": 1, "travel_allowances": 3, "travel_allowance_vnd": 1_050_000, "notices": 0});
+        "in_facility_counselling": 1, "travel_allowances": 3, "travel_allowance_vnd": 1_050_000, "notices": 0,
+        // Held 640 (August's count, not July's 600); reached: 1 counselled + 40 at the
+        // education session = 41, 6.41 %; trained 15, 2.34 %.
+        "population": 640, "counselled_or_educated": 41,
+        "counselled_or_educated_of_held": {"numerator": 41, "denominator": 640, "percent": 6.41},
+        "trained_of_held": {"numerator": 15, "denominator": 640, "percent": 2.34}});
     for (token, unit) in [(&province_police, "01"), (&national, "VN")] {
         let mut want = facility_figures.clone();
         if unit == "VN" {

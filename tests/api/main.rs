@@ -12,6 +12,7 @@ mod bounds;
 mod contract;
 mod decision22;
 mod demo;
+mod enum_roundtrip;
 mod errors;
 mod expungement;
 mod facility;

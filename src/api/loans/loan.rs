@@ -7,7 +7,6 @@ use crate::api::parse_id;
 use crate::auth::{Auth, Op};
 use crate::db::loans::{self as db, LoanDetails, LoanRow};
 use crate::db::DbConnection;
-use crate::domain::enums::*;
 use crate::domain::interest;
 use crate::domain::loan_lifecycle::LoanAction;
 use crate::dto::loans::*;

@@ -20,14 +20,17 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 
 use self::caseload::caseload;
+use self::organisation::{
+    communes_with_effective_model, communes_with_model, communes_with_outreach, communes_with_propagandists, models,
+    models_by_step, outreach,
+};
 pub use self::organisation::{communes_with_managed, model_coverage_on, model_types_on, plan_summary_on};
-use self::organisation::{communes_with_model, communes_with_outreach, communes_with_propagandists, models, outreach};
 use self::reception::events;
 use self::scalars::scalars;
 use self::support::activities;
 use crate::auth::Jurisdiction;
 use crate::db::DbConnection;
-use crate::domain::enums::{ActivityKind, LegalSubKind, ModelType, OutreachKind};
+use crate::domain::enums::{ActivityKind, LegalSubKind, ModelStep, ModelType, OutreachKind};
 use crate::domain::indicators::*;
 use crate::error::{ApiError, ApiResult};
 
@@ -77,11 +80,13 @@ fn indicators_in_snapshot(
     to: NaiveDate,
     managed_persons: impl FnOnce(&mut DbConnection) -> ApiResult<Caseload>,
 ) -> ApiResult<Indicators> {
-    let (received, exits, files_opened) = events(conn, scope, from, to)?;
+    let (mut received, exits, files_opened) = events(conn, scope, from, to)?;
     let with_managed = communes_with_managed(conn, scope, from, to)?;
 
     let (kinds, reached) = activities(conn, scope, from, to)?;
     let s = scalars(conn, scope, from, to)?;
+    received.released = s.released;
+    received.released_received = s.released_received;
     let mut support = Support {
         counselling_persons: reached.counselling,
         legal_help_persons: reached.legal,
@@ -131,8 +136,14 @@ fn indicators_in_snapshot(
         communes_with_model: among(&with_model),
         communes_with_outreach: among(&with_outreach),
         communes_with_propagandists: among(&with_propagandists),
+        communes_with_effective_model: communes_with_effective_model(conn, scope, to)?.len() as i64,
         ..Default::default()
     };
+    let steps = models_by_step(conn, scope, to)?;
+    for step in ModelStep::ALL {
+        let count = steps.iter().find(|(k, _)| k == step.as_str()).map_or(0, |(_, n)| *n);
+        org.models_by_step.push(KindCount { kind: step.as_str().into(), count, persons: 0 });
+    }
     for t in ModelType::ALL {
         let row = model_rows.iter().find(|r| r.kind == t.as_str());
         let (count, persons, all) = row.map_or((0, 0, 0), |r| (r.n1, r.n2, r.n3));
@@ -156,6 +167,7 @@ fn indicators_in_snapshot(
         borrowers: s.borrowers,
         disbursed_vnd: s.disbursed_vnd,
         outstanding_vnd: s.outstanding_vnd,
+        borrowers_all_programmes: s.borrowers_all_programmes,
     };
     let pre_release =
         crate::db::facility_activities::pre_release_figures(conn, scope, from, to)?.pre_release(s.notices);
@@ -175,6 +187,13 @@ fn indicators_in_snapshot(
         communes_with_model: Rate::of(org.communes_with_model, org.communes_with_managed),
         communes_with_outreach: Rate::of(org.communes_with_outreach, org.communes_with_managed),
         communes_with_propagandists: Rate::of(org.communes_with_propagandists, org.communes_with_managed),
+        received_of_released: Rate::of(received.released_received, received.released),
+        files_opened_of_received: Rate::of(received.files_opened, received.total),
+        notified_two_months_ahead: Rate::of(
+            received.notified_two_months_ahead,
+            received.total - received.transferred_in,
+        ),
+        borrowers_of_managed: Rate::of(loans.borrowers_all_programmes, managed.during_period),
     };
     let mut ind = Indicators {
         unit: unit.to_string(),

@@ -186,3 +186,53 @@ pub(super) fn communes_with_propagandists(
     );
     codes(conn, q, text)
 }
+
+/// Models founded by `to` and not dissolved by then, by the last step they reached by `to`
+/// (the highest `step_order` achieved): (step, models).
+pub(super) fn models_by_step(
+    conn: &mut DbConnection,
+    scope: &[Jurisdiction],
+    to: NaiveDate,
+) -> ApiResult<Vec<(String, i64)>> {
+    let mut q = Sql::new(conn);
+    let (t1, t2, t3, t4) = (q.date(to), q.date(to), q.date(to), q.date(to));
+    let sc = q.scope("m", scope);
+    let text = format!(
+        "SELECT ms.step AS kind, CAST(NULL AS TEXT) AS sub, COUNT(DISTINCT m.id) AS n1,
+                CAST(0 AS BIGINT) AS n2, CAST(0 AS BIGINT) AS n3
+         FROM reintegration_models m
+         JOIN model_milestones ms ON ms.model_id = m.id AND ms.achieved_on <= {t1}
+         WHERE NOT EXISTS (SELECT 1 FROM model_milestones later
+                           WHERE later.model_id = m.id AND later.achieved_on <= {t2}
+                             AND later.step_order > ms.step_order)
+           AND COALESCE(m.founding_decision_date, m.status_since) <= {t3}
+           AND NOT (m.status = 'dissolved' AND m.status_since <= {t4}) AND {sc}
+         GROUP BY ms.step"
+    );
+    Ok(q.load::<KindRow>(conn, text)?.into_iter().map(|r| (r.kind, r.n1)).collect())
+}
+
+/// Communes with a model whose latest review by `to` (latest `reviewed_on`, then the later
+/// record) rates it `effective`.
+pub(super) fn communes_with_effective_model(
+    conn: &mut DbConnection,
+    scope: &[Jurisdiction],
+    to: NaiveDate,
+) -> ApiResult<BTreeSet<String>> {
+    let mut q = Sql::new(conn);
+    let sc = q.scope("m", scope);
+    let (t1, t2) = (q.date(to), q.date(to));
+    let text = format!(
+        "SELECT DISTINCT m.unit_code AS code
+         FROM reintegration_models m
+         JOIN model_reviews r ON r.model_id = m.id AND r.reviewed_on <= {t1}
+         WHERE r.rating = 'effective' AND {sc}
+           AND NOT EXISTS (SELECT 1 FROM model_reviews r2
+                           WHERE r2.model_id = m.id AND r2.reviewed_on <= {t2}
+                             AND (r2.reviewed_on > r.reviewed_on
+                                  OR (r2.reviewed_on = r.reviewed_on AND r2.created_at > r.created_at)
+                                  OR (r2.reviewed_on = r.reviewed_on AND r2.created_at = r.created_at
+                                      AND r2.id > r.id)))"
+    );
+    codes(conn, q, text)
+}

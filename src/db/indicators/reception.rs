@@ -21,6 +21,10 @@ pub(super) struct EventRow {
     #[diesel(sql_type = BigInt)]
     pub(super) late: i64,
     #[diesel(sql_type = BigInt)]
+    pub(super) opened: i64,
+    #[diesel(sql_type = BigInt)]
+    pub(super) notified: i64,
+    #[diesel(sql_type = BigInt)]
     pub(super) n: i64,
 }
 
@@ -48,9 +52,41 @@ pub(super) fn events(
                    AND rc.release_type = 'conditional_early_release' AND h.occurred_on > {late_after}
               THEN 1 ELSE 0 END"
     );
+    // A reception's file is opened when the person's next change is to `under_management`,
+    // dated by `to`.
+    let t_opened = q.date(to);
+    let opened = format!(
+        "CASE WHEN h.to_status = 'received'
+                   AND EXISTS (SELECT 1 FROM person_status_history fo
+                               WHERE fo.person_id = h.person_id AND fo.seq = h.seq + 1
+                                 AND fo.to_status = 'under_management' AND fo.occurred_on <= {t_opened})
+              THEN 1 ELSE 0 END"
+    );
+    // Notified ahead: the latest release notice up to the reception day was dated at least
+    // 2 months before its expected release date. Two months before the 30th of April is the
+    // 28th of February on both backends (PostgreSQL clamps to the month's end; SQLite's
+    // '-2 months' would roll over to the 2nd of March, so it takes the earlier of that day and
+    // the last day of the month two months back).
+    let two_months_before = if q.pg {
+        "rn.expected_release_date - INTERVAL '2 months'"
+    } else {
+        "min(date(rn.expected_release_date, 'start of month', '-2 months',
+                  '+' || (CAST(strftime('%d', rn.expected_release_date) AS INTEGER) - 1) || ' days'),
+             date(rn.expected_release_date, 'start of month', '-1 months', '-1 days'))"
+    };
+    let notified = format!(
+        "CASE WHEN h.to_status = 'received'
+                   AND EXISTS (SELECT 1 FROM release_notices rn
+                               WHERE rn.id = (SELECT x.id FROM release_notices x
+                                              WHERE x.person_id = h.person_id AND x.notice_date <= h.occurred_on
+                                              ORDER BY x.notice_date DESC, x.id DESC LIMIT 1)
+                                 AND rn.notice_date <= {two_months_before})
+              THEN 1 ELSE 0 END"
+    );
     let text = format!(
         "SELECT h.to_status AS to_status, h.from_status AS from_status, rc.release_type AS release_type,
-                CAST({late} AS BIGINT) AS late,
+                CAST({late} AS BIGINT) AS late, CAST({opened} AS BIGINT) AS opened,
+                CAST({notified} AS BIGINT) AS notified,
                 COUNT(*) AS n
          FROM person_status_history h
          LEFT JOIN convictions rc
@@ -68,7 +104,7 @@ pub(super) fn events(
            AND NOT (h.to_status = 'moved_out'
                     AND EXISTS (SELECT 1 FROM person_status_history nxt
                                 WHERE nxt.person_id = h.person_id AND nxt.seq = h.seq + 1 AND {sc_next}))
-         GROUP BY h.to_status, h.from_status, rc.release_type, {late}"
+         GROUP BY 1, 2, 3, 4, 5, 6"
     );
     let rows: Vec<EventRow> = q.load(conn, text)?;
     let (mut rec, mut ex, mut files) = (Receptions::default(), Exits::default(), 0);
@@ -88,6 +124,10 @@ pub(super) fn events(
                 }
                 if row.late == 1 {
                     rec.late_parolees += n;
+                }
+                rec.files_opened += row.opened * n;
+                if row.from_status.as_deref() != Some("moved_out") {
+                    rec.notified_two_months_ahead += row.notified * n;
                 }
             }
             "under_management" => {

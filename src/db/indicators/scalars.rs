@@ -48,6 +48,12 @@ pub(super) struct Scalars {
     pub(super) propagandists: i64,
     #[diesel(sql_type = BigInt)]
     pub(super) notices: i64,
+    #[diesel(sql_type = BigInt)]
+    pub(super) borrowers_all_programmes: i64,
+    #[diesel(sql_type = BigInt)]
+    pub(super) released: i64,
+    #[diesel(sql_type = BigInt)]
+    pub(super) released_received: i64,
 }
 
 /// Month keys (`YYYY-MM`) bounding the period, for the monthly loan lists.
@@ -93,17 +99,45 @@ pub(super) fn scalars(
               WHERE ll.month >= {m1} AND ll.month <= {m2} AND ll.status <> 'draft' AND {s})"
         )
     };
-    let disbursed = |q: &mut Sql, expr: &str| {
+    let disbursed = |q: &mut Sql, expr: &str, programme: &str| {
         let p = period(q, "lp.value_date");
         let s = q.scope("l", scope);
         format!(
             "(SELECT CAST(COALESCE({expr}, 0) AS BIGINT) FROM loan_postings lp JOIN loans l ON l.id = lp.loan_id
-              WHERE lp.kind = 'disbursement' AND l.programme = 'decision_22' AND {p} AND {s})"
+              WHERE lp.kind = 'disbursement'{programme} AND {p} AND {s})"
         )
     };
-    let disbursed_loans = disbursed(&mut q, "COUNT(DISTINCT lp.loan_id)");
-    let borrowers = disbursed(&mut q, "COUNT(DISTINCT l.person_id)");
-    let disbursed_vnd = disbursed(&mut q, "SUM(lp.principal_vnd)");
+    let d22 = " AND l.programme = 'decision_22'";
+    let disbursed_loans = disbursed(&mut q, "COUNT(DISTINCT lp.loan_id)", d22);
+    let borrowers = disbursed(&mut q, "COUNT(DISTINCT l.person_id)", d22);
+    let disbursed_vnd = disbursed(&mut q, "SUM(lp.principal_vnd)", d22);
+    let borrowers_all = disbursed(&mut q, "COUNT(DISTINCT l.person_id)", "");
+    // Released to the unit: notices whose expected release date lies in the period, once the
+    // person was received (on or after the notice, by `to`) or the grace days have run.
+    let released = |q: &mut Sql, received_only: bool| {
+        let p = period(q, "n.expected_release_date");
+        let s = q.scope("n", scope);
+        let t = q.date(to);
+        let received = format!(
+            "EXISTS (SELECT 1 FROM person_status_history h WHERE h.person_id = n.person_id
+                     AND h.to_status = 'received' AND h.occurred_on >= n.notice_date AND h.occurred_on <= {t})"
+        );
+        let condition = if received_only {
+            received
+        } else {
+            let t2 = q.date(to);
+            let grace = crate::domain::indicators::RECEPTION_GRACE_DAYS;
+            let due = if q.pg {
+                format!("n.expected_release_date + {grace} < {t2}")
+            } else {
+                format!("date(n.expected_release_date, '+{grace} days') < {t2}")
+            };
+            format!("({received} OR {due})")
+        };
+        format!("(SELECT COUNT(*) FROM release_notices n WHERE {p} AND {s} AND {condition})")
+    };
+    let released_all = released(&mut q, false);
+    let released_received = released(&mut q, true);
     let outstanding = {
         let t = q.date(to);
         let s = q.scope("l", scope);
@@ -137,7 +171,8 @@ pub(super) fn scalars(
                 {grant_vnd} AS assistance_vnd, {listed} AS listed_eligible, {applications} AS applications,
                 {disbursed_loans} AS disbursed_loans, {borrowers} AS borrowers, {disbursed_vnd} AS disbursed_vnd,
                 {outstanding} AS outstanding_vnd, {committees} AS committees_active, {propagandists} AS propagandists,
-                {notices} AS notices"
+                {notices} AS notices, {borrowers_all} AS borrowers_all_programmes,
+                {released_all} AS released, {released_received} AS released_received"
     );
     q.load::<Scalars>(conn, text)?.pop().ok_or_else(|| ApiError::internal("indicator scalars returned no row"))
 }

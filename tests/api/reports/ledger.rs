@@ -60,6 +60,9 @@ pub(super) fn expected(persons: &[Person], org: &Org, scope: &str, from: NaiveDa
     let mut received = BTreeMap::<&str, i64>::new();
     let mut exits = BTreeMap::<&str, i64>::new();
     let (mut files, mut transferred_in, mut late) = (0, 0, 0);
+    // Receptions whose file was opened by `to`; notified 2 months ahead; released to the
+    // scope in the period (received, or past the 5 grace days) and of them received.
+    let (mut files_of_received, mut notified, mut released, mut released_received) = (0, 0, 0, 0);
     let mut caseload = BTreeMap::<&str, i64>::new();
     let mut with_managed = BTreeSet::new();
     let mut acts = BTreeMap::<&str, (i64, BTreeSet<String>)>::new();
@@ -89,6 +92,13 @@ pub(super) fn expected(persons: &[Person], org: &Org, scope: &str, from: NaiveDa
                     if c.3 == "expected" && p.late {
                         late += 1;
                     }
+                    if h.get(i + 1).is_some_and(|n| n.2 == "under_management" && n.0 <= to) {
+                        files_of_received += 1;
+                    }
+                    let two_months_before = p.plan.release_on.checked_sub_months(chrono::Months::new(2)).unwrap();
+                    if c.3 != "moved_out" && p.plan.notice_on <= two_months_before {
+                        notified += 1;
+                    }
                 }
                 "under_management" if c.3 == "received" => files += 1,
                 "under_management" | "expected" => {}
@@ -99,6 +109,15 @@ pub(super) fn expected(persons: &[Person], org: &Org, scope: &str, from: NaiveDa
                     *exits.entry(exit).or_default() += 1;
                     *exits.entry("total").or_default() += 1;
                 }
+            }
+        }
+        if in_scope(p.plan.unit, scope) && in_period(p.plan.release_on) {
+            let got = h.iter().any(|c| c.2 == "received" && c.0 >= p.plan.notice_on && c.0 <= to);
+            if got || p.plan.release_on + Duration::days(5) < to {
+                released += 1;
+            }
+            if got {
+                released_received += 1;
             }
         }
         let at_start = managed_on(p, scope, from - Duration::days(1));
@@ -262,6 +281,21 @@ pub(super) fn expected(persons: &[Person], org: &Org, scope: &str, from: NaiveDa
     let mut by_type = BTreeMap::<&str, (i64, i64, i64)>::new();
     let managed_at_end = |id: &str| persons.iter().any(|p| p.id == id && managed_on(p, "VN", to));
     let mut with_model = BTreeSet::new();
+    // The ledger's models reach their four steps 30, 20 and 10 days before launch, and on it.
+    let steps = ["committee_formed", "regulations_issued", "first_activities", "launched", "maintaining"];
+    let mut by_step = BTreeMap::<&str, i64>::new();
+    for (unit, _, active_from, _) in &org.models {
+        let reached = active_from.and_then(|a| {
+            [(30, 0), (20, 1), (10, 2), (0, 3)]
+                .iter()
+                .filter(|(n, _)| a - Duration::days(*n) <= to)
+                .map(|s| s.1)
+                .next_back()
+        });
+        if let (true, Some(step)) = (in_scope(unit, scope), reached) {
+            *by_step.entry(steps[step]).or_default() += 1;
+        }
+    }
     for (unit, kind, active_from, parts) in &org.models {
         if in_scope(unit, scope) && active_from.is_some_and(|a| a <= to) {
             let e = by_type.entry(kind).or_default();
@@ -332,6 +366,8 @@ pub(super) fn expected(persons: &[Person], org: &Org, scope: &str, from: NaiveDa
         "total": get(&received, "total"), "completed_sentence": get(&received, "completed_sentence"),
         "special_amnesty": get(&received, "special_amnesty"), "conditional_early_release": get(&received, "conditional_early_release"),
         "release_type_unknown": get(&received, "release_type_unknown"), "transferred_in": transferred_in, "late_parolees": late,
+        "files_opened": files_of_received, "notified_two_months_ahead": notified,
+        "released": released, "released_received": released_received,
     });
     let exits_json = json!({
         "total": get(&exits, "total"), "expunged": get(&exits, "expunged"), "reoffended": get(&exits, "reoffended"),
@@ -383,6 +419,7 @@ pub(super) fn expected(persons: &[Person], org: &Org, scope: &str, from: NaiveDa
         "loans": {
             "listed_eligible": listed.len(), "applications": applications, "disbursed_loans": disbursing.len(),
             "borrowers": borrowers, "disbursed_vnd": disbursed_vnd, "outstanding_vnd": outstanding,
+            "borrowers_all_programmes": borrowers,
         },
         // Every loan of the ledger is a Decision 22 loan.
         "other_programme_loans": (["poor_households", "near_poor_households", "job_creation", "clean_water_sanitation", "student_loans", "other"]
@@ -425,9 +462,13 @@ pub(super) fn expected(persons: &[Person], org: &Org, scope: &str, from: NaiveDa
                     .iter().map(|o| json!({"organisation": o, "persons": 0, "supervised": 0, "given_support": 0})).collect::<Value>()),
                 "persons_helped_by_mass_organisations": 0,
             },
+            "models_by_step": steps.iter().map(|k| json!({"kind": k, "count": by_step.get(k).copied().unwrap_or(0), "persons": 0})).collect::<Value>(),
+            // The ledger's models have no reviews.
+            "communes_with_effective_model": 0,
         },
         "pre_release": {"notices": notices, "in_facility_counselling": in_facility, "travel_allowances": allowances, "travel_allowance_vnd": allowance_vnd,
-            "intakes": 0, "certificate_requests": 0, "policy_briefings": {"sessions": 0, "attendance": 0}, "trainings": 0, "education_sessions": 0},
+            "intakes": 0, "certificate_requests": 0, "policy_briefings": {"sessions": 0, "attendance": 0}, "trainings": 0, "education_sessions": 0,
+            "population": 0, "counselled_or_educated": 0, "counselled_or_educated_of_held": rate(0, 0), "trained_of_held": rate(0, 0)},
         "rates": {
             "reoffending_of_received": rate(reoffences, get(&received, "total")),
             "reoffending_of_managed": rate(reoffences, during),
@@ -439,6 +480,10 @@ pub(super) fn expected(persons: &[Person], org: &Org, scope: &str, from: NaiveDa
             "communes_with_model": rate(among(&with_model), communes),
             "communes_with_outreach": rate(among(&with_outreach), communes),
             "communes_with_propagandists": rate(among(&with_propagandists), communes),
+            "received_of_released": rate(released_received, released),
+            "files_opened_of_received": rate(files_of_received, get(&received, "total")),
+            "notified_two_months_ahead": rate(notified, get(&received, "total") - transferred_in),
+            "borrowers_of_managed": rate(borrowers, during),
         },
     })
 }

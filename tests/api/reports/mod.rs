@@ -14,10 +14,12 @@ use crate::dual;
 use crate::fixtures::*;
 use crate::helpers::*;
 
+mod document_figures;
 mod indicators;
 mod ledger;
 mod life;
 mod national;
+mod outcomes;
 mod plan;
 mod workflow;
 

@@ -1,0 +1,1 @@
+UPDATE model_reviews SET rating = 'average' WHERE rating = 'partly_effective';
