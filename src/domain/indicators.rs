@@ -305,6 +305,10 @@ pub struct Indicators {
     pub rates: Rates,
     /// Targets for the year of `to` that apply to the unit, with actual and outcome.
     pub targets: Vec<TargetCheck>,
+    /// The plans of the unit (or area) whose period includes the year of `to`, each target
+    /// measured on this period (a deadline target on its own date).
+    #[serde(default)]
+    pub plans: Vec<crate::domain::plans::PlanProgress>,
     pub computed_at: DateTime<Utc>,
 }
 
@@ -640,6 +644,7 @@ impl Indicators {
             pre_release: Default::default(),
             rates: Default::default(),
             targets: Vec::new(),
+            plans: Vec::new(),
             computed_at: DateTime::<Utc>::UNIX_EPOCH,
             other_programme_loans: Vec::new(),
         };

@@ -134,7 +134,7 @@ fn period_problem(
     ApiError::invalid(if field == "from" { from_field } else { to_field }, reason)
 }
 
-fn to_hundredths(v: Option<f64>, field: &str) -> ApiResult<Option<i64>> {
+pub fn to_hundredths(v: Option<f64>, field: &str) -> ApiResult<Option<i64>> {
     match v {
         None => Ok(None),
         Some(x) if x.is_finite() && (0.0..=1e12).contains(&x) => Ok(Some((x * 100.0).round() as i64)),
@@ -142,7 +142,7 @@ fn to_hundredths(v: Option<f64>, field: &str) -> ApiResult<Option<i64>> {
     }
 }
 
-fn from_hundredths(v: Option<i64>) -> Option<f64> {
+pub fn from_hundredths(v: Option<i64>) -> Option<f64> {
     v.map(|h| h as f64 / 100.0)
 }
 
@@ -217,6 +217,7 @@ fn build_indicators(
             set_by: t.unit_code.clone(),
         });
     }
+    ind.plans = crate::services::plans::progress_for_report(conn, unit, from, to, &figures)?;
     Ok(ind)
 }
 
@@ -226,6 +227,7 @@ pub fn set_target(conn: &mut DbConnection, auth: &Auth, input: &TargetInput) -> 
     if !Indicators::keys().contains(&input.indicator) {
         return Err(ApiError::invalid("indicator", "is not an indicator key (see the indicators CSV export)"));
     }
+    crate::services::plans::ensure_may_set(auth, &input.indicator)?;
     let is_rate = input.indicator.starts_with("rates.");
     if is_rate != (input.measure == TargetMeasure::Rate) {
         return Err(ApiError::invalid(
@@ -287,6 +289,7 @@ pub fn set_target(conn: &mut DbConnection, auth: &Auth, input: &TargetInput) -> 
 
 pub fn delete_target(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<()> {
     let t = targets::find_target_in(conn, &auth.jurisdiction, id)?;
+    crate::services::plans::ensure_may_set(auth, &t.indicator)?;
     targets::delete_target(conn, &t.id)?;
     audit::record(
         conn,

@@ -43,11 +43,11 @@ pub async fn get_ok(app: &TestApp, path: &str, token: &str) -> Value {
     ok(app.get(path, token).await, path).await
 }
 
-/// Only the figures of an indicators body (it also carries unit, dates, targets and a
-/// timestamp).
+/// Only the figures of an indicators body (it also carries unit, dates, targets, plans and
+/// a timestamp).
 pub fn figures_of(v: &Value) -> Value {
     let mut f = v.clone();
-    for k in ["unit", "unit_name", "from", "to", "targets", "computed_at"] {
+    for k in ["unit", "unit_name", "from", "to", "targets", "plans", "computed_at"] {
         f.as_object_mut().unwrap().remove(k);
     }
     f
