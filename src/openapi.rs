@@ -52,6 +52,7 @@ audit trail; a browser sends Vietnamese there in the RFC 8187 form `UTF-8''<perc
         (name = "outreach", description = "Outreach events and propagandists"),
         (name = "loans", description = "Loans under Decision 22/2023/QĐ-TTg: eligibility, applications, the bank's postings"),
         (name = "reports", description = "Live indicators, targets, periodic reports up the administrative ladder, exports"),
+        (name = "plans", description = "Plans (Đề án, kế hoạch) with targets as the documents phrase them, and their progress year by year"),
         (name = "integrations", description = "Change feed, signed webhooks, bulk import of person files, printable lists"),
         (name = "loan-lists", description = "The commune's monthly list of persons eligible for a loan"),
         (name = "holidays", description = "Public holidays and days off deadlines are counted with (Labour Code 2019 Art. 112; Civil Code Art. 148(5))")

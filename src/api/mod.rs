@@ -15,6 +15,7 @@ pub mod labour;
 pub mod loans;
 pub mod models;
 pub mod persons;
+pub mod plans;
 pub mod release_notices;
 pub mod reports;
 pub mod supervision;
@@ -40,6 +41,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(loans::routes)
         .configure(holidays::routes)
         .configure(reports::routes)
+        .configure(plans::routes)
         .configure(integrations::routes)
         .configure(imports::routes);
 }

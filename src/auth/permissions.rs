@@ -47,6 +47,10 @@ const EVENTS: &[Role] = &[Police, CommuneCommittee, Justice, Labour, Bank];
 /// expungement data, which the bank does not see.
 const EXPORT: &[Role] = &[Police, CommuneCommittee, Justice, Labour];
 const RATE_WRITE: &[Role] = &[Bank, Admin];
+/// Targets and plans: every agency that owns an indicator family; which indicators each may
+/// set is the [`TARGET_FAMILIES`] table.
+const TARGET_WRITE: &[Role] = &[Police, CommuneCommittee, Justice, Labour, Bank];
+const LOAN_TARGETS: &[Role] = &[Police, Bank];
 const EMPLOYERS_READ: &[Role] = &[Police, CommuneCommittee, Labour];
 
 /// Generates [`Op`], [`Op::ALL`], [`Op::operation_id`], [`Op::from_operation_id`] and
@@ -234,8 +238,14 @@ operations! {
     CreateArea = "create_area" => &[Admin, Police],
     ListAreas = "list_areas" => AREA_READ,
     ListTargets = "list_targets" => REPORT_READ,
-    SetTarget = "set_target" => MANAGE,
-    DeleteTarget = "delete_target" => MANAGE,
+    SetTarget = "set_target" => TARGET_WRITE,
+    DeleteTarget = "delete_target" => TARGET_WRITE,
+    CreatePlanDocument = "create_plan_document" => TARGET_WRITE,
+    ListPlanDocuments = "list_plan_documents" => REPORT_READ,
+    GetPlanDocument = "get_plan_document" => REPORT_READ,
+    UpdatePlanDocument = "update_plan_document" => TARGET_WRITE,
+    ArchivePlanDocument = "archive_plan_document" => TARGET_WRITE,
+    GetPlanDocumentProgress = "get_plan_document_progress" => REPORT_READ,
     CreateReport = "create_report" => MANAGE,
     ListReports = "list_reports" => REPORT_READ,
     GetReport = "get_report" => REPORT_READ,
@@ -258,6 +268,63 @@ operations! {
     ReplayWebhookDelivery = "replay_webhook_delivery" => EVENTS,
     ImportPersons = "import_persons" => MANAGE,
     ExportPersons = "export_persons" => EXPORT,
+}
+
+// WHO SETS WHICH TARGET (issue 27, point 5). Each indicator family belongs to an agency:
+// reception and management to the police, training and jobs to labour, legal help and
+// expungement to justice, loans to the police with the bank. The first row whose key
+// prefix matches an indicator decides; the last row catches every other indicator.
+// Commune committees and police above commune level set any target for their unit
+// ([`may_set_target`]). Enforced for plan targets and for `set_target`/`delete_target`.
+//
+//     ("key prefix", "family", AGENCIES),
+pub const TARGET_FAMILIES: &[(&str, &str, &[Role])] = &[
+    ("support.legal_support", "legal help", JUSTICE),
+    ("support.legal_help_persons", "legal help", JUSTICE),
+    ("support.judicial_record_requests.", "expungement", JUSTICE),
+    ("exits.expunged", "expungement", JUSTICE),
+    ("rates.given_legal_help", "legal help", JUSTICE),
+    ("support.training", "training", LABOUR),
+    ("support.trained_persons", "training", LABOUR),
+    ("rates.trained", "training", LABOUR),
+    ("support.job_referrals", "jobs", LABOUR),
+    ("support.hire", "jobs", LABOUR),
+    ("support.assistance_", "jobs and social assistance", LABOUR),
+    ("rates.placed_in_jobs", "jobs", LABOUR),
+    ("rates.employed_at_end", "jobs", LABOUR),
+    ("loans.", "loans", LOAN_TARGETS),
+    ("other_programme_loans.", "loans", LOAN_TARGETS),
+    ("rates.given_loans", "loans", LOAN_TARGETS),
+    ("rates.borrowers", "loans", LOAN_TARGETS),
+    ("", "reception and management", POLICE),
+];
+
+/// The family of an indicator and the agencies it belongs to.
+pub fn target_family(indicator: &str) -> (&'static str, &'static [Role]) {
+    TARGET_FAMILIES
+        .iter()
+        .find(|(prefix, _, _)| indicator.starts_with(prefix))
+        .map(|(_, family, roles)| (*family, *roles))
+        .unwrap_or(("reception and management", POLICE))
+}
+
+/// Whether a principal with `roles` in `scope` may set a target on `indicator`: its
+/// family's agency, the commune committee, or police above commune level.
+pub fn may_set_target(roles: &[Role], scope: &super::Jurisdiction, indicator: &str) -> bool {
+    let (_, agencies) = target_family(indicator);
+    roles.contains(&CommuneCommittee)
+        || (roles.contains(&Police) && !matches!(scope, super::Jurisdiction::Commune(_)))
+        || agencies.iter().any(|r| roles.contains(r))
+}
+
+/// The 403 detail naming the indicator a principal may not set.
+pub fn target_denial(indicator: &str) -> String {
+    let (family, agencies) = target_family(indicator);
+    let names: Vec<&str> = agencies.iter().map(|r| r.as_str()).collect();
+    format!(
+        "`{indicator}` is a {family} indicator: its targets are set by {}, the commune committee or provincial police",
+        names.join(" with ")
+    )
 }
 
 impl Op {
@@ -336,6 +403,43 @@ mod tests {
             let roles: HashSet<&Role> = op.roles().iter().collect();
             assert_eq!(roles.len(), op.roles().len(), "{op:?} lists a role twice");
         }
+    }
+
+    #[test]
+    fn targets_are_set_by_the_agency_owning_their_family() {
+        use crate::auth::Jurisdiction::{Commune, National, Province};
+        let commune = Commune("00070".into());
+        let province = Province("01".into());
+        let cases: [(&[Role], &crate::auth::Jurisdiction, &str, bool); 22] = [
+            (&[Police], &commune, "received.total", true),
+            (&[Police], &commune, "rates.reoffending_of_managed", true),
+            (&[Police], &commune, "rates.trained", false),
+            (&[Police], &commune, "support.legal_help_persons", false),
+            (&[Police], &commune, "loans.borrowers", true),
+            (&[Police], &province, "rates.trained", true),
+            (&[Police], &National, "support.legal_support.civil_status.count", true),
+            (&[Labour], &commune, "rates.trained", true),
+            (&[Labour], &province, "support.trainings_started", true),
+            (&[Labour], &commune, "support.hired_persons", true),
+            (&[Labour], &commune, "support.assistance_vnd", true),
+            (&[Labour], &province, "received.total", false),
+            (&[Labour], &commune, "rates.given_legal_help", false),
+            (&[Justice], &commune, "rates.given_legal_help", true),
+            (&[Justice], &commune, "exits.expunged", true),
+            (&[Justice], &commune, "support.judicial_record_requests.requests", true),
+            (&[Justice], &province, "rates.trained", false),
+            (&[Bank], &commune, "rates.given_loans", true),
+            (&[Bank], &province, "other_programme_loans.poor_households.loans", true),
+            (&[Bank], &commune, "managed.at_end", false),
+            (&[CommuneCommittee], &commune, "rates.trained", true),
+            (&[CommuneCommittee], &commune, "exits.expunged", true),
+        ];
+        for (roles, scope, indicator, want) in cases {
+            assert_eq!(may_set_target(roles, scope, indicator), want, "{roles:?} {scope:?} {indicator}");
+        }
+        assert!(target_denial("rates.trained").contains("`rates.trained` is a training indicator"));
+        assert!(target_denial("loans.borrowers").contains("police with bank"));
+        assert_eq!(target_family("organisation.models_active").0, "reception and management");
     }
 
     #[test]

@@ -48,6 +48,7 @@ pub mod labour;
 pub mod loans;
 pub mod models;
 pub mod persons;
+pub mod plans;
 pub mod release_notices;
 pub mod reports;
 pub mod schema;

@@ -800,6 +800,50 @@ diesel::table! {
 diesel::allow_tables_to_appear_in_same_query!(report_targets, reports, admin_units);
 
 diesel::table! {
+    plans (id) {
+        id -> Text,
+        name -> Text,
+        decision_number -> Text,
+        decision_date -> Date,
+        decision_issuer -> Text,
+        unit_code -> Text,
+        province_code -> Text,
+        from_year -> Integer,
+        to_year -> Integer,
+        archived_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    plan_targets (id) {
+        id -> Text,
+        plan_id -> Text,
+        position -> Integer,
+        text -> Text,
+        indicator -> Text,
+        measure -> Text,
+        from_year -> Integer,
+        to_year -> Integer,
+        due_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    plan_bounds (target_id, from_year) {
+        target_id -> Text,
+        from_year -> Integer,
+        min_value -> Nullable<BigInt>,
+        aim_value -> Nullable<BigInt>,
+        max_value -> Nullable<BigInt>,
+        max_exclusive -> Bool,
+    }
+}
+
+diesel::table! {
     domain_events (id) {
         id -> BigInt,
         xid -> BigInt,

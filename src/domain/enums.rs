@@ -591,6 +591,8 @@ text_enum!(
     TargetOutcome {
         Met => "met",
         NotMet => "not_met",
+        /// At or above a plan target's `aim` ("từ a% đến b%": b reached).
+        Exceeded => "exceeded",
         /// The rate has no denominator in the period.
         NoData => "no_data",
     }

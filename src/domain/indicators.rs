@@ -375,6 +375,10 @@ pub struct Indicators {
     pub rates: Rates,
     /// Targets for the year of `to` that apply to the unit, with actual and outcome.
     pub targets: Vec<TargetCheck>,
+    /// The plans of the unit (or area) whose period includes the year of `to`, each target
+    /// measured on this period (a deadline target on its own date).
+    #[serde(default)]
+    pub plans: Vec<crate::domain::plans::PlanProgress>,
     pub computed_at: DateTime<Utc>,
 }
 
@@ -747,6 +751,14 @@ impl Default for Rates {
 
 impl Indicators {
     /// All-zero figures with every kind listed: the catalogue of indicator keys.
+    /// Whether the figure `key` is counted in percent (the `rates.*` figures and the
+    /// pre-release rates) rather than as a count; `None` when no figure has that key.
+    pub fn is_rate(key: &str) -> Option<bool> {
+        let d = NaiveDate::default();
+        let figure = Indicators::zero("VN", d, d).figures().into_iter().find(|f| f.key == key)?;
+        Some(matches!(figure.value, FigureValue::Rate(_)))
+    }
+
     pub fn zero(unit: &str, from: NaiveDate, to: NaiveDate) -> Indicators {
         let kinds =
             |all: &[&str]| all.iter().map(|k| KindCount { kind: k.to_string(), count: 0, persons: 0 }).collect();
@@ -773,6 +785,7 @@ impl Indicators {
             pre_release: Default::default(),
             rates: Default::default(),
             targets: Vec::new(),
+            plans: Vec::new(),
             computed_at: DateTime::<Utc>::UNIX_EPOCH,
             other_programme_loans: Vec::new(),
         };

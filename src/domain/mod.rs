@@ -18,6 +18,7 @@ pub mod loan_rules;
 pub mod lunar;
 pub mod model_steps;
 pub mod penalties;
+pub mod plans;
 pub mod report_lines;
 pub mod reporting;
 pub mod working_days;

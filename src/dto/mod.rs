@@ -14,6 +14,7 @@ pub mod labour;
 pub mod loans;
 pub mod models;
 pub mod persons;
+pub mod plans;
 pub mod release_notices;
 pub mod reports;
 pub mod supervision;

@@ -15,6 +15,7 @@ pub mod loan_lists;
 pub mod loans;
 pub mod models;
 pub mod persons;
+pub mod plans;
 pub mod release_notices;
 pub mod reports;
 pub mod supervision;

@@ -134,7 +134,7 @@ fn period_problem(
     ApiError::invalid(if field == "from" { from_field } else { to_field }, reason)
 }
 
-fn to_hundredths(v: Option<f64>, field: &str) -> ApiResult<Option<i64>> {
+pub fn to_hundredths(v: Option<f64>, field: &str) -> ApiResult<Option<i64>> {
     match v {
         None => Ok(None),
         Some(x) if x.is_finite() && (0.0..=1e12).contains(&x) => Ok(Some((x * 100.0).round() as i64)),
@@ -142,7 +142,7 @@ fn to_hundredths(v: Option<f64>, field: &str) -> ApiResult<Option<i64>> {
     }
 }
 
-fn from_hundredths(v: Option<i64>) -> Option<f64> {
+pub fn from_hundredths(v: Option<i64>) -> Option<f64> {
     v.map(|h| h as f64 / 100.0)
 }
 
@@ -217,6 +217,7 @@ fn build_indicators(
             set_by: t.unit_code.clone(),
         });
     }
+    ind.plans = crate::services::plans::progress_for_report(conn, unit, from, to, &figures)?;
     Ok(ind)
 }
 
@@ -227,12 +228,10 @@ pub fn set_target(conn: &mut DbConnection, auth: &Auth, input: &TargetInput) -> 
 
 fn put_target(conn: &mut DbConnection, auth: &Auth, input: &TargetInput) -> ApiResult<(TargetRow, bool)> {
     let unit = resolve_unit(conn, auth, input.unit.as_deref(), "unit")?;
-    let d = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default();
-    let Some(figure) = Indicators::zero("VN", d, d).figures().into_iter().find(|f| f.key == input.indicator) else {
+    let Some(is_rate) = Indicators::is_rate(&input.indicator) else {
         return Err(ApiError::invalid("indicator", "is not an indicator key (see the indicators CSV export)"));
     };
-    // Rates are the `rates.*` figures and the pre-release rates (`pre_release.*_of_held`).
-    let is_rate = matches!(figure.value, FigureValue::Rate(_));
+    crate::services::plans::ensure_may_set(auth, &input.indicator)?;
     if is_rate != (input.measure == TargetMeasure::Rate) {
         return Err(ApiError::invalid(
             "measure",
@@ -287,6 +286,7 @@ pub fn delete_target(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResul
 
 fn drop_target(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<()> {
     let t = targets::find_target_in(conn, &auth.jurisdiction, id)?;
+    crate::services::plans::ensure_may_set(auth, &t.indicator)?;
     targets::delete_target(conn, &t.id)?;
     let before = serde_json::to_value(target_view(&t)).unwrap_or_default();
     audit::by(conn, auth, target_entry("target.delete", &t).change(Some(before), None))

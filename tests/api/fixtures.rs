@@ -79,11 +79,11 @@ pub async fn certify_and_send(app: &TestApp, list: &str, committee: &str, police
     send_list(app, list, police).await;
 }
 
-/// Only the figures of an indicators body (it also carries unit, dates, targets and a
-/// timestamp).
+/// Only the figures of an indicators body (it also carries unit, dates, targets, plans and
+/// a timestamp).
 pub fn figures_of(v: &Value) -> Value {
     let mut f = v.clone();
-    for k in ["unit", "unit_name", "from", "to", "targets", "computed_at"] {
+    for k in ["unit", "unit_name", "from", "to", "targets", "plans", "computed_at"] {
         f.as_object_mut().unwrap().remove(k);
     }
     f

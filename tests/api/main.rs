@@ -28,6 +28,7 @@ mod matrix;
 mod operations;
 mod organisation;
 mod persons;
+mod plans;
 mod programmes;
 mod purpose;
 mod report_lines;

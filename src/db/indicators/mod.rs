@@ -209,6 +209,7 @@ fn indicators_in_snapshot(
         pre_release,
         rates,
         targets: Vec::new(),
+        plans: Vec::new(),
         computed_at: chrono::Utc::now(),
         other_programme_loans: Vec::new(),
     };
