@@ -103,6 +103,7 @@ pub fn outcome_label(outcome: TargetOutcome) -> &'static str {
     match outcome {
         TargetOutcome::Met => "Đạt",
         TargetOutcome::NotMet => "Không đạt",
+        TargetOutcome::Exceeded => "Vượt",
         TargetOutcome::NoData => "Chưa có số liệu",
     }
 }
