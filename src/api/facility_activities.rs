@@ -12,6 +12,7 @@ use crate::db::idempotency;
 use crate::dto::facility_activities::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::ApiJson;
+use crate::http::extract::ApiQuery;
 use crate::http::idempotency::{request_hash, IdempotencyKey, StoredResponse};
 use crate::http::pagination::{Page, PageRequest};
 use crate::services::facility_activities as service;
@@ -59,7 +60,7 @@ pub async fn create_facility_activity(
 pub async fn list_facility_activities(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<FacilityActivityQuery>,
+    query: ApiQuery<FacilityActivityQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;

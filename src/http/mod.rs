@@ -8,6 +8,7 @@ pub mod pagination;
 pub mod problems;
 pub mod rate_limit;
 pub mod request_id;
+pub mod semantics;
 pub mod timeout;
 
 /// Parses a record id from the path: UUIDs only, so garbage never reaches SQL.

@@ -19,6 +19,7 @@ use crate::dto::persons::{
     age_on, NewPerson, PersonPatch, ReceptionInput, StartManagementInput, TransferInput, TransitionInput, Visibility,
 };
 use crate::error::{ApiError, ApiResult, InvalidParam};
+use crate::http::etag::IfMatch;
 
 /// Parolees must report within this many days of release.
 pub const PAROLE_REPORTING_DAYS: u64 = 5;
@@ -250,17 +251,15 @@ pub fn transition<F>(
     occurred_on: NaiveDate,
     reason: Option<&str>,
     today: NaiveDate,
-    expected_version: Option<i32>,
+    if_match: Option<&IfMatch>,
     change: F,
 ) -> ApiResult<PersonRow>
 where
     F: FnOnce(&mut DbConnection, &mut PersonRow) -> ApiResult<Option<serde_json::Value>>,
 {
     let before = persons::find_in_for_update(conn, &PersonScope::of(auth), person_id)?;
-    if let Some(v) = expected_version {
-        if v != before.version {
-            return Err(ApiError::PreconditionFailed);
-        }
+    if let Some(m) = if_match {
+        m.check(before.version)?;
     }
     let current = PersonStatus::parse(&before.status).unwrap_or(PersonStatus::Expected);
     let next = lifecycle::check(current, action).map_err(|allowed| ApiError::Conflict {
@@ -432,18 +431,17 @@ pub fn patch(
     conn: &mut DbConnection,
     auth: &Auth,
     person_id: &str,
-    expected_version: i32,
+    if_match: &IfMatch,
     patch: &PersonPatch,
     today: NaiveDate,
 ) -> ApiResult<PersonRow> {
     let before = persons::find_in_for_update(conn, &PersonScope::of(auth), person_id)?;
-    if before.version != expected_version {
-        return Err(ApiError::PreconditionFailed);
-    }
+    if_match.check(before.version)?;
     let mut after = before.clone();
-    let set = |field: &mut Option<String>, value: &Option<String>| {
+    // JSON Merge Patch: a member left out stays, `null` (or empty text) clears.
+    let set = |field: &mut Option<String>, value: &Option<Option<String>>| {
         if let Some(v) = value {
-            *field = Some(crate::text::normalize(v)).filter(|s| !s.is_empty());
+            *field = crate::dto::merge_patch::text(v);
         }
     };
     if let Some(name) = &patch.full_name {
@@ -453,11 +451,11 @@ pub fn patch(
     if let Some(g) = patch.gender {
         after.gender = g.as_str().into();
     }
-    if patch.date_of_birth.is_some() {
-        after.date_of_birth = patch.date_of_birth;
+    if let Some(d) = patch.date_of_birth {
+        after.date_of_birth = d;
     }
-    if patch.id_number.is_some() {
-        after.id_number = patch.id_number.clone();
+    if let Some(n) = &patch.id_number {
+        after.id_number = n.clone();
     }
     set(&mut after.ethnicity, &patch.ethnicity);
     if let Some(n) = patch.nationality {
@@ -708,15 +706,13 @@ pub fn patch_conviction(
     auth: &Auth,
     person_id: &str,
     conviction_id: &str,
-    expected_version: i32,
+    if_match: &IfMatch,
     patch: &ConvictionPatch,
     today: NaiveDate,
 ) -> ApiResult<(PersonRow, ConvictionRow)> {
     let person = persons::find_in_for_update(conn, &PersonScope::of(auth), person_id)?;
     let before = convictions::find(conn, &person.id, conviction_id)?;
-    if before.version != expected_version {
-        return Err(ApiError::PreconditionFailed);
-    }
+    let expected_version = if_match.check(before.version)?;
     let input = before.patched(patch);
     check_conviction(&input, today)?;
     check_against_birth(&person, &input)?;
@@ -805,7 +801,7 @@ pub fn decide_expungement(
     conn: &mut DbConnection,
     auth: &Auth,
     person_id: &str,
-    expected_version: i32,
+    if_match: &IfMatch,
     decision: &ExpungementDecision,
     today: NaiveDate,
 ) -> ApiResult<PersonRow> {
@@ -860,7 +856,7 @@ pub fn decide_expungement(
                 decision.decided_on,
                 decision.basis.as_deref(),
                 today,
-                Some(expected_version),
+                Some(if_match),
                 |_, p| {
                     fill(p);
                     Ok(Some(serde_json::json!({
@@ -876,9 +872,7 @@ pub fn decide_expungement(
         }
         _ => {
             let before = persons::find_in_for_update(conn, &PersonScope::of(auth), person_id)?;
-            if before.version != expected_version {
-                return Err(ApiError::PreconditionFailed);
-            }
+            if_match.check(before.version)?;
             if before.status == PersonStatus::Expunged.as_str() {
                 return Err(ApiError::conflict("already_expunged", "the record is already expunged"));
             }
@@ -1003,13 +997,13 @@ pub fn update_person(
     conn: &mut DbConnection,
     auth: &Auth,
     id: &str,
-    expected_version: i32,
+    if_match: &IfMatch,
     input: &PersonPatch,
     today: NaiveDate,
 ) -> ApiResult<PersonRow> {
-    let result = write_tx(conn, |conn| patch(conn, auth, id, expected_version, input, today));
+    let result = write_tx(conn, |conn| patch(conn, auth, id, if_match, input, today));
     let unit = auth.unit.clone();
-    record_if_duplicate(conn, auth, result, input.id_number.as_deref(), &unit)
+    record_if_duplicate(conn, auth, result, input.id_number.as_ref().and_then(Option::as_deref), &unit)
 }
 
 /// A lifecycle step that changes nothing but the status, in one transaction.
@@ -1134,12 +1128,12 @@ pub fn update_conviction(
     auth: &Auth,
     id: &str,
     cid: &str,
-    expected_version: i32,
+    if_match: &IfMatch,
     input: &ConvictionPatch,
     today: NaiveDate,
 ) -> ApiResult<Conviction> {
     write_tx(conn, |conn| {
-        let (person, row) = patch_conviction(conn, auth, id, cid, expected_version, input, today)?;
+        let (person, row) = patch_conviction(conn, auth, id, cid, if_match, input, today)?;
         conviction_views(conn, &person, today)?.into_iter().find(|v| v.id == row.id).ok_or(ApiError::NotFound)
     })
 }
@@ -1179,12 +1173,12 @@ pub fn update_expungement(
     conn: &mut DbConnection,
     auth: &Auth,
     id: &str,
-    expected_version: i32,
+    if_match: &IfMatch,
     input: &ExpungementDecision,
     today: NaiveDate,
 ) -> ApiResult<(PersonRow, (expungement::Forecast, Vec<ConvictionRow>))> {
     write_tx(conn, |conn| {
-        let p = decide_expungement(conn, auth, id, expected_version, input, today)?;
+        let p = decide_expungement(conn, auth, id, if_match, input, today)?;
         let f = forecast_with_rows(conn, &p, today)?;
         Ok((p, f))
     })

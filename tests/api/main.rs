@@ -20,6 +20,7 @@ mod figures;
 mod health;
 mod history;
 mod hostile;
+mod http_semantics;
 mod integrations;
 mod loans;
 mod matrix;

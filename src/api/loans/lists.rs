@@ -10,6 +10,7 @@ use crate::domain::enums::*;
 use crate::dto::loans::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::ApiJson;
+use crate::http::extract::ApiQuery;
 use crate::http::pagination::{Page, PageRequest};
 use crate::services::loan_lists::{self as service, ListStep};
 use crate::services::loans::{month_bounds, parse_purpose};
@@ -78,7 +79,7 @@ pub async fn create_loan_list(
 pub async fn list_loan_lists(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<LoanListQuery>,
+    query: ApiQuery<LoanListQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;
