@@ -240,6 +240,9 @@ impl Problem {
     }
 }
 
+/// `Retry-After` of a 503.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 5;
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         self.parts().0
@@ -252,10 +255,14 @@ impl ResponseError for ApiError {
             _ => {}
         }
         let mut resp = self.to_problem().response();
-        if let ApiError::TooManyRequests { retry_after_secs } = self {
-            if let Ok(v) = header::HeaderValue::from_str(&retry_after_secs.to_string()) {
-                resp.headers_mut().insert(header::RETRY_AFTER, v);
-            }
+        let retry_after = match self {
+            ApiError::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
+            // A busy or unreachable database: a short wait usually suffices.
+            ApiError::Unavailable(_) => Some(UNAVAILABLE_RETRY_AFTER_SECS),
+            _ => None,
+        };
+        if let Some(secs) = retry_after {
+            resp.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
         }
         if let ApiError::OAuth { .. } = self {
             resp.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));

@@ -15,7 +15,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::keys::TokenKeys;
 use crate::config::Settings;
 use crate::db;
-use crate::http::{extract, metrics, problems, request_id, timeout};
+use crate::http::{extract, metrics, problems, request_id, semantics, timeout};
 use crate::state::AppState;
 
 pub struct Application {
@@ -95,6 +95,7 @@ impl Application {
                 .app_data(web::QueryConfig::default().error_handler(extract::query_error))
                 .app_data(web::PathConfig::default().error_handler(extract::path_error))
                 .app_data(web::PayloadConfig::new(max_body))
+                .wrap(from_fn(semantics::location))
                 .wrap(from_fn(extract::query_guard))
                 .wrap(from_fn(timeout::middleware))
                 .wrap(from_fn(problems::middleware))
@@ -104,6 +105,7 @@ impl Application {
                 // Access log and request metrics, inside the request id's scope.
                 .wrap(from_fn(metrics::middleware))
                 .wrap(from_fn(request_id::middleware))
+                .wrap(from_fn(semantics::head_as_get))
                 .into_utoipa_app()
                 .configure(routes)
                 .split_for_parts();
@@ -187,16 +189,25 @@ fn security_headers() -> DefaultHeaders {
 
 fn cors(origins: &[String]) -> Cors {
     let mut cors = Cors::default()
-        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_methods(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
         .allowed_headers([
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
             header::IF_MATCH,
+            header::IF_NONE_MATCH,
             header::HeaderName::from_static("idempotency-key"),
             header::HeaderName::from_static("x-request-id"),
             header::HeaderName::from_static("x-audit-reason"),
         ])
-        .expose_headers([header::ETAG, header::HeaderName::from_static("x-request-id")])
+        // What a browser's script may read: versions, new records' URLs, when to retry,
+        // file names of exports, and the request id to quote.
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            header::CONTENT_DISPOSITION,
+            header::HeaderName::from_static("x-request-id"),
+        ])
         .max_age(600);
     for origin in origins {
         cors = cors.allowed_origin(origin);

@@ -10,6 +10,7 @@ use crate::dto::accounts::{Account, AccountQuery, ChangePassword, CreateAccount,
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::etag::{json_with_etag, IfMatch};
 use crate::http::extract::ApiJson;
+use crate::http::extract::ApiQuery;
 use crate::http::idempotency::{request_hash, IdempotencyKey};
 use crate::http::pagination::{Page, PageRequest};
 use crate::services::accounts as service;
@@ -21,7 +22,7 @@ use crate::state::AppState;
 pub async fn list_accounts(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<AccountQuery>,
+    query: ApiQuery<AccountQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;
@@ -110,7 +111,7 @@ pub async fn update_account(
     let id = parse_id(&id)?;
     let input = body.0;
     let row = state
-        .run(&auth, Op::UpdateAccount, move |conn, auth| service::update(conn, auth, &id, if_match.0, &input))
+        .run(&auth, Op::UpdateAccount, move |conn, auth| service::update(conn, auth, &id, &if_match, &input))
         .await?;
     // Revoked tokens must stop working here at once, not after the principal cache's ttl.
     state.principals.forget_all();

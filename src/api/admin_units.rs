@@ -1,9 +1,11 @@
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 
 use crate::auth::{Auth, Op};
 use crate::db::admin_units::{self, ListFilter};
 use crate::dto::admin_units::{AdminUnit, AdminUnitQuery};
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::http::etag::cacheable_json;
+use crate::http::extract::ApiQuery;
 use crate::http::pagination::{Page, PageRequest};
 use crate::state::AppState;
 
@@ -15,9 +17,10 @@ use crate::state::AppState;
 )]
 #[get("/admin-units")]
 pub async fn list_admin_units(
+    req: HttpRequest,
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<AdminUnitQuery>,
+    query: ApiQuery<AdminUnitQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let page = PageRequest::new(query.page, query.page_size)?;
@@ -40,7 +43,7 @@ pub async fn list_admin_units(
         })
         .await?;
     let (rows, total) = result;
-    Ok(HttpResponse::Ok().json(page.wrap(rows.into_iter().map(AdminUnit::from).collect(), total)))
+    Ok(cacheable_json(&req, &page.wrap(rows.into_iter().map(AdminUnit::from).collect(), total)))
 }
 
 /// One administrative unit by code.
@@ -54,6 +57,7 @@ pub async fn list_admin_units(
 )]
 #[get("/admin-units/{code}")]
 pub async fn get_admin_unit(
+    req: HttpRequest,
     state: web::Data<AppState>,
     auth: Auth,
     code: web::Path<String>,
@@ -63,7 +67,7 @@ pub async fn get_admin_unit(
         return Err(ApiError::NotFound);
     }
     let unit = state.run(&auth, Op::GetAdminUnit, move |conn, _| admin_units::find(conn, &code)).await?;
-    Ok(HttpResponse::Ok().json(AdminUnit::from(unit)))
+    Ok(cacheable_json(&req, &AdminUnit::from(unit)))
 }
 
 /// This module's routes, in the order `api::configure` registers them.

@@ -5,6 +5,7 @@ use crate::auth::{Auth, Jurisdiction, Op};
 use crate::db::audit;
 use crate::dto::audit::{AuditEvent, AuditQuery};
 use crate::error::ApiResult;
+use crate::http::extract::ApiQuery;
 use crate::http::pagination::{Page, PageRequest};
 use crate::state::AppState;
 
@@ -16,7 +17,7 @@ use crate::state::AppState;
 pub async fn list_audit_events(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<AuditQuery>,
+    query: ApiQuery<AuditQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;

@@ -9,6 +9,7 @@ use crate::dto::clients::{Client, ClientQuery, ClientWithSecret, CreateClient};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::etag::json_with_etag;
 use crate::http::extract::ApiJson;
+use crate::http::extract::ApiQuery;
 use crate::http::pagination::{Page, PageRequest};
 use crate::services::clients as service;
 use crate::state::AppState;
@@ -19,7 +20,7 @@ use crate::state::AppState;
 pub async fn list_clients(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<ClientQuery>,
+    query: ApiQuery<ClientQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;

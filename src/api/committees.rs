@@ -8,6 +8,7 @@ use crate::db::committees as db;
 use crate::dto::committees::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::ApiJson;
+use crate::http::extract::ApiQuery;
 use crate::http::pagination::{Page, PageRequest};
 use crate::http::unit_param;
 use crate::services::committees as service;
@@ -43,7 +44,7 @@ pub async fn create_committee(
 pub async fn list_committees(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<CommitteeListQuery>,
+    query: ApiQuery<CommitteeListQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;
@@ -86,7 +87,7 @@ pub async fn get_committee(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
-    query: web::Query<CommitteeQuery>,
+    query: ApiQuery<CommitteeQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
     let as_of = query.into_inner().as_of.unwrap_or_else(today_vn);

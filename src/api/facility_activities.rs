@@ -10,6 +10,7 @@ use crate::db::facility_activities::{self, ActivityScope};
 use crate::dto::facility_activities::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::ApiJson;
+use crate::http::extract::ApiQuery;
 use crate::http::idempotency::{request_hash, IdempotencyKey};
 use crate::http::pagination::{Page, PageRequest};
 use crate::http::unit_param;
@@ -55,7 +56,7 @@ pub async fn create_facility_activity(
 pub async fn list_facility_activities(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<FacilityActivityQuery>,
+    query: ApiQuery<FacilityActivityQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;

@@ -10,6 +10,7 @@ use crate::domain::working_days::{self, CalendarDay, Source};
 use crate::dto::holidays::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::ApiJson;
+use crate::http::extract::ApiQuery;
 use crate::services::holidays as service;
 use crate::state::AppState;
 
@@ -42,9 +43,10 @@ fn view(day: CalendarDay, source: Source) -> Holiday {
 )]
 #[get("/holidays")]
 pub async fn list_holidays(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<HolidayQuery>,
+    query: ApiQuery<HolidayQuery>,
 ) -> ApiResult<HttpResponse> {
     let year = query.year;
     if !YEARS.contains(&year) {
@@ -60,7 +62,7 @@ pub async fn list_holidays(
         .into_iter()
         .map(|(day, source)| view(day, source))
         .collect();
-    Ok(HttpResponse::Ok().json(days))
+    Ok(crate::http::etag::cacheable_json(&req, &days))
 }
 
 /// Add a day from the Government's announcement (a holiday, compensatory or swapped day off,

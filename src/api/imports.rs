@@ -9,6 +9,7 @@ use crate::auth::{Auth, Op};
 use crate::db::persons::{ListFilter, Sort};
 use crate::dto::persons::Visibility;
 use crate::error::{ApiError, ApiResult, InvalidParam, Problem};
+use crate::http::extract::ApiQuery;
 use crate::services::imports::{self as service, ImportReport};
 use crate::state::AppState;
 use crate::time::today_vn;
@@ -76,7 +77,7 @@ pub async fn import_persons(
     state: web::Data<AppState>,
     auth: Auth,
     req: HttpRequest,
-    query: web::Query<ImportQuery>,
+    query: ApiQuery<ImportQuery>,
     mut body: web::Payload,
 ) -> ApiResult<HttpResponse> {
     auth.require(Op::ImportPersons)?;
@@ -129,10 +130,12 @@ pub struct ExportQuery {
     /// management after a completed sentence or amnesty, with a certificate: the persons the
     /// monthly list is drawn from) or `expungement_due` (forecast date by `due_before`,
     /// default today).
+    #[param(schema_with = crate::dto::query_words::person_list)]
     pub list: String,
     /// A unit inside yours (default: yours).
     pub unit: Option<String>,
     /// `csv` (default) or `xlsx`.
+    #[param(schema_with = crate::dto::query_words::csv_xlsx)]
     pub format: Option<String>,
     pub due_before: Option<chrono::NaiveDate>,
 }
@@ -155,7 +158,7 @@ const EXPORT_MAX: i64 = 100_000;
 pub async fn export_persons(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<ExportQuery>,
+    query: ApiQuery<ExportQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let format = q.format.clone().unwrap_or_else(|| "csv".into());

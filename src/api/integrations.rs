@@ -10,6 +10,7 @@ use crate::domain::events::{self, Cursor};
 use crate::dto::integrations::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::ApiJson;
+use crate::http::extract::ApiQuery;
 use crate::http::pagination::{Page, PageRequest};
 use crate::services::integrations as service;
 use crate::state::AppState;
@@ -43,7 +44,7 @@ fn event_view(e: EventRow) -> Event {
 pub async fn list_events(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<EventQuery>,
+    query: ApiQuery<EventQuery>,
 ) -> ApiResult<HttpResponse> {
     auth.require(Op::ListEvents)?;
     let q = query.into_inner();
@@ -188,6 +189,7 @@ pub async fn list_webhooks(state: web::Data<AppState>, auth: Auth) -> ApiResult<
     Ok(HttpResponse::Ok().json(rows.iter().map(|r| webhook_view(r, None)).collect::<Vec<_>>()))
 }
 
+/// One of your subscriptions.
 #[utoipa::path(
     tag = "integrations",
     params(("id" = String, Path)),
@@ -233,7 +235,7 @@ pub async fn list_webhook_deliveries(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
-    query: web::Query<DeliveryQuery>,
+    query: ApiQuery<DeliveryQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
     let q = query.into_inner();

@@ -12,6 +12,7 @@ use crate::domain::enums::*;
 use crate::dto::labour::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::ApiJson;
+use crate::http::extract::ApiQuery;
 use crate::http::pagination::{Page, PageRequest};
 use crate::http::unit_param;
 use crate::services::labour as service;
@@ -276,7 +277,7 @@ fn employer_view(r: &EmployerRow, taken_on: i64) -> Employer {
 pub async fn list_employers(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<EmployerQuery>,
+    query: ApiQuery<EmployerQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;

@@ -11,6 +11,7 @@ use crate::domain::enums::*;
 use crate::dto::models::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::ApiJson;
+use crate::http::extract::ApiQuery;
 use crate::http::pagination::{Page, PageRequest};
 use crate::http::unit_param;
 use crate::services::models as service;
@@ -117,7 +118,7 @@ pub async fn create_model(state: web::Data<AppState>, auth: Auth, body: ApiJson<
 pub async fn list_models(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<ModelQuery>,
+    query: ApiQuery<ModelQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;
@@ -318,7 +319,7 @@ pub async fn add_review(
 pub async fn get_model_summary(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<crate::dto::supervision::UnitOnQuery>,
+    query: ApiQuery<crate::dto::supervision::UnitOnQuery>,
 ) -> ApiResult<HttpResponse> {
     let crate::dto::supervision::UnitOnQuery { unit, on } = query.into_inner();
     if on.is_some_and(|d| d > crate::time::today_vn()) {
@@ -395,7 +396,7 @@ pub async fn create_outreach_event(
 pub async fn list_outreach_events(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<OutreachQuery>,
+    query: ApiQuery<OutreachQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;
@@ -420,7 +421,7 @@ pub async fn list_outreach_events(
 pub async fn get_outreach_summary(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<OutreachQuery>,
+    query: ApiQuery<OutreachQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let unit = q.unit.clone();
@@ -489,7 +490,7 @@ pub async fn create_propagandist(
 pub async fn list_propagandists(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<crate::dto::supervision::UnitQuery>,
+    query: ApiQuery<crate::dto::supervision::UnitQuery>,
 ) -> ApiResult<HttpResponse> {
     let unit = unit_param(query.into_inner().unit.as_deref())?;
     let rows = state

@@ -12,6 +12,7 @@ use crate::dto::persons::*;
 use crate::error::{ApiError, ApiResult, InvalidParam, Problem};
 use crate::http::etag::{json_with_etag, IfMatch};
 use crate::http::extract::ApiJson;
+use crate::http::extract::ApiQuery;
 use crate::http::idempotency::{request_hash, IdempotencyKey};
 use crate::http::pagination::{Page, PageRequest};
 use crate::services::persons as service;
@@ -47,7 +48,7 @@ fn parse_sort(s: Option<&str>) -> ApiResult<persons::Sort> {
 pub async fn list_persons(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<PersonQuery>,
+    query: ApiQuery<PersonQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;
@@ -243,7 +244,7 @@ pub async fn update_person(
     let input = body.0;
     let row = state
         .run(&auth, Op::UpdatePerson, move |conn, auth| {
-            service::update_person(conn, auth, &id, if_match.0, &input, today_vn())
+            service::update_person(conn, auth, &id, &if_match, &input, today_vn())
         })
         .await?;
     Ok(json_with_etag(row.version, &view(&row, &auth)))
@@ -531,7 +532,7 @@ pub async fn update_conviction(
     let input = body.0;
     let view = state
         .run(&auth, Op::UpdateConviction, move |conn, auth| {
-            service::update_conviction(conn, auth, &id, &cid, if_match.0, &input, today_vn())
+            service::update_conviction(conn, auth, &id, &cid, &if_match, &input, today_vn())
         })
         .await?;
     Ok(json_with_etag(view.version, &view))
@@ -652,7 +653,7 @@ pub async fn update_expungement(
     let input = body.0;
     let (person, forecast) = state
         .run(&auth, Op::UpdateExpungement, move |conn, auth| {
-            service::update_expungement(conn, auth, &id, if_match.0, &input, today_vn())
+            service::update_expungement(conn, auth, &id, &if_match, &input, today_vn())
         })
         .await?;
     Ok(json_with_etag(person.version, &expungement_view(&person, forecast.0, &forecast.1)))
@@ -734,7 +735,7 @@ pub async fn create_judicial_record_request(
 pub async fn list_id_number_conflicts(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<IdNumberConflictQuery>,
+    query: ApiQuery<IdNumberConflictQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;

@@ -9,6 +9,7 @@ use crate::dto::release_notices::*;
 use crate::error::{ApiResult, Problem};
 use crate::http::etag::json_with_etag;
 use crate::http::extract::ApiJson;
+use crate::http::extract::ApiQuery;
 use crate::http::idempotency::{request_hash, IdempotencyKey};
 use crate::http::pagination::{Page, PageRequest};
 use crate::http::{id_param, unit_param};
@@ -52,7 +53,7 @@ pub async fn create_release_notice(
 pub async fn list_release_notices(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<ReleaseNoticeQuery>,
+    query: ApiQuery<ReleaseNoticeQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;

@@ -12,6 +12,7 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::export::{self, ReportHeader};
 use crate::http::etag::{json_with_etag, IfMatch};
 use crate::http::extract::ApiJson;
+use crate::http::extract::ApiQuery;
 use crate::http::pagination::{Page, PageRequest};
 use crate::http::unit_param;
 use crate::services::reports as service;
@@ -42,7 +43,7 @@ fn attachment(content_type: &str, filename: String, body: impl actix_web::body::
 pub async fn get_indicators(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<IndicatorQuery>,
+    query: ApiQuery<IndicatorQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let format = q.format.clone().unwrap_or_else(|| "json".into());
@@ -76,7 +77,7 @@ pub async fn get_indicators(
 pub async fn list_targets(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<TargetQuery>,
+    query: ApiQuery<TargetQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     if !(2000..=2100).contains(&q.year) {
@@ -115,6 +116,7 @@ pub async fn set_target(state: web::Data<AppState>, auth: Auth, body: ApiJson<Ta
     Ok(if created { HttpResponse::Created().json(view) } else { HttpResponse::Ok().json(view) })
 }
 
+/// Deletes a target of your unit.
 #[utoipa::path(
     tag = "reports",
     params(("id" = String, Path)),
@@ -209,7 +211,7 @@ pub async fn create_report(
 pub async fn list_reports(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<ReportListQuery>,
+    query: ApiQuery<ReportListQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;
@@ -259,7 +261,7 @@ pub async fn list_reports(
 pub async fn list_overdue_reports(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<OverdueQuery>,
+    query: ApiQuery<OverdueQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let due = state.settings.report_due.clone();
@@ -317,7 +319,7 @@ pub async fn update_report(
     let id = parse_id(&id)?;
     let input = body.0;
     report_write(&state, &auth, Op::UpdateReport, false, move |conn, auth| {
-        service::update_report(conn, auth, &id, if_match.0, &input)
+        service::update_report(conn, auth, &id, &if_match, &input)
     })
     .await
 }
@@ -430,7 +432,7 @@ pub async fn export_report(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
-    query: web::Query<ExportQuery>,
+    query: ApiQuery<ExportQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
     let format = query.into_inner().format;

@@ -12,6 +12,7 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::etag::{json_with_etag, IfMatch};
 use crate::http::extract::ApiJson;
 use crate::http::id_param;
+use crate::http::extract::ApiQuery;
 use crate::http::idempotency::{request_hash, IdempotencyKey};
 use crate::http::pagination::{Page, PageRequest};
 use crate::services::supervision as service;
@@ -122,7 +123,7 @@ pub async fn list_person_assignments(
 pub async fn list_assignments(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<AssignmentQuery>,
+    query: ApiQuery<AssignmentQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;
@@ -214,7 +215,7 @@ pub async fn list_activities(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
-    query: web::Query<ActivityQuery>,
+    query: ApiQuery<ActivityQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
     let q = query.into_inner();
@@ -259,7 +260,7 @@ pub async fn correct_activity(
     let input = body.0;
     let row = state
         .run(&auth, Op::CorrectActivity, move |conn, auth| {
-            service::correct_activity(conn, auth, &id, &activity_id, if_match.0, &input, today_vn())
+            service::correct_activity(conn, auth, &id, &activity_id, &if_match, &input, today_vn())
         })
         .await?;
     Ok(json_with_etag(row.version, &activity_view(&row)))
@@ -279,7 +280,7 @@ pub async fn delete_activity(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<(String, String)>,
-    query: web::Query<DeleteQuery>,
+    query: ApiQuery<DeleteQuery>,
 ) -> ApiResult<HttpResponse> {
     let (id, activity_id) = path.into_inner();
     let (id, activity_id) = (parse_id(&id)?, parse_id(&activity_id)?);
@@ -378,7 +379,7 @@ pub async fn update_plan_item(
     }
     let (items, updates) = state
         .run(&auth, Op::UpdatePlanItem, move |conn, auth| {
-            service::update_plan_item(conn, auth, &id, area, if_match.0, &input)
+            service::update_plan_item(conn, auth, &id, area, &if_match, &input)
         })
         .await?;
     Ok(HttpResponse::Ok().json(plan_matrix(items, updates)))
@@ -399,7 +400,7 @@ pub async fn update_plan_item(
 pub async fn get_plan_summary(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<UnitOnQuery>,
+    query: ApiQuery<UnitOnQuery>,
 ) -> ApiResult<HttpResponse> {
     let UnitOnQuery { unit, on } = query.into_inner();
     if on.is_some_and(|d| d > today_vn()) {

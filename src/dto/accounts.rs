@@ -81,13 +81,21 @@ pub struct CreateAccount {
 #[serde(deny_unknown_fields)]
 pub struct UpdateAccount {
     #[validate(length(min = 1, max = 200), custom(function = "crate::dto::single_line"))]
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::not_null")]
+    #[schema(value_type = String)]
     pub full_name: Option<String>,
     #[validate(custom(function = "roles_not_empty"))]
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::not_null")]
+    #[schema(value_type = Vec<Role>)]
     pub roles: Option<Vec<Role>>,
     #[validate(custom(function = "unit_code_shape"))]
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::not_null")]
+    #[schema(value_type = String)]
     pub unit: Option<String>,
     #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
-    pub agency: Option<String>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub agency: Option<Option<String>>,
 }
 
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]

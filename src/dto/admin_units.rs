@@ -37,7 +37,8 @@ pub struct AdminUnitQuery {
     pub parent: Option<String>,
     /// Accent-insensitive name search: `ngoc lien` finds "Xã Ngọc Liên".
     pub q: Option<String>,
-    /// `province` or `commune`.
+    /// `province` or `commune` (`national`: the country itself).
+    #[param(schema_with = crate::dto::query_words::unit_level)]
     pub level: Option<String>,
     pub page: Option<i64>,
     pub page_size: Option<i64>,

@@ -86,33 +86,73 @@ pub struct ConvictionPatch {
     #[validate(length(min = 1, max = 1000), custom(function = "no_control_chars"))]
     pub reason: String,
     #[validate(length(min = 1, max = 100), custom(function = "no_control_chars"))]
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::not_null")]
+    #[schema(value_type = String)]
     pub judgment_number: Option<String>,
     #[validate(length(min = 1, max = 300), custom(function = "no_control_chars"))]
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::not_null")]
+    #[schema(value_type = String)]
     pub court: Option<String>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::not_null")]
+    #[schema(value_type = NaiveDate)]
     pub judgment_date: Option<NaiveDate>,
     #[validate(length(min = 1, max = 20))]
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::not_null")]
+    #[schema(value_type = Vec<String>)]
     pub offence_articles: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::not_null")]
+    #[schema(value_type = OffenceGroup)]
     pub offence_group: Option<OffenceGroup>,
     #[validate(range(min = 1, max = 26))]
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::not_null")]
+    #[schema(value_type = i32)]
     pub chapter: Option<i32>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::not_null")]
+    #[schema(value_type = Principal)]
     pub principal: Option<Principal>,
     #[validate(nested)]
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::not_null")]
+    #[schema(value_type = Vec<Supplementary>)]
     pub supplementary: Option<Vec<Supplementary>>,
     #[validate(nested)]
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::not_null")]
+    #[schema(value_type = Vec<Obligation>)]
     pub obligations: Option<Vec<Obligation>>,
     #[validate(length(max = 300), custom(function = "no_control_chars"))]
-    pub detention_facility: Option<String>,
-    pub sentence_completed_on: Option<NaiveDate>,
-    pub release_date: Option<NaiveDate>,
-    pub release_type: Option<ReleaseType>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub detention_facility: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::nullable")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub sentence_completed_on: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::nullable")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub release_date: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::nullable")]
+    #[schema(value_type = Option<ReleaseType>)]
+    pub release_type: Option<Option<ReleaseType>>,
     #[validate(length(max = 100), custom(function = "no_control_chars"))]
-    pub certificate_number: Option<String>,
-    pub certificate_date: Option<NaiveDate>,
-    pub probation_end: Option<NaiveDate>,
-    pub offence_date: Option<NaiveDate>,
-    pub crime_category: Option<CrimeCategory>,
-    pub culpability: Option<Culpability>,
-    pub expunged_on: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub certificate_number: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::nullable")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub certificate_date: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::nullable")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub probation_end: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::nullable")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub offence_date: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::nullable")]
+    #[schema(value_type = Option<CrimeCategory>)]
+    pub crime_category: Option<Option<CrimeCategory>>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::nullable")]
+    #[schema(value_type = Option<Culpability>)]
+    pub culpability: Option<Option<Culpability>>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::nullable")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub expunged_on: Option<Option<NaiveDate>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -367,9 +407,7 @@ impl ConvictionRow {
         macro_rules! take {
             ($($field:ident),+) => { $(if let Some(v) = &patch.$field { i.$field = v.clone(); })+ };
         }
-        macro_rules! take_opt {
-            ($($field:ident),+) => { $(if patch.$field.is_some() { i.$field = patch.$field.clone(); })+ };
-        }
+        // JSON Merge Patch: the optional facts are `Option<Option<_>>`, so `null` clears them.
         take!(
             judgment_number,
             court,
@@ -381,7 +419,7 @@ impl ConvictionRow {
             supplementary,
             obligations
         );
-        take_opt!(
+        take!(
             detention_facility,
             sentence_completed_on,
             release_date,

@@ -43,6 +43,7 @@ pub struct EventQuery {
     /// Comma-separated event types (default: every type your roles may receive).
     pub types: Option<String>,
     /// 1–1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
 }
 
@@ -115,6 +116,7 @@ pub struct Delivery {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct DeliveryQuery {
+    #[param(schema_with = crate::dto::query_words::delivery_status)]
     pub status: Option<String>,
     pub page: Option<i64>,
     pub page_size: Option<i64>,

@@ -151,12 +151,14 @@ pub struct NewLoan {
     pub person_id: Option<String>,
     /// The household representative who transacts (individual loans).
     #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
+    #[schema(example = "Nguyễn Thị Hoa")]
     pub household_rep_name: Option<String>,
     #[validate(length(equal = 12))]
     pub household_rep_id_number: Option<String>,
     /// Commune of an establishment (individuals: the person's commune).
     pub unit: Option<String>,
     #[validate(length(max = 300), custom(function = "crate::dto::single_line"))]
+    #[schema(example = "Hợp tác xã Mây tre đan Phú Vinh")]
     pub establishment_name: Option<String>,
     #[validate(length(max = 100), custom(function = "crate::dto::single_line"))]
     pub establishment_registration: Option<String>,
@@ -182,13 +184,17 @@ pub struct NewLoan {
     #[validate(range(min = 1, max = 84))]
     pub course_months: Option<i32>,
     #[validate(range(min = 1, max = 100_000_000_000_i64))]
+    #[schema(example = 100000000)]
     pub amount_vnd: i64,
     #[validate(range(min = 1, max = 240))]
+    #[schema(example = 60)]
     pub term_months: i32,
     pub entrusting_organisation: Option<EntrustingOrganisation>,
     #[validate(length(max = 300), custom(function = "crate::dto::single_line"))]
+    #[schema(example = "Tổ TK&VV thôn Đông Hạ")]
     pub savings_group: Option<String>,
     #[validate(custom(function = "crate::dto::date_from_1900"))]
+    #[schema(example = "2026-03-10")]
     pub application_date: NaiveDate,
     /// The Social Policy Bank programme; `decision_22` when absent. Only Decision 22 loans are
     /// checked against the monthly list and the Decision 22 engine at submission; the others
@@ -210,8 +216,11 @@ pub struct Loan {
     pub unit: String,
     pub borrower_kind: BorrowerKind,
     pub person_id: Option<String>,
+    #[schema(example = "Nguyễn Văn An")]
     pub borrower_name: Option<String>,
+    #[schema(example = "Nguyễn Thị Hoa")]
     pub household_rep_name: Option<String>,
+    #[schema(example = "Hợp tác xã Mây tre đan Phú Vinh")]
     pub establishment_name: Option<String>,
     pub establishment_registration: Option<String>,
     pub workforce: Option<i32>,
@@ -221,9 +230,12 @@ pub struct Loan {
     pub purpose: Purpose,
     pub course_name: Option<String>,
     pub course_months: Option<i32>,
+    #[schema(example = 100000000)]
     pub amount_vnd: i64,
+    #[schema(example = 60)]
     pub term_months: i32,
     pub entrusting_organisation: Option<EntrustingOrganisation>,
+    #[schema(example = "Tổ TK&VV thôn Đông Hạ")]
     pub savings_group: Option<String>,
     pub application_date: NaiveDate,
     pub status: LoanStatus,
@@ -354,6 +366,7 @@ pub struct PortfolioQuery {
     /// Last day of a period (`YYYY-MM-DD`), with `from`; both days included.
     pub to: Option<NaiveDate>,
     /// `json` (default) or `csv`.
+    #[param(schema_with = crate::dto::query_words::json_csv)]
     pub format: Option<String>,
 }
 

@@ -22,8 +22,10 @@ use crate::dto::{birth_date, no_control_chars, person_name};
 #[derive(Debug, Serialize, ToSchema, Default)]
 pub struct Person {
     pub id: String,
+    #[schema(example = "Nguyễn Văn An")]
     pub full_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "An \"Sẹo\"")]
     pub other_names: Option<String>,
     pub gender: Option<Gender>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -35,6 +37,7 @@ pub struct Person {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id_number: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "Kinh")]
     pub ethnicity: Option<String>,
     pub nationality: Option<Nationality>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -42,22 +45,28 @@ pub struct Person {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Commune code (the record's jurisdiction).
+    #[schema(example = "00070")]
     pub unit: String,
     pub province: String,
     /// Residence group.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "Thôn Đông Hạ")]
     pub village: Option<String>,
     /// Residence group.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "Số 12, ngõ 3, đường Trần Phú")]
     pub address_line: Option<String>,
     /// Social group.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "Lớp 9/12")]
     pub education: Option<String>,
     /// Social group.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "Làm mộc")]
     pub occupation: Option<String>,
     /// Social group.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "Sống cùng mẹ già và một con nhỏ")]
     pub family_situation: Option<String>,
     /// Social group.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -224,6 +233,7 @@ pub struct NewPerson {
     #[schema(example = "Nguyễn Văn An")]
     pub full_name: String,
     #[validate(length(max = 200), custom(function = "person_name"))]
+    #[schema(example = "An \"Sẹo\"")]
     pub other_names: Option<String>,
     pub gender: Gender,
     #[validate(custom(function = "birth_date"))]
@@ -233,6 +243,7 @@ pub struct NewPerson {
     #[schema(example = "001085012345")]
     pub id_number: Option<String>,
     #[validate(length(max = 100), custom(function = "crate::dto::single_line"))]
+    #[schema(example = "Kinh")]
     pub ethnicity: Option<String>,
     #[serde(default = "default_nationality")]
     pub nationality: Nationality,
@@ -246,14 +257,19 @@ pub struct NewPerson {
     #[schema(example = "00070")]
     pub unit: String,
     #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
+    #[schema(example = "Thôn Đông Hạ")]
     pub village: Option<String>,
     #[validate(length(max = 500), custom(function = "crate::dto::single_line"))]
+    #[schema(example = "Số 12, ngõ 3, đường Trần Phú")]
     pub address_line: Option<String>,
     #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
+    #[schema(example = "Lớp 9/12")]
     pub education: Option<String>,
     #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
+    #[schema(example = "Làm mộc")]
     pub occupation: Option<String>,
     #[validate(length(max = 2000), custom(function = "no_control_chars"))]
+    #[schema(example = "Sống cùng mẹ già và một con nhỏ")]
     pub family_situation: Option<String>,
     /// Day the person entered the registry (the initial `expected` status), for records
     /// brought in from paper files: not in the future; today when absent. Later transitions
@@ -273,33 +289,67 @@ fn default_nationality() -> Nationality {
 #[serde(deny_unknown_fields)]
 pub struct PersonPatch {
     #[validate(length(min = 1, max = 200), custom(function = "person_name"))]
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::not_null")]
+    #[schema(value_type = String)]
     pub full_name: Option<String>,
     #[validate(length(max = 200), custom(function = "person_name"))]
-    pub other_names: Option<String>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub other_names: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::not_null")]
+    #[schema(value_type = Gender)]
     pub gender: Option<Gender>,
     #[validate(custom(function = "birth_date"))]
-    pub date_of_birth: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::nullable")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub date_of_birth: Option<Option<NaiveDate>>,
     #[validate(custom(function = "cccd_shape"))]
-    pub id_number: Option<String>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub id_number: Option<Option<String>>,
     #[validate(length(max = 100), custom(function = "crate::dto::single_line"))]
-    pub ethnicity: Option<String>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub ethnicity: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::not_null")]
+    #[schema(value_type = Nationality)]
     pub nationality: Option<Nationality>,
     #[validate(length(max = 100), custom(function = "crate::dto::single_line"))]
-    pub country: Option<String>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub country: Option<Option<String>>,
     #[validate(length(max = 30), custom(function = "crate::dto::single_line"))]
-    pub phone: Option<String>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
     #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
-    pub village: Option<String>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub village: Option<Option<String>>,
     #[validate(length(max = 500), custom(function = "crate::dto::single_line"))]
-    pub address_line: Option<String>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub address_line: Option<Option<String>>,
     #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
-    pub education: Option<String>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub education: Option<Option<String>>,
     #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
-    pub occupation: Option<String>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub occupation: Option<Option<String>>,
     #[validate(length(max = 2000), custom(function = "no_control_chars"))]
-    pub family_situation: Option<String>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub family_situation: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::not_null")]
+    #[schema(value_type = Classification)]
     pub classification: Option<Classification>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::not_null")]
+    #[schema(value_type = bool)]
     pub needs_focus: Option<bool>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::not_null")]
+    #[schema(value_type = EmploymentStatus)]
     pub employment_status: Option<EmploymentStatus>,
     /// Date the classification/employment change takes effect (default today).
     #[validate(custom(function = "crate::dto::date_from_1900"))]
@@ -344,6 +394,7 @@ pub struct PersonQuery {
     pub contact_overdue: Option<bool>,
     /// `full_name` (default), `-full_name`, `received_on`, `-received_on`,
     /// `expungement_due_on`, `created_at`, `-created_at`.
+    #[param(schema_with = crate::dto::query_words::person_sort)]
     pub sort: Option<String>,
     pub page: Option<i64>,
     pub page_size: Option<i64>,
@@ -352,6 +403,7 @@ pub struct PersonQuery {
     pub after: Option<String>,
     /// `exact`: count every match. By default `total` is exact up to 1,000 matches
     /// (`THNCD_EXACT_TOTAL_UP_TO`) and above that an estimate flagged `total_is_estimate`.
+    #[param(schema_with = crate::dto::query_words::exact_or_auto)]
     pub total: Option<String>,
 }
 

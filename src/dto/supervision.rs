@@ -12,9 +12,11 @@ use crate::dto::no_control_chars;
 pub struct NewAssignment {
     pub supervisor_kind: SupervisorKind,
     #[validate(length(min = 1, max = 200), custom(function = "crate::dto::single_line"))]
+    #[schema(example = "Trần Thị Bình")]
     pub supervisor_name: String,
     pub organisation: Option<Organisation>,
     #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
+    #[schema(example = "0912 345 678")]
     pub contact: Option<String>,
     /// Staff account (role `supervisor`) that logs in for this supervisor.
     pub account_id: Option<String>,
@@ -24,10 +26,12 @@ pub struct NewAssignment {
     #[serde(default = "yes")]
     pub primary: bool,
     #[validate(length(max = 100), custom(function = "crate::dto::single_line"))]
+    #[schema(example = "15/QĐ-UBND")]
     pub decision_number: Option<String>,
     #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub decision_date: Option<NaiveDate>,
     #[validate(custom(function = "crate::dto::date_from_1900"))]
+    #[schema(example = "2026-03-01")]
     pub from_date: NaiveDate,
 }
 
@@ -39,14 +43,18 @@ fn yes() -> bool {
 pub struct Assignment {
     pub id: String,
     pub person_id: String,
+    #[schema(example = "00070")]
     pub unit: String,
     pub supervisor_kind: SupervisorKind,
+    #[schema(example = "Trần Thị Bình")]
     pub supervisor_name: String,
     pub organisation: Option<Organisation>,
+    #[schema(example = "0912 345 678")]
     pub contact: Option<String>,
     pub account_id: Option<String>,
     pub committee_member_id: Option<String>,
     pub primary: bool,
+    #[schema(example = "15/QĐ-UBND")]
     pub decision_number: Option<String>,
     pub decision_date: Option<NaiveDate>,
     pub from_date: NaiveDate,
@@ -86,6 +94,7 @@ pub struct NewActivity {
     /// Required for `legal_support`.
     pub legal_sub_kind: Option<LegalSubKind>,
     #[validate(custom(function = "crate::dto::date_from_1900"))]
+    #[schema(example = "2026-03-02")]
     pub occurred_on: NaiveDate,
     /// For `counselling_group`: the other persons in the session (one record each, one
     /// session id; a person listed twice counts once).
@@ -93,12 +102,16 @@ pub struct NewActivity {
     #[serde(default)]
     pub participant_ids: Vec<String>,
     #[validate(length(max = 200), custom(function = "crate::dto::single_line"))]
+    #[schema(example = "Thượng úy Lê Văn Cường")]
     pub author_name: Option<String>,
     #[validate(length(max = 300), custom(function = "crate::dto::single_line"))]
+    #[schema(example = "Nhà riêng, thôn Đông Hạ")]
     pub place: Option<String>,
     #[validate(length(max = 5000), custom(function = "no_control_chars"))]
+    #[schema(example = "Thăm gia đình; anh An đã có việc làm tại xưởng mộc của xã")]
     pub notes: Option<String>,
     #[validate(length(max = 2000), custom(function = "no_control_chars"))]
+    #[schema(example = "Ổn định, không vi phạm")]
     pub outcome: Option<String>,
     #[validate(custom(function = "crate::dto::date_from_1900"))]
     pub next_follow_up_on: Option<NaiveDate>,
@@ -109,16 +122,29 @@ pub struct NewActivity {
 #[serde(deny_unknown_fields)]
 pub struct ActivityCorrection {
     #[validate(custom(function = "crate::dto::date_from_1900"))]
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::not_null")]
+    #[schema(value_type = NaiveDate)]
     pub occurred_on: Option<NaiveDate>,
+    /// Required for `legal_support` (so it cannot be cleared).
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::not_null")]
+    #[schema(value_type = LegalSubKind)]
     pub legal_sub_kind: Option<LegalSubKind>,
     #[validate(length(max = 300), custom(function = "crate::dto::single_line"))]
-    pub place: Option<String>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub place: Option<Option<String>>,
     #[validate(length(max = 5000), custom(function = "no_control_chars"))]
-    pub notes: Option<String>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub notes: Option<Option<String>>,
     #[validate(length(max = 2000), custom(function = "no_control_chars"))]
-    pub outcome: Option<String>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub outcome: Option<Option<String>>,
     #[validate(custom(function = "crate::dto::date_from_1900"))]
-    pub next_follow_up_on: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::nullable")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub next_follow_up_on: Option<Option<NaiveDate>>,
     #[validate(length(min = 1, max = 1000), custom(function = "no_control_chars"))]
     pub reason: String,
 }
@@ -134,9 +160,13 @@ pub struct Activity {
     /// Shared by the records of one group counselling session.
     pub group_session_id: Option<String>,
     pub author_sub: String,
+    #[schema(example = "Thượng úy Lê Văn Cường")]
     pub author_name: Option<String>,
+    #[schema(example = "Nhà riêng, thôn Đông Hạ")]
     pub place: Option<String>,
+    #[schema(example = "Thăm gia đình; anh An đã có việc làm tại xưởng mộc của xã")]
     pub notes: Option<String>,
+    #[schema(example = "Ổn định, không vi phạm")]
     pub outcome: Option<String>,
     pub next_follow_up_on: Option<NaiveDate>,
     pub deleted: bool,

@@ -167,11 +167,51 @@ fn nesting_depth(bytes: &[u8]) -> usize {
     max
 }
 
+/// A query string read into `T`: an unknown parameter or a wrongly typed value answers 400
+/// with the parameter named in `invalid_params` (actix's `web::Query` loses which parameter a
+/// type error came from).
+pub struct ApiQuery<T>(pub T);
+
+impl<T> ApiQuery<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for ApiQuery<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(parse_query(req.query_string()).map(ApiQuery))
+    }
+}
+
+/// Reads a query string with the path of the failing parameter kept.
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, actix_web::Error> {
+    let de = serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = err.path().to_string();
+        query_problem(&path, &err.into_inner().to_string())
+    })
+}
+
 /// Query-string errors (unknown parameters, wrong types) as 400 problems naming the parameter.
 pub fn query_error(err: actix_web::error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
     let message = err.to_string();
-    let message = message.strip_prefix("Query deserialize error: ").unwrap_or(&message).to_string();
-    let (name, reason) = describe_data_error("", &message);
+    query_problem("", message.strip_prefix("Query deserialize error: ").unwrap_or(&message))
+}
+
+fn query_problem(path: &str, message: &str) -> actix_web::Error {
+    let (name, reason) = describe_data_error(path, message);
     let name = if name == "body" { "query".to_string() } else { name };
     ApiError::BadRequest { code: "invalid_query", detail: format!("{name}: {reason}") }.into_with_params(name, reason)
 }
@@ -266,6 +306,28 @@ mod tests {
         assert_eq!(err.to_problem().invalid_params[0].name, "count");
         let err = parse_json::<Sample>(br#"{"name":"#).unwrap_err();
         assert_eq!(err.to_problem().code, "malformed_json");
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Filter {
+        page: Option<i64>,
+        active: Option<bool>,
+        from: Option<chrono::NaiveDate>,
+    }
+
+    #[test]
+    fn names_wrongly_typed_query_parameters() {
+        assert!(parse_query::<Filter>("page=2&active=true&from=2026-01-31").is_ok());
+        let cases = [("page=abc", "page"), ("active=yes", "active"), ("from=31-01-2026", "from"), ("size=1", "size")];
+        for (query, name) in cases {
+            let resp = parse_query::<Filter>(query).unwrap_err().error_response();
+            assert_eq!(resp.status(), 400, "{query}");
+            let body = actix_web::body::MessageBody::try_into_bytes(resp.into_body()).ok().unwrap();
+            let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            assert_eq!(value["invalid_params"][0]["name"], name, "{query}: {value}");
+        }
     }
 
     #[test]

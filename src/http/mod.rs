@@ -10,6 +10,7 @@ pub mod pagination;
 pub mod problems;
 pub mod rate_limit;
 pub mod request_id;
+pub mod semantics;
 pub mod timeout;
 
 /// The optional `unit` filter of a list: VN, a province or a commune code (a 422 otherwise).

@@ -108,6 +108,7 @@ impl KnownRoutes {
             .map(|(path, item)| {
                 let methods: Vec<String> = [
                     ("GET", item.get.is_some()),
+                    ("HEAD", item.get.is_some()),
                     ("POST", item.post.is_some()),
                     ("PUT", item.put.is_some()),
                     ("PATCH", item.patch.is_some()),
@@ -125,6 +126,11 @@ impl KnownRoutes {
 
     fn allowed(&self, path: &str) -> Option<&[String]> {
         self.0.iter().find(|(def, _)| def.is_match(path)).map(|(_, m)| m.as_slice())
+    }
+
+    /// Whether a documented route serves `method` at this concrete path.
+    pub fn serves(&self, path: &str, method: &str) -> bool {
+        self.allowed(path).is_some_and(|methods| methods.iter().any(|m| m == method))
     }
 }
 

@@ -8,6 +8,7 @@ use crate::db::idempotency::{self, StoredResponse};
 use crate::db::{audit, write_tx, DbConnection};
 use crate::dto::accounts::{ChangePassword, CreateAccount, UpdateAccount};
 use crate::error::{ApiError, ApiResult};
+use crate::http::etag::IfMatch;
 
 fn entry<'a>(action: &'a str, row: &'a AccountRow) -> audit::Entry<'a> {
     audit::Entry {
@@ -80,15 +81,16 @@ pub fn update(
     conn: &mut DbConnection,
     auth: &Auth,
     id: &str,
-    expected_version: i32,
+    if_match: &IfMatch,
     input: &UpdateAccount,
 ) -> ApiResult<AccountRow> {
     write_tx(conn, |conn| {
         let before = accounts::find_in(conn, &auth.jurisdiction, id)?;
+        let expected_version = if_match.check(before.version)?;
         let mut changes = AccountChanges {
             full_name: input.full_name.as_deref().map(crate::text::normalize),
             roles: input.roles.as_deref().map(roles_to_db),
-            agency: input.agency.clone().map(Some),
+            agency: input.agency.clone(),
             ..Default::default()
         };
         if let Some(unit) = &input.unit {

@@ -12,6 +12,7 @@ use crate::domain::enums::{PeriodKind, ReportStatus, TargetMeasure};
 use crate::domain::reporting::{self, Bounds, DueDates, ReportAction};
 use crate::dto::reports::*;
 use crate::error::{ApiError, ApiResult};
+use crate::http::etag::IfMatch;
 
 /// A reporting unit, checked against the caller's jurisdiction.
 #[derive(Debug, Clone)]
@@ -441,15 +442,13 @@ fn update(
     conn: &mut DbConnection,
     auth: &Auth,
     id: &str,
-    expected_version: i32,
+    if_match: &IfMatch,
     patch: &ReportPatch,
 ) -> ApiResult<ReportRow> {
     let before = db::find_in(conn, &auth.jurisdiction, id)?;
     ensure_own(auth, &before)?;
     step(&before, ReportAction::Edit)?;
-    if expected_version != before.version {
-        return Err(ApiError::PreconditionFailed);
-    }
+    if_match.check(before.version)?;
     let mut after = before.clone();
     if let Some(t) = &patch.title {
         after.title = crate::text::normalize(t);
@@ -575,10 +574,10 @@ pub fn update_report(
     conn: &mut DbConnection,
     auth: &Auth,
     id: &str,
-    expected_version: i32,
+    if_match: &IfMatch,
     patch: &ReportPatch,
 ) -> ApiResult<Written> {
-    in_tx(conn, |conn| update(conn, auth, id, expected_version, patch))
+    in_tx(conn, |conn| update(conn, auth, id, if_match, patch))
 }
 
 /// Submits a draft to the parent unit, in one transaction.

@@ -12,6 +12,7 @@ use crate::db::{accounts, audit, write_tx, DbConnection};
 use crate::domain::enums::*;
 use crate::dto::supervision::{ActivityCorrection, EndAssignment, NewActivity, NewAssignment, PlanItemInput};
 use crate::error::{ApiError, ApiResult};
+use crate::http::etag::IfMatch;
 
 #[allow(clippy::too_many_arguments)] // mirrors audit::Entry field by field
 pub fn audit_entry(
@@ -360,7 +361,7 @@ pub fn correct_activity(
     auth: &Auth,
     person_id: &str,
     activity_id: &str,
-    expected_version: i32,
+    if_match: &IfMatch,
     input: &ActivityCorrection,
     today: NaiveDate,
 ) -> ApiResult<ActivityRow> {
@@ -374,9 +375,7 @@ pub fn correct_activity(
         if before.deleted {
             return Err(ApiError::conflict("activity_deleted", "a deleted activity cannot be corrected"));
         }
-        if before.version != expected_version {
-            return Err(ApiError::PreconditionFailed);
-        }
+        if_match.check(before.version)?;
         let mut after = before.clone();
         if let Some(d) = input.occurred_on {
             if d > today {
@@ -385,23 +384,22 @@ pub fn correct_activity(
             check_after_registration(conn, &person, d)?;
             after.occurred_on = d;
         }
-        if input.legal_sub_kind.is_some() {
+        // JSON Merge Patch: a member left out stays, `null` clears.
+        if let Some(sub_kind) = input.legal_sub_kind {
             if before.kind != ActivityKind::LegalSupport {
                 return Err(ApiError::invalid("legal_sub_kind", "applies to legal_support only"));
             }
-            after.legal_sub_kind = input.legal_sub_kind;
+            after.legal_sub_kind = Some(sub_kind);
         }
-        if input.place.is_some() {
-            after.place = input.place.clone();
+        for (field, value) in
+            [(&mut after.place, &input.place), (&mut after.notes, &input.notes), (&mut after.outcome, &input.outcome)]
+        {
+            if let Some(v) = value {
+                *field = v.clone();
+            }
         }
-        if input.notes.is_some() {
-            after.notes = input.notes.clone();
-        }
-        if input.outcome.is_some() {
-            after.outcome = input.outcome.clone();
-        }
-        if input.next_follow_up_on.is_some() {
-            after.next_follow_up_on = input.next_follow_up_on;
+        if let Some(d) = input.next_follow_up_on {
+            after.next_follow_up_on = d;
         }
         sup::lock_activity_log(conn, &person.id)?;
         sup::revise_activity(conn, &before, &after, &auth.sub, &input.reason)?;
@@ -496,23 +494,20 @@ pub fn create_activity<T: serde::Serialize>(
     })
 }
 
-/// Sets one area of the person's reintegration plan (`expected_version` 0 for a new item),
+/// Sets one area of the person's reintegration plan (`If-Match: "v0"` for a new item),
 /// keeping the update in its history; returns the whole plan and its history.
 pub fn update_plan_item(
     conn: &mut DbConnection,
     auth: &Auth,
     person_id: &str,
     area: PlanArea,
-    expected_version: i32,
+    if_match: &IfMatch,
     input: &PlanItemInput,
 ) -> ApiResult<(Vec<PlanItemRow>, Vec<sup::PlanUpdateRow>)> {
     write_tx(conn, |conn| {
         let person = persons::find_in_for_update(conn, &PersonScope::of(auth), person_id)?;
         let existing = sup::find_plan_item(conn, &person.id, area)?;
-        let current_version = existing.as_ref().map(|i| i.version).unwrap_or(0);
-        if current_version != expected_version {
-            return Err(ApiError::PreconditionFailed);
-        }
+        let current_version = if_match.check_maybe(existing.as_ref().map(|i| i.version))?;
         let now = crate::time::now();
         let row = PlanItemRow {
             id: existing.as_ref().map(|i| i.id.clone()).unwrap_or_else(|| uuid::Uuid::now_v7().to_string()),

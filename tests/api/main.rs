@@ -22,6 +22,7 @@ mod health;
 mod history;
 mod hostile;
 mod i18n;
+mod http_semantics;
 mod integrations;
 mod loans;
 mod matrix;

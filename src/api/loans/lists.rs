@@ -9,6 +9,7 @@ use crate::db::DbConnection;
 use crate::dto::loans::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::ApiJson;
+use crate::http::extract::ApiQuery;
 use crate::http::pagination::{Page, PageRequest};
 use crate::http::unit_param;
 use crate::services::loan_lists::{self as service, ListStep};
@@ -78,7 +79,7 @@ pub async fn create_loan_list(
 pub async fn list_loan_lists(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<LoanListQuery>,
+    query: ApiQuery<LoanListQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;

@@ -11,6 +11,7 @@ use crate::domain::interest;
 use crate::domain::loan_lifecycle::LoanAction;
 use crate::dto::loans::*;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::http::extract::ApiQuery;
 use crate::http::extract::{ApiJson, ApiJsonOrDefault};
 use crate::http::idempotency::{request_hash, IdempotencyKey};
 use crate::http::pagination::{Page, PageRequest};
@@ -30,7 +31,7 @@ pub async fn get_loan_eligibility(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
-    query: web::Query<EligibilityQuery>,
+    query: ApiQuery<EligibilityQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
     let q = query.into_inner();
@@ -169,11 +170,7 @@ pub async fn create_loan(state: web::Data<AppState>, auth: Auth, body: ApiJson<N
 /// Loans in your unit, newest application first.
 #[utoipa::path(tag = "loans", params(LoanQuery), responses((status = 200, body = Page<Loan>)))]
 #[get("/loans")]
-pub async fn list_loans(
-    state: web::Data<AppState>,
-    auth: Auth,
-    query: web::Query<LoanQuery>,
-) -> ApiResult<HttpResponse> {
+pub async fn list_loans(state: web::Data<AppState>, auth: Auth, query: ApiQuery<LoanQuery>) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;
     let filter = db::LoanFilter {
@@ -480,7 +477,7 @@ pub async fn record_use_check(
 pub async fn get_loan_portfolio(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<PortfolioQuery>,
+    query: ApiQuery<PortfolioQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let (first, last) = match (&q.month, q.from, q.to) {

@@ -13,10 +13,16 @@ use crate::state::AppState;
 /// The dated lending-rate table (poor-household rate).
 #[utoipa::path(tag = "loans", responses((status = 200, body = Vec<LoanRate>)))]
 #[get("/loan-rates")]
-pub async fn list_loan_rates(state: web::Data<AppState>, auth: Auth) -> ApiResult<HttpResponse> {
+pub async fn list_loan_rates(
+    req: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+    auth: Auth,
+) -> ApiResult<HttpResponse> {
     let rows = state.run(&auth, Op::ListLoanRates, |conn, _| db::rates(conn)).await?;
-    Ok(HttpResponse::Ok().json(
-        rows.into_iter()
+    Ok(crate::http::etag::cacheable_json(
+        &req,
+        &rows
+            .into_iter()
             .map(|r| LoanRate { effective_from: r.effective_from, annual_rate_bp: r.annual_rate_bp, note: r.note })
             .collect::<Vec<_>>(),
     ))

@@ -25,5 +25,6 @@ pub struct IndicatorQuery {
     /// Last day of the period (included).
     pub to: NaiveDate,
     /// `json` (default), `csv` or `xlsx`.
+    #[param(schema_with = crate::dto::query_words::json_csv_xlsx)]
     pub format: Option<String>,
 }

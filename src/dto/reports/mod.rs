@@ -47,10 +47,13 @@ pub struct NewReport {
     pub unit: Option<String>,
     pub period_kind: PeriodKind,
     #[validate(custom(function = "crate::dto::date_from_1900"))]
+    #[schema(example = "2026-01-01")]
     pub period_from: NaiveDate,
     #[validate(custom(function = "crate::dto::date_from_1900"))]
+    #[schema(example = "2026-06-30")]
     pub period_to: NaiveDate,
     #[validate(length(max = 300), custom(function = "crate::dto::single_line"))]
+    #[schema(example = "Báo cáo 6 tháng đầu năm 2026 về công tác tái hòa nhập cộng đồng")]
     pub title: Option<String>,
     #[validate(nested)]
     #[serde(default)]
@@ -65,8 +68,12 @@ pub struct NewReport {
 #[serde(deny_unknown_fields)]
 pub struct ReportPatch {
     #[validate(length(min = 1, max = 300), custom(function = "crate::dto::single_line"))]
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::not_null")]
+    #[schema(value_type = String)]
     pub title: Option<String>,
     #[validate(nested)]
+    #[serde(default, deserialize_with = "crate::dto::merge_patch::not_null")]
+    #[schema(value_type = ReportSections)]
     pub sections: Option<ReportSections>,
     /// Recompute the frozen figures from the live data now.
     #[serde(default)]
@@ -85,6 +92,7 @@ pub struct ReportDecision {
 pub struct Report {
     pub id: String,
     pub unit: String,
+    #[schema(example = "Phường Ba Đình, Thành phố Hà Nội")]
     pub unit_name: String,
     pub period_kind: PeriodKind,
     pub period_from: NaiveDate,
@@ -94,6 +102,7 @@ pub struct Report {
     pub version_no: i32,
     pub supersedes_id: Option<String>,
     pub status: ReportStatus,
+    #[schema(example = "Báo cáo 6 tháng đầu năm 2026 về công tác tái hòa nhập cộng đồng")]
     pub title: String,
     pub sections: ReportSections,
     /// The figures frozen when the report was created (or last refreshed as a draft).
@@ -105,6 +114,7 @@ pub struct Report {
     pub submitted_by: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,
     pub decided_by: Option<String>,
+    #[schema(example = "Đã tiếp nhận, đề nghị bổ sung số liệu vay vốn")]
     pub decision_comment: Option<String>,
     pub created_at: DateTime<Utc>,
     pub version: i32,
@@ -144,6 +154,7 @@ pub struct ReportListQuery {
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// `csv`, `xlsx` or `html`.
+    #[param(schema_with = crate::dto::query_words::csv_xlsx_html)]
     pub format: String,
 }
 

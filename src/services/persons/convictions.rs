@@ -14,6 +14,7 @@ use crate::domain::enums::*;
 use crate::domain::expungement;
 use crate::domain::lifecycle::Transition;
 use crate::dto::convictions::{Conviction, ConvictionInput, ConvictionPatch, JudicialRecordRequestInput};
+use crate::http::etag::IfMatch;
 use crate::error::{ApiError, ApiResult, InvalidParam};
 
 /// Recomputes what is derived from the convictions: release facts of the latest release,
@@ -248,15 +249,13 @@ pub fn patch_conviction(
     auth: &Auth,
     person_id: &str,
     conviction_id: &str,
-    expected_version: i32,
+    if_match: &IfMatch,
     patch: &ConvictionPatch,
     today: NaiveDate,
 ) -> ApiResult<(PersonRow, ConvictionRow)> {
     let person = persons::find_in_for_update(conn, &PersonScope::of(auth), person_id)?;
     let before = convictions::find(conn, &person.id, conviction_id)?;
-    if before.version != expected_version {
-        return Err(ApiError::PreconditionFailed);
-    }
+    let expected_version = if_match.check(before.version)?;
     let input = before.patched(patch);
     check_conviction(&input, today)?;
     check_against_birth(&person, &input)?;
@@ -348,12 +347,12 @@ pub fn update_conviction(
     auth: &Auth,
     id: &str,
     cid: &str,
-    expected_version: i32,
+    if_match: &IfMatch,
     input: &ConvictionPatch,
     today: NaiveDate,
 ) -> ApiResult<Conviction> {
     write_tx(conn, |conn| {
-        let (person, row) = patch_conviction(conn, auth, id, cid, expected_version, input, today)?;
+        let (person, row) = patch_conviction(conn, auth, id, cid, if_match, input, today)?;
         conviction_views(conn, &person, today)?.into_iter().find(|v| v.id == row.id).ok_or(ApiError::NotFound)
     })
 }

@@ -13,6 +13,7 @@ use crate::domain::enums::*;
 use crate::domain::expungement;
 use crate::domain::lifecycle::Transition;
 use crate::dto::convictions::ExpungementDecision;
+use crate::http::etag::IfMatch;
 use crate::error::{ApiError, ApiResult};
 
 /// Art. 70: automatic expungement on or after the earliest date, on the automatic track;
@@ -56,7 +57,7 @@ pub fn decide_expungement(
     conn: &mut DbConnection,
     auth: &Auth,
     person_id: &str,
-    expected_version: i32,
+    if_match: &IfMatch,
     decision: &ExpungementDecision,
     today: NaiveDate,
 ) -> ApiResult<PersonRow> {
@@ -111,7 +112,7 @@ pub fn decide_expungement(
                 decision.decided_on,
                 decision.basis.as_deref(),
                 today,
-                Some(expected_version),
+                Some(if_match),
                 |_, p| {
                     fill(p);
                     Ok(Some(serde_json::json!({
@@ -127,9 +128,7 @@ pub fn decide_expungement(
         }
         _ => {
             let before = persons::find_in_for_update(conn, &PersonScope::of(auth), person_id)?;
-            if before.version != expected_version {
-                return Err(ApiError::PreconditionFailed);
-            }
+            if_match.check(before.version)?;
             if before.status == PersonStatus::Expunged {
                 return Err(ApiError::conflict("already_expunged", "the record is already expunged"));
             }
@@ -163,12 +162,12 @@ pub fn update_expungement(
     conn: &mut DbConnection,
     auth: &Auth,
     id: &str,
-    expected_version: i32,
+    if_match: &IfMatch,
     input: &ExpungementDecision,
     today: NaiveDate,
 ) -> ApiResult<(PersonRow, (expungement::Forecast, Vec<ConvictionRow>))> {
     write_tx(conn, |conn| {
-        let p = decide_expungement(conn, auth, id, expected_version, input, today)?;
+        let p = decide_expungement(conn, auth, id, if_match, input, today)?;
         let f = forecast_with_rows(conn, &p, today)?;
         Ok((p, f))
     })

@@ -11,6 +11,7 @@ use crate::domain::enums::*;
 use crate::domain::lifecycle::{self, Transition};
 use crate::domain::working_days::Calendar;
 use crate::dto::persons::{age_on, ReceptionInput, StartManagementInput, TransferInput, TransitionInput};
+use crate::http::etag::IfMatch;
 use crate::error::{ApiError, ApiResult};
 
 /// Runs a lifecycle action: checks it is allowed from the current status (409 listing the
@@ -25,17 +26,15 @@ pub fn transition<F>(
     occurred_on: NaiveDate,
     reason: Option<&str>,
     today: NaiveDate,
-    expected_version: Option<i32>,
+    if_match: Option<&IfMatch>,
     change: F,
 ) -> ApiResult<PersonRow>
 where
     F: FnOnce(&mut DbConnection, &mut PersonRow) -> ApiResult<Option<serde_json::Value>>,
 {
     let before = persons::find_in_for_update(conn, &PersonScope::of(auth), person_id)?;
-    if let Some(v) = expected_version {
-        if v != before.version {
-            return Err(ApiError::PreconditionFailed);
-        }
+    if let Some(m) = if_match {
+        m.check(before.version)?;
     }
     let current = before.status;
     let next = lifecycle::check(current, action).map_err(|allowed| ApiError::Conflict {

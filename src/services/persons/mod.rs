@@ -8,6 +8,7 @@ use crate::db::persons::{self, AttributeChange, PersonRow, PersonScope};
 use crate::db::{admin_units, audit, events, write_tx, DbConnection};
 use crate::domain::enums::*;
 use crate::dto::persons::{age_on, NewPerson, PersonPatch, Visibility};
+use crate::http::etag::IfMatch;
 use crate::error::{ApiError, ApiResult, InvalidParam};
 
 /// Parolees must report within this many days of release.
@@ -172,18 +173,17 @@ pub fn patch(
     conn: &mut DbConnection,
     auth: &Auth,
     person_id: &str,
-    expected_version: i32,
+    if_match: &IfMatch,
     patch: &PersonPatch,
     today: NaiveDate,
 ) -> ApiResult<PersonRow> {
     let before = persons::find_in_for_update(conn, &PersonScope::of(auth), person_id)?;
-    if before.version != expected_version {
-        return Err(ApiError::PreconditionFailed);
-    }
+    if_match.check(before.version)?;
     let mut after = before.clone();
-    let set = |field: &mut Option<String>, value: &Option<String>| {
+    // JSON Merge Patch: a member left out stays, `null` (or empty text) clears.
+    let set = |field: &mut Option<String>, value: &Option<Option<String>>| {
         if let Some(v) = value {
-            *field = Some(crate::text::normalize(v)).filter(|s| !s.is_empty());
+            *field = crate::dto::merge_patch::text(v);
         }
     };
     if let Some(name) = &patch.full_name {
@@ -193,11 +193,11 @@ pub fn patch(
     if let Some(g) = patch.gender {
         after.gender = g;
     }
-    if patch.date_of_birth.is_some() {
-        after.date_of_birth = patch.date_of_birth;
+    if let Some(d) = patch.date_of_birth {
+        after.date_of_birth = d;
     }
-    if patch.id_number.is_some() {
-        after.id_number = patch.id_number.clone();
+    if let Some(n) = &patch.id_number {
+        after.id_number = n.clone();
     }
     set(&mut after.ethnicity, &patch.ethnicity);
     if let Some(n) = patch.nationality {
@@ -387,13 +387,13 @@ pub fn update_person(
     conn: &mut DbConnection,
     auth: &Auth,
     id: &str,
-    expected_version: i32,
+    if_match: &IfMatch,
     input: &PersonPatch,
     today: NaiveDate,
 ) -> ApiResult<PersonRow> {
-    let result = write_tx(conn, |conn| patch(conn, auth, id, expected_version, input, today));
+    let result = write_tx(conn, |conn| patch(conn, auth, id, if_match, input, today));
     let unit = auth.unit.clone();
-    record_if_duplicate(conn, auth, result, input.id_number.as_deref(), &unit)
+    record_if_duplicate(conn, auth, result, input.id_number.as_ref().and_then(Option::as_deref), &unit)
 }
 
 // Lifecycle, convictions and expungement decisions, each with its own file.
