@@ -93,7 +93,7 @@ fn record(
         facility: facility_name,
         topic_code: input.topic_code,
         persons: persons_count,
-        person_ids: (!ids.is_empty()).then(|| crate::db::json_text::JsonText(ids)),
+        person_ids: (!ids.is_empty()).then_some(crate::db::json_text::JsonText(ids)),
         attendance,
         amount_vnd: input.amount_vnd,
         notes: input.notes.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_string),
