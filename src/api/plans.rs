@@ -5,11 +5,10 @@ use actix_web::{delete, get, patch, post, web, HttpResponse};
 use crate::api::parse_id;
 use crate::auth::{Auth, Op};
 use crate::db::plans::PlanFilter;
-use crate::db::write_tx;
 use crate::dto::plans::*;
 use crate::error::{ApiResult, Problem};
 use crate::http::etag::{etag, json_with_etag, IfMatch};
-use crate::http::extract::ApiJson;
+use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{Page, PageRequest};
 use crate::services::plans as service;
 use crate::state::AppState;
@@ -33,11 +32,7 @@ pub async fn create_plan_document(
     body: ApiJson<NewPlan>,
 ) -> ApiResult<HttpResponse> {
     let input = body.0;
-    let plan = state
-        .run(&auth, Op::CreatePlanDocument, move |conn, auth| {
-            write_tx(conn, |conn| service::create(conn, auth, &input))
-        })
-        .await?;
+    let plan = state.run(&auth, Op::CreatePlanDocument, move |conn, auth| service::create(conn, auth, &input)).await?;
     Ok(HttpResponse::Created().insert_header(("etag", etag(plan.version))).json(plan))
 }
 
@@ -47,7 +42,7 @@ pub async fn create_plan_document(
 pub async fn list_plan_documents(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<PlanListQuery>,
+    query: ApiQuery<PlanListQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let page = PageRequest::new(q.page, q.page_size)?;
@@ -60,6 +55,7 @@ pub async fn list_plan_documents(
     Ok(HttpResponse::Ok().json(page.wrap(items, total)))
 }
 
+/// A plan with its targets.
 #[utoipa::path(
     tag = "plans",
     params(("id" = String, Path)),
@@ -105,9 +101,7 @@ pub async fn update_plan_document(
     let id = parse_id(&id)?;
     let input = body.0;
     let plan = state
-        .run(&auth, Op::UpdatePlanDocument, move |conn, auth| {
-            write_tx(conn, |conn| service::update(conn, auth, &id, if_match.0, &input))
-        })
+        .run(&auth, Op::UpdatePlanDocument, move |conn, auth| service::update(conn, auth, &id, &if_match, &input))
         .await?;
     Ok(json_with_etag(plan.version, &plan))
 }
@@ -129,9 +123,7 @@ pub async fn archive_plan_document(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
-    state
-        .run(&auth, Op::ArchivePlanDocument, move |conn, auth| write_tx(conn, |conn| service::archive(conn, auth, &id)))
-        .await?;
+    state.run(&auth, Op::ArchivePlanDocument, move |conn, auth| service::archive(conn, auth, &id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -152,7 +144,7 @@ pub async fn get_plan_document_progress(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
-    query: web::Query<ProgressQuery>,
+    query: ApiQuery<ProgressQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
     let year = query.into_inner().year;

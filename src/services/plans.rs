@@ -8,12 +8,13 @@ use crate::auth::{permissions, Auth};
 use crate::db::audit;
 use crate::db::indicators as live_db;
 use crate::db::plans::{self as db, PlanBoundRow, PlanFilter, PlanRow, PlanTargetRow, TargetWithBounds};
-use crate::db::DbConnection;
+use crate::db::{write_tx, DbConnection};
 use crate::domain::enums::TargetMeasure;
 use crate::domain::indicators::{Figure, FigureValue, Indicators};
 use crate::domain::plans::{self as rules, PlanProgress, TargetProgress, YearBound};
 use crate::dto::plans::*;
 use crate::error::{ApiError, ApiResult};
+use crate::http::etag::IfMatch;
 use crate::services::reports::{from_hundredths, resolve_units, to_hundredths, ReportUnit};
 
 /// 403 naming the indicator unless the caller's agency may set targets on it
@@ -225,7 +226,12 @@ fn check_period(from_year: i32, to_year: i32) -> ApiResult<()> {
     rules::check_period(from_year, to_year).map_err(|p| invalid_at("", p))
 }
 
+/// Enters a plan and its targets, in one transaction.
 pub fn create(conn: &mut DbConnection, auth: &Auth, input: &NewPlan) -> ApiResult<Plan> {
+    write_tx(conn, |conn| insert_plan(conn, auth, input))
+}
+
+fn insert_plan(conn: &mut DbConnection, auth: &Auth, input: &NewPlan) -> ApiResult<Plan> {
     check_period(input.from_year, input.to_year)?;
     let unit = resolve_units(conn, auth, input.unit.as_deref(), "unit")?;
     let now = crate::time::now();
@@ -286,20 +292,28 @@ fn not_archived(row: &PlanRow) -> ApiResult<()> {
     Ok(())
 }
 
-/// Changes a plan; new targets replace the old ones, and the caller must be allowed to set
-/// both.
+/// Changes a plan, in one transaction; new targets replace the old ones, and the caller must
+/// be allowed to set both.
 pub fn update(
     conn: &mut DbConnection,
     auth: &Auth,
     id: &str,
-    expected_version: i32,
+    if_match: &IfMatch,
+    patch: &PlanPatch,
+) -> ApiResult<Plan> {
+    write_tx(conn, |conn| change_plan(conn, auth, id, if_match, patch))
+}
+
+fn change_plan(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+    if_match: &IfMatch,
     patch: &PlanPatch,
 ) -> ApiResult<Plan> {
     let before = db::find_in(conn, &auth.jurisdiction, id)?;
     not_archived(&before)?;
-    if expected_version != before.version {
-        return Err(ApiError::PreconditionFailed);
-    }
+    if_match.check(before.version)?;
     let old_targets = db::targets_of(conn, &before.id)?;
     let mut after = before.clone();
     if let Some(name) = &patch.name {
@@ -336,8 +350,12 @@ pub fn update(
 }
 
 /// Archives a plan: it stays readable (`archived=true` in the list) and leaves reports.
-/// The caller must be allowed to set every target in it.
+/// The caller must be allowed to set every target in it. One transaction.
 pub fn archive(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<()> {
+    write_tx(conn, |conn| archive_plan(conn, auth, id))
+}
+
+fn archive_plan(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<()> {
     let before = db::find_in(conn, &auth.jurisdiction, id)?;
     if before.archived_at.is_some() {
         return Ok(());

@@ -14,8 +14,8 @@ use crate::domain::enums::*;
 use crate::domain::expungement;
 use crate::domain::lifecycle::Transition;
 use crate::dto::convictions::{Conviction, ConvictionInput, ConvictionPatch, JudicialRecordRequestInput};
-use crate::http::etag::IfMatch;
 use crate::error::{ApiError, ApiResult, InvalidParam};
+use crate::http::etag::IfMatch;
 
 /// Recomputes what is derived from the convictions: release facts of the latest release,
 /// offence group of the latest judgment, and the expungement forecast (Arts. 70–73).

@@ -13,8 +13,8 @@ use crate::domain::enums::*;
 use crate::domain::expungement;
 use crate::domain::lifecycle::Transition;
 use crate::dto::convictions::ExpungementDecision;
-use crate::http::etag::IfMatch;
 use crate::error::{ApiError, ApiResult};
+use crate::http::etag::IfMatch;
 
 /// Art. 70: automatic expungement on or after the earliest date, on the automatic track;
 /// Arts. 71, 72: a court decision on or after the special-case date (one third), which on

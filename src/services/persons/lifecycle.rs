@@ -11,8 +11,8 @@ use crate::domain::enums::*;
 use crate::domain::lifecycle::{self, Transition};
 use crate::domain::working_days::Calendar;
 use crate::dto::persons::{age_on, ReceptionInput, StartManagementInput, TransferInput, TransitionInput};
-use crate::http::etag::IfMatch;
 use crate::error::{ApiError, ApiResult};
+use crate::http::etag::IfMatch;
 
 /// Runs a lifecycle action: checks it is allowed from the current status (409 listing the
 /// allowed actions otherwise) and that its date is coherent, lets `change` fill the

@@ -8,8 +8,8 @@ use crate::db::persons::{self, AttributeChange, PersonRow, PersonScope};
 use crate::db::{admin_units, audit, events, write_tx, DbConnection};
 use crate::domain::enums::*;
 use crate::dto::persons::{age_on, NewPerson, PersonPatch, Visibility};
-use crate::http::etag::IfMatch;
 use crate::error::{ApiError, ApiResult, InvalidParam};
+use crate::http::etag::IfMatch;
 
 /// Parolees must report within this many days of release.
 pub const PAROLE_REPORTING_DAYS: u64 = 5;
