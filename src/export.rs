@@ -93,7 +93,24 @@ pub fn indicators_csv(ind: &Indicators, header: Option<&ReportHeader<'_>>) -> St
             t.outcome.as_str(),
         ]));
     }
+    for (key, label, _, outcome) in plan_lines(ind) {
+        out.push_str(&csv_row(&[&key, "plans", &label, outcome.as_str()]));
+    }
     out
+}
+
+/// The progress of the plans covering the report, one line per target: a key, the plan's
+/// name with the document's sentence, the value measured (— without one) and the outcome.
+fn plan_lines(ind: &Indicators) -> Vec<(String, String, String, TargetOutcome)> {
+    let mut lines = Vec::new();
+    for plan in &ind.plans {
+        for t in &plan.targets {
+            let value = t.value.map(|v| format!("{v}")).unwrap_or_else(|| "—".into());
+            let key = format!("plan.{}.{}", plan.plan_id, t.target_id);
+            lines.push((key, format!("{}: {}", plan.name, t.text), value, t.outcome));
+        }
+    }
+    lines
 }
 
 /// A target's outcome in words, for the HTML and XLSX exports. The CSV writes the outcome's
@@ -103,7 +120,7 @@ pub fn outcome_label(outcome: TargetOutcome) -> &'static str {
     match outcome {
         TargetOutcome::Met => "Đạt",
         TargetOutcome::NotMet => "Không đạt",
-        TargetOutcome::Exceeded => "Vượt",
+        TargetOutcome::Exceeded => "Vượt chỉ tiêu",
         TargetOutcome::NoData => "Chưa có số liệu",
     }
 }
@@ -186,6 +203,18 @@ fn write_figures(sheet: &mut Worksheet, title: &str, ind: &Indicators) -> Result
             sheet.write_string(row, 1, format!("{}: tối thiểu {}, tối đa {}", t.indicator, fmt(t.min), fmt(t.max)))?;
             sheet.write_string(row, 2, fmt(t.actual))?;
             sheet.write_string(row, 3, outcome_label(t.outcome))?;
+            row += 1;
+        }
+    }
+    let plans = plan_lines(ind);
+    if !plans.is_empty() {
+        row += 1;
+        sheet.write_string_with_format(row, 1, "Tiến độ kế hoạch, đề án", &section_fmt)?;
+        row += 1;
+        for (_, label, value, outcome) in plans {
+            sheet.write_string(row, 1, label)?;
+            sheet.write_string(row, 2, value)?;
+            sheet.write_string(row, 3, outcome_label(outcome))?;
             row += 1;
         }
     }
@@ -300,6 +329,19 @@ pub fn report_html(h: &ReportHeader<'_>, ind: &Indicators, s: &ReportSections) -
         }
         body.push_str("</tbody></table>");
     }
+    let plans = plan_lines(ind);
+    if !plans.is_empty() {
+        body.push_str("<h3>Tiến độ kế hoạch, đề án</h3><table><tbody>");
+        for (_, label, value, outcome) in plans {
+            body.push_str(&format!(
+                "<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+                html_escape(&label),
+                value,
+                outcome_label(outcome)
+            ));
+        }
+        body.push_str("</tbody></table>");
+    }
     body.push_str("<h2>IV. Đánh giá</h2><h3>1. Ưu điểm</h3>");
     body.push_str(&paragraph(s.strengths.as_deref()));
     body.push_str("<h3>2. Hạn chế, nguyên nhân</h3>");
@@ -359,7 +401,55 @@ mod tests {
     #[test]
     fn every_outcome_has_its_own_words() {
         let words: Vec<&str> = TargetOutcome::ALL.iter().map(|o| outcome_label(*o)).collect();
-        assert_eq!(words, ["Đạt", "Không đạt", "Chưa có số liệu"]);
+        assert_eq!(words, ["Đạt", "Không đạt", "Vượt chỉ tiêu", "Chưa có số liệu"]);
+    }
+
+    #[test]
+    fn plan_progress_is_in_the_csv_and_the_html() {
+        use crate::domain::enums::TargetMeasure;
+        use crate::domain::plans::{PlanProgress, TargetProgress};
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
+        let mut ind = Indicators::zero("79", d, d);
+        ind.plans.push(PlanProgress {
+            plan_id: "p1".into(),
+            name: "Đề án 2025–2030".into(),
+            unit: "79".into(),
+            year: 2026,
+            targets: vec![TargetProgress {
+                target_id: "t1".into(),
+                text: "Từ 70% đến 80% người chấp hành xong án phạt tù được tiếp nhận <đúng hạn>".into(),
+                indicator: "rates.received_of_released".into(),
+                measure: TargetMeasure::Rate,
+                min: Some(70.0),
+                aim: Some(80.0),
+                max: None,
+                max_exclusive: false,
+                due_on: None,
+                from: d,
+                to: d,
+                numerator: Some(9),
+                denominator: Some(10),
+                value: Some(90.0),
+                outcome: TargetOutcome::Exceeded,
+            }],
+        });
+        let csv = indicators_csv(&ind, None);
+        assert!(csv.contains("plan.p1.t1,plans,Đề án 2025–2030: Từ 70% đến 80%"), "{csv}");
+        assert!(csv.trim_end().ends_with(",exceeded"), "{csv}");
+        let header = ReportHeader {
+            title: "Báo cáo",
+            unit: "79",
+            unit_name: "TP. Hồ Chí Minh",
+            period_kind: "năm",
+            status: "nháp",
+            version_no: 1,
+        };
+        let html = report_html(&header, &ind, &ReportSections::default());
+        assert!(html.contains("Tiến độ kế hoạch, đề án"));
+        assert!(
+            html.contains("tiếp nhận &lt;đúng hạn&gt;</td><td class=\"num\">90</td><td>Vượt chỉ tiêu</td>"),
+            "{html}"
+        );
     }
 
     #[test]
