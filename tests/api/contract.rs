@@ -94,3 +94,95 @@ fn the_organisation_enum_and_the_organisation_figures_keep_their_own_schemas() {
     assert_eq!(schemas["OrganisationFigures"]["type"], "object");
     assert_eq!(schemas["Indicators"]["properties"]["organisation"]["$ref"], "#/components/schemas/OrganisationFigures");
 }
+
+/// The name each `ToSchema` type of `src/` publishes: `#[schema(as = …)]` when given, else the
+/// type's own name; `text_enum!` types by their name. utoipa keeps one schema per name, so two
+/// types publishing the same one silently point every `$ref` at whichever came last.
+fn published_schema_names() -> Vec<(String, String)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+    let item_name = |rest: &str| -> Option<String> {
+        for line in rest.lines() {
+            let line = line.trim_start().trim_start_matches("pub(crate) ").trim_start_matches("pub ");
+            if let Some(after) = line.strip_prefix("struct ").or_else(|| line.strip_prefix("enum ")) {
+                let name: String = after.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                return Some(name);
+            }
+        }
+        None
+    };
+    let mut names = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let shown = file.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap().display().to_string();
+        let mut from = 0;
+        while let Some(at) = text[from..].find("#[derive(") {
+            let start = from + at;
+            let end = start + text[start..].find(")]").unwrap();
+            from = end;
+            if !text[start..end].contains("ToSchema") {
+                continue;
+            }
+            let rest = &text[end..];
+            let item_at = rest.find("struct ").into_iter().chain(rest.find("enum ")).min().unwrap_or(rest.len());
+            let renamed = rest[..item_at].find("#[schema(as = ").map(|i| {
+                rest[i + 14..].chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':').collect::<String>()
+            });
+            let name =
+                renamed.map(|r| r.rsplit("::").next().unwrap_or_default().to_string()).or_else(|| item_name(rest));
+            if let Some(name) = name.filter(|n| !n.is_empty() && !n.starts_with('$')) {
+                names.push((name, shown.clone()));
+            }
+        }
+        for (i, _) in text.match_indices("text_enum!(") {
+            // The enum's name is the first line that is not a doc comment or an attribute.
+            let name: String = text[i + 11..]
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty() && !l.starts_with("///") && !l.starts_with("#["))
+                .unwrap_or_default()
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                names.push((name, shown.clone()));
+            }
+        }
+    }
+    names
+}
+
+#[test]
+fn no_two_types_publish_the_same_schema_name() {
+    let names = published_schema_names();
+    // The walk sees the types it must: the supervisors' enum and the indicators' figures,
+    // which once both published `Organisation`.
+    assert!(names.iter().any(|(n, f)| n == "Organisation" && f.ends_with("enums.rs")), "{names:?}");
+    assert!(names.iter().any(|(n, _)| n == "OrganisationFigures"), "{names:?}");
+    let mut by_name: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for (name, file) in &names {
+        by_name.entry(name).or_default().push(file);
+    }
+    let clashes: Vec<_> = by_name.iter().filter(|(_, files)| files.len() > 1).collect();
+    assert!(
+        clashes.is_empty(),
+        "schema names published by more than one type (rename one with #[schema(as = …)]): {clashes:?}"
+    );
+    // Every name the walk found that the document uses is there once; the document's own
+    // schemas are a subset of the walk's (generic pages aside).
+    let doc = generated();
+    for schema in doc["components"]["schemas"].as_object().unwrap().keys() {
+        let base = schema.split('_').next().unwrap_or(schema);
+        assert!(by_name.contains_key(base), "schema {schema} comes from a type the walk did not see");
+    }
+}
