@@ -1,5 +1,7 @@
 //! Plans, their targets and the targets' bounds by year.
 
+use std::collections::HashMap;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -140,25 +142,36 @@ pub fn covering(conn: &mut DbConnection, unit_code: &str, year: i32) -> ApiResul
 
 /// A plan's targets in the document's order, each with its bounds.
 pub fn targets_of(conn: &mut DbConnection, plan_id: &str) -> ApiResult<Vec<TargetWithBounds>> {
+    Ok(targets_of_plans(conn, &[plan_id])?.remove(plan_id).unwrap_or_default())
+}
+
+/// The targets of each plan with their bounds, in the document's order: two queries for a
+/// whole page of plans.
+pub fn targets_of_plans(
+    conn: &mut DbConnection,
+    plan_ids: &[&str],
+) -> ApiResult<HashMap<String, Vec<TargetWithBounds>>> {
     let targets: Vec<PlanTargetRow> = pt::table
-        .filter(pt::plan_id.eq(plan_id))
-        .order(pt::position.asc())
+        .filter(pt::plan_id.eq_any(plan_ids))
+        .order((pt::plan_id.asc(), pt::position.asc()))
         .select(PlanTargetRow::as_select())
         .load(conn)?;
     let ids: Vec<&str> = targets.iter().map(|t| t.id.as_str()).collect();
-    let mut bounds: Vec<PlanBoundRow> = pb::table
+    let bounds: Vec<PlanBoundRow> = pb::table
         .filter(pb::target_id.eq_any(ids))
         .order((pb::target_id.asc(), pb::from_year.asc()))
         .select(PlanBoundRow::as_select())
         .load(conn)?;
-    Ok(targets
-        .into_iter()
-        .map(|target| {
-            let mine = bounds.iter().filter(|b| b.target_id == target.id).cloned().collect();
-            bounds.retain(|b| b.target_id != target.id);
-            TargetWithBounds { target, bounds: mine }
-        })
-        .collect())
+    let mut bounds_of: HashMap<String, Vec<PlanBoundRow>> = HashMap::new();
+    for b in bounds {
+        bounds_of.entry(b.target_id.clone()).or_default().push(b);
+    }
+    let mut out: HashMap<String, Vec<TargetWithBounds>> = HashMap::new();
+    for target in targets {
+        let bounds = bounds_of.remove(&target.id).unwrap_or_default();
+        out.entry(target.plan_id.clone()).or_default().push(TargetWithBounds { target, bounds });
+    }
+    Ok(out)
 }
 
 /// Replaces a plan's targets.

@@ -273,12 +273,9 @@ pub fn list(
     limit: i64,
 ) -> ApiResult<(Vec<Plan>, i64)> {
     let (rows, total) = db::list(conn, &auth.jurisdiction, filter, offset, limit)?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let targets = db::targets_of(conn, &row.id)?;
-        out.push(view(&row, &targets));
-    }
-    Ok((out, total))
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let mut targets = db::targets_of_plans(conn, &ids)?;
+    Ok((rows.iter().map(|row| view(row, &targets.remove(&row.id).unwrap_or_default())).collect(), total))
 }
 
 fn not_archived(row: &PlanRow) -> ApiResult<()> {
