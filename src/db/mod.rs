@@ -187,7 +187,9 @@ impl CustomizeConnection<Conn, diesel::r2d2::Error> for ConnectionSetup {
     fn on_acquire(&self, conn: &mut Conn) -> Result<(), diesel::r2d2::Error> {
         let conn = &mut conn.conn;
         let sql = match conn {
-            DbConnection::Sqlite(_) => {
+            DbConnection::Sqlite(c) => {
+                // The person search index's triggers call it (migrations included).
+                persons::register_sqlite_functions(c).map_err(diesel::r2d2::Error::QueryError)?;
                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
                  PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;"
             }

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::fixtures::{identity, notice_body, notify};
+use crate::fixtures::{days_ago, identity, notice_body, notify, post_ok};
 use crate::helpers::*;
 
 async fn notice(app: &TestApp, token: &str, person: Value) -> String {
@@ -169,6 +169,85 @@ async fn totals_estimated_above_threshold_and_keyset_paging(backend: Backend) {
     }
 }
 
+/// Searches inside a unit read that unit's own index terms (`p01nguyen`, `c00070nguyen`):
+/// each token finds exactly its unit's persons, names with apostrophes and hyphens split like
+/// the query, a transfer moves the terms, and a one-letter prefix never reaches them.
+async fn scoped_searches_find_their_units_persons(app: TestApp) {
+    const A: &str = "00070"; // Phường Hoàn Kiếm, Hà Nội (01)
+    const B: &str = "00073"; // Phường Cửa Nam, Hà Nội (01)
+    const X: &str = "26506"; // Phường Vũng Tàu, Thành phố Hồ Chí Minh (79)
+    let (_, vn) = app.account("ca.scoped-vn", &["police"], "VN").await;
+    let (_, hanoi) = app.account("ca.scoped-01", &["police"], "01").await;
+    let (_, in_a) = app.account("ca.scoped-a", &["police"], A).await;
+    let (_, in_b) = app.account("ca.scoped-b", &["police"], B).await;
+    let mut ids = std::collections::HashMap::new();
+    for (name, unit) in [
+        ("Nguyễn Văn An", A),
+        ("H'Hen Niê", A),
+        ("Nguyễn Thị Bình", B),
+        ("Y-Bih Ksor", B),
+        ("Nguyễn Văn Cường", X),
+        ("Phan Thị Chi", X),
+    ] {
+        let body = json!({"full_name": name, "gender": "male", "date_of_birth": "1985-03-02", "unit": unit,
+                          "registered_on": days_ago(10)});
+        let id = post_ok(&app, "/api/v1/persons", &vn, &body).await["id"].as_str().unwrap().to_string();
+        ids.insert(name, id);
+    }
+    let search = |token: &str, q: &str| {
+        let (app, url) = (&app, format!("/api/v1/persons?q={}", encode(q)));
+        let token = token.to_string();
+        async move {
+            let resp = app.get(&url, &token).await;
+            assert_eq!(resp.status(), 200, "{url}");
+            names(&json(resp).await)
+        }
+    };
+    let cases: [(&str, &str, &[&str]); 16] = [
+        (&in_a, "nguyen", &["Nguyễn Văn An"]),
+        (&in_b, "nguyen", &["Nguyễn Thị Bình"]),
+        (&hanoi, "nguyen", &["Nguyễn Thị Bình", "Nguyễn Văn An"]),
+        (&vn, "nguyen", &["Nguyễn Thị Bình", "Nguyễn Văn An", "Nguyễn Văn Cường"]),
+        (&in_a, "ng", &["Nguyễn Văn An"]),
+        (&hanoi, "nguyen van", &["Nguyễn Văn An"]),
+        (&in_a, "hen nie", &["H'Hen Niê"]),
+        (&in_a, "h hen", &["H'Hen Niê"]),
+        (&hanoi, "bih ks", &["Y-Bih Ksor"]),
+        (&in_a, "bih", &[]),
+        (&vn, "y bih", &["Y-Bih Ksor"]),
+        // One letter reaches words starting with it, never the unit terms (`p79…`, `c26506…`).
+        (&vn, "p", &["Phan Thị Chi"]),
+        (&vn, "c", &["Nguyễn Văn Cường", "Phan Thị Chi"]),
+        (&hanoi, "c", &[]),
+        // The same with a `unit` filter narrower than the token.
+        (&vn, "nguyen&unit=01", &["Nguyễn Thị Bình", "Nguyễn Văn An"]),
+        (&hanoi, "nguyen&unit=00073", &["Nguyễn Thị Bình"]),
+    ];
+    for (token, q, expected) in cases {
+        let (q, filter) = q.split_once('&').map_or((q, ""), |(q, f)| (q, f));
+        let url = format!("/api/v1/persons?q={}&{filter}", encode(q));
+        let resp = app.get(&url, token).await;
+        assert_eq!(resp.status(), 200, "{url}");
+        assert_eq!(names(&json(resp).await), expected.to_vec(), "{url}");
+    }
+    // A transfer moves the person's terms to the new commune.
+    let an = &ids["Nguyễn Văn An"];
+    post_ok(
+        &app,
+        &format!("/api/v1/persons/{an}/reception"),
+        &vn,
+        &json!({"received_on": days_ago(9), "receiving_officer": "Đại úy Lê Văn Bình", "commitment_signed": true}),
+    )
+    .await;
+    post_ok(&app, &format!("/api/v1/persons/{an}/transfer"), &vn, &json!({"to_unit": B, "moved_on": days_ago(5)}))
+        .await;
+    assert_eq!(search(&in_a, "nguyen van").await, Vec::<String>::new());
+    assert_eq!(search(&in_b, "nguyen van").await, ["Nguyễn Văn An"]);
+    assert_eq!(search(&hanoi, "an nguyen").await, ["Nguyễn Văn An"]);
+}
+
 crate::dual!(every_diacritic_family_any_order_and_prefixes);
+
+crate::dual!(scoped_searches_find_their_units_persons);
 
 crate::dual_backend!(totals_estimated_above_threshold_and_keyset_paging);

@@ -75,44 +75,90 @@ impl Search {
         )
     }
 
-    /// PostgreSQL `to_tsquery('simple', …)` text: `'nguyen' & 'van' & 'an':*`.
-    fn tsquery(words: &[String]) -> String {
+    /// PostgreSQL tsquery text, the last word a prefix: `'nguyen' & 'van' & 'an':*`, or with a
+    /// unit's own terms `'#p52nguyen' & '#p52an':*` (read with a cast: `to_tsquery` would
+    /// split `#p52nguyen` at the `#`). The words are alphanumeric: nothing to escape.
+    fn tsquery(words: &[String], unit_terms: Option<&str>) -> String {
         let n = words.len();
+        let marker = if unit_terms.is_some() { "#" } else { "" };
+        let prefix = unit_terms.unwrap_or("");
         words
             .iter()
             .enumerate()
-            .map(|(i, w)| if i + 1 == n { format!("'{w}':*") } else { format!("'{w}'") })
+            .map(|(i, w)| format!("'{marker}{prefix}{w}'{}", if i + 1 == n { ":*" } else { "" }))
             .collect::<Vec<_>>()
             .join(" & ")
     }
 
-    /// SQLite FTS5 query on `person_fts`: the words in the `name` column, the jurisdiction
-    /// and status in theirs, so that the index alone intersects them.
-    fn fts_match(words: &[String], units: &[&Jurisdiction], status: Option<&str>) -> String {
+    /// SQLite FTS5 query on `person_fts`: the words in the `name` column, or a unit's own
+    /// terms in `scoped`, and the status in its column, so that the index alone intersects
+    /// them.
+    fn fts_match(words: &[String], unit_terms: Option<&str>, status: Option<&str>) -> String {
         let n = words.len();
-        let name = words
+        let prefix = unit_terms.unwrap_or("");
+        let terms = words
             .iter()
             .enumerate()
-            .map(|(i, w)| if i + 1 == n { format!("\"{w}\"*") } else { format!("\"{w}\"") })
+            .map(|(i, w)| format!("\"{prefix}{w}\"{}", if i + 1 == n { "*" } else { "" }))
             .collect::<Vec<_>>()
             .join(" AND ");
-        let mut parts = vec![format!("name : ({name})")];
-        for unit in units {
-            match unit {
-                Jurisdiction::National => {}
-                Jurisdiction::Province(code) => parts.push(format!("province : \"{}\"", fts_literal(code))),
-                Jurisdiction::Commune(code) => parts.push(format!("unit : \"{}\"", fts_literal(code))),
-            }
-        }
+        let column = if unit_terms.is_some() { "scoped" } else { "name" };
+        let mut parts = vec![format!("{column} : ({terms})")];
         if let Some(s) = status {
-            parts.push(format!("status : \"{}\"", fts_literal(&s.replace('_', ""))));
+            parts.push(format!("status : \"{}\"", s.replace('_', "").replace('"', "\"\"")));
         }
         parts.join(" AND ")
     }
 }
 
-fn fts_literal(s: &str) -> String {
-    s.replace('"', "\"\"")
+/// The prefix of a unit's own search terms (`p52`, `c21808`) for the narrowest of the caller's
+/// jurisdiction and the `unit` filter; `None` for the whole country. A common word ("nguyen",
+/// about 40 % of names) then costs a search the unit's matches, not the country's.
+fn unit_terms(jurisdiction: &Jurisdiction, unit: Option<&Jurisdiction>) -> Option<String> {
+    let narrowest = match (jurisdiction, unit) {
+        (c @ Jurisdiction::Commune(_), _) | (_, Some(c @ Jurisdiction::Commune(_))) => c,
+        (p @ Jurisdiction::Province(_), _) | (_, Some(p @ Jurisdiction::Province(_))) => p,
+        _ => return None,
+    };
+    match narrowest {
+        Jurisdiction::Province(code) => Some(format!("p{code}")),
+        Jurisdiction::Commune(code) => Some(format!("c{code}")),
+        Jurisdiction::National => None,
+    }
+}
+
+/// A person's unit-scoped search terms: each word of `search_text` (split at every
+/// non-alphanumeric, as the query is) under its province and its commune, `p52nguyen
+/// c21808nguyen p52van c21808van …`. Province codes have 2 digits and commune codes 5, so
+/// the code ends at a known place. SQLite's `person_fts` triggers call it as
+/// `thncd_scoped_words` (registered on every connection); PostgreSQL's
+/// `person_search_tokens()` builds the same terms, marked with `#`, in SQL.
+pub fn scoped_words(search_text: &str, unit_code: &str, province_code: &str) -> String {
+    let mut out = String::with_capacity(search_text.len() * 3);
+    for word in search_text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        for (kind, code) in [('p', province_code), ('c', unit_code)] {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push(kind);
+            out.push_str(code);
+            out.push_str(word);
+        }
+    }
+    out
+}
+
+diesel::define_sql_function! {
+    /// [`scoped_words`] in SQL, for SQLite's `person_fts` triggers.
+    fn thncd_scoped_words(search_text: diesel::sql_types::Text, unit_code: diesel::sql_types::Text, province_code: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// Registers [`scoped_words`] on a SQLite connection, before its first write of a person
+/// (and before the migration that builds the index with it).
+pub fn register_sqlite_functions(conn: &mut diesel::SqliteConnection) -> QueryResult<()> {
+    thncd_scoped_words_utils::register_impl(conn, |text: String, unit: String, province: String| {
+        scoped_words(&text, &unit, &province)
+    })
 }
 
 /// A keyset position: the sort key and id of the last row of a page.
@@ -181,8 +227,13 @@ pub struct ListPage {
 }
 
 /// The filters of a list, on either backend (`$pg`: the search predicate's dialect).
+/// `$unit_terms`: a search inside one unit reads that unit's own terms (false only for the
+/// planner's estimate, which misjudges them: it cannot know they imply the unit).
 macro_rules! list_filters {
-    ($q:expr, $scope:expr, $f:expr, $pg:expr) => {{
+    ($q:expr, $scope:expr, $f:expr, $pg:expr) => {
+        list_filters!($q, $scope, $f, $pg, true)
+    };
+    ($q:expr, $scope:expr, $f:expr, $pg:expr, $unit_terms:expr) => {{
         use diesel::sql_types::{Bool, Text};
         let f: &ListFilter = $f;
         let scope: &PersonScope = $scope;
@@ -250,21 +301,20 @@ macro_rules! list_filters {
             }
             Some(Search::Words(words)) if words.is_empty() => q = q.filter(false.into_sql::<Bool>()),
             Some(Search::Words(words)) => {
+                let terms = if $unit_terms { unit_terms(&scope.jurisdiction, f.unit.as_ref()) } else { None };
                 if $pg {
                     q = q.filter(
-                        diesel::dsl::sql::<Bool>("persons.search_tokens @@ to_tsquery('simple', ")
-                            .bind::<Text, _>(Search::tsquery(words))
-                            .sql(")"),
+                        diesel::dsl::sql::<Bool>("persons.search_tokens @@ CAST(")
+                            .bind::<Text, _>(Search::tsquery(words, terms.as_deref()))
+                            .sql(" AS tsquery)"),
                     );
                 } else {
-                    let units: Vec<&Jurisdiction> =
-                        std::iter::once(&scope.jurisdiction).chain(f.unit.as_ref()).collect();
                     q = q.filter(
                         diesel::dsl::sql::<Bool>(
                             "persons.id IN (SELECT s.person_id FROM person_fts JOIN person_search s \
                              ON s.docid = person_fts.rowid WHERE person_fts MATCH ",
                         )
-                        .bind::<Text, _>(Search::fts_match(words, &units, f.status.as_deref()))
+                        .bind::<Text, _>(Search::fts_match(words, terms.as_deref(), f.status.as_deref()))
                         .sql(")"),
                     );
                 }
@@ -361,7 +411,7 @@ impl<Q, C> RunQueryDsl<C> for Explain<Q> {}
 /// leaving out the other filters, so it is an upper bound.
 fn estimate_total(conn: &mut DbConnection, scope: &PersonScope, f: &ListFilter, pg: bool) -> ApiResult<i64> {
     if pg {
-        let query = list_filters!(p::table.into_boxed(), scope, f, pg)
+        let query = list_filters!(p::table.into_boxed(), scope, f, pg, false)
             .select(diesel::dsl::sql::<diesel::sql_types::Integer>("1"));
         let plan: Vec<String> = Explain(query).load(conn)?;
         let rows = plan
@@ -374,9 +424,9 @@ fn estimate_total(conn: &mut DbConnection, scope: &PersonScope, f: &ListFilter, 
     }
     let core = ListFilter { unit: f.unit.clone(), status: f.status.clone(), q: f.q.clone(), ..Default::default() };
     if let Some(Search::Words(words)) = &core.q {
-        let units: Vec<&Jurisdiction> = std::iter::once(&scope.jurisdiction).chain(core.unit.as_ref()).collect();
+        let terms = unit_terms(&scope.jurisdiction, core.unit.as_ref());
         let matched: i64 = diesel::sql_query("SELECT COUNT(*) AS n FROM person_fts WHERE person_fts MATCH ?")
-            .bind::<diesel::sql_types::Text, _>(Search::fts_match(words, &units, core.status.as_deref()))
+            .bind::<diesel::sql_types::Text, _>(Search::fts_match(words, terms.as_deref(), core.status.as_deref()))
             .get_result::<Count>(conn)?
             .n;
         return Ok(matched);
@@ -404,16 +454,43 @@ mod tests {
         assert_eq!(Search::parse("0790 85"), Search::IdNumberPrefix("079085".into()));
         assert_eq!(Search::parse("nguyen 0790"), words(&["nguyen", "0790"]));
         assert_eq!(Search::parse("'-"), words(&[]));
-        assert_eq!(Search::tsquery(&["nguyen".into(), "an".into()]), "'nguyen' & 'an':*");
-        let fts = Search::fts_match(
-            &["nguyen".into(), "an".into()],
-            &[&Jurisdiction::Province("52".into()), &Jurisdiction::Commune("21553".into())],
-            Some("under_management"),
-        );
+        let words = ["nguyen".to_string(), "an".to_string()];
+        assert_eq!(Search::tsquery(&words, None), "'nguyen' & 'an':*");
+        assert_eq!(Search::tsquery(&words, Some("p52")), "'#p52nguyen' & '#p52an':*");
         assert_eq!(
-            fts,
-            "name : (\"nguyen\" AND \"an\"*) AND province : \"52\" AND unit : \"21553\" AND status : \"undermanagement\""
+            Search::fts_match(&words, Some("c21553"), Some("under_management")),
+            "scoped : (\"c21553nguyen\" AND \"c21553an\"*) AND status : \"undermanagement\""
         );
+        assert_eq!(Search::fts_match(&words, None, None), "name : (\"nguyen\" AND \"an\"*)");
+    }
+
+    #[test]
+    fn a_search_reads_the_narrowest_units_own_terms() {
+        let (vn, p52, c21553) =
+            (Jurisdiction::National, Jurisdiction::Province("52".into()), Jurisdiction::Commune("21553".into()));
+        let cases = [
+            (&vn, None, None),
+            (&vn, Some(&vn), None),
+            (&vn, Some(&p52), Some("p52")),
+            (&vn, Some(&c21553), Some("c21553")),
+            (&p52, None, Some("p52")),
+            (&p52, Some(&c21553), Some("c21553")),
+            (&c21553, None, Some("c21553")),
+            (&c21553, Some(&p52), Some("c21553")),
+        ];
+        for (jurisdiction, unit, expected) in cases {
+            assert_eq!(unit_terms(jurisdiction, unit).as_deref(), expected, "{jurisdiction:?} {unit:?}");
+        }
+    }
+
+    #[test]
+    fn scoped_words_split_like_the_query() {
+        assert_eq!(
+            scoped_words("do b'lao-ha 079123", "21553", "52"),
+            "p52do c21553do p52b c21553b p52lao c21553lao p52ha c21553ha p52079123 c21553079123"
+        );
+        assert_eq!(scoped_words("", "21553", "52"), "");
+        assert_eq!(scoped_words("  an  ", "21553", "52"), "p52an c21553an");
     }
 
     #[test]
