@@ -116,7 +116,7 @@ fn accepted(backend: Backend, diesel_type: &str) -> &'static [&'static str] {
 fn search_machinery(backend: Backend, table: &str, column: Option<&str>) -> bool {
     match (backend, column) {
         (Backend::Sqlite, None) => table.starts_with("person_fts") || table == "person_search",
-        (Backend::Postgres, Some(c)) => table == "persons" && c == "search_tokens",
+        (Backend::Postgres, Some(c)) => table == "persons" && (c == "search_tokens" || c == "unit_search_tokens"),
         _ => false,
     }
 }

@@ -1,3 +1,5 @@
+DROP INDEX persons_unit_name;
+DROP INDEX persons_province_name;
 DROP TRIGGER persons_search_insert;
 DROP TRIGGER persons_search_update;
 DROP TRIGGER persons_search_delete;

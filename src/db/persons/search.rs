@@ -75,17 +75,16 @@ impl Search {
         )
     }
 
-    /// PostgreSQL tsquery text, the last word a prefix: `'nguyen' & 'van' & 'an':*`, or with a
-    /// unit's own terms `'#p52nguyen' & '#p52an':*` (read with a cast: `to_tsquery` would
-    /// split `#p52nguyen` at the `#`). The words are alphanumeric: nothing to escape.
+    /// PostgreSQL `to_tsquery('simple', …)` text, the last word a prefix: `'nguyen' & 'van' &
+    /// 'an':*`, or with a unit's own terms `'p52nguyen' & 'p52an':*`. The words are
+    /// alphanumeric: nothing to escape.
     fn tsquery(words: &[String], unit_terms: Option<&str>) -> String {
         let n = words.len();
-        let marker = if unit_terms.is_some() { "#" } else { "" };
         let prefix = unit_terms.unwrap_or("");
         words
             .iter()
             .enumerate()
-            .map(|(i, w)| format!("'{marker}{prefix}{w}'{}", if i + 1 == n { ":*" } else { "" }))
+            .map(|(i, w)| format!("'{prefix}{w}'{}", if i + 1 == n { ":*" } else { "" }))
             .collect::<Vec<_>>()
             .join(" & ")
     }
@@ -132,7 +131,7 @@ fn unit_terms(jurisdiction: &Jurisdiction, unit: Option<&Jurisdiction>) -> Optio
 /// c21808nguyen p52van c21808van …`. Province codes have 2 digits and commune codes 5, so
 /// the code ends at a known place. SQLite's `person_fts` triggers call it as
 /// `thncd_scoped_words` (registered on every connection); PostgreSQL's
-/// `person_search_tokens()` builds the same terms, marked with `#`, in SQL.
+/// `person_unit_search_tokens()` builds the same terms in SQL.
 pub fn scoped_words(search_text: &str, unit_code: &str, province_code: &str) -> String {
     let mut out = String::with_capacity(search_text.len() * 3);
     for word in search_text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
@@ -303,10 +302,18 @@ macro_rules! list_filters {
             Some(Search::Words(words)) => {
                 let terms = if $unit_terms { unit_terms(&scope.jurisdiction, f.unit.as_ref()) } else { None };
                 if $pg {
+                    // One word: the plain words, whose statistics let the planner choose
+                    // between the word's posting list (a rare word) and the unit's name-order
+                    // index (a common one). Several words match few persons: the unit's own
+                    // terms keep each word's posting list to the unit.
+                    let (column, terms) = match terms {
+                        Some(t) if words.len() > 1 => ("persons.unit_search_tokens", Some(t)),
+                        _ => ("persons.search_tokens", None),
+                    };
                     q = q.filter(
-                        diesel::dsl::sql::<Bool>("persons.search_tokens @@ CAST(")
+                        diesel::dsl::sql::<Bool>(&format!("{column} @@ to_tsquery('simple', "))
                             .bind::<Text, _>(Search::tsquery(words, terms.as_deref()))
-                            .sql(" AS tsquery)"),
+                            .sql(")"),
                     );
                 } else {
                     q = q.filter(
@@ -333,7 +340,10 @@ pub fn list(
 ) -> ApiResult<ListPage> {
     use diesel::sql_types::Integer;
     let pg = matches!(conn, DbConnection::Postgresql(_));
-    let q = list_filters!(p::table.into_boxed(), scope, f, pg).select(PersonRow::as_select());
+    // The page's ids first, then their rows: the ids of a common word's first page come from
+    // an index-only walk of the unit's name-order index, which a `SELECT *` would turn into a
+    // row read per skipped person.
+    let q = list_filters!(p::table.into_boxed(), scope, f, pg).select(p::id);
     let q = match (&f.after, f.sort) {
         (Some(Cursor::Name { name, id }), Sort::FullName) => {
             q.filter(p::full_name.gt(name.clone()).or(p::full_name.eq(name.clone()).and(p::id.gt(id.clone()))))
@@ -356,9 +366,16 @@ pub fn list(
     };
     let offset = if f.after.is_some() { 0 } else { offset };
     // One row more than the page tells whether there is a next one.
-    let mut rows = q.offset(offset).limit(limit + 1).load(conn)?;
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
+    let mut ids: Vec<String> = q.offset(offset).limit(limit + 1).load(conn)?;
+    let more = ids.len() as i64 > limit;
+    ids.truncate(limit as usize);
+    // The rows are read within the caller's reach again: a person moved out of it since the
+    // first read is left out, not shown.
+    let mut rows: Vec<PersonRow> =
+        scoped!(p::table.filter(p::id.eq_any(&ids)).into_boxed(), scope).select(PersonRow::as_select()).load(conn)?;
+    let position: std::collections::HashMap<&str, usize> =
+        ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+    rows.sort_by_key(|r| position.get(r.id.as_str()).copied().unwrap_or(usize::MAX));
     let next = if more { rows.last().and_then(|r| Cursor::of(r, f.sort)) } else { None };
 
     // The total: free when the first page is not full; exact up to the threshold (a count
@@ -456,7 +473,7 @@ mod tests {
         assert_eq!(Search::parse("'-"), words(&[]));
         let words = ["nguyen".to_string(), "an".to_string()];
         assert_eq!(Search::tsquery(&words, None), "'nguyen' & 'an':*");
-        assert_eq!(Search::tsquery(&words, Some("p52")), "'#p52nguyen' & '#p52an':*");
+        assert_eq!(Search::tsquery(&words, Some("p52")), "'p52nguyen' & 'p52an':*");
         assert_eq!(
             Search::fts_match(&words, Some("c21553"), Some("under_management")),
             "scoped : (\"c21553nguyen\" AND \"c21553an\"*) AND status : \"undermanagement\""
