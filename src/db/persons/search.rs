@@ -110,6 +110,31 @@ impl Search {
     }
 }
 
+/// Of the caller's jurisdiction and a `unit` filter, the one inside the other; `None` when
+/// neither holds the other (both predicates then stay, and match nobody).
+fn narrower<'a>(jurisdiction: &'a Jurisdiction, unit: Option<&'a Jurisdiction>) -> Option<&'a Jurisdiction> {
+    let Some(unit) = unit else { return Some(jurisdiction) };
+    if within(unit, jurisdiction) {
+        Some(unit)
+    } else if within(jurisdiction, unit) {
+        Some(jurisdiction)
+    } else {
+        None
+    }
+}
+
+fn within(inner: &Jurisdiction, outer: &Jurisdiction) -> bool {
+    match (inner, outer) {
+        (_, Jurisdiction::National) => true,
+        (Jurisdiction::Province(a), Jurisdiction::Province(b))
+        | (Jurisdiction::Commune(a), Jurisdiction::Commune(b)) => a == b,
+        (Jurisdiction::Commune(c), Jurisdiction::Province(p)) => {
+            crate::db::admin_units::province_of(c).is_some_and(|of| of == p)
+        }
+        _ => false,
+    }
+}
+
 /// The prefix of a unit's own search terms (`p52`, `c21808`) for the narrowest of the caller's
 /// jurisdiction and the `unit` filter; `None` for the whole country. A common word ("nguyen",
 /// about 40 % of names) then costs a search the unit's matches, not the country's.
@@ -236,10 +261,20 @@ macro_rules! list_filters {
         use diesel::sql_types::{Bool, Text};
         let f: &ListFilter = $f;
         let scope: &PersonScope = $scope;
-        let mut q = scoped!($q, scope);
-        if let Some(unit) = &f.unit {
-            q = in_unit!(q, unit);
-        }
+        let mut q = match (&scope.purpose, narrower(&scope.jurisdiction, f.unit.as_ref())) {
+            // One unit predicate, the narrower: the planner multiplies the selectivities of
+            // two as if they were independent (`province_code = '52' AND province_code =
+            // '52'`), underestimates the matches and reads a common word's whole posting list
+            // (75 ms instead of 1 ms on the national data set).
+            (None, Some(reach)) => in_unit!($q, reach),
+            _ => {
+                let mut q = scoped!($q, scope);
+                if let Some(unit) = &f.unit {
+                    q = in_unit!(q, unit);
+                }
+                q
+            }
+        };
         if let Some(v) = &f.status {
             q = q.filter(p::status.eq(v.clone()));
         }
@@ -385,10 +420,16 @@ pub fn list(
     }
     let count_all = || list_filters!(p::table.into_boxed(), scope, f, pg);
     let (total, estimate) = if f.exact_total {
-        (count_all().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?, false)
+        match search_index_count(conn, scope, f, None)? {
+            Some(n) => (n, false),
+            None => (count_all().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?, false),
+        }
     } else {
         let cap = f.exact_total_up_to.max(0);
-        let seen = count_all().select(diesel::dsl::sql::<Integer>("1")).limit(cap + 1).load::<i32>(conn)?.len() as i64;
+        let seen = match search_index_count(conn, scope, f, Some(cap + 1))? {
+            Some(n) => n,
+            None => count_all().select(diesel::dsl::sql::<Integer>("1")).limit(cap + 1).load::<i32>(conn)?.len() as i64,
+        };
         if seen <= cap {
             (seen, false)
         } else if scope.purpose.is_some() {
@@ -399,6 +440,42 @@ pub fn list(
         }
     };
     Ok(ListPage { rows, total, total_is_estimate: estimate, next })
+}
+
+/// SQLite: the count of a search from its FTS index alone (2 ms for 3,930 matches of
+/// "nguyen" in a province, against 11 ms through `persons`), when the index holds every
+/// filter: the words with the unit's own terms, the status, and a whole-unit scope.
+/// `None` otherwise (the count goes through `persons`).
+fn search_index_count(
+    conn: &mut DbConnection,
+    scope: &PersonScope,
+    f: &ListFilter,
+    limit: Option<i64>,
+) -> ApiResult<Option<i64>> {
+    let Some(Search::Words(words)) = &f.q else { return Ok(None) };
+    let index_holds_every_filter = matches!(conn, DbConnection::Sqlite(_))
+        && !words.is_empty()
+        && scope.purpose.is_none()
+        && narrower(&scope.jurisdiction, f.unit.as_ref()).is_some()
+        && f.release_type.is_none()
+        && f.offence_group.is_none()
+        && f.classification.is_none()
+        && f.juvenile.is_none()
+        && f.needs_focus.is_none()
+        && f.received_from.is_none()
+        && f.received_to.is_none()
+        && f.expungement_due_before.is_none()
+        && f.contact_overdue.is_none();
+    if !index_holds_every_filter {
+        return Ok(None);
+    }
+    let terms = unit_terms(&scope.jurisdiction, f.unit.as_ref());
+    let matched =
+        diesel::sql_query("SELECT COUNT(*) AS n FROM (SELECT 1 FROM person_fts WHERE person_fts MATCH ? LIMIT ?)")
+            .bind::<diesel::sql_types::Text, _>(Search::fts_match(words, terms.as_deref(), f.status.as_deref()))
+            .bind::<BigInt, _>(limit.unwrap_or(-1))
+            .get_result::<Count>(conn)?;
+    Ok(Some(matched.n))
 }
 
 /// `EXPLAIN <query>`: the planner's row estimate, without running the query.
@@ -498,6 +575,25 @@ mod tests {
         for (jurisdiction, unit, expected) in cases {
             assert_eq!(unit_terms(jurisdiction, unit).as_deref(), expected, "{jurisdiction:?} {unit:?}");
         }
+    }
+
+    #[test]
+    fn one_unit_predicate_the_narrower() {
+        let (vn, p01, p79, c00070) = (
+            Jurisdiction::National,
+            Jurisdiction::Province("01".into()),
+            Jurisdiction::Province("79".into()),
+            Jurisdiction::Commune("00070".into()),
+        );
+        assert_eq!(narrower(&p01, None), Some(&p01));
+        assert_eq!(narrower(&p01, Some(&p01)), Some(&p01));
+        assert_eq!(narrower(&p01, Some(&c00070)), Some(&c00070));
+        assert_eq!(narrower(&c00070, Some(&p01)), Some(&c00070));
+        assert_eq!(narrower(&vn, Some(&p79)), Some(&p79));
+        assert_eq!(narrower(&p79, Some(&vn)), Some(&p79));
+        // Disjoint: neither holds the other.
+        assert_eq!(narrower(&p79, Some(&c00070)), None);
+        assert_eq!(narrower(&p79, Some(&p01)), None);
     }
 
     #[test]
