@@ -76,15 +76,26 @@ impl Search {
     }
 
     /// PostgreSQL `to_tsquery('simple', …)` text, the last word a prefix: `'nguyen' & 'van' &
-    /// 'an':*`, or with a unit's own terms `'p52nguyen' & 'p52an':*`. The words are
-    /// alphanumeric: nothing to escape.
+    /// ('an' | 'an':*)`, or with a unit's own terms `'p52nguyen' & ('p52an' | 'p52an':*)`. The
+    /// prefix alone means the same, but the planner guesses a prefix's frequency (2 % for
+    /// "nguyen", which is in 40 % of names) while it knows the whole word's: with it, it walks
+    /// the name-order index for a common word instead of reading its posting list. The words
+    /// are alphanumeric: nothing to escape.
     fn tsquery(words: &[String], unit_terms: Option<&str>) -> String {
         let n = words.len();
         let prefix = unit_terms.unwrap_or("");
         words
             .iter()
             .enumerate()
-            .map(|(i, w)| format!("'{prefix}{w}'{}", if i + 1 == n { ":*" } else { "" }))
+            .map(
+                |(i, w)| {
+                    if i + 1 == n {
+                        format!("('{prefix}{w}' | '{prefix}{w}':*)")
+                    } else {
+                        format!("'{prefix}{w}'")
+                    }
+                },
+            )
             .collect::<Vec<_>>()
             .join(" & ")
     }
@@ -549,8 +560,8 @@ mod tests {
         assert_eq!(Search::parse("nguyen 0790"), words(&["nguyen", "0790"]));
         assert_eq!(Search::parse("'-"), words(&[]));
         let words = ["nguyen".to_string(), "an".to_string()];
-        assert_eq!(Search::tsquery(&words, None), "'nguyen' & 'an':*");
-        assert_eq!(Search::tsquery(&words, Some("p52")), "'p52nguyen' & 'p52an':*");
+        assert_eq!(Search::tsquery(&words, None), "'nguyen' & ('an' | 'an':*)");
+        assert_eq!(Search::tsquery(&words, Some("p52")), "'p52nguyen' & ('p52an' | 'p52an':*)");
         assert_eq!(
             Search::fts_match(&words, Some("c21553"), Some("under_management")),
             "scoped : (\"c21553nguyen\" AND \"c21553an\"*) AND status : \"undermanagement\""
