@@ -3,6 +3,7 @@
 use actix_web::{get, patch, post, put, web, HttpResponse};
 
 use crate::api::parse_id;
+use crate::api::responses::{ConvictionNotFound, IfMatchFailed, PersonNotFound, StatusForbids, StatusForbidsListed};
 use crate::auth::{Auth, Jurisdiction, Op};
 use crate::db::persons::PersonScope;
 use crate::db::{admin_units, convictions, persons};
@@ -206,10 +207,7 @@ pub async fn create_person(
 #[utoipa::path(
     tag = "persons",
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Person, headers(("ETag" = String))),
-        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Person, headers(("ETag" = String))), PersonNotFound)
 )]
 #[get("/persons/{id}")]
 pub async fn get_person(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
@@ -226,10 +224,8 @@ pub async fn get_person(state: web::Data<AppState>, auth: Auth, id: web::Path<St
     params(("id" = String, Path), ("If-Match" = String, Header)),
     responses(
         (status = 200, body = Person),
-        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Duplicate ID number", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json")
+        PersonNotFound, IfMatchFailed
     )
 )]
 #[patch("/persons/{id}")]
@@ -256,10 +252,7 @@ pub async fn update_person(
 #[utoipa::path(
     tag = "persons",
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Vec<StatusChange>),
-        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Vec<StatusChange>), PersonNotFound)
 )]
 #[get("/persons/{id}/status-history")]
 pub async fn get_status_history(
@@ -285,10 +278,7 @@ pub async fn get_status_history(
 #[utoipa::path(
     tag = "persons",
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Vec<AttributeChange>),
-        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Vec<AttributeChange>), PersonNotFound)
 )]
 #[get("/persons/{id}/attribute-history")]
 pub async fn get_attribute_history(
@@ -327,11 +317,7 @@ async fn run_transition(
     tag = "lifecycle",
     request_body = ReceptionInput,
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Person),
-        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not allowed from the current status; `allowed` lists what is", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Person), PersonNotFound, StatusForbidsListed)
 )]
 #[post("/persons/{id}/reception")]
 pub async fn receive_person(
@@ -353,11 +339,7 @@ pub async fn receive_person(
     tag = "lifecycle",
     request_body = StartManagementInput,
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Person),
-        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not allowed from the current status", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Person), PersonNotFound, StatusForbids)
 )]
 #[post("/persons/{id}/start-management")]
 pub async fn start_management(
@@ -382,11 +364,7 @@ pub async fn start_management(
     tag = "lifecycle",
     request_body = TransferInput,
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Person),
-        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not allowed from the current status", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Person), PersonNotFound, StatusForbids)
 )]
 #[post("/persons/{id}/transfer")]
 pub async fn transfer_person(
@@ -406,16 +384,7 @@ pub async fn transfer_person(
 macro_rules! simple_transition {
     ($name:ident, $path:literal, $op:expr, $action:expr, $doc:literal) => {
         #[doc = $doc]
-        #[utoipa::path(
-            tag = "lifecycle",
-            request_body = TransitionInput,
-            params(("id" = String, Path)),
-            responses(
-                (status = 200, body = Person),
-                (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"),
-                (status = 409, description = "Not allowed from the current status; `allowed` lists what is", body = Problem, content_type = "application/problem+json")
-            )
-        )]
+        #[utoipa::path(tag = "lifecycle", request_body = TransitionInput, params(("id" = String, Path)), responses((status = 200, body = Person), PersonNotFound, StatusForbidsListed))]
         #[post($path)]
         pub async fn $name(
             state: web::Data<AppState>,
@@ -455,10 +424,7 @@ simple_transition!(record_death, "/persons/{id}/decease", Op::RecordDeath, Trans
 #[utoipa::path(
     tag = "convictions",
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Vec<Conviction>),
-        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Vec<Conviction>), PersonNotFound)
 )]
 #[get("/persons/{id}/convictions")]
 pub async fn list_convictions(
@@ -482,8 +448,8 @@ pub async fn list_convictions(
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     responses(
         (status = 201, body = Conviction),
-        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A new offence is not possible from the current status", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "A new offence is not possible from the current status", body = Problem, content_type = "application/problem+json"),
+        PersonNotFound
     )
 )]
 #[post("/persons/{id}/convictions")]
@@ -512,12 +478,7 @@ pub async fn create_conviction(
     tag = "convictions",
     request_body = ConvictionPatch,
     params(("id" = String, Path), ("cid" = String, Path), ("If-Match" = String, Header)),
-    responses(
-        (status = 200, body = Conviction),
-        (status = 404, description = "No such person in your unit, or no such conviction", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Conviction), ConvictionNotFound, IfMatchFailed)
 )]
 #[patch("/persons/{id}/convictions/{cid}")]
 pub async fn update_conviction(
@@ -542,10 +503,7 @@ pub async fn update_conviction(
 #[utoipa::path(
     tag = "convictions",
     params(("id" = String, Path), ("cid" = String, Path)),
-    responses(
-        (status = 200, body = Vec<ConvictionVersion>),
-        (status = 404, description = "No such person in your unit, or no such conviction", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Vec<ConvictionVersion>), ConvictionNotFound)
 )]
 #[get("/persons/{id}/convictions/{cid}/versions")]
 pub async fn list_conviction_versions(
@@ -607,10 +565,7 @@ fn expungement_view(
 #[utoipa::path(
     tag = "expungement",
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = ExpungementView),
-        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = ExpungementView), PersonNotFound)
 )]
 #[get("/persons/{id}/expungement")]
 pub async fn get_expungement(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
@@ -634,11 +589,9 @@ pub async fn get_expungement(state: web::Data<AppState>, auth: Auth, id: web::Pa
     params(("id" = String, Path), ("If-Match" = String, Header)),
     responses(
         (status = 200, body = ExpungementView),
-        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Before the date the law allows (the date is named), or a court decision without its number", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json")
+        PersonNotFound, IfMatchFailed
     )
 )]
 #[put("/persons/{id}/expungement")]
@@ -663,10 +616,7 @@ pub async fn update_expungement(
 #[utoipa::path(
     tag = "expungement",
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Vec<JudicialRecordRequest>),
-        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Vec<JudicialRecordRequest>), PersonNotFound)
 )]
 #[get("/persons/{id}/judicial-record-requests")]
 pub async fn list_judicial_record_requests(
@@ -688,10 +638,7 @@ pub async fn list_judicial_record_requests(
     tag = "expungement",
     request_body = JudicialRecordRequestInput,
     params(("id" = String, Path)),
-    responses(
-        (status = 201, body = JudicialRecordRequest),
-        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 201, body = JudicialRecordRequest), PersonNotFound)
 )]
 #[post("/persons/{id}/judicial-record-requests")]
 pub async fn create_judicial_record_request(
