@@ -2,8 +2,8 @@
 
 use actix_web::{get, post, web, HttpResponse};
 
-use crate::api::parse_id;
 use crate::api::responses::CommitteeNotFound;
+use crate::api::{parse_id, parse_ids};
 use crate::auth::{Auth, Op};
 use crate::db::committees as db;
 use crate::dto::committees::*;
@@ -148,8 +148,7 @@ pub async fn end_member(
     path: web::Path<(String, String)>,
     body: ApiJson<EndMember>,
 ) -> ApiResult<HttpResponse> {
-    let (id, member_id) = path.into_inner();
-    let (id, member_id) = (parse_id(&id)?, parse_id(&member_id)?);
+    let (id, member_id) = parse_ids(path.into_inner())?;
     let input = body.0;
     if input.to_date > today_vn() {
         return Err(ApiError::invalid("to_date", "must not be in the future"));

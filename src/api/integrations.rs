@@ -2,8 +2,8 @@
 
 use actix_web::{delete, get, post, web, HttpResponse};
 
-use crate::api::parse_id;
 use crate::api::responses::SubscriptionNotFound;
+use crate::api::{parse_id, parse_ids};
 use crate::auth::{Auth, Op};
 use crate::db::events::EventRow;
 use crate::db::webhooks::{self as db, DeliveryRow, SubscriptionRow};
@@ -261,8 +261,7 @@ pub async fn replay_webhook_delivery(
     auth: Auth,
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
-    let (id, delivery) = path.into_inner();
-    let (id, delivery) = (parse_id(&id)?, parse_id(&delivery)?);
+    let (id, delivery) = parse_ids(path.into_inner())?;
     let row = state
         .run(&auth, Op::ReplayWebhookDelivery, move |conn, auth| service::replay_delivery(conn, auth, &id, &delivery))
         .await?;

@@ -3,8 +3,8 @@
 
 use actix_web::{get, post, web, HttpResponse};
 
-use crate::api::parse_id;
 use crate::api::responses::PersonNotFound;
+use crate::api::{parse_id, parse_ids};
 use crate::auth::{Auth, Op};
 use crate::db::labour::{self, AssistanceRow, EmployerRow, ReferralRow, TrainingRow};
 use crate::db::persons::{self, PersonScope};
@@ -176,8 +176,7 @@ pub async fn set_job_referral_outcome(
     path: web::Path<(String, String)>,
     body: ApiJson<ReferralOutcomeInput>,
 ) -> ApiResult<HttpResponse> {
-    let (id, rid) = path.into_inner();
-    let (id, rid) = (parse_id(&id)?, parse_id(&rid)?);
+    let (id, rid) = parse_ids(path.into_inner())?;
     let input = body.0;
     not_future("outcome_on", input.outcome_on)?;
     let row = state

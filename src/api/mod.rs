@@ -47,4 +47,4 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(imports::routes);
 }
 
-pub use crate::http::parse_id;
+pub use crate::http::{parse_id, parse_ids};

@@ -3,8 +3,8 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 
-use crate::api::parse_id;
 use crate::api::responses::{BadDateOrUnit, ModelNotFound, StatusForbids};
+use crate::api::{parse_id, parse_ids};
 use crate::auth::{Auth, Op};
 use crate::db::models::{self as db, ModelRow, OutreachRow, ParticipantRow, PropagandistRow};
 use crate::db::DbConnection;
@@ -256,8 +256,7 @@ pub async fn leave_model(
     path: web::Path<(String, String)>,
     body: ApiJson<LeaveInput>,
 ) -> ApiResult<HttpResponse> {
-    let (id, pid) = path.into_inner();
-    let (id, pid) = (parse_id(&id)?, parse_id(&pid)?);
+    let (id, pid) = parse_ids(path.into_inner())?;
     let input = body.0;
     if input.left_on > today_vn() {
         return Err(ApiError::invalid("left_on", "must not be in the future"));

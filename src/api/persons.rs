@@ -1,12 +1,13 @@
 //! Persons: the registry, lifecycle actions, convictions and expungement.
 
 use actix_web::{get, patch, post, put, web, HttpResponse};
+use chrono::NaiveDate;
 
-use crate::api::parse_id;
 use crate::api::responses::{ConvictionNotFound, IfMatchFailed, PersonNotFound, StatusForbids, StatusForbidsListed};
+use crate::api::{parse_id, parse_ids};
 use crate::auth::{Auth, Jurisdiction, Op};
 use crate::db::persons::PersonScope;
-use crate::db::{admin_units, convictions, persons};
+use crate::db::{admin_units, convictions, persons, DbConnection};
 use crate::domain::lifecycle::Transition;
 use crate::dto::convictions::*;
 use crate::dto::persons::*;
@@ -296,19 +297,33 @@ pub async fn get_attribute_history(
     Ok(HttpResponse::Ok().json(rows.into_iter().map(AttributeChange::from).collect::<Vec<_>>()))
 }
 
+/// A lifecycle step on one person: `step` gets the parsed id, the body and today's date;
+/// the answer is the person, with its ETag.
+async fn person_step<I: Send + 'static>(
+    state: web::Data<AppState>,
+    auth: Auth,
+    op: Op,
+    id: &str,
+    input: I,
+    step: impl FnOnce(&mut DbConnection, &Auth, &str, &I, NaiveDate) -> ApiResult<persons::PersonRow> + Send + 'static,
+) -> ApiResult<HttpResponse> {
+    let id = parse_id(id)?;
+    let row = state.run(&auth, op, move |conn, auth| step(conn, auth, &id, &input, today_vn())).await?;
+    Ok(json_with_etag(row.version, &view(&row, &auth)))
+}
+
 async fn run_transition(
     state: web::Data<AppState>,
     auth: Auth,
     op: Op,
-    id: String,
+    id: &str,
     action: Transition,
     input: TransitionInput,
 ) -> ApiResult<HttpResponse> {
-    let id = parse_id(&id)?;
-    let row = state
-        .run(&auth, op, move |conn, auth| service::apply_transition(conn, auth, &id, action, &input, today_vn()))
-        .await?;
-    Ok(json_with_etag(row.version, &view(&row, &auth)))
+    person_step(state, auth, op, id, input, move |conn, auth, id, input, today| {
+        service::apply_transition(conn, auth, id, action, input, today)
+    })
+    .await
 }
 
 /// Reception (tiếp nhận): the person reported. Parolees reporting more than 5 days after
@@ -326,12 +341,7 @@ pub async fn receive_person(
     id: web::Path<String>,
     body: ApiJson<ReceptionInput>,
 ) -> ApiResult<HttpResponse> {
-    let id = parse_id(&id)?;
-    let input = body.0;
-    let row = state
-        .run(&auth, Op::ReceivePerson, move |conn, auth| service::receive(conn, auth, &id, &input, today_vn()))
-        .await?;
-    Ok(json_with_etag(row.version, &view(&row, &auth)))
+    person_step(state, auth, Op::ReceivePerson, &id, body.0, service::receive).await
 }
 
 /// Open the management file: supervision starts (`under_management`).
@@ -348,14 +358,7 @@ pub async fn start_management(
     id: web::Path<String>,
     body: ApiJson<StartManagementInput>,
 ) -> ApiResult<HttpResponse> {
-    let id = parse_id(&id)?;
-    let input = body.0;
-    let row = state
-        .run(&auth, Op::StartManagement, move |conn, auth| {
-            service::start_management(conn, auth, &id, &input, today_vn())
-        })
-        .await?;
-    Ok(json_with_etag(row.version, &view(&row, &auth)))
+    person_step(state, auth, Op::StartManagement, &id, body.0, service::start_management).await
 }
 
 /// Move the person to another commune (which may be outside your unit): `moved_out` here,
@@ -373,12 +376,7 @@ pub async fn transfer_person(
     id: web::Path<String>,
     body: ApiJson<TransferInput>,
 ) -> ApiResult<HttpResponse> {
-    let id = parse_id(&id)?;
-    let input = body.0;
-    let row = state
-        .run(&auth, Op::TransferPerson, move |conn, auth| service::transfer_person(conn, auth, &id, &input, today_vn()))
-        .await?;
-    Ok(json_with_etag(row.version, &view(&row, &auth)))
+    person_step(state, auth, Op::TransferPerson, &id, body.0, service::transfer_person).await
 }
 
 macro_rules! simple_transition {
@@ -392,7 +390,7 @@ macro_rules! simple_transition {
             id: web::Path<String>,
             body: ApiJson<TransitionInput>,
         ) -> ApiResult<HttpResponse> {
-            run_transition(state, auth, $op, id.into_inner(), $action, body.0).await
+            run_transition(state, auth, $op, &id, $action, body.0).await
         }
     };
 }
@@ -488,8 +486,7 @@ pub async fn update_conviction(
     if_match: IfMatch,
     body: ApiJson<ConvictionPatch>,
 ) -> ApiResult<HttpResponse> {
-    let (id, cid) = path.into_inner();
-    let (id, cid) = (parse_id(&id)?, parse_id(&cid)?);
+    let (id, cid) = parse_ids(path.into_inner())?;
     let input = body.0;
     let view = state
         .run(&auth, Op::UpdateConviction, move |conn, auth| {
@@ -511,8 +508,7 @@ pub async fn list_conviction_versions(
     auth: Auth,
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
-    let (id, cid) = path.into_inner();
-    let (id, cid) = (parse_id(&id)?, parse_id(&cid)?);
+    let (id, cid) = parse_ids(path.into_inner())?;
     let versions = state
         .run(&auth, Op::ListConvictionVersions, move |conn, auth| service::conviction_versions(conn, auth, &id, &cid))
         .await?;

@@ -330,6 +330,22 @@ pub async fn submit_report(state: web::Data<AppState>, auth: Auth, id: web::Path
         .await
 }
 
+/// The parent unit's decision on a submitted report: accept it, or return it with comments.
+async fn decide(
+    state: &AppState,
+    auth: &Auth,
+    op: Op,
+    id: &str,
+    action: ReportAction,
+    comment: Option<String>,
+) -> ApiResult<HttpResponse> {
+    let id = parse_id(id)?;
+    report_write(state, auth, op, false, move |conn, auth| {
+        service::decide_report(conn, auth, &id, action, comment.as_deref())
+    })
+    .await
+}
+
 /// The parent unit accepts a submitted report.
 #[utoipa::path(
     tag = "reports",
@@ -344,12 +360,7 @@ pub async fn accept_report(
     id: web::Path<String>,
     body: ApiJson<ReportDecision>,
 ) -> ApiResult<HttpResponse> {
-    let id = parse_id(&id)?;
-    let comment = body.0.comment;
-    report_write(&state, &auth, Op::AcceptReport, false, move |conn, auth| {
-        service::decide_report(conn, auth, &id, ReportAction::Accept, comment.as_deref())
-    })
-    .await
+    decide(&state, &auth, Op::AcceptReport, &id, ReportAction::Accept, body.0.comment).await
 }
 
 /// The parent unit returns a submitted report with comments; the unit then revises it.
@@ -370,12 +381,7 @@ pub async fn return_report(
     id: web::Path<String>,
     body: ApiJson<ReportDecision>,
 ) -> ApiResult<HttpResponse> {
-    let id = parse_id(&id)?;
-    let comment = body.0.comment;
-    report_write(&state, &auth, Op::ReturnReport, false, move |conn, auth| {
-        service::decide_report(conn, auth, &id, ReportAction::Return, comment.as_deref())
-    })
-    .await
+    decide(&state, &auth, Op::ReturnReport, &id, ReportAction::Return, body.0.comment).await
 }
 
 /// A correction: a new draft version with fresh figures and the same sections, superseding

@@ -2,8 +2,8 @@
 
 use actix_web::{delete, get, patch, post, put, web, HttpResponse};
 
-use crate::api::parse_id;
 use crate::api::responses::{ActivityNotFound, BadDateOrUnit, CaseloadPersonNotFound, IfMatchFailed, PersonNotFound};
+use crate::api::{parse_id, parse_ids};
 use crate::auth::{Auth, Op};
 use crate::db::persons::{self, PersonScope};
 use crate::db::supervision::{self as sup, ActivityRow, AssignmentRow, PlanItemRow};
@@ -245,8 +245,7 @@ pub async fn correct_activity(
     if_match: IfMatch,
     body: ApiJson<ActivityCorrection>,
 ) -> ApiResult<HttpResponse> {
-    let (id, activity_id) = path.into_inner();
-    let (id, activity_id) = (parse_id(&id)?, parse_id(&activity_id)?);
+    let (id, activity_id) = parse_ids(path.into_inner())?;
     let input = body.0;
     let row = state
         .run(&auth, Op::CorrectActivity, move |conn, auth| {
@@ -269,8 +268,7 @@ pub async fn delete_activity(
     path: web::Path<(String, String)>,
     query: ApiQuery<DeleteQuery>,
 ) -> ApiResult<HttpResponse> {
-    let (id, activity_id) = path.into_inner();
-    let (id, activity_id) = (parse_id(&id)?, parse_id(&activity_id)?);
+    let (id, activity_id) = parse_ids(path.into_inner())?;
     let reason = query.into_inner().reason.trim().to_string();
     if reason.is_empty() || reason.chars().count() > 1000 {
         return Err(ApiError::invalid("reason", "is required (at most 1000 characters)"));
