@@ -2,7 +2,6 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 
 use super::schema::{accounts as a, login_failures as lf};
 use super::DbConnection;
@@ -114,10 +113,7 @@ pub fn list(
         }
         q
     };
-    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let rows =
-        build().select(AccountRow::as_select()).order(a::username.asc()).offset(offset).limit(limit).load(conn)?;
-    Ok((rows, total))
+    Ok(paged!(conn, build, AccountRow, a::username.asc(), offset, limit))
 }
 
 /// Changes applied with optimistic concurrency: the row must still be at `expected_version`.

@@ -1,7 +1,6 @@
 //! Administrative units (2025 two-tier list): seeding, lookup, search.
 
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 
 use super::schema::admin_units as au;
 use super::DbConnection;
@@ -157,9 +156,7 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter, offset: i64, limit: i6
         }
         query
     };
-    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let items = build().select(AdminUnit::as_select()).order(au::code.asc()).offset(offset).limit(limit).load(conn)?;
-    Ok((items, total))
+    Ok(paged!(conn, build, AdminUnit, au::code.asc(), offset, limit))
 }
 
 /// The units one level below `parent` (provinces below `VN`, communes below a province),

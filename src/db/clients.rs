@@ -2,7 +2,6 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 
 use super::schema::api_clients as c;
 use super::DbConnection;
@@ -62,15 +61,7 @@ pub fn list(
         }
         q
     };
-    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let rows = build()
-        .select(ClientRow::as_select())
-        .order(c::name.asc())
-        .then_order_by(c::id.asc())
-        .offset(offset)
-        .limit(limit)
-        .load(conn)?;
-    Ok((rows, total))
+    Ok(paged!(conn, build, ClientRow, (c::name.asc(), c::id.asc()), offset, limit))
 }
 
 #[derive(Debug, Default, AsChangeset)]

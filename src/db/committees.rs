@@ -2,7 +2,6 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 
 use super::schema::{
     committee_consolidations as cc, committee_members as cm, steering_committees as sc, supervision_assignments as sa,
@@ -98,14 +97,7 @@ pub fn list(
         }
         q
     };
-    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let rows = build()
-        .select(CommitteeRow::as_select())
-        .order((sc::unit_code.asc(), sc::decision_date.desc()))
-        .offset(offset)
-        .limit(limit)
-        .load(conn)?;
-    Ok((rows, total))
+    Ok(paged!(conn, build, CommitteeRow, (sc::unit_code.asc(), sc::decision_date.desc()), offset, limit))
 }
 
 pub fn dissolve(conn: &mut DbConnection, c: &CommitteeRow, decision: &str, on: NaiveDate) -> ApiResult<()> {

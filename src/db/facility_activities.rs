@@ -101,14 +101,7 @@ pub fn list(
         }
         q
     };
-    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let rows = build()
-        .select(FacilityActivityRow::as_select())
-        .order((fa::occurred_on.desc(), fa::id.desc()))
-        .offset(offset)
-        .limit(limit)
-        .load(conn)?;
-    Ok((rows, total))
+    Ok(paged!(conn, build, FacilityActivityRow, (fa::occurred_on.desc(), fa::id.desc()), offset, limit))
 }
 
 /// Pre-release figures of a set of reported units for a period, each counted on its own

@@ -2,7 +2,6 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 
 use super::schema::{employers as e, job_referrals as jr, social_assistance as sx, trainings as t};
 use super::DbConnection;
@@ -194,13 +193,7 @@ pub fn list_employers(
         }
         q
     };
-    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let rows: Vec<EmployerRow> = build()
-        .select(EmployerRow::as_select())
-        .order((e::name.asc(), e::id.asc()))
-        .offset(offset)
-        .limit(limit)
-        .load(conn)?;
+    let (rows, total) = paged!(conn, build, EmployerRow, (e::name.asc(), e::id.asc()), offset, limit);
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let counts: Vec<(Option<String>, i64)> = jr::table
         .filter(jr::employer_id.eq_any(&ids))

@@ -167,14 +167,7 @@ pub fn list_lists(
         }
         q
     };
-    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let rows = build()
-        .select(ListRow::as_select())
-        .order((ll::month.desc(), ll::unit_code.asc(), ll::version_no.desc()))
-        .offset(offset)
-        .limit(limit)
-        .load(conn)?;
-    Ok((rows, total))
+    Ok(paged!(conn, build, ListRow, (ll::month.desc(), ll::unit_code.asc(), ll::version_no.desc()), offset, limit))
 }
 
 /// Whether the person is on a certified (or sent/acknowledged) list of the month for the purpose.
@@ -340,14 +333,7 @@ pub fn list_loans(
         }
         q
     };
-    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let rows = build()
-        .select(LoanRow::as_select())
-        .order((l::application_date.desc(), l::id.desc()))
-        .offset(offset)
-        .limit(limit)
-        .load(conn)?;
-    Ok((rows, total))
+    Ok(paged!(conn, build, LoanRow, (l::application_date.desc(), l::id.desc()), offset, limit))
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]

@@ -16,6 +16,18 @@ macro_rules! in_unit {
     };
 }
 
+/// One page of a filtered list and the number of rows in the whole list, as `(rows, total)`.
+/// `$build` makes the (boxed) query afresh, once for the count and once for the page.
+macro_rules! paged {
+    ($conn:expr, $build:expr, $row:ty, $order:expr, $offset:expr, $limit:expr) => {{
+        let total: i64 =
+            ($build)().select(diesel::dsl::sql::<diesel::sql_types::BigInt>("COUNT(*)")).first(&mut *$conn)?;
+        let rows: Vec<$row> =
+            ($build)().select(<$row>::as_select()).order($order).offset($offset).limit($limit).load(&mut *$conn)?;
+        (rows, total)
+    }};
+}
+
 /// Writes `rows` in multi-row INSERTs of `chunk` rows. Multi-row INSERTs are
 /// backend-specific in diesel (the default-value keyword differs), so each batch is written
 /// on the concrete connection; `chunk` keeps a batch under SQLite's bound-parameter limit.

@@ -131,14 +131,7 @@ pub fn list_models(
         }
         q
     };
-    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let rows = build()
-        .select(ModelRow::as_select())
-        .order((rm::unit_code.asc(), rm::name.asc(), rm::id.asc()))
-        .offset(offset)
-        .limit(limit)
-        .load(conn)?;
-    Ok((rows, total))
+    Ok(paged!(conn, build, ModelRow, (rm::unit_code.asc(), rm::name.asc(), rm::id.asc()), offset, limit))
 }
 
 pub fn milestones(conn: &mut DbConnection, model_id: &str) -> ApiResult<Vec<MilestoneRow>> {
@@ -343,14 +336,7 @@ pub fn list_outreach(
     offset: i64,
     limit: i64,
 ) -> ApiResult<(Vec<OutreachRow>, i64)> {
-    let total: i64 = outreach_query!(scope, f).select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let rows = outreach_query!(scope, f)
-        .select(OutreachRow::as_select())
-        .order((oe::held_on.desc(), oe::id.desc()))
-        .offset(offset)
-        .limit(limit)
-        .load(conn)?;
-    Ok((rows, total))
+    Ok(paged!(conn, || outreach_query!(scope, f), OutreachRow, (oe::held_on.desc(), oe::id.desc()), offset, limit))
 }
 
 /// (kind, events, audience, quantity).

@@ -2,7 +2,6 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 
 use super::schema::persons as p;
 use super::schema::release_notices as rn;
@@ -147,12 +146,5 @@ pub fn list(
         }
         q
     };
-    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let rows = build()
-        .select(NoticeRow::as_select())
-        .order((rn::verification_due_on.asc(), rn::id.asc()))
-        .offset(offset)
-        .limit(limit)
-        .load(conn)?;
-    Ok((rows, total))
+    Ok(paged!(conn, build, NoticeRow, (rn::verification_due_on.asc(), rn::id.asc()), offset, limit))
 }

@@ -116,14 +116,7 @@ pub fn list(
         }
         q
     };
-    let total: i64 = build().count().get_result(conn)?;
-    let rows = build()
-        .order((r::period_to.desc(), r::unit_code.asc(), r::version_no.desc()))
-        .offset(offset)
-        .limit(limit)
-        .select(ReportRow::as_select())
-        .load(conn)?;
-    Ok((rows, total))
+    Ok(paged!(conn, build, ReportRow, (r::period_to.desc(), r::unit_code.asc(), r::version_no.desc()), offset, limit))
 }
 
 /// The latest report per unit among `units` for a period kind and year (any status).

@@ -2,7 +2,6 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 
 use super::persons::PersonRow;
 use super::schema::{
@@ -121,14 +120,7 @@ pub fn list_assignments(
         }
         q
     };
-    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let rows = build()
-        .select(AssignmentRow::as_select())
-        .order((sa::from_date.desc(), sa::id.desc()))
-        .offset(offset)
-        .limit(limit)
-        .load(conn)?;
-    Ok((rows, total))
+    Ok(paged!(conn, build, AssignmentRow, (sa::from_date.desc(), sa::id.desc()), offset, limit))
 }
 
 // `None` is bound as NULL rather than written as `DEFAULT`, so the insert has one shape and
@@ -300,14 +292,7 @@ pub fn list_activities(
         }
         q
     };
-    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let rows = build()
-        .select(ActivityRow::as_select())
-        .order((act::occurred_on.desc(), act::id.desc()))
-        .offset(offset)
-        .limit(limit)
-        .load(conn)?;
-    Ok((rows, total))
+    Ok(paged!(conn, build, ActivityRow, (act::occurred_on.desc(), act::id.desc()), offset, limit))
 }
 
 /// The window that orders a person's live activities for the national distinct-person

@@ -2,7 +2,6 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 
 use crate::auth::Jurisdiction;
 use crate::db::schema::persons as p;
@@ -59,12 +58,5 @@ pub fn list_id_number_conflicts(
             }
         }
     };
-    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let rows = build()
-        .select(IdNumberConflictRow::as_select())
-        .order((c::occurred_at.desc(), c::id.desc()))
-        .offset(offset)
-        .limit(limit)
-        .load(conn)?;
-    Ok((rows, total))
+    Ok(paged!(conn, build, IdNumberConflictRow, (c::occurred_at.desc(), c::id.desc()), offset, limit))
 }
