@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::{accounts as a, login_failures as lf};
 use super::DbConnection;
+use super::OrNotFound;
 use crate::auth::roles::Jurisdiction;
 use crate::error::{ApiError, ApiResult};
 
@@ -68,7 +69,7 @@ pub fn insert(conn: &mut DbConnection, new: &NewAccount) -> ApiResult<AccountRow
 /// An account inside the caller's jurisdiction; anything else is a 404.
 pub fn find_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<AccountRow> {
     let query = a::table.filter(a::id.eq(id)).select(AccountRow::as_select()).into_boxed();
-    in_unit!(query, scope, a::unit_code, a::province_code).first(conn).optional()?.ok_or(ApiError::NotFound)
+    in_unit!(query, scope, a::unit_code, a::province_code).first(conn).or_not_found()
 }
 
 pub fn find_by_id(conn: &mut DbConnection, id: &str) -> ApiResult<Option<AccountRow>> {

@@ -4,6 +4,7 @@ use diesel::prelude::*;
 
 use super::schema::admin_units as au;
 use super::DbConnection;
+use super::OrNotFound;
 use crate::auth::roles::NATIONAL_CODE;
 use crate::error::{ApiError, ApiResult};
 
@@ -124,7 +125,7 @@ pub fn seed(conn: &mut DbConnection) -> QueryResult<()> {
 }
 
 pub fn find(conn: &mut DbConnection, code: &str) -> ApiResult<AdminUnit> {
-    au::table.find(code).select(AdminUnit::as_select()).first(conn).optional()?.ok_or(ApiError::NotFound)
+    au::table.find(code).select(AdminUnit::as_select()).first(conn).or_not_found()
 }
 
 /// Resolves a unit code a record will carry; unknown codes are a 422 on `field`.

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::areas as a;
 use super::DbConnection;
+use super::OrNotFound;
 use crate::auth::Jurisdiction;
 use crate::error::{ApiError, ApiResult};
 
@@ -48,7 +49,7 @@ pub fn find_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiRe
     if let Some(p) = province {
         q = q.filter(a::province_code.eq(p));
     }
-    q.select(AreaRow::as_select()).first(conn).optional()?.ok_or(ApiError::NotFound)
+    q.select(AreaRow::as_select()).first(conn).or_not_found()
 }
 
 pub fn list(conn: &mut DbConnection, scope: &Jurisdiction) -> ApiResult<Vec<AreaRow>> {

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::api_clients as c;
 use super::DbConnection;
+use super::OrNotFound;
 use crate::auth::roles::Jurisdiction;
 use crate::error::{ApiError, ApiResult};
 
@@ -40,7 +41,7 @@ pub fn insert(conn: &mut DbConnection, row: &ClientRow) -> ApiResult<ClientRow> 
 
 pub fn find_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<ClientRow> {
     let query = c::table.filter(c::id.eq(id)).select(ClientRow::as_select()).into_boxed();
-    in_unit!(query, scope, c::unit_code, c::province_code).first(conn).optional()?.ok_or(ApiError::NotFound)
+    in_unit!(query, scope, c::unit_code, c::province_code).first(conn).or_not_found()
 }
 
 pub fn find_by_client_id(conn: &mut DbConnection, client_id: &str) -> ApiResult<Option<ClientRow>> {

@@ -7,6 +7,7 @@ use super::schema::{
     committee_consolidations as cc, committee_members as cm, steering_committees as sc, supervision_assignments as sa,
 };
 use super::DbConnection;
+use super::OrNotFound;
 use crate::auth::Jurisdiction;
 use crate::domain::enums::{CommitteeBody, CommitteeStatus, MemberRole, Organisation};
 use crate::error::{ApiError, ApiResult};
@@ -76,7 +77,7 @@ pub fn insert(conn: &mut DbConnection, row: &CommitteeRow) -> ApiResult<()> {
 
 pub fn find_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<CommitteeRow> {
     let q = sc::table.filter(sc::id.eq(id)).select(CommitteeRow::as_select()).into_boxed();
-    in_unit!(q, scope, sc::unit_code, sc::province_code).first(conn).optional()?.ok_or(ApiError::NotFound)
+    in_unit!(q, scope, sc::unit_code, sc::province_code).first(conn).or_not_found()
 }
 
 pub fn list(

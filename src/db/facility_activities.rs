@@ -9,10 +9,11 @@ use super::json_text::JsonText;
 use super::schema::facility_activities as fa;
 use super::schema::release_notices as rn;
 use super::DbConnection;
+use super::OrNotFound;
 use crate::auth::{Auth, Jurisdiction};
 use crate::domain::facility::{BriefingTopic, FacilityActivityKind};
 use crate::domain::indicators::{PreRelease, Rate, Sessions};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = fa)]
@@ -67,7 +68,7 @@ pub fn insert(conn: &mut DbConnection, row: &FacilityActivityRow) -> ApiResult<(
 
 pub fn find_in(conn: &mut DbConnection, scope: &ActivityScope, id: &str) -> ApiResult<FacilityActivityRow> {
     let q = fa::table.filter(fa::id.eq(id)).select(FacilityActivityRow::as_select()).into_boxed();
-    activity_scoped!(q, scope).first(conn).optional()?.ok_or(ApiError::NotFound)
+    activity_scoped!(q, scope).first(conn).or_not_found()
 }
 
 #[derive(Debug, Default)]

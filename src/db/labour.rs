@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::{employers as e, job_referrals as jr, social_assistance as sx, trainings as t};
 use super::DbConnection;
+use super::OrNotFound;
 use crate::auth::Jurisdiction;
 use crate::domain::enums::{AssistanceKind, ReferralOutcome, TrainingLevel};
 use crate::error::{ApiError, ApiResult};
@@ -107,8 +108,7 @@ pub fn find_referral(conn: &mut DbConnection, person_id: &str, id: &str) -> ApiR
         .filter(jr::person_id.eq(person_id))
         .select(ReferralRow::as_select())
         .first(conn)
-        .optional()?
-        .ok_or(ApiError::NotFound)
+        .or_not_found()
 }
 
 pub fn set_referral_outcome(conn: &mut DbConnection, row: &ReferralRow, outcome: &str, on: NaiveDate) -> ApiResult<()> {

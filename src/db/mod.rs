@@ -76,7 +76,19 @@ use diesel::{PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use std::time::{Duration, Instant};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
+
+/// The one record a request names: none found (or none inside the caller's scope, which the
+/// query filters on) is a 404.
+pub trait OrNotFound<T> {
+    fn or_not_found(self) -> ApiResult<T>;
+}
+
+impl<T> OrNotFound<T> for QueryResult<T> {
+    fn or_not_found(self) -> ApiResult<T> {
+        self.optional()?.ok_or(ApiError::NotFound)
+    }
+}
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");

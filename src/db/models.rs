@@ -10,6 +10,7 @@ use super::schema::{
     propagandists as pg, reintegration_models as rm,
 };
 use super::DbConnection;
+use super::OrNotFound;
 use crate::auth::Jurisdiction;
 use crate::domain::enums::{
     ModelStatus, ModelStep, ModelType, Organisation, OutreachKind, OutreachTopic, ParticipantRole, ReviewKind,
@@ -87,7 +88,7 @@ pub fn insert_model(conn: &mut DbConnection, row: &ModelRow) -> ApiResult<()> {
 
 pub fn find_model(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<ModelRow> {
     let q = rm::table.filter(rm::id.eq(id)).select(ModelRow::as_select()).into_boxed();
-    in_unit!(q, scope, rm::unit_code, rm::province_code).first(conn).optional()?.ok_or(ApiError::NotFound)
+    in_unit!(q, scope, rm::unit_code, rm::province_code).first(conn).or_not_found()
 }
 
 pub fn set_model_status(conn: &mut DbConnection, m: &ModelRow, status: ModelStatus, since: NaiveDate) -> ApiResult<()> {
@@ -166,8 +167,7 @@ pub fn leave(conn: &mut DbConnection, model_id: &str, id: &str, on: NaiveDate) -
         .filter(mp::model_id.eq(model_id))
         .select(ParticipantRow::as_select())
         .first(conn)
-        .optional()?
-        .ok_or(ApiError::NotFound)?;
+        .or_not_found()?;
     if row.left_on.is_some() {
         return Err(ApiError::conflict("already_left", "the participant has already left"));
     }

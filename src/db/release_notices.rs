@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::schema::persons as p;
 use super::schema::release_notices as rn;
 use super::DbConnection;
+use super::OrNotFound;
 use crate::auth::{Auth, Jurisdiction};
 use crate::domain::enums::{Gender, VerificationResult};
 use crate::error::{ApiError, ApiResult};
@@ -92,7 +93,7 @@ pub fn insert(conn: &mut DbConnection, row: &NoticeRow) -> ApiResult<()> {
 
 pub fn find_in(conn: &mut DbConnection, scope: &NoticeScope, id: &str) -> ApiResult<NoticeRow> {
     let q = rn::table.filter(rn::id.eq(id)).select(NoticeRow::as_select()).into_boxed();
-    notice_scoped!(q, scope).first(conn).optional()?.ok_or(ApiError::NotFound)
+    notice_scoped!(q, scope).first(conn).or_not_found()
 }
 
 pub fn record_verification(

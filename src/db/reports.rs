@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::reports as r;
 use super::DbConnection;
+use super::OrNotFound;
 use crate::auth::Jurisdiction;
 use crate::domain::enums::{PeriodKind, ReportStatus};
 use crate::error::{ApiError, ApiResult};
@@ -43,11 +44,7 @@ pub struct ReportRow {
 /// Reports visible to a unit: its own, and for a province or VN those of units inside it.
 pub fn find_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<ReportRow> {
     let q = r::table.filter(r::id.eq(id)).into_boxed();
-    in_unit!(q, scope, r::unit_code, r::province_code)
-        .select(ReportRow::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or(ApiError::NotFound)
+    in_unit!(q, scope, r::unit_code, r::province_code).select(ReportRow::as_select()).first(conn).or_not_found()
 }
 
 pub fn insert(conn: &mut DbConnection, row: &ReportRow) -> ApiResult<()> {

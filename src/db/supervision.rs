@@ -9,6 +9,7 @@ use super::schema::{
     supervision_assignments as sa,
 };
 use super::DbConnection;
+use super::OrNotFound;
 use crate::auth::Jurisdiction;
 use crate::domain::activity_order::{self, Linked};
 use crate::domain::enums::{
@@ -88,7 +89,7 @@ pub fn for_person(conn: &mut DbConnection, person_id: &str) -> ApiResult<Vec<Ass
 
 pub fn find_assignment(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<AssignmentRow> {
     let q = sa::table.filter(sa::id.eq(id)).select(AssignmentRow::as_select()).into_boxed();
-    in_unit!(q, scope, sa::unit_code, sa::province_code).first(conn).optional()?.ok_or(ApiError::NotFound)
+    in_unit!(q, scope, sa::unit_code, sa::province_code).first(conn).or_not_found()
 }
 
 #[derive(Debug, Default)]
@@ -218,8 +219,7 @@ pub fn find_activity(conn: &mut DbConnection, person_id: &str, id: &str) -> ApiR
         .filter(act::person_id.eq(person_id))
         .select(ActivityRow::as_select())
         .first(conn)
-        .optional()?
-        .ok_or(ApiError::NotFound)
+        .or_not_found()
 }
 
 /// Replaces an activity's content, keeping the previous version as a revision.
