@@ -3,17 +3,17 @@
 //! receivers started here, all-or-nothing imports, and exports limited to the caller's view.
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use hmac::{Hmac, Mac};
 use reqwest::Method;
 use serde_json::{json, Value};
 use sha2::Sha256;
 
 use crate::dual;
+use crate::fixtures::{wait_until, Receiver};
 use crate::helpers::*;
 
 fn person(name: &str, unit: &str) -> Value {
@@ -199,58 +199,6 @@ async fn feed_resumes_without_loss_or_repeats(app: TestApp) {
     // The types filter applies on the same positions.
     let (only, _) = drain(&app, &police, "person.received", "0-0", 100).await;
     assert!(only.is_empty());
-}
-
-/// A request as the receiver saw it.
-type Received = (actix_web::http::header::HeaderMap, Vec<u8>);
-
-/// A webhook receiver: records every request; answers 500 while `failing` is set.
-#[derive(Clone, Default)]
-struct Receiver {
-    got: Arc<Mutex<Vec<Received>>>,
-    failing: Arc<AtomicBool>,
-}
-
-impl Receiver {
-    async fn start(failing: bool) -> (Receiver, String) {
-        let receiver = Receiver::default();
-        receiver.failing.store(failing, Ordering::SeqCst);
-        let state = receiver.clone();
-        let server = HttpServer::new(move || {
-            let state = state.clone();
-            App::new().default_service(web::to(move |req: HttpRequest, body: web::Bytes| {
-                let state = state.clone();
-                async move {
-                    state.got.lock().unwrap().push((req.headers().clone(), body.to_vec()));
-                    if state.failing.load(Ordering::SeqCst) {
-                        HttpResponse::InternalServerError().finish()
-                    } else {
-                        HttpResponse::NoContent().finish()
-                    }
-                }
-            }))
-        })
-        .workers(1)
-        .bind("127.0.0.1:0")
-        .unwrap();
-        let port = server.addrs()[0].port();
-        tokio::spawn(server.run());
-        (receiver, format!("http://127.0.0.1:{port}/hook"))
-    }
-
-    fn count(&self) -> usize {
-        self.got.lock().unwrap().len()
-    }
-}
-
-async fn wait_until<F: Fn() -> bool>(what: &str, f: F) {
-    for _ in 0..300 {
-        if f() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("timed out waiting for {what}");
 }
 
 async fn deliveries(app: &TestApp, token: &str, hook: &str) -> Vec<Value> {
