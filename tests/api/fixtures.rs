@@ -45,6 +45,23 @@ pub async fn post_ok(app: &TestApp, path: &str, token: &str, body: &Value) -> Va
     ok(app.post(path, token, body).await, path).await
 }
 
+/// Records the reception of person `id` on `on`, the commitment signed; the person after it.
+pub async fn receive(app: &TestApp, token: &str, id: &str, on: impl serde::Serialize) -> Value {
+    let body = json!({"received_on": on, "receiving_officer": "Đại úy Lê Văn Bình", "commitment_signed": true});
+    post_ok(app, &format!("/api/v1/persons/{id}/reception"), token, &body).await
+}
+
+/// Opens the management file `file` of person `id` on `on`; the person after it.
+pub async fn start_management(app: &TestApp, token: &str, id: &str, on: impl serde::Serialize, file: &str) -> Value {
+    let body = json!({"started_on": on, "management_file_number": file});
+    post_ok(app, &format!("/api/v1/persons/{id}/start-management"), token, &body).await
+}
+
+/// Posts `body` to `path` as a CSV file, as an import is sent.
+pub async fn post_csv(app: &TestApp, path: &str, token: &str, body: impl Into<reqwest::Body>) -> reqwest::Response {
+    app.request(reqwest::Method::POST, path, token).header("content-type", "text/csv").body(body).send().await.unwrap()
+}
+
 pub async fn get_ok(app: &TestApp, path: &str, token: &str) -> Value {
     ok(app.get(path, token).await, path).await
 }

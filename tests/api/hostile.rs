@@ -7,6 +7,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::dual;
+use crate::fixtures::post_csv;
 use crate::helpers::*;
 
 fn notice(overrides: Value) -> Value {
@@ -136,13 +137,7 @@ async fn exports_neutralise_formulas_and_imports_strip_paths(app: TestApp) {
         file.push('\n');
     }
     // Path tricks in the file name: only the last component is kept.
-    let r = app
-        .request(Method::POST, "/api/v1/imports?file_name=..%2F..%2Fetc%2Fpasswd.csv", &police)
-        .header("content-type", "text/csv")
-        .body(file)
-        .send()
-        .await
-        .unwrap();
+    let r = post_csv(&app, "/api/v1/imports?file_name=..%2F..%2Fetc%2Fpasswd.csv", &police, file).await;
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     {
         #[derive(diesel::QueryableByName)]
@@ -156,13 +151,7 @@ async fn exports_neutralise_formulas_and_imports_strip_paths(app: TestApp) {
         assert_eq!(names[0].file_name.as_deref(), Some("passwd.csv"));
     }
     // A NUL in the name is refused before anything is read.
-    let r = app
-        .request(Method::POST, "/api/v1/imports?file_name=evil%00.csv", &police)
-        .header("content-type", "text/csv")
-        .body(format!("{HEADER_VI}\n"))
-        .send()
-        .await
-        .unwrap();
+    let r = post_csv(&app, "/api/v1/imports?file_name=evil%00.csv", &police, format!("{HEADER_VI}\n")).await;
     let p = assert_problem(r, 400, "invalid_query").await;
     assert_eq!(p["invalid_params"][0]["name"], "file_name");
     // The API keeps what was typed.
