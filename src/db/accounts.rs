@@ -9,7 +9,7 @@ use super::OrNotFound;
 use crate::auth::roles::Jurisdiction;
 use crate::error::{ApiError, ApiResult};
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = a)]
 pub struct AccountRow {
     pub id: String,
@@ -37,8 +37,9 @@ impl AccountRow {
     }
 }
 
-#[derive(Debug, Insertable)]
-#[diesel(table_name = a)]
+/// A new account as its creator describes it; [`insert`] adds the state every account
+/// starts in (enabled, no failed logins, version 1).
+#[derive(Debug)]
 pub struct NewAccount {
     pub id: String,
     pub username: String,
@@ -48,22 +49,35 @@ pub struct NewAccount {
     pub unit_code: String,
     pub province_code: Option<String>,
     pub agency: Option<String>,
-    pub disabled: bool,
-    pub failed_logins: i32,
-    pub tokens_valid_after: NaiveDateTime,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub version: i32,
     pub facility_name: Option<String>,
 }
 
-pub fn insert(conn: &mut DbConnection, new: &NewAccount) -> ApiResult<AccountRow> {
+pub fn insert(conn: &mut DbConnection, new: NewAccount) -> ApiResult<AccountRow> {
     let exists: i64 = a::table.filter(a::username.eq(&new.username)).count().get_result(conn)?;
     if exists > 0 {
         return Err(ApiError::conflict("username_taken", "an account with this username already exists"));
     }
-    diesel::insert_into(a::table).values(new).execute(conn)?;
-    Ok(a::table.find(&new.id).select(AccountRow::as_select()).first(conn)?)
+    let now = crate::time::now();
+    let row = AccountRow {
+        id: new.id,
+        username: new.username,
+        password_hash: new.password_hash,
+        full_name: new.full_name,
+        roles: new.roles,
+        unit_code: new.unit_code,
+        province_code: new.province_code,
+        agency: new.agency,
+        disabled: false,
+        failed_logins: 0,
+        locked_until: None,
+        tokens_valid_after: now,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        facility_name: new.facility_name,
+    };
+    diesel::insert_into(a::table).values(&row).execute(conn)?;
+    Ok(a::table.find(&row.id).select(AccountRow::as_select()).first(conn)?)
 }
 
 /// An account inside the caller's jurisdiction; anything else is a 404.
