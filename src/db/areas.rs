@@ -39,8 +39,7 @@ fn visible(scope: &Jurisdiction) -> Option<Option<String>> {
 }
 
 pub fn insert(conn: &mut DbConnection, row: &AreaRow) -> ApiResult<()> {
-    diesel::insert_into(a::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, a::table, row)
 }
 
 pub fn find_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<AreaRow> {

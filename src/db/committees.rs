@@ -137,8 +137,7 @@ pub fn members(conn: &mut DbConnection, committee_id: &str) -> ApiResult<Vec<Mem
 }
 
 pub fn insert_member(conn: &mut DbConnection, row: &MemberRow) -> ApiResult<()> {
-    diesel::insert_into(cm::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, cm::table, row)
 }
 
 pub fn end_member(conn: &mut DbConnection, id: &str, to: NaiveDate, reason: Option<&str>) -> ApiResult<()> {
@@ -157,8 +156,7 @@ pub fn end_member(conn: &mut DbConnection, id: &str, to: NaiveDate, reason: Opti
 }
 
 pub fn insert_consolidation(conn: &mut DbConnection, row: &ConsolidationRow) -> ApiResult<()> {
-    diesel::insert_into(cc::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, cc::table, row)
 }
 
 pub fn consolidations(conn: &mut DbConnection, committee_id: &str) -> ApiResult<Vec<ConsolidationRow>> {

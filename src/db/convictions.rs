@@ -44,8 +44,7 @@ pub struct ConvictionRow {
 }
 
 pub fn insert(conn: &mut DbConnection, row: &ConvictionRow) -> ApiResult<()> {
-    diesel::insert_into(c::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, c::table, row)
 }
 
 pub fn find(conn: &mut DbConnection, person_id: &str, id: &str) -> ApiResult<ConvictionRow> {
@@ -211,8 +210,7 @@ pub struct JudicialRecordRow {
 }
 
 pub fn insert_judicial_record(conn: &mut DbConnection, row: &JudicialRecordRow) -> ApiResult<()> {
-    diesel::insert_into(jr::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, jr::table, row)
 }
 
 pub fn judicial_records(conn: &mut DbConnection, person_id: &str) -> ApiResult<Vec<JudicialRecordRow>> {

@@ -62,8 +62,7 @@ macro_rules! activity_scoped {
 }
 
 pub fn insert(conn: &mut DbConnection, row: &FacilityActivityRow) -> ApiResult<()> {
-    diesel::insert_into(fa::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, fa::table, row)
 }
 
 pub fn find_in(conn: &mut DbConnection, scope: &ActivityScope, id: &str) -> ApiResult<FacilityActivityRow> {

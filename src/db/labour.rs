@@ -77,8 +77,7 @@ pub struct EmployerRow {
 }
 
 pub fn insert_training(conn: &mut DbConnection, row: &TrainingRow) -> ApiResult<()> {
-    diesel::insert_into(t::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, t::table, row)
 }
 
 pub fn trainings(conn: &mut DbConnection, person_id: &str) -> ApiResult<Vec<TrainingRow>> {
@@ -90,8 +89,7 @@ pub fn trainings(conn: &mut DbConnection, person_id: &str) -> ApiResult<Vec<Trai
 }
 
 pub fn insert_referral(conn: &mut DbConnection, row: &ReferralRow) -> ApiResult<()> {
-    diesel::insert_into(jr::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, jr::table, row)
 }
 
 pub fn referrals(conn: &mut DbConnection, person_id: &str) -> ApiResult<Vec<ReferralRow>> {
@@ -127,8 +125,7 @@ pub fn set_referral_outcome(conn: &mut DbConnection, row: &ReferralRow, outcome:
 }
 
 pub fn insert_assistance(conn: &mut DbConnection, row: &AssistanceRow) -> ApiResult<()> {
-    diesel::insert_into(sx::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, sx::table, row)
 }
 
 pub fn assistance(conn: &mut DbConnection, person_id: &str) -> ApiResult<Vec<AssistanceRow>> {
@@ -150,8 +147,7 @@ macro_rules! employers_in {
 }
 
 pub fn insert_employer(conn: &mut DbConnection, row: &EmployerRow) -> ApiResult<()> {
-    diesel::insert_into(e::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, e::table, row)
 }
 
 /// Employers are shared within a province, so a commune's referral may name one registered

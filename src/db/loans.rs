@@ -246,8 +246,7 @@ struct LoanChanges<'a> {
 }
 
 pub fn insert_loan(conn: &mut DbConnection, row: &LoanRow) -> ApiResult<()> {
-    diesel::insert_into(l::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, l::table, row)
 }
 
 pub fn find_loan(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<LoanRow> {

@@ -78,6 +78,17 @@ use std::time::{Duration, Instant};
 
 use crate::error::{ApiError, ApiResult};
 
+/// Writes one row of `table`.
+pub fn insert<T, V>(conn: &mut DbConnection, table: T, row: V) -> ApiResult<()>
+where
+    T: diesel::Table,
+    V: diesel::Insertable<T>,
+    diesel::query_builder::InsertStatement<T, V::Values>: diesel::query_dsl::methods::ExecuteDsl<DbConnection>,
+{
+    diesel::insert_into(table).values(row).execute(conn)?;
+    Ok(())
+}
+
 /// The one record a request names: none found (or none inside the caller's scope, which the
 /// query filters on) is a 404.
 pub trait OrNotFound<T> {

@@ -82,8 +82,7 @@ pub struct ReviewRow {
 }
 
 pub fn insert_model(conn: &mut DbConnection, row: &ModelRow) -> ApiResult<()> {
-    diesel::insert_into(rm::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, rm::table, row)
 }
 
 pub fn find_model(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<ModelRow> {
@@ -144,8 +143,7 @@ pub fn milestones(conn: &mut DbConnection, model_id: &str) -> ApiResult<Vec<Mile
 }
 
 pub fn insert_milestone(conn: &mut DbConnection, row: &MilestoneRow) -> ApiResult<()> {
-    diesel::insert_into(mm::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, mm::table, row)
 }
 
 pub fn participants(conn: &mut DbConnection, model_id: &str) -> ApiResult<Vec<ParticipantRow>> {
@@ -157,8 +155,7 @@ pub fn participants(conn: &mut DbConnection, model_id: &str) -> ApiResult<Vec<Pa
 }
 
 pub fn insert_participant(conn: &mut DbConnection, row: &ParticipantRow) -> ApiResult<()> {
-    diesel::insert_into(mp::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, mp::table, row)
 }
 
 pub fn leave(conn: &mut DbConnection, model_id: &str, id: &str, on: NaiveDate) -> ApiResult<ParticipantRow> {
@@ -221,8 +218,7 @@ pub fn reviews(conn: &mut DbConnection, model_id: &str) -> ApiResult<Vec<ReviewR
 }
 
 pub fn insert_review(conn: &mut DbConnection, row: &ReviewRow) -> ApiResult<()> {
-    diesel::insert_into(mr::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, mr::table, row)
 }
 
 /// (type, models, active models, participants in active models) over the unit.
@@ -296,8 +292,7 @@ pub struct PropagandistRow {
 }
 
 pub fn insert_outreach(conn: &mut DbConnection, row: &OutreachRow) -> ApiResult<()> {
-    diesel::insert_into(oe::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, oe::table, row)
 }
 
 pub struct OutreachFilter {
@@ -368,8 +363,7 @@ pub fn outreach_totals(
 }
 
 pub fn insert_propagandist(conn: &mut DbConnection, row: &PropagandistRow) -> ApiResult<()> {
-    diesel::insert_into(pg::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, pg::table, row)
 }
 
 pub fn list_propagandists(

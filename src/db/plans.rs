@@ -73,8 +73,7 @@ pub struct PlanFilter {
 }
 
 pub fn insert(conn: &mut DbConnection, row: &PlanRow) -> ApiResult<()> {
-    diesel::insert_into(p::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, p::table, row)
 }
 
 /// Saves a changed plan if its version is still `expected` (412 otherwise).

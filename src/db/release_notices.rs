@@ -87,8 +87,7 @@ pub fn identities(
 }
 
 pub fn insert(conn: &mut DbConnection, row: &NoticeRow) -> ApiResult<()> {
-    diesel::insert_into(rn::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, rn::table, row)
 }
 
 pub fn find_in(conn: &mut DbConnection, scope: &NoticeScope, id: &str) -> ApiResult<NoticeRow> {

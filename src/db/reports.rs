@@ -48,8 +48,7 @@ pub fn find_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiRe
 }
 
 pub fn insert(conn: &mut DbConnection, row: &ReportRow) -> ApiResult<()> {
-    diesel::insert_into(r::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, r::table, row)
 }
 
 /// Saves a report if its version is still `expected` (409 otherwise).

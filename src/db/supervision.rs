@@ -42,8 +42,7 @@ pub struct AssignmentRow {
 }
 
 pub fn insert_assignment(conn: &mut DbConnection, row: &AssignmentRow) -> ApiResult<()> {
-    diesel::insert_into(sa::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, sa::table, row)
 }
 
 pub fn active_primary(conn: &mut DbConnection, person_id: &str) -> ApiResult<Option<AssignmentRow>> {

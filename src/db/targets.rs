@@ -39,8 +39,7 @@ pub fn target_for(conn: &mut DbConnection, unit: &str, year: i32, indicator: &st
 }
 
 pub fn insert_target(conn: &mut DbConnection, row: &TargetRow) -> ApiResult<()> {
-    diesel::insert_into(rt::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, rt::table, row)
 }
 
 pub fn update_target(conn: &mut DbConnection, row: &TargetRow) -> ApiResult<()> {

@@ -89,8 +89,7 @@ pub struct DeliveryRow {
 }
 
 pub fn insert(conn: &mut DbConnection, row: &SubscriptionRow) -> ApiResult<()> {
-    diesel::insert_into(ws::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, ws::table, row)
 }
 
 /// The caller's own subscriptions.

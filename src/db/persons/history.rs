@@ -94,8 +94,7 @@ pub struct AttributeChange {
 }
 
 pub fn record_attribute(conn: &mut DbConnection, change: &AttributeChange) -> ApiResult<()> {
-    diesel::insert_into(pac::table).values(change).execute(conn)?;
-    Ok(())
+    crate::db::insert(conn, pac::table, change)
 }
 
 pub fn attribute_history(

@@ -34,8 +34,7 @@ pub fn holder_of_id_number(conn: &mut DbConnection, id_number: &str) -> ApiResul
 }
 
 pub fn insert_id_number_conflict(conn: &mut DbConnection, row: &IdNumberConflictRow) -> ApiResult<()> {
-    diesel::insert_into(crate::db::schema::id_number_conflicts::table).values(row).execute(conn)?;
-    Ok(())
+    crate::db::insert(conn, crate::db::schema::id_number_conflicts::table, row)
 }
 
 /// Conflicts where either side lies in `scope`, newest first.
