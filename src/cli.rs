@@ -249,12 +249,11 @@ pub fn create_account(
     crate::auth::roles::check_facility_name(roles, facility_name.as_deref())?;
     let unit = resolve_unit(conn, unit)?;
     let hash = crate::auth::password::hash(password)?;
-    let now = crate::time::now();
     let id = uuid::Uuid::now_v7().to_string();
     db::write_tx(conn, |conn| {
         let row = accounts::insert(
             conn,
-            &accounts::NewAccount {
+            accounts::NewAccount {
                 id: id.clone(),
                 username: username.to_string(),
                 password_hash: hash,
@@ -263,12 +262,6 @@ pub fn create_account(
                 unit_code: unit.code.clone(),
                 province_code: unit.province_code.clone(),
                 agency,
-                disabled: false,
-                failed_logins: 0,
-                tokens_valid_after: now,
-                created_at: now,
-                updated_at: now,
-                version: 1,
                 facility_name,
             },
         )?;

@@ -4,6 +4,7 @@ use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpResponse};
 
 use crate::api::parse_id;
+use crate::api::responses::{AccountNotFound, IfMatchMissing};
 use crate::auth::{password, Auth, Op};
 use crate::db::accounts;
 use crate::dto::accounts::{Account, AccountQuery, ChangePassword, CreateAccount, UpdateAccount};
@@ -76,7 +77,7 @@ pub async fn create_account(
     params(("id" = String, Path)),
     responses(
         (status = 200, body = Account, headers(("ETag" = String, description = "Send back in If-Match to update"))),
-        (status = 404, description = "No such account in your unit", body = Problem, content_type = "application/problem+json")
+        AccountNotFound
     )
 )]
 #[get("/accounts/{id}")]
@@ -95,9 +96,8 @@ pub async fn get_account(state: web::Data<AppState>, auth: Auth, id: web::Path<S
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The ETag last read")),
     responses(
         (status = 200, body = Account),
-        (status = 404, description = "No such account in your unit", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The account changed since it was read", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json")
+        AccountNotFound, IfMatchMissing
     )
 )]
 #[patch("/accounts/{id}")]
@@ -133,8 +133,8 @@ async fn set_disabled(state: web::Data<AppState>, auth: Auth, id: String, disabl
     params(("id" = String, Path)),
     responses(
         (status = 200, body = Account),
-        (status = 404, description = "No such account in your unit", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Cannot disable yourself", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "Cannot disable yourself", body = Problem, content_type = "application/problem+json"),
+        AccountNotFound
     )
 )]
 #[post("/accounts/{id}/disable")]
@@ -146,10 +146,7 @@ pub async fn disable_account(state: web::Data<AppState>, auth: Auth, id: web::Pa
 #[utoipa::path(
     tag = "accounts",
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Account),
-        (status = 404, description = "No such account in your unit", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Account), AccountNotFound)
 )]
 #[post("/accounts/{id}/enable")]
 pub async fn enable_account(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
@@ -162,10 +159,7 @@ pub async fn enable_account(state: web::Data<AppState>, auth: Auth, id: web::Pat
     tag = "accounts",
     request_body = ChangePassword,
     params(("id" = String, Path)),
-    responses(
-        (status = 204, description = "Changed; log in again"),
-        (status = 404, description = "No such account in your unit", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 204, description = "Changed; log in again"), AccountNotFound)
 )]
 #[post("/accounts/{id}/password")]
 pub async fn change_password(

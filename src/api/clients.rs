@@ -3,10 +3,11 @@
 use actix_web::{get, post, web, HttpResponse};
 
 use crate::api::parse_id;
+use crate::api::responses::ClientNotFound;
 use crate::auth::{Auth, Op};
 use crate::db::clients::{self, ClientRow};
 use crate::dto::clients::{Client, ClientQuery, ClientWithSecret, CreateClient};
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult};
 use crate::http::etag::json_with_etag;
 use crate::http::extract::ApiJson;
 use crate::http::extract::ApiQuery;
@@ -52,10 +53,7 @@ pub async fn create_client(
 #[utoipa::path(
     tag = "clients",
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Client),
-        (status = 404, description = "No such client in your unit", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Client), ClientNotFound)
 )]
 #[get("/clients/{id}")]
 pub async fn get_client(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
@@ -69,10 +67,7 @@ pub async fn get_client(state: web::Data<AppState>, auth: Auth, id: web::Path<St
 #[utoipa::path(
     tag = "clients",
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = ClientWithSecret),
-        (status = 404, description = "No such client in your unit", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = ClientWithSecret), ClientNotFound)
 )]
 #[post("/clients/{id}/rotate-secret")]
 pub async fn rotate_client_secret(
@@ -99,10 +94,7 @@ async fn set_disabled(state: &AppState, auth: &Auth, op: Op, id: String, disable
 #[utoipa::path(
     tag = "clients",
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Client),
-        (status = 404, description = "No such client in your unit", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Client), ClientNotFound)
 )]
 #[post("/clients/{id}/disable")]
 pub async fn disable_client(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
@@ -115,10 +107,7 @@ pub async fn disable_client(state: web::Data<AppState>, auth: Auth, id: web::Pat
 #[utoipa::path(
     tag = "clients",
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Client),
-        (status = 404, description = "No such client in your unit", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Client), ClientNotFound)
 )]
 #[post("/clients/{id}/enable")]
 pub async fn enable_client(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {

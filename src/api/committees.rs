@@ -2,7 +2,8 @@
 
 use actix_web::{get, post, web, HttpResponse};
 
-use crate::api::parse_id;
+use crate::api::responses::CommitteeNotFound;
+use crate::api::{parse_id, parse_ids};
 use crate::auth::{Auth, Op};
 use crate::db::committees as db;
 use crate::dto::committees::*;
@@ -80,7 +81,7 @@ pub async fn list_committees(
 #[utoipa::path(
     tag = "committees",
     params(("id" = String, Path), CommitteeQuery),
-    responses((status = 200, body = Committee), (status = 404, description = "No such committee in your unit", body = Problem, content_type = "application/problem+json"))
+    responses((status = 200, body = Committee), CommitteeNotFound)
 )]
 #[get("/steering-committees/{id}")]
 pub async fn get_committee(
@@ -108,8 +109,8 @@ pub async fn get_committee(
     params(("id" = String, Path)),
     responses(
         (status = 201, body = Member),
-        (status = 404, description = "No such committee in your unit", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Head/standing-deputy rule, or the committee is dissolved", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "Head/standing-deputy rule, or the committee is dissolved", body = Problem, content_type = "application/problem+json"),
+        CommitteeNotFound
     )
 )]
 #[post("/steering-committees/{id}/members")]
@@ -147,8 +148,7 @@ pub async fn end_member(
     path: web::Path<(String, String)>,
     body: ApiJson<EndMember>,
 ) -> ApiResult<HttpResponse> {
-    let (id, member_id) = path.into_inner();
-    let (id, member_id) = (parse_id(&id)?, parse_id(&member_id)?);
+    let (id, member_id) = parse_ids(path.into_inner())?;
     let input = body.0;
     if input.to_date > today_vn() {
         return Err(ApiError::invalid("to_date", "must not be in the future"));
@@ -169,8 +169,8 @@ pub async fn end_member(
     params(("id" = String, Path)),
     responses(
         (status = 201, body = Committee),
-        (status = 404, description = "No such committee in your unit", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The result breaks the head/standing-deputy rule", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "The result breaks the head/standing-deputy rule", body = Problem, content_type = "application/problem+json"),
+        CommitteeNotFound
     )
 )]
 #[post("/steering-committees/{id}/consolidations")]
@@ -197,8 +197,8 @@ pub async fn consolidate_committee(
     params(("id" = String, Path)),
     responses(
         (status = 200, body = Committee),
-        (status = 404, description = "No such committee in your unit", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already dissolved", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "Already dissolved", body = Problem, content_type = "application/problem+json"),
+        CommitteeNotFound
     )
 )]
 #[post("/steering-committees/{id}/dissolve")]

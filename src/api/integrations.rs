@@ -2,7 +2,8 @@
 
 use actix_web::{delete, get, post, web, HttpResponse};
 
-use crate::api::parse_id;
+use crate::api::responses::SubscriptionNotFound;
+use crate::api::{parse_id, parse_ids};
 use crate::auth::{Auth, Op};
 use crate::db::events::EventRow;
 use crate::db::webhooks::{self as db, DeliveryRow, SubscriptionRow};
@@ -193,10 +194,7 @@ pub async fn list_webhooks(state: web::Data<AppState>, auth: Auth) -> ApiResult<
 #[utoipa::path(
     tag = "integrations",
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Webhook),
-        (status = 404, description = "Not one of your subscriptions", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Webhook), SubscriptionNotFound)
 )]
 #[get("/webhooks/{id}")]
 pub async fn get_webhook(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
@@ -209,10 +207,7 @@ pub async fn get_webhook(state: web::Data<AppState>, auth: Auth, id: web::Path<S
 #[utoipa::path(
     tag = "integrations",
     params(("id" = String, Path)),
-    responses(
-        (status = 204, description = "Stopped"),
-        (status = 404, description = "Not one of your subscriptions", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 204, description = "Stopped"), SubscriptionNotFound)
 )]
 #[delete("/webhooks/{id}")]
 pub async fn delete_webhook(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
@@ -225,10 +220,7 @@ pub async fn delete_webhook(state: web::Data<AppState>, auth: Auth, id: web::Pat
 #[utoipa::path(
     tag = "integrations",
     params(("id" = String, Path), DeliveryQuery),
-    responses(
-        (status = 200, body = Page<Delivery>),
-        (status = 404, description = "Not one of your subscriptions", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Page<Delivery>), SubscriptionNotFound)
 )]
 #[get("/webhooks/{id}/deliveries")]
 pub async fn list_webhook_deliveries(
@@ -269,8 +261,7 @@ pub async fn replay_webhook_delivery(
     auth: Auth,
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
-    let (id, delivery) = path.into_inner();
-    let (id, delivery) = (parse_id(&id)?, parse_id(&delivery)?);
+    let (id, delivery) = parse_ids(path.into_inner())?;
     let row = state
         .run(&auth, Op::ReplayWebhookDelivery, move |conn, auth| service::replay_delivery(conn, auth, &id, &delivery))
         .await?;

@@ -3,7 +3,8 @@
 
 use actix_web::{get, post, web, HttpResponse};
 
-use crate::api::parse_id;
+use crate::api::responses::PersonNotFound;
+use crate::api::{parse_id, parse_ids};
 use crate::auth::{Auth, Op};
 use crate::db::labour::{self, AssistanceRow, EmployerRow, ReferralRow, TrainingRow};
 use crate::db::persons::{self, PersonScope};
@@ -96,7 +97,7 @@ fn not_future(field: &str, d: chrono::NaiveDate) -> ApiResult<()> {
     tag = "labour",
     request_body = NewTraining,
     params(("id" = String, Path)),
-    responses((status = 201, body = Training), (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"))
+    responses((status = 201, body = Training), PersonNotFound)
 )]
 #[post("/persons/{id}/trainings")]
 pub async fn create_training(
@@ -121,7 +122,7 @@ pub async fn create_training(
 #[utoipa::path(
     tag = "labour",
     params(("id" = String, Path)),
-    responses((status = 200, body = Vec<Training>), (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"))
+    responses((status = 200, body = Vec<Training>), PersonNotFound)
 )]
 #[get("/persons/{id}/trainings")]
 pub async fn list_trainings(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
@@ -133,7 +134,7 @@ pub async fn list_trainings(state: web::Data<AppState>, auth: Auth, id: web::Pat
     tag = "labour",
     request_body = NewJobReferral,
     params(("id" = String, Path)),
-    responses((status = 201, body = JobReferral), (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"))
+    responses((status = 201, body = JobReferral), PersonNotFound)
 )]
 #[post("/persons/{id}/job-referrals")]
 pub async fn create_job_referral(
@@ -175,8 +176,7 @@ pub async fn set_job_referral_outcome(
     path: web::Path<(String, String)>,
     body: ApiJson<ReferralOutcomeInput>,
 ) -> ApiResult<HttpResponse> {
-    let (id, rid) = path.into_inner();
-    let (id, rid) = (parse_id(&id)?, parse_id(&rid)?);
+    let (id, rid) = parse_ids(path.into_inner())?;
     let input = body.0;
     not_future("outcome_on", input.outcome_on)?;
     let row = state
@@ -191,7 +191,7 @@ pub async fn set_job_referral_outcome(
 #[utoipa::path(
     tag = "labour",
     params(("id" = String, Path)),
-    responses((status = 200, body = Vec<JobReferral>), (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"))
+    responses((status = 200, body = Vec<JobReferral>), PersonNotFound)
 )]
 #[get("/persons/{id}/job-referrals")]
 pub async fn list_job_referrals(
@@ -207,7 +207,7 @@ pub async fn list_job_referrals(
     tag = "labour",
     request_body = NewSocialAssistance,
     params(("id" = String, Path)),
-    responses((status = 201, body = SocialAssistance), (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"))
+    responses((status = 201, body = SocialAssistance), PersonNotFound)
 )]
 #[post("/persons/{id}/social-assistance")]
 pub async fn create_social_assistance(
@@ -233,7 +233,7 @@ pub async fn create_social_assistance(
 #[utoipa::path(
     tag = "labour",
     params(("id" = String, Path)),
-    responses((status = 200, body = Vec<SocialAssistance>), (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"))
+    responses((status = 200, body = Vec<SocialAssistance>), PersonNotFound)
 )]
 #[get("/persons/{id}/social-assistance")]
 pub async fn list_social_assistance(

@@ -18,6 +18,7 @@ pub mod persons;
 pub mod plans;
 pub mod release_notices;
 pub mod reports;
+pub mod responses;
 pub mod supervision;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -46,4 +47,4 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(imports::routes);
 }
 
-pub use crate::http::parse_id;
+pub use crate::http::{parse_id, parse_ids};

@@ -3,7 +3,8 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 
-use crate::api::parse_id;
+use crate::api::responses::{BadDateOrUnit, ModelNotFound, StatusForbids};
+use crate::api::{parse_id, parse_ids};
 use crate::auth::{Auth, Op};
 use crate::db::models::{self as db, ModelRow, OutreachRow, ParticipantRow, PropagandistRow};
 use crate::db::DbConnection;
@@ -143,11 +144,7 @@ pub async fn list_models(
 }
 
 /// One model with its milestones, participants and reviews.
-#[utoipa::path(
-    tag = "models",
-    params(("id" = String, Path)),
-    responses((status = 200, body = Model), (status = 404, description = "No such model in your unit", body = Problem, content_type = "application/problem+json"))
-)]
+#[utoipa::path(tag = "models", params(("id" = String, Path)), responses((status = 200, body = Model), ModelNotFound))]
 #[get("/models/{id}")]
 pub async fn get_model(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
@@ -168,8 +165,8 @@ pub async fn get_model(state: web::Data<AppState>, auth: Auth, id: web::Path<Str
     params(("id" = String, Path)),
     responses(
         (status = 201, body = Model),
-        (status = 404, description = "No such model in your unit", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Out of order, or already recorded", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "Out of order, or already recorded", body = Problem, content_type = "application/problem+json"),
+        ModelNotFound
     )
 )]
 #[post("/models/{id}/milestones")]
@@ -195,11 +192,7 @@ pub async fn record_milestone(
     tag = "models",
     request_body = StatusChangeInput,
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Model),
-        (status = 404, description = "No such model in your unit", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not allowed from the current status", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Model), ModelNotFound, StatusForbids)
 )]
 #[post("/models/{id}/status")]
 pub async fn change_model_status(
@@ -223,8 +216,8 @@ pub async fn change_model_status(
     params(("id" = String, Path)),
     responses(
         (status = 201, body = Participant),
-        (status = 404, description = "No such model in your unit", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already taking part, or the model is dissolved", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "Already taking part, or the model is dissolved", body = Problem, content_type = "application/problem+json"),
+        ModelNotFound
     )
 )]
 #[post("/models/{id}/participants")]
@@ -263,8 +256,7 @@ pub async fn leave_model(
     path: web::Path<(String, String)>,
     body: ApiJson<LeaveInput>,
 ) -> ApiResult<HttpResponse> {
-    let (id, pid) = path.into_inner();
-    let (id, pid) = (parse_id(&id)?, parse_id(&pid)?);
+    let (id, pid) = parse_ids(path.into_inner())?;
     let input = body.0;
     if input.left_on > today_vn() {
         return Err(ApiError::invalid("left_on", "must not be in the future"));
@@ -279,7 +271,7 @@ pub async fn leave_model(
     tag = "models",
     request_body = NewReview,
     params(("id" = String, Path)),
-    responses((status = 201, body = Model), (status = 404, description = "No such model in your unit", body = Problem, content_type = "application/problem+json"))
+    responses((status = 201, body = Model), ModelNotFound)
 )]
 #[post("/models/{id}/reviews")]
 pub async fn add_review(
@@ -310,10 +302,7 @@ pub async fn add_review(
 #[utoipa::path(
     tag = "models",
     params(crate::dto::supervision::UnitOnQuery),
-    responses(
-        (status = 200, body = ModelSummary),
-        (status = 422, description = "`on` in the future, or a unit outside yours", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = ModelSummary), BadDateOrUnit)
 )]
 #[get("/models-summary")]
 pub async fn get_model_summary(

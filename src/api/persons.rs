@@ -1,11 +1,13 @@
 //! Persons: the registry, lifecycle actions, convictions and expungement.
 
 use actix_web::{get, patch, post, put, web, HttpResponse};
+use chrono::NaiveDate;
 
-use crate::api::parse_id;
+use crate::api::responses::{ConvictionNotFound, IfMatchFailed, PersonNotFound, StatusForbids, StatusForbidsListed};
+use crate::api::{parse_id, parse_ids};
 use crate::auth::{Auth, Jurisdiction, Op};
 use crate::db::persons::PersonScope;
-use crate::db::{admin_units, convictions, persons};
+use crate::db::{admin_units, convictions, persons, DbConnection};
 use crate::domain::lifecycle::Transition;
 use crate::dto::convictions::*;
 use crate::dto::persons::*;
@@ -206,10 +208,7 @@ pub async fn create_person(
 #[utoipa::path(
     tag = "persons",
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Person, headers(("ETag" = String))),
-        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Person, headers(("ETag" = String))), PersonNotFound)
 )]
 #[get("/persons/{id}")]
 pub async fn get_person(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
@@ -226,10 +225,8 @@ pub async fn get_person(state: web::Data<AppState>, auth: Auth, id: web::Path<St
     params(("id" = String, Path), ("If-Match" = String, Header)),
     responses(
         (status = 200, body = Person),
-        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Duplicate ID number", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json")
+        PersonNotFound, IfMatchFailed
     )
 )]
 #[patch("/persons/{id}")]
@@ -256,10 +253,7 @@ pub async fn update_person(
 #[utoipa::path(
     tag = "persons",
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Vec<StatusChange>),
-        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Vec<StatusChange>), PersonNotFound)
 )]
 #[get("/persons/{id}/status-history")]
 pub async fn get_status_history(
@@ -285,10 +279,7 @@ pub async fn get_status_history(
 #[utoipa::path(
     tag = "persons",
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Vec<AttributeChange>),
-        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Vec<AttributeChange>), PersonNotFound)
 )]
 #[get("/persons/{id}/attribute-history")]
 pub async fn get_attribute_history(
@@ -306,19 +297,33 @@ pub async fn get_attribute_history(
     Ok(HttpResponse::Ok().json(rows.into_iter().map(AttributeChange::from).collect::<Vec<_>>()))
 }
 
+/// A lifecycle step on one person: `step` gets the parsed id, the body and today's date;
+/// the answer is the person, with its ETag.
+async fn person_step<I: Send + 'static>(
+    state: web::Data<AppState>,
+    auth: Auth,
+    op: Op,
+    id: &str,
+    input: I,
+    step: impl FnOnce(&mut DbConnection, &Auth, &str, &I, NaiveDate) -> ApiResult<persons::PersonRow> + Send + 'static,
+) -> ApiResult<HttpResponse> {
+    let id = parse_id(id)?;
+    let row = state.run(&auth, op, move |conn, auth| step(conn, auth, &id, &input, today_vn())).await?;
+    Ok(json_with_etag(row.version, &view(&row, &auth)))
+}
+
 async fn run_transition(
     state: web::Data<AppState>,
     auth: Auth,
     op: Op,
-    id: String,
+    id: &str,
     action: Transition,
     input: TransitionInput,
 ) -> ApiResult<HttpResponse> {
-    let id = parse_id(&id)?;
-    let row = state
-        .run(&auth, op, move |conn, auth| service::apply_transition(conn, auth, &id, action, &input, today_vn()))
-        .await?;
-    Ok(json_with_etag(row.version, &view(&row, &auth)))
+    person_step(state, auth, op, id, input, move |conn, auth, id, input, today| {
+        service::apply_transition(conn, auth, id, action, input, today)
+    })
+    .await
 }
 
 /// Reception (tiếp nhận): the person reported. Parolees reporting more than 5 days after
@@ -327,11 +332,7 @@ async fn run_transition(
     tag = "lifecycle",
     request_body = ReceptionInput,
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Person),
-        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not allowed from the current status; `allowed` lists what is", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Person), PersonNotFound, StatusForbidsListed)
 )]
 #[post("/persons/{id}/reception")]
 pub async fn receive_person(
@@ -340,12 +341,7 @@ pub async fn receive_person(
     id: web::Path<String>,
     body: ApiJson<ReceptionInput>,
 ) -> ApiResult<HttpResponse> {
-    let id = parse_id(&id)?;
-    let input = body.0;
-    let row = state
-        .run(&auth, Op::ReceivePerson, move |conn, auth| service::receive(conn, auth, &id, &input, today_vn()))
-        .await?;
-    Ok(json_with_etag(row.version, &view(&row, &auth)))
+    person_step(state, auth, Op::ReceivePerson, &id, body.0, service::receive).await
 }
 
 /// Open the management file: supervision starts (`under_management`).
@@ -353,11 +349,7 @@ pub async fn receive_person(
     tag = "lifecycle",
     request_body = StartManagementInput,
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Person),
-        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not allowed from the current status", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Person), PersonNotFound, StatusForbids)
 )]
 #[post("/persons/{id}/start-management")]
 pub async fn start_management(
@@ -366,14 +358,7 @@ pub async fn start_management(
     id: web::Path<String>,
     body: ApiJson<StartManagementInput>,
 ) -> ApiResult<HttpResponse> {
-    let id = parse_id(&id)?;
-    let input = body.0;
-    let row = state
-        .run(&auth, Op::StartManagement, move |conn, auth| {
-            service::start_management(conn, auth, &id, &input, today_vn())
-        })
-        .await?;
-    Ok(json_with_etag(row.version, &view(&row, &auth)))
+    person_step(state, auth, Op::StartManagement, &id, body.0, service::start_management).await
 }
 
 /// Move the person to another commune (which may be outside your unit): `moved_out` here,
@@ -382,11 +367,7 @@ pub async fn start_management(
     tag = "lifecycle",
     request_body = TransferInput,
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Person),
-        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not allowed from the current status", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Person), PersonNotFound, StatusForbids)
 )]
 #[post("/persons/{id}/transfer")]
 pub async fn transfer_person(
@@ -395,27 +376,13 @@ pub async fn transfer_person(
     id: web::Path<String>,
     body: ApiJson<TransferInput>,
 ) -> ApiResult<HttpResponse> {
-    let id = parse_id(&id)?;
-    let input = body.0;
-    let row = state
-        .run(&auth, Op::TransferPerson, move |conn, auth| service::transfer_person(conn, auth, &id, &input, today_vn()))
-        .await?;
-    Ok(json_with_etag(row.version, &view(&row, &auth)))
+    person_step(state, auth, Op::TransferPerson, &id, body.0, service::transfer_person).await
 }
 
 macro_rules! simple_transition {
     ($name:ident, $path:literal, $op:expr, $action:expr, $doc:literal) => {
         #[doc = $doc]
-        #[utoipa::path(
-            tag = "lifecycle",
-            request_body = TransitionInput,
-            params(("id" = String, Path)),
-            responses(
-                (status = 200, body = Person),
-                (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"),
-                (status = 409, description = "Not allowed from the current status; `allowed` lists what is", body = Problem, content_type = "application/problem+json")
-            )
-        )]
+        #[utoipa::path(tag = "lifecycle", request_body = TransitionInput, params(("id" = String, Path)), responses((status = 200, body = Person), PersonNotFound, StatusForbidsListed))]
         #[post($path)]
         pub async fn $name(
             state: web::Data<AppState>,
@@ -423,7 +390,7 @@ macro_rules! simple_transition {
             id: web::Path<String>,
             body: ApiJson<TransitionInput>,
         ) -> ApiResult<HttpResponse> {
-            run_transition(state, auth, $op, id.into_inner(), $action, body.0).await
+            run_transition(state, auth, $op, &id, $action, body.0).await
         }
     };
 }
@@ -455,10 +422,7 @@ simple_transition!(record_death, "/persons/{id}/decease", Op::RecordDeath, Trans
 #[utoipa::path(
     tag = "convictions",
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Vec<Conviction>),
-        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Vec<Conviction>), PersonNotFound)
 )]
 #[get("/persons/{id}/convictions")]
 pub async fn list_convictions(
@@ -482,8 +446,8 @@ pub async fn list_convictions(
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     responses(
         (status = 201, body = Conviction),
-        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A new offence is not possible from the current status", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "A new offence is not possible from the current status", body = Problem, content_type = "application/problem+json"),
+        PersonNotFound
     )
 )]
 #[post("/persons/{id}/convictions")]
@@ -512,12 +476,7 @@ pub async fn create_conviction(
     tag = "convictions",
     request_body = ConvictionPatch,
     params(("id" = String, Path), ("cid" = String, Path), ("If-Match" = String, Header)),
-    responses(
-        (status = 200, body = Conviction),
-        (status = 404, description = "No such person in your unit, or no such conviction", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Conviction), ConvictionNotFound, IfMatchFailed)
 )]
 #[patch("/persons/{id}/convictions/{cid}")]
 pub async fn update_conviction(
@@ -527,8 +486,7 @@ pub async fn update_conviction(
     if_match: IfMatch,
     body: ApiJson<ConvictionPatch>,
 ) -> ApiResult<HttpResponse> {
-    let (id, cid) = path.into_inner();
-    let (id, cid) = (parse_id(&id)?, parse_id(&cid)?);
+    let (id, cid) = parse_ids(path.into_inner())?;
     let input = body.0;
     let view = state
         .run(&auth, Op::UpdateConviction, move |conn, auth| {
@@ -542,10 +500,7 @@ pub async fn update_conviction(
 #[utoipa::path(
     tag = "convictions",
     params(("id" = String, Path), ("cid" = String, Path)),
-    responses(
-        (status = 200, body = Vec<ConvictionVersion>),
-        (status = 404, description = "No such person in your unit, or no such conviction", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Vec<ConvictionVersion>), ConvictionNotFound)
 )]
 #[get("/persons/{id}/convictions/{cid}/versions")]
 pub async fn list_conviction_versions(
@@ -553,8 +508,7 @@ pub async fn list_conviction_versions(
     auth: Auth,
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
-    let (id, cid) = path.into_inner();
-    let (id, cid) = (parse_id(&id)?, parse_id(&cid)?);
+    let (id, cid) = parse_ids(path.into_inner())?;
     let versions = state
         .run(&auth, Op::ListConvictionVersions, move |conn, auth| service::conviction_versions(conn, auth, &id, &cid))
         .await?;
@@ -607,10 +561,7 @@ fn expungement_view(
 #[utoipa::path(
     tag = "expungement",
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = ExpungementView),
-        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = ExpungementView), PersonNotFound)
 )]
 #[get("/persons/{id}/expungement")]
 pub async fn get_expungement(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
@@ -634,11 +585,9 @@ pub async fn get_expungement(state: web::Data<AppState>, auth: Auth, id: web::Pa
     params(("id" = String, Path), ("If-Match" = String, Header)),
     responses(
         (status = 200, body = ExpungementView),
-        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Before the date the law allows (the date is named), or a court decision without its number", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json")
+        PersonNotFound, IfMatchFailed
     )
 )]
 #[put("/persons/{id}/expungement")]
@@ -663,10 +612,7 @@ pub async fn update_expungement(
 #[utoipa::path(
     tag = "expungement",
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Vec<JudicialRecordRequest>),
-        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Vec<JudicialRecordRequest>), PersonNotFound)
 )]
 #[get("/persons/{id}/judicial-record-requests")]
 pub async fn list_judicial_record_requests(
@@ -688,10 +634,7 @@ pub async fn list_judicial_record_requests(
     tag = "expungement",
     request_body = JudicialRecordRequestInput,
     params(("id" = String, Path)),
-    responses(
-        (status = 201, body = JudicialRecordRequest),
-        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 201, body = JudicialRecordRequest), PersonNotFound)
 )]
 #[post("/persons/{id}/judicial-record-requests")]
 pub async fn create_judicial_record_request(

@@ -3,6 +3,7 @@
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 
 use crate::api::parse_id;
+use crate::api::responses::{IfMatchFailed, OtherAgencyIndicator, PlanNotFound};
 use crate::auth::{Auth, Op};
 use crate::db::plans::PlanFilter;
 use crate::dto::plans::*;
@@ -21,8 +22,8 @@ use crate::state::AppState;
     request_body = NewPlan,
     responses(
         (status = 201, body = Plan),
-        (status = 403, description = "An indicator of another agency's family", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad period, bound, years or indicator, or a unit outside yours", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "Bad period, bound, years or indicator, or a unit outside yours", body = Problem, content_type = "application/problem+json"),
+        OtherAgencyIndicator
     )
 )]
 #[post("/plans")]
@@ -56,14 +57,7 @@ pub async fn list_plan_documents(
 }
 
 /// A plan with its targets.
-#[utoipa::path(
-    tag = "plans",
-    params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Plan),
-        (status = 404, description = "No such plan in your unit", body = Problem, content_type = "application/problem+json")
-    )
-)]
+#[utoipa::path(tag = "plans", params(("id" = String, Path)), responses((status = 200, body = Plan), PlanNotFound))]
 #[get("/plans/{id}")]
 pub async fn get_plan_document(
     state: web::Data<AppState>,
@@ -82,12 +76,9 @@ pub async fn get_plan_document(
     params(("id" = String, Path), ("If-Match" = String, Header)),
     responses(
         (status = 200, body = Plan),
-        (status = 403, description = "An indicator of another agency's family", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan in your unit", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The plan is archived", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad period, bound, years or indicator", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json")
+        OtherAgencyIndicator, PlanNotFound, IfMatchFailed
     )
 )]
 #[patch("/plans/{id}")]
@@ -110,11 +101,7 @@ pub async fn update_plan_document(
 #[utoipa::path(
     tag = "plans",
     params(("id" = String, Path)),
-    responses(
-        (status = 204, description = "Archived"),
-        (status = 403, description = "An indicator of another agency's family", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan in your unit", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 204, description = "Archived"), OtherAgencyIndicator, PlanNotFound)
 )]
 #[delete("/plans/{id}")]
 pub async fn archive_plan_document(
@@ -135,8 +122,8 @@ pub async fn archive_plan_document(
     params(("id" = String, Path), ProgressQuery),
     responses(
         (status = 200, body = PlanProgress),
-        (status = 404, description = "No such plan in your unit", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A year outside the plan's period", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "A year outside the plan's period", body = Problem, content_type = "application/problem+json"),
+        PlanNotFound
     )
 )]
 #[get("/plans/{id}/progress")]

@@ -3,6 +3,7 @@
 use actix_web::{get, post, web, HttpResponse};
 
 use crate::api::parse_id;
+use crate::api::responses::NoticeNotFound;
 use crate::auth::{Auth, Op};
 use crate::db::release_notices::{self, NoticeScope};
 use crate::dto::release_notices::*;
@@ -80,10 +81,7 @@ pub async fn list_release_notices(
 #[utoipa::path(
     tag = "release-notices",
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = ReleaseNotice),
-        (status = 404, description = "No such notice in your unit", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = ReleaseNotice), NoticeNotFound)
 )]
 #[get("/release-notices/{id}")]
 pub async fn get_release_notice(
@@ -109,8 +107,8 @@ pub async fn get_release_notice(
     params(("id" = String, Path)),
     responses(
         (status = 200, body = ReleaseNotice),
-        (status = 404, description = "No such notice in your unit", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already verified", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "Already verified", body = Problem, content_type = "application/problem+json"),
+        NoticeNotFound
     )
 )]
 #[post("/release-notices/{id}/verification")]

@@ -3,6 +3,9 @@
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 
 use crate::api::parse_id;
+use crate::api::responses::{
+    BadPeriodOrUnit, IfMatchFailed, NotADraft, NotRecipientUnit, NotReportingUnit, NotSubmitted, ReportNotFound,
+};
 use crate::auth::{Auth, Op};
 use crate::db::reports::{self as db, ReportFilter, ReportRow};
 use crate::domain::enums::ReportStatus;
@@ -36,7 +39,7 @@ fn attachment(content_type: &str, filename: String, body: impl actix_web::body::
     params(IndicatorQuery),
     responses(
         (status = 200, description = "The figures", content((Indicators = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-        (status = 422, description = "Bad period, or a unit outside yours", body = Problem, content_type = "application/problem+json")
+        BadPeriodOrUnit
     )
 )]
 #[get("/reports/indicators")]
@@ -188,7 +191,7 @@ where
     responses(
         (status = 201, body = Report),
         (status = 409, description = "The unit already has a report for the period (revise it)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad period, or a unit outside yours", body = Problem, content_type = "application/problem+json")
+        BadPeriodOrUnit
     )
 )]
 #[post("/reports")]
@@ -275,10 +278,7 @@ pub async fn list_overdue_reports(
 #[utoipa::path(
     tag = "reports",
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Report),
-        (status = 404, description = "No such report in your unit", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Report), ReportNotFound)
 )]
 #[get("/reports/{id}")]
 pub async fn get_report(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
@@ -299,14 +299,7 @@ pub async fn get_report(state: web::Data<AppState>, auth: Auth, id: web::Path<St
     tag = "reports",
     request_body = ReportPatch,
     params(("id" = String, Path), ("If-Match" = String, Header)),
-    responses(
-        (status = 200, body = Report),
-        (status = 403, description = "Not the reporting unit", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such report in your unit", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not a draft", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Report), NotReportingUnit, ReportNotFound, NotADraft, IfMatchFailed)
 )]
 #[patch("/reports/{id}")]
 pub async fn update_report(
@@ -328,12 +321,7 @@ pub async fn update_report(
 #[utoipa::path(
     tag = "reports",
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Report),
-        (status = 403, description = "Not the reporting unit", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such report in your unit", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not a draft", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Report), NotReportingUnit, ReportNotFound, NotADraft)
 )]
 #[post("/reports/{id}/submit")]
 pub async fn submit_report(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
@@ -342,17 +330,28 @@ pub async fn submit_report(state: web::Data<AppState>, auth: Auth, id: web::Path
         .await
 }
 
+/// The parent unit's decision on a submitted report: accept it, or return it with comments.
+async fn decide(
+    state: &AppState,
+    auth: &Auth,
+    op: Op,
+    id: &str,
+    action: ReportAction,
+    comment: Option<String>,
+) -> ApiResult<HttpResponse> {
+    let id = parse_id(id)?;
+    report_write(state, auth, op, false, move |conn, auth| {
+        service::decide_report(conn, auth, &id, action, comment.as_deref())
+    })
+    .await
+}
+
 /// The parent unit accepts a submitted report.
 #[utoipa::path(
     tag = "reports",
     request_body = ReportDecision,
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Report),
-        (status = 403, description = "Not the unit the report was submitted to", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such report in your unit", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not submitted", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Report), NotRecipientUnit, ReportNotFound, NotSubmitted)
 )]
 #[post("/reports/{id}/accept")]
 pub async fn accept_report(
@@ -361,12 +360,7 @@ pub async fn accept_report(
     id: web::Path<String>,
     body: ApiJson<ReportDecision>,
 ) -> ApiResult<HttpResponse> {
-    let id = parse_id(&id)?;
-    let comment = body.0.comment;
-    report_write(&state, &auth, Op::AcceptReport, false, move |conn, auth| {
-        service::decide_report(conn, auth, &id, ReportAction::Accept, comment.as_deref())
-    })
-    .await
+    decide(&state, &auth, Op::AcceptReport, &id, ReportAction::Accept, body.0.comment).await
 }
 
 /// The parent unit returns a submitted report with comments; the unit then revises it.
@@ -376,10 +370,8 @@ pub async fn accept_report(
     params(("id" = String, Path)),
     responses(
         (status = 200, body = Report),
-        (status = 403, description = "Not the unit the report was submitted to", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such report in your unit", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not submitted", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Comment missing", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "Comment missing", body = Problem, content_type = "application/problem+json"),
+        NotRecipientUnit, ReportNotFound, NotSubmitted
     )
 )]
 #[post("/reports/{id}/return")]
@@ -389,12 +381,7 @@ pub async fn return_report(
     id: web::Path<String>,
     body: ApiJson<ReportDecision>,
 ) -> ApiResult<HttpResponse> {
-    let id = parse_id(&id)?;
-    let comment = body.0.comment;
-    report_write(&state, &auth, Op::ReturnReport, false, move |conn, auth| {
-        service::decide_report(conn, auth, &id, ReportAction::Return, comment.as_deref())
-    })
-    .await
+    decide(&state, &auth, Op::ReturnReport, &id, ReportAction::Return, body.0.comment).await
 }
 
 /// A correction: a new draft version with fresh figures and the same sections, superseding
@@ -404,9 +391,8 @@ pub async fn return_report(
     params(("id" = String, Path)),
     responses(
         (status = 201, body = Report),
-        (status = 403, description = "Not the reporting unit", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such report in your unit", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A draft cannot be revised, or a newer version exists", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "A draft cannot be revised, or a newer version exists", body = Problem, content_type = "application/problem+json"),
+        NotReportingUnit, ReportNotFound
     )
 )]
 #[post("/reports/{id}/revise")]
@@ -423,8 +409,8 @@ pub async fn revise_report(state: web::Data<AppState>, auth: Auth, id: web::Path
     params(("id" = String, Path), ExportQuery),
     responses(
         (status = 200, description = "The file", content((String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (String = "text/html"))),
-        (status = 404, description = "No such report in your unit", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown format", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "Unknown format", body = Problem, content_type = "application/problem+json"),
+        ReportNotFound
     )
 )]
 #[get("/reports/{id}/export")]
@@ -493,8 +479,8 @@ pub async fn export_report(
     params(("id" = String, Path)),
     responses(
         (status = 200, body = Consolidated),
-        (status = 404, description = "No such report in your unit", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not a province report", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "Not a province report", body = Problem, content_type = "application/problem+json"),
+        ReportNotFound
     )
 )]
 #[get("/reports/{id}/consolidated")]

@@ -2,7 +2,8 @@
 
 use actix_web::{delete, get, patch, post, put, web, HttpResponse};
 
-use crate::api::parse_id;
+use crate::api::responses::{ActivityNotFound, BadDateOrUnit, CaseloadPersonNotFound, IfMatchFailed, PersonNotFound};
+use crate::api::{parse_id, parse_ids};
 use crate::auth::{Auth, Op};
 use crate::db::persons::{self, PersonScope};
 use crate::db::supervision::{self as sup, ActivityRow, AssignmentRow, PlanItemRow};
@@ -72,8 +73,8 @@ pub fn activity_view(r: &ActivityRow) -> Activity {
     params(("id" = String, Path)),
     responses(
         (status = 201, body = Assignment),
-        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The person is not under management", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "The person is not under management", body = Problem, content_type = "application/problem+json"),
+        PersonNotFound
     )
 )]
 #[post("/persons/{id}/assignments")]
@@ -95,10 +96,7 @@ pub async fn create_assignment(
 #[utoipa::path(
     tag = "supervision",
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Vec<Assignment>),
-        (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Vec<Assignment>), PersonNotFound)
 )]
 #[get("/persons/{id}/assignments")]
 pub async fn list_person_assignments(
@@ -176,8 +174,8 @@ pub async fn end_assignment(
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     responses(
         (status = 201, body = Vec<Activity>),
-        (status = 404, description = "No such person in your unit or caseload", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The person is no longer managed", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "The person is no longer managed", body = Problem, content_type = "application/problem+json"),
+        CaseloadPersonNotFound
     )
 )]
 #[post("/persons/{id}/activities")]
@@ -205,10 +203,7 @@ pub async fn create_activity(
 #[utoipa::path(
     tag = "activities",
     params(("id" = String, Path), ActivityQuery),
-    responses(
-        (status = 200, body = Page<Activity>),
-        (status = 404, description = "No such person in your unit or caseload", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Page<Activity>), CaseloadPersonNotFound)
 )]
 #[get("/persons/{id}/activities")]
 pub async fn list_activities(
@@ -240,12 +235,7 @@ pub async fn list_activities(
     tag = "activities",
     request_body = ActivityCorrection,
     params(("id" = String, Path), ("activity_id" = String, Path), ("If-Match" = String, Header)),
-    responses(
-        (status = 200, body = Activity),
-        (status = 404, description = "No such activity", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Activity), ActivityNotFound, IfMatchFailed)
 )]
 #[patch("/persons/{id}/activities/{activity_id}")]
 pub async fn correct_activity(
@@ -255,8 +245,7 @@ pub async fn correct_activity(
     if_match: IfMatch,
     body: ApiJson<ActivityCorrection>,
 ) -> ApiResult<HttpResponse> {
-    let (id, activity_id) = path.into_inner();
-    let (id, activity_id) = (parse_id(&id)?, parse_id(&activity_id)?);
+    let (id, activity_id) = parse_ids(path.into_inner())?;
     let input = body.0;
     let row = state
         .run(&auth, Op::CorrectActivity, move |conn, auth| {
@@ -270,10 +259,7 @@ pub async fn correct_activity(
 #[utoipa::path(
     tag = "activities",
     params(("id" = String, Path), ("activity_id" = String, Path), DeleteQuery),
-    responses(
-        (status = 204, description = "Deleted"),
-        (status = 404, description = "No such activity", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 204, description = "Deleted"), ActivityNotFound)
 )]
 #[delete("/persons/{id}/activities/{activity_id}")]
 pub async fn delete_activity(
@@ -282,8 +268,7 @@ pub async fn delete_activity(
     path: web::Path<(String, String)>,
     query: ApiQuery<DeleteQuery>,
 ) -> ApiResult<HttpResponse> {
-    let (id, activity_id) = path.into_inner();
-    let (id, activity_id) = (parse_id(&id)?, parse_id(&activity_id)?);
+    let (id, activity_id) = parse_ids(path.into_inner())?;
     let reason = query.into_inner().reason.trim().to_string();
     if reason.is_empty() || reason.chars().count() > 1000 {
         return Err(ApiError::invalid("reason", "is required (at most 1000 characters)"));
@@ -332,10 +317,7 @@ fn plan_matrix(items: Vec<PlanItemRow>, updates: Vec<sup::PlanUpdateRow>) -> Vec
 #[utoipa::path(
     tag = "plan",
     params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Vec<PlanItem>),
-        (status = 404, description = "No such person in your unit or caseload", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Vec<PlanItem>), CaseloadPersonNotFound)
 )]
 #[get("/persons/{id}/plan")]
 pub async fn get_plan(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
@@ -355,12 +337,7 @@ pub async fn get_plan(state: web::Data<AppState>, auth: Auth, id: web::Path<Stri
     tag = "plan",
     request_body = PlanItemInput,
     params(("id" = String, Path), ("area" = PlanArea, Path), ("If-Match" = String, Header)),
-    responses(
-        (status = 200, body = Vec<PlanItem>),
-        (status = 404, description = "No such person in your unit or caseload", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json")
-    )
+    responses((status = 200, body = Vec<PlanItem>), CaseloadPersonNotFound, IfMatchFailed)
 )]
 #[put("/persons/{id}/plan/{area}")]
 pub async fn update_plan_item(
@@ -388,14 +365,7 @@ pub async fn update_plan_item(
 /// How many active persons of the unit are in each plan status, per area — where support is needed.
 /// With `on`, each item's status is its latest update dated by then, counted for the
 /// persons managed in the unit that day.
-#[utoipa::path(
-    tag = "plan",
-    params(UnitOnQuery),
-    responses(
-        (status = 200, body = Vec<PlanSummaryRow>),
-        (status = 422, description = "`on` in the future, or a unit outside yours", body = Problem, content_type = "application/problem+json")
-    )
-)]
+#[utoipa::path(tag = "plan", params(UnitOnQuery), responses((status = 200, body = Vec<PlanSummaryRow>), BadDateOrUnit))]
 #[get("/plan-summary")]
 pub async fn get_plan_summary(
     state: web::Data<AppState>,

@@ -2,14 +2,14 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 
 use super::schema::{accounts as a, login_failures as lf};
 use super::DbConnection;
+use super::OrNotFound;
 use crate::auth::roles::Jurisdiction;
 use crate::error::{ApiError, ApiResult};
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = a)]
 pub struct AccountRow {
     pub id: String,
@@ -37,8 +37,9 @@ impl AccountRow {
     }
 }
 
-#[derive(Debug, Insertable)]
-#[diesel(table_name = a)]
+/// A new account as its creator describes it; [`insert`] adds the state every account
+/// starts in (enabled, no failed logins, version 1).
+#[derive(Debug)]
 pub struct NewAccount {
     pub id: String,
     pub username: String,
@@ -48,28 +49,41 @@ pub struct NewAccount {
     pub unit_code: String,
     pub province_code: Option<String>,
     pub agency: Option<String>,
-    pub disabled: bool,
-    pub failed_logins: i32,
-    pub tokens_valid_after: NaiveDateTime,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub version: i32,
     pub facility_name: Option<String>,
 }
 
-pub fn insert(conn: &mut DbConnection, new: &NewAccount) -> ApiResult<AccountRow> {
+pub fn insert(conn: &mut DbConnection, new: NewAccount) -> ApiResult<AccountRow> {
     let exists: i64 = a::table.filter(a::username.eq(&new.username)).count().get_result(conn)?;
     if exists > 0 {
         return Err(ApiError::conflict("username_taken", "an account with this username already exists"));
     }
-    diesel::insert_into(a::table).values(new).execute(conn)?;
-    Ok(a::table.find(&new.id).select(AccountRow::as_select()).first(conn)?)
+    let now = crate::time::now();
+    let row = AccountRow {
+        id: new.id,
+        username: new.username,
+        password_hash: new.password_hash,
+        full_name: new.full_name,
+        roles: new.roles,
+        unit_code: new.unit_code,
+        province_code: new.province_code,
+        agency: new.agency,
+        disabled: false,
+        failed_logins: 0,
+        locked_until: None,
+        tokens_valid_after: now,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        facility_name: new.facility_name,
+    };
+    diesel::insert_into(a::table).values(&row).execute(conn)?;
+    Ok(a::table.find(&row.id).select(AccountRow::as_select()).first(conn)?)
 }
 
 /// An account inside the caller's jurisdiction; anything else is a 404.
 pub fn find_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<AccountRow> {
     let query = a::table.filter(a::id.eq(id)).select(AccountRow::as_select()).into_boxed();
-    in_unit!(query, scope, a::unit_code, a::province_code).first(conn).optional()?.ok_or(ApiError::NotFound)
+    in_unit!(query, scope, a::unit_code, a::province_code).first(conn).or_not_found()
 }
 
 pub fn find_by_id(conn: &mut DbConnection, id: &str) -> ApiResult<Option<AccountRow>> {
@@ -114,10 +128,7 @@ pub fn list(
         }
         q
     };
-    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let rows =
-        build().select(AccountRow::as_select()).order(a::username.asc()).offset(offset).limit(limit).load(conn)?;
-    Ok((rows, total))
+    Ok(paged!(conn, build, AccountRow, a::username.asc(), offset, limit))
 }
 
 /// Changes applied with optimistic concurrency: the row must still be at `expected_version`.

@@ -1,10 +1,10 @@
 //! Administrative units (2025 two-tier list): seeding, lookup, search.
 
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 
 use super::schema::admin_units as au;
 use super::DbConnection;
+use super::OrNotFound;
 use crate::auth::roles::NATIONAL_CODE;
 use crate::error::{ApiError, ApiResult};
 
@@ -125,7 +125,7 @@ pub fn seed(conn: &mut DbConnection) -> QueryResult<()> {
 }
 
 pub fn find(conn: &mut DbConnection, code: &str) -> ApiResult<AdminUnit> {
-    au::table.find(code).select(AdminUnit::as_select()).first(conn).optional()?.ok_or(ApiError::NotFound)
+    au::table.find(code).select(AdminUnit::as_select()).first(conn).or_not_found()
 }
 
 /// Resolves a unit code a record will carry; unknown codes are a 422 on `field`.
@@ -157,9 +157,7 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter, offset: i64, limit: i6
         }
         query
     };
-    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let items = build().select(AdminUnit::as_select()).order(au::code.asc()).offset(offset).limit(limit).load(conn)?;
-    Ok((items, total))
+    Ok(paged!(conn, build, AdminUnit, au::code.asc(), offset, limit))
 }
 
 /// The units one level below `parent` (provinces below `VN`, communes below a province),

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::areas as a;
 use super::DbConnection;
+use super::OrNotFound;
 use crate::auth::Jurisdiction;
 use crate::error::{ApiError, ApiResult};
 
@@ -38,8 +39,7 @@ fn visible(scope: &Jurisdiction) -> Option<Option<String>> {
 }
 
 pub fn insert(conn: &mut DbConnection, row: &AreaRow) -> ApiResult<()> {
-    diesel::insert_into(a::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, a::table, row)
 }
 
 pub fn find_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<AreaRow> {
@@ -48,7 +48,7 @@ pub fn find_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiRe
     if let Some(p) = province {
         q = q.filter(a::province_code.eq(p));
     }
-    q.select(AreaRow::as_select()).first(conn).optional()?.ok_or(ApiError::NotFound)
+    q.select(AreaRow::as_select()).first(conn).or_not_found()
 }
 
 pub fn list(conn: &mut DbConnection, scope: &Jurisdiction) -> ApiResult<Vec<AreaRow>> {

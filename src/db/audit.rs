@@ -3,7 +3,6 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 
 use super::schema::audit_events as ae;
 use super::DbConnection;
@@ -191,7 +190,5 @@ pub fn list(
         }
         q
     };
-    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let rows = build().select(AuditRow::as_select()).order(ae::id.desc()).offset(offset).limit(limit).load(conn)?;
-    Ok((rows, total))
+    Ok(paged!(conn, build, AuditRow, ae::id.desc(), offset, limit))
 }

@@ -2,10 +2,10 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 
 use super::schema::api_clients as c;
 use super::DbConnection;
+use super::OrNotFound;
 use crate::auth::roles::Jurisdiction;
 use crate::error::{ApiError, ApiResult};
 
@@ -41,7 +41,7 @@ pub fn insert(conn: &mut DbConnection, row: &ClientRow) -> ApiResult<ClientRow> 
 
 pub fn find_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<ClientRow> {
     let query = c::table.filter(c::id.eq(id)).select(ClientRow::as_select()).into_boxed();
-    in_unit!(query, scope, c::unit_code, c::province_code).first(conn).optional()?.ok_or(ApiError::NotFound)
+    in_unit!(query, scope, c::unit_code, c::province_code).first(conn).or_not_found()
 }
 
 pub fn find_by_client_id(conn: &mut DbConnection, client_id: &str) -> ApiResult<Option<ClientRow>> {
@@ -62,15 +62,7 @@ pub fn list(
         }
         q
     };
-    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let rows = build()
-        .select(ClientRow::as_select())
-        .order(c::name.asc())
-        .then_order_by(c::id.asc())
-        .offset(offset)
-        .limit(limit)
-        .load(conn)?;
-    Ok((rows, total))
+    Ok(paged!(conn, build, ClientRow, (c::name.asc(), c::id.asc()), offset, limit))
 }
 
 #[derive(Debug, Default, AsChangeset)]

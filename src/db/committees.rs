@@ -2,12 +2,12 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 
 use super::schema::{
     committee_consolidations as cc, committee_members as cm, steering_committees as sc, supervision_assignments as sa,
 };
 use super::DbConnection;
+use super::OrNotFound;
 use crate::auth::Jurisdiction;
 use crate::domain::enums::{CommitteeBody, CommitteeStatus, MemberRole, Organisation};
 use crate::error::{ApiError, ApiResult};
@@ -77,7 +77,7 @@ pub fn insert(conn: &mut DbConnection, row: &CommitteeRow) -> ApiResult<()> {
 
 pub fn find_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<CommitteeRow> {
     let q = sc::table.filter(sc::id.eq(id)).select(CommitteeRow::as_select()).into_boxed();
-    in_unit!(q, scope, sc::unit_code, sc::province_code).first(conn).optional()?.ok_or(ApiError::NotFound)
+    in_unit!(q, scope, sc::unit_code, sc::province_code).first(conn).or_not_found()
 }
 
 pub fn list(
@@ -98,14 +98,7 @@ pub fn list(
         }
         q
     };
-    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let rows = build()
-        .select(CommitteeRow::as_select())
-        .order((sc::unit_code.asc(), sc::decision_date.desc()))
-        .offset(offset)
-        .limit(limit)
-        .load(conn)?;
-    Ok((rows, total))
+    Ok(paged!(conn, build, CommitteeRow, (sc::unit_code.asc(), sc::decision_date.desc()), offset, limit))
 }
 
 pub fn dissolve(conn: &mut DbConnection, c: &CommitteeRow, decision: &str, on: NaiveDate) -> ApiResult<()> {
@@ -144,8 +137,7 @@ pub fn members(conn: &mut DbConnection, committee_id: &str) -> ApiResult<Vec<Mem
 }
 
 pub fn insert_member(conn: &mut DbConnection, row: &MemberRow) -> ApiResult<()> {
-    diesel::insert_into(cm::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, cm::table, row)
 }
 
 pub fn end_member(conn: &mut DbConnection, id: &str, to: NaiveDate, reason: Option<&str>) -> ApiResult<()> {
@@ -164,8 +156,7 @@ pub fn end_member(conn: &mut DbConnection, id: &str, to: NaiveDate, reason: Opti
 }
 
 pub fn insert_consolidation(conn: &mut DbConnection, row: &ConsolidationRow) -> ApiResult<()> {
-    diesel::insert_into(cc::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, cc::table, row)
 }
 
 pub fn consolidations(conn: &mut DbConnection, committee_id: &str) -> ApiResult<Vec<ConsolidationRow>> {

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::json_text::JsonText;
 use super::schema::{conviction_versions as cv, convictions as c, judicial_record_requests as jr};
 use super::DbConnection;
+use super::OrNotFound;
 use crate::domain::enums::{CrimeCategory, Culpability, OffenceGroup, PrincipalKind, ReleaseType};
 use crate::domain::penalties::{Obligation, Supplementary};
 use crate::error::{ApiError, ApiResult};
@@ -43,8 +44,7 @@ pub struct ConvictionRow {
 }
 
 pub fn insert(conn: &mut DbConnection, row: &ConvictionRow) -> ApiResult<()> {
-    diesel::insert_into(c::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, c::table, row)
 }
 
 pub fn find(conn: &mut DbConnection, person_id: &str, id: &str) -> ApiResult<ConvictionRow> {
@@ -53,8 +53,7 @@ pub fn find(conn: &mut DbConnection, person_id: &str, id: &str) -> ApiResult<Con
         .filter(c::id.eq(id))
         .select(ConvictionRow::as_select())
         .first(conn)
-        .optional()?
-        .ok_or(ApiError::NotFound)
+        .or_not_found()
 }
 
 /// Replaces a conviction if it is still at `expected_version`, keeping the replaced
@@ -211,8 +210,7 @@ pub struct JudicialRecordRow {
 }
 
 pub fn insert_judicial_record(conn: &mut DbConnection, row: &JudicialRecordRow) -> ApiResult<()> {
-    diesel::insert_into(jr::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, jr::table, row)
 }
 
 pub fn judicial_records(conn: &mut DbConnection, person_id: &str) -> ApiResult<Vec<JudicialRecordRow>> {

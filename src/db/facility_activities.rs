@@ -9,10 +9,11 @@ use super::json_text::JsonText;
 use super::schema::facility_activities as fa;
 use super::schema::release_notices as rn;
 use super::DbConnection;
+use super::OrNotFound;
 use crate::auth::{Auth, Jurisdiction};
 use crate::domain::facility::{BriefingTopic, FacilityActivityKind};
 use crate::domain::indicators::{PreRelease, Rate, Sessions};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = fa)]
@@ -61,13 +62,12 @@ macro_rules! activity_scoped {
 }
 
 pub fn insert(conn: &mut DbConnection, row: &FacilityActivityRow) -> ApiResult<()> {
-    diesel::insert_into(fa::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, fa::table, row)
 }
 
 pub fn find_in(conn: &mut DbConnection, scope: &ActivityScope, id: &str) -> ApiResult<FacilityActivityRow> {
     let q = fa::table.filter(fa::id.eq(id)).select(FacilityActivityRow::as_select()).into_boxed();
-    activity_scoped!(q, scope).first(conn).optional()?.ok_or(ApiError::NotFound)
+    activity_scoped!(q, scope).first(conn).or_not_found()
 }
 
 #[derive(Debug, Default)]
@@ -101,14 +101,7 @@ pub fn list(
         }
         q
     };
-    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let rows = build()
-        .select(FacilityActivityRow::as_select())
-        .order((fa::occurred_on.desc(), fa::id.desc()))
-        .offset(offset)
-        .limit(limit)
-        .load(conn)?;
-    Ok((rows, total))
+    Ok(paged!(conn, build, FacilityActivityRow, (fa::occurred_on.desc(), fa::id.desc()), offset, limit))
 }
 
 /// Pre-release figures of a set of reported units for a period, each counted on its own

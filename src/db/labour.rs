@@ -2,10 +2,10 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 
 use super::schema::{employers as e, job_referrals as jr, social_assistance as sx, trainings as t};
 use super::DbConnection;
+use super::OrNotFound;
 use crate::auth::Jurisdiction;
 use crate::domain::enums::{AssistanceKind, ReferralOutcome, TrainingLevel};
 use crate::error::{ApiError, ApiResult};
@@ -77,8 +77,7 @@ pub struct EmployerRow {
 }
 
 pub fn insert_training(conn: &mut DbConnection, row: &TrainingRow) -> ApiResult<()> {
-    diesel::insert_into(t::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, t::table, row)
 }
 
 pub fn trainings(conn: &mut DbConnection, person_id: &str) -> ApiResult<Vec<TrainingRow>> {
@@ -90,8 +89,7 @@ pub fn trainings(conn: &mut DbConnection, person_id: &str) -> ApiResult<Vec<Trai
 }
 
 pub fn insert_referral(conn: &mut DbConnection, row: &ReferralRow) -> ApiResult<()> {
-    diesel::insert_into(jr::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, jr::table, row)
 }
 
 pub fn referrals(conn: &mut DbConnection, person_id: &str) -> ApiResult<Vec<ReferralRow>> {
@@ -108,8 +106,7 @@ pub fn find_referral(conn: &mut DbConnection, person_id: &str, id: &str) -> ApiR
         .filter(jr::person_id.eq(person_id))
         .select(ReferralRow::as_select())
         .first(conn)
-        .optional()?
-        .ok_or(ApiError::NotFound)
+        .or_not_found()
 }
 
 pub fn set_referral_outcome(conn: &mut DbConnection, row: &ReferralRow, outcome: &str, on: NaiveDate) -> ApiResult<()> {
@@ -128,8 +125,7 @@ pub fn set_referral_outcome(conn: &mut DbConnection, row: &ReferralRow, outcome:
 }
 
 pub fn insert_assistance(conn: &mut DbConnection, row: &AssistanceRow) -> ApiResult<()> {
-    diesel::insert_into(sx::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, sx::table, row)
 }
 
 pub fn assistance(conn: &mut DbConnection, person_id: &str) -> ApiResult<Vec<AssistanceRow>> {
@@ -151,8 +147,7 @@ macro_rules! employers_in {
 }
 
 pub fn insert_employer(conn: &mut DbConnection, row: &EmployerRow) -> ApiResult<()> {
-    diesel::insert_into(e::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, e::table, row)
 }
 
 /// Employers are shared within a province, so a commune's referral may name one registered
@@ -194,13 +189,7 @@ pub fn list_employers(
         }
         q
     };
-    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let rows: Vec<EmployerRow> = build()
-        .select(EmployerRow::as_select())
-        .order((e::name.asc(), e::id.asc()))
-        .offset(offset)
-        .limit(limit)
-        .load(conn)?;
+    let (rows, total) = paged!(conn, build, EmployerRow, (e::name.asc(), e::id.asc()), offset, limit);
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let counts: Vec<(Option<String>, i64)> = jr::table
         .filter(jr::employer_id.eq_any(&ids))

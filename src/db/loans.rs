@@ -11,6 +11,7 @@ use super::schema::{
     loan_rates as lr, loans as l, persons as p,
 };
 use super::DbConnection;
+use super::OrNotFound;
 use crate::auth::Jurisdiction;
 use crate::domain::enums::{BorrowerKind, EntrustingOrganisation, LoanListStatus, LoanProgramme, LoanStatus};
 use crate::domain::loan_rules::Purpose;
@@ -90,7 +91,7 @@ pub fn insert_list(conn: &mut DbConnection, row: &ListRow, entries: &[EntryRow])
 
 pub fn find_list(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<ListRow> {
     let q = ll::table.filter(ll::id.eq(id)).select(ListRow::as_select()).into_boxed();
-    in_unit!(q, scope, ll::unit_code, ll::province_code).first(conn).optional()?.ok_or(ApiError::NotFound)
+    in_unit!(q, scope, ll::unit_code, ll::province_code).first(conn).or_not_found()
 }
 
 /// Entries with the person's name (one join, no N+1).
@@ -167,14 +168,7 @@ pub fn list_lists(
         }
         q
     };
-    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let rows = build()
-        .select(ListRow::as_select())
-        .order((ll::month.desc(), ll::unit_code.asc(), ll::version_no.desc()))
-        .offset(offset)
-        .limit(limit)
-        .load(conn)?;
-    Ok((rows, total))
+    Ok(paged!(conn, build, ListRow, (ll::month.desc(), ll::unit_code.asc(), ll::version_no.desc()), offset, limit))
 }
 
 /// Whether the person is on a certified (or sent/acknowledged) list of the month for the purpose.
@@ -252,13 +246,12 @@ struct LoanChanges<'a> {
 }
 
 pub fn insert_loan(conn: &mut DbConnection, row: &LoanRow) -> ApiResult<()> {
-    diesel::insert_into(l::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, l::table, row)
 }
 
 pub fn find_loan(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<LoanRow> {
     let q = l::table.filter(l::id.eq(id)).select(LoanRow::as_select()).into_boxed();
-    in_unit!(q, scope, l::unit_code, l::province_code).first(conn).optional()?.ok_or(ApiError::NotFound)
+    in_unit!(q, scope, l::unit_code, l::province_code).first(conn).or_not_found()
 }
 
 /// Same, locking the row on PostgreSQL so concurrent postings serialise on it (SQLite's
@@ -340,14 +333,7 @@ pub fn list_loans(
         }
         q
     };
-    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let rows = build()
-        .select(LoanRow::as_select())
-        .order((l::application_date.desc(), l::id.desc()))
-        .offset(offset)
-        .limit(limit)
-        .load(conn)?;
-    Ok((rows, total))
+    Ok(paged!(conn, build, LoanRow, (l::application_date.desc(), l::id.desc()), offset, limit))
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]

@@ -16,6 +16,18 @@ macro_rules! in_unit {
     };
 }
 
+/// One page of a filtered list and the number of rows in the whole list, as `(rows, total)`.
+/// `$build` makes the (boxed) query afresh, once for the count and once for the page.
+macro_rules! paged {
+    ($conn:expr, $build:expr, $row:ty, $order:expr, $offset:expr, $limit:expr) => {{
+        let total: i64 =
+            ($build)().select(diesel::dsl::sql::<diesel::sql_types::BigInt>("COUNT(*)")).first(&mut *$conn)?;
+        let rows: Vec<$row> =
+            ($build)().select(<$row>::as_select()).order($order).offset($offset).limit($limit).load(&mut *$conn)?;
+        (rows, total)
+    }};
+}
+
 /// Writes `rows` in multi-row INSERTs of `chunk` rows. Multi-row INSERTs are
 /// backend-specific in diesel (the default-value keyword differs), so each batch is written
 /// on the concrete connection; `chunk` keeps a batch under SQLite's bound-parameter limit.
@@ -64,7 +76,30 @@ use diesel::{PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use std::time::{Duration, Instant};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
+
+/// Writes one row of `table`.
+pub fn insert<T, V>(conn: &mut DbConnection, table: T, row: V) -> ApiResult<()>
+where
+    T: diesel::Table,
+    V: diesel::Insertable<T>,
+    diesel::query_builder::InsertStatement<T, V::Values>: diesel::query_dsl::methods::ExecuteDsl<DbConnection>,
+{
+    diesel::insert_into(table).values(row).execute(conn)?;
+    Ok(())
+}
+
+/// The one record a request names: none found (or none inside the caller's scope, which the
+/// query filters on) is a 404.
+pub trait OrNotFound<T> {
+    fn or_not_found(self) -> ApiResult<T>;
+}
+
+impl<T> OrNotFound<T> for QueryResult<T> {
+    fn or_not_found(self) -> ApiResult<T> {
+        self.optional()?.ok_or(ApiError::NotFound)
+    }
+}
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");

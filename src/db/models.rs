@@ -10,6 +10,7 @@ use super::schema::{
     propagandists as pg, reintegration_models as rm,
 };
 use super::DbConnection;
+use super::OrNotFound;
 use crate::auth::Jurisdiction;
 use crate::domain::enums::{
     ModelStatus, ModelStep, ModelType, Organisation, OutreachKind, OutreachTopic, ParticipantRole, ReviewKind,
@@ -81,13 +82,12 @@ pub struct ReviewRow {
 }
 
 pub fn insert_model(conn: &mut DbConnection, row: &ModelRow) -> ApiResult<()> {
-    diesel::insert_into(rm::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, rm::table, row)
 }
 
 pub fn find_model(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<ModelRow> {
     let q = rm::table.filter(rm::id.eq(id)).select(ModelRow::as_select()).into_boxed();
-    in_unit!(q, scope, rm::unit_code, rm::province_code).first(conn).optional()?.ok_or(ApiError::NotFound)
+    in_unit!(q, scope, rm::unit_code, rm::province_code).first(conn).or_not_found()
 }
 
 pub fn set_model_status(conn: &mut DbConnection, m: &ModelRow, status: ModelStatus, since: NaiveDate) -> ApiResult<()> {
@@ -131,14 +131,7 @@ pub fn list_models(
         }
         q
     };
-    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let rows = build()
-        .select(ModelRow::as_select())
-        .order((rm::unit_code.asc(), rm::name.asc(), rm::id.asc()))
-        .offset(offset)
-        .limit(limit)
-        .load(conn)?;
-    Ok((rows, total))
+    Ok(paged!(conn, build, ModelRow, (rm::unit_code.asc(), rm::name.asc(), rm::id.asc()), offset, limit))
 }
 
 pub fn milestones(conn: &mut DbConnection, model_id: &str) -> ApiResult<Vec<MilestoneRow>> {
@@ -150,8 +143,7 @@ pub fn milestones(conn: &mut DbConnection, model_id: &str) -> ApiResult<Vec<Mile
 }
 
 pub fn insert_milestone(conn: &mut DbConnection, row: &MilestoneRow) -> ApiResult<()> {
-    diesel::insert_into(mm::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, mm::table, row)
 }
 
 pub fn participants(conn: &mut DbConnection, model_id: &str) -> ApiResult<Vec<ParticipantRow>> {
@@ -163,8 +155,7 @@ pub fn participants(conn: &mut DbConnection, model_id: &str) -> ApiResult<Vec<Pa
 }
 
 pub fn insert_participant(conn: &mut DbConnection, row: &ParticipantRow) -> ApiResult<()> {
-    diesel::insert_into(mp::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, mp::table, row)
 }
 
 pub fn leave(conn: &mut DbConnection, model_id: &str, id: &str, on: NaiveDate) -> ApiResult<ParticipantRow> {
@@ -173,8 +164,7 @@ pub fn leave(conn: &mut DbConnection, model_id: &str, id: &str, on: NaiveDate) -
         .filter(mp::model_id.eq(model_id))
         .select(ParticipantRow::as_select())
         .first(conn)
-        .optional()?
-        .ok_or(ApiError::NotFound)?;
+        .or_not_found()?;
     if row.left_on.is_some() {
         return Err(ApiError::conflict("already_left", "the participant has already left"));
     }
@@ -228,8 +218,7 @@ pub fn reviews(conn: &mut DbConnection, model_id: &str) -> ApiResult<Vec<ReviewR
 }
 
 pub fn insert_review(conn: &mut DbConnection, row: &ReviewRow) -> ApiResult<()> {
-    diesel::insert_into(mr::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, mr::table, row)
 }
 
 /// (type, models, active models, participants in active models) over the unit.
@@ -303,8 +292,7 @@ pub struct PropagandistRow {
 }
 
 pub fn insert_outreach(conn: &mut DbConnection, row: &OutreachRow) -> ApiResult<()> {
-    diesel::insert_into(oe::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, oe::table, row)
 }
 
 pub struct OutreachFilter {
@@ -343,14 +331,7 @@ pub fn list_outreach(
     offset: i64,
     limit: i64,
 ) -> ApiResult<(Vec<OutreachRow>, i64)> {
-    let total: i64 = outreach_query!(scope, f).select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let rows = outreach_query!(scope, f)
-        .select(OutreachRow::as_select())
-        .order((oe::held_on.desc(), oe::id.desc()))
-        .offset(offset)
-        .limit(limit)
-        .load(conn)?;
-    Ok((rows, total))
+    Ok(paged!(conn, || outreach_query!(scope, f), OutreachRow, (oe::held_on.desc(), oe::id.desc()), offset, limit))
 }
 
 /// (kind, events, audience, quantity).
@@ -382,8 +363,7 @@ pub fn outreach_totals(
 }
 
 pub fn insert_propagandist(conn: &mut DbConnection, row: &PropagandistRow) -> ApiResult<()> {
-    diesel::insert_into(pg::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, pg::table, row)
 }
 
 pub fn list_propagandists(

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 
 use super::schema::{plan_bounds as pb, plan_targets as pt, plans as p};
 use super::DbConnection;
+use super::OrNotFound;
 use crate::auth::Jurisdiction;
 use crate::domain::enums::TargetMeasure;
 use crate::error::{ApiError, ApiResult};
@@ -72,8 +73,7 @@ pub struct PlanFilter {
 }
 
 pub fn insert(conn: &mut DbConnection, row: &PlanRow) -> ApiResult<()> {
-    diesel::insert_into(p::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, p::table, row)
 }
 
 /// Saves a changed plan if its version is still `expected` (412 otherwise).
@@ -89,11 +89,7 @@ pub fn save(conn: &mut DbConnection, row: &PlanRow, expected: i32) -> ApiResult<
 /// A plan by id, inside the caller's jurisdiction (an area plan lies in its area's province).
 pub fn find_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<PlanRow> {
     let q = p::table.filter(p::id.eq(id.to_string())).into_boxed();
-    in_unit!(q, scope, p::unit_code, p::province_code)
-        .select(PlanRow::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or(ApiError::NotFound)
+    in_unit!(q, scope, p::unit_code, p::province_code).select(PlanRow::as_select()).first(conn).or_not_found()
 }
 
 /// Plans in the caller's jurisdiction, newest period first, and their total.

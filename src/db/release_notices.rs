@@ -2,11 +2,11 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 
 use super::schema::persons as p;
 use super::schema::release_notices as rn;
 use super::DbConnection;
+use super::OrNotFound;
 use crate::auth::{Auth, Jurisdiction};
 use crate::domain::enums::{Gender, VerificationResult};
 use crate::error::{ApiError, ApiResult};
@@ -87,13 +87,12 @@ pub fn identities(
 }
 
 pub fn insert(conn: &mut DbConnection, row: &NoticeRow) -> ApiResult<()> {
-    diesel::insert_into(rn::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, rn::table, row)
 }
 
 pub fn find_in(conn: &mut DbConnection, scope: &NoticeScope, id: &str) -> ApiResult<NoticeRow> {
     let q = rn::table.filter(rn::id.eq(id)).select(NoticeRow::as_select()).into_boxed();
-    notice_scoped!(q, scope).first(conn).optional()?.ok_or(ApiError::NotFound)
+    notice_scoped!(q, scope).first(conn).or_not_found()
 }
 
 pub fn record_verification(
@@ -147,12 +146,5 @@ pub fn list(
         }
         q
     };
-    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let rows = build()
-        .select(NoticeRow::as_select())
-        .order((rn::verification_due_on.asc(), rn::id.asc()))
-        .offset(offset)
-        .limit(limit)
-        .load(conn)?;
-    Ok((rows, total))
+    Ok(paged!(conn, build, NoticeRow, (rn::verification_due_on.asc(), rn::id.asc()), offset, limit))
 }

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::reports as r;
 use super::DbConnection;
+use super::OrNotFound;
 use crate::auth::Jurisdiction;
 use crate::domain::enums::{PeriodKind, ReportStatus};
 use crate::error::{ApiError, ApiResult};
@@ -43,16 +44,11 @@ pub struct ReportRow {
 /// Reports visible to a unit: its own, and for a province or VN those of units inside it.
 pub fn find_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<ReportRow> {
     let q = r::table.filter(r::id.eq(id)).into_boxed();
-    in_unit!(q, scope, r::unit_code, r::province_code)
-        .select(ReportRow::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or(ApiError::NotFound)
+    in_unit!(q, scope, r::unit_code, r::province_code).select(ReportRow::as_select()).first(conn).or_not_found()
 }
 
 pub fn insert(conn: &mut DbConnection, row: &ReportRow) -> ApiResult<()> {
-    diesel::insert_into(r::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, r::table, row)
 }
 
 /// Saves a report if its version is still `expected` (409 otherwise).
@@ -116,14 +112,7 @@ pub fn list(
         }
         q
     };
-    let total: i64 = build().count().get_result(conn)?;
-    let rows = build()
-        .order((r::period_to.desc(), r::unit_code.asc(), r::version_no.desc()))
-        .offset(offset)
-        .limit(limit)
-        .select(ReportRow::as_select())
-        .load(conn)?;
-    Ok((rows, total))
+    Ok(paged!(conn, build, ReportRow, (r::period_to.desc(), r::unit_code.asc(), r::version_no.desc()), offset, limit))
 }
 
 /// The latest report per unit among `units` for a period kind and year (any status).

@@ -2,7 +2,6 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 
 use super::persons::PersonRow;
 use super::schema::{
@@ -10,6 +9,7 @@ use super::schema::{
     supervision_assignments as sa,
 };
 use super::DbConnection;
+use super::OrNotFound;
 use crate::auth::Jurisdiction;
 use crate::domain::activity_order::{self, Linked};
 use crate::domain::enums::{
@@ -42,8 +42,7 @@ pub struct AssignmentRow {
 }
 
 pub fn insert_assignment(conn: &mut DbConnection, row: &AssignmentRow) -> ApiResult<()> {
-    diesel::insert_into(sa::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, sa::table, row)
 }
 
 pub fn active_primary(conn: &mut DbConnection, person_id: &str) -> ApiResult<Option<AssignmentRow>> {
@@ -89,7 +88,7 @@ pub fn for_person(conn: &mut DbConnection, person_id: &str) -> ApiResult<Vec<Ass
 
 pub fn find_assignment(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<AssignmentRow> {
     let q = sa::table.filter(sa::id.eq(id)).select(AssignmentRow::as_select()).into_boxed();
-    in_unit!(q, scope, sa::unit_code, sa::province_code).first(conn).optional()?.ok_or(ApiError::NotFound)
+    in_unit!(q, scope, sa::unit_code, sa::province_code).first(conn).or_not_found()
 }
 
 #[derive(Debug, Default)]
@@ -121,14 +120,7 @@ pub fn list_assignments(
         }
         q
     };
-    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let rows = build()
-        .select(AssignmentRow::as_select())
-        .order((sa::from_date.desc(), sa::id.desc()))
-        .offset(offset)
-        .limit(limit)
-        .load(conn)?;
-    Ok((rows, total))
+    Ok(paged!(conn, build, AssignmentRow, (sa::from_date.desc(), sa::id.desc()), offset, limit))
 }
 
 // `None` is bound as NULL rather than written as `DEFAULT`, so the insert has one shape and
@@ -226,8 +218,7 @@ pub fn find_activity(conn: &mut DbConnection, person_id: &str, id: &str) -> ApiR
         .filter(act::person_id.eq(person_id))
         .select(ActivityRow::as_select())
         .first(conn)
-        .optional()?
-        .ok_or(ApiError::NotFound)
+        .or_not_found()
 }
 
 /// Replaces an activity's content, keeping the previous version as a revision.
@@ -300,14 +291,7 @@ pub fn list_activities(
         }
         q
     };
-    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let rows = build()
-        .select(ActivityRow::as_select())
-        .order((act::occurred_on.desc(), act::id.desc()))
-        .offset(offset)
-        .limit(limit)
-        .load(conn)?;
-    Ok((rows, total))
+    Ok(paged!(conn, build, ActivityRow, (act::occurred_on.desc(), act::id.desc()), offset, limit))
 }
 
 /// The window that orders a person's live activities for the national distinct-person

@@ -5,9 +5,10 @@ use diesel::prelude::*;
 
 use super::schema::report_targets as rt;
 use super::DbConnection;
+use super::OrNotFound;
 use crate::auth::Jurisdiction;
 use crate::domain::enums::TargetMeasure;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = rt)]
@@ -38,8 +39,7 @@ pub fn target_for(conn: &mut DbConnection, unit: &str, year: i32, indicator: &st
 }
 
 pub fn insert_target(conn: &mut DbConnection, row: &TargetRow) -> ApiResult<()> {
-    diesel::insert_into(rt::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, rt::table, row)
 }
 
 pub fn update_target(conn: &mut DbConnection, row: &TargetRow) -> ApiResult<()> {
@@ -60,11 +60,7 @@ pub fn targets_of(conn: &mut DbConnection, units: &[String], year: i32) -> ApiRe
 /// A target by id, inside the caller's unit.
 pub fn find_target_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &str) -> ApiResult<TargetRow> {
     let q = rt::table.filter(rt::id.eq(id)).into_boxed();
-    in_unit!(q, scope, rt::unit_code, rt::province_code)
-        .select(TargetRow::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or(ApiError::NotFound)
+    in_unit!(q, scope, rt::unit_code, rt::province_code).select(TargetRow::as_select()).first(conn).or_not_found()
 }
 
 pub fn delete_target(conn: &mut DbConnection, id: &str) -> ApiResult<()> {

@@ -9,9 +9,10 @@ use super::schema::{
     accounts, api_clients, webhook_deliveries as wd, webhook_dispatch as wx, webhook_subscriptions as ws,
 };
 use super::DbConnection;
+use super::OrNotFound;
 use crate::auth::roles::{roles_from_db, Jurisdiction};
 use crate::domain::events::{self, Cursor};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = ws)]
@@ -88,8 +89,7 @@ pub struct DeliveryRow {
 }
 
 pub fn insert(conn: &mut DbConnection, row: &SubscriptionRow) -> ApiResult<()> {
-    diesel::insert_into(ws::table).values(row).execute(conn)?;
-    Ok(())
+    super::insert(conn, ws::table, row)
 }
 
 /// The caller's own subscriptions.
@@ -108,8 +108,7 @@ pub fn find_own(conn: &mut DbConnection, owner: &str, id: &str) -> ApiResult<Sub
         .filter(ws::owner_sub.eq(owner))
         .select(SubscriptionRow::as_select())
         .first(conn)
-        .optional()?
-        .ok_or(ApiError::NotFound)
+        .or_not_found()
 }
 
 pub fn deactivate(conn: &mut DbConnection, id: &str) -> ApiResult<()> {
@@ -149,8 +148,7 @@ pub fn find_delivery(conn: &mut DbConnection, subscription: &str, id: &str) -> A
         .filter(wd::subscription_id.eq(subscription))
         .select(DeliveryRow::as_select())
         .first(conn)
-        .optional()?
-        .ok_or(ApiError::NotFound)
+        .or_not_found()
 }
 
 /// Puts a delivery back in the queue for an immediate attempt, whatever its state.

@@ -31,3 +31,9 @@ pub fn id_param(field: &str, raw: Option<&str>, what: &str) -> Result<Option<Str
 pub fn parse_id(raw: &str) -> Result<String, crate::error::ApiError> {
     uuid::Uuid::parse_str(raw).map(|u| u.hyphenated().to_string()).map_err(|_| crate::error::ApiError::NotFound)
 }
+
+/// The two ids of a nested path such as `/persons/{id}/convictions/{cid}`, each read as
+/// [`parse_id`] reads one.
+pub fn parse_ids((first, second): (String, String)) -> Result<(String, String), crate::error::ApiError> {
+    Ok((parse_id(&first)?, parse_id(&second)?))
+}

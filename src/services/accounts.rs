@@ -45,10 +45,9 @@ pub fn create(
     let password_hash = password::hash(&input.password).map_err(ApiError::internal)?;
     let facility_name = input.facility_name.as_deref().map(crate::text::normalize);
     idempotency::once(conn, &auth.sub, idem_key, "create_account", request_hash, |conn| {
-        let now = crate::time::now();
         let row = accounts::insert(
             conn,
-            &NewAccount {
+            NewAccount {
                 id: uuid::Uuid::now_v7().to_string(),
                 username: input.username.clone(),
                 password_hash,
@@ -57,12 +56,6 @@ pub fn create(
                 unit_code: unit.code.clone(),
                 province_code: unit.province_code.clone(),
                 agency: input.agency.clone(),
-                disabled: false,
-                failed_logins: 0,
-                tokens_valid_after: now,
-                created_at: now,
-                updated_at: now,
-                version: 1,
                 facility_name: facility_name.clone(),
             },
         )?;

@@ -317,20 +317,22 @@ fn records(
     (person, conviction, history, attribute)
 }
 
+/// One import as [`import`] was asked for it.
+#[derive(Clone, Copy)]
+struct Job<'a> {
+    table: &'a Table,
+    format: &'a str,
+    file_name: Option<&'a str>,
+    dry_run: bool,
+    limits: &'a crate::import::ImportLimits,
+    today: NaiveDate,
+}
+
 /// Checks, and unless `dry_run` or any row has a problem, writes every row in the caller's
 /// transaction. A real run with problems is a 422 listing the first `limits.max_problems`
 /// of them and their total.
-#[allow(clippy::too_many_arguments)]
-pub fn run(
-    conn: &mut DbConnection,
-    auth: &Auth,
-    table: &Table,
-    format: &str,
-    file_name: Option<&str>,
-    dry_run: bool,
-    limits: &crate::import::ImportLimits,
-    today: NaiveDate,
-) -> ApiResult<ImportReport> {
+fn run(conn: &mut DbConnection, auth: &Auth, job: Job) -> ApiResult<ImportReport> {
+    let Job { table, format, file_name, dry_run, limits, today } = job;
     let Checked { rows, ok, problems, problems_total } = check(conn, auth, table, limits.max_problems, today)?;
     let mut report = ImportReport {
         dry_run,
@@ -509,10 +511,11 @@ pub fn import(
     limits: &crate::import::ImportLimits,
     today: NaiveDate,
 ) -> ApiResult<ImportReport> {
+    let job = Job { table, format, file_name, dry_run, limits, today };
     if dry_run {
-        run(conn, auth, table, format, file_name, true, limits, today)
+        run(conn, auth, job)
     } else {
-        write_tx(conn, |conn| run(conn, auth, table, format, file_name, false, limits, today))
+        write_tx(conn, |conn| run(conn, auth, job))
     }
 }
 

@@ -97,10 +97,8 @@ async fn backup_restores_every_record(app: TestApp) {
                             "offence_group": "theft", "chapter": 16, "principal": {"kind": "imprisonment", "months": 36},
                             "release_date": days_ago(62), "release_type": "completed_sentence", "certificate_number": "88/GCN", "certificate_date": days_ago(62)});
     created(app.post(&format!("/api/v1/persons/{c}/convictions"), &police, &conviction).await, "id").await;
-    let step = json!({"received_on": days_ago(61), "receiving_officer": "Đại úy A", "commitment_signed": true});
-    assert_eq!(app.post(&format!("/api/v1/persons/{c}/reception"), &police, &step).await.status(), 200);
-    let step = json!({"started_on": days_ago(60), "management_file_number": "HS-2025-7"});
-    assert_eq!(app.post(&format!("/api/v1/persons/{c}/start-management"), &police, &step).await.status(), 200);
+    receive(&app, &police, &c, &days_ago(61)).await;
+    start_management(&app, &police, &c, &days_ago(60), "HS-2025-7").await;
     let visit = json!({"kind": "home_visit", "occurred_on": days_ago(2), "notes": "ổn định, có việc làm"});
     let resp = app.post(&format!("/api/v1/persons/{c}/activities"), &police, &visit).await;
     assert_eq!(resp.status(), 201, "activity");

@@ -6,6 +6,7 @@
 use serde_json::{json, Value};
 
 use crate::dual;
+use crate::fixtures::receive;
 use crate::helpers::*;
 
 /// A person announced by a facility in December 2025; returns the person id.
@@ -195,15 +196,7 @@ async fn parolee_reporting_period_ends_on_a_working_day(app: TestApp) {
                    "release_date": "2026-02-09", "release_type": "conditional_early_release", "probation_end": "2027-03-01"}),
         )
         .await;
-        let r = app
-            .post(
-                &format!("/api/v1/persons/{id}/reception"),
-                &police,
-                &json!({"received_on": received, "receiving_officer": "Cán bộ A", "commitment_signed": true}),
-            )
-            .await;
-        assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
-        assert_eq!(json(r).await["late_reception"], late, "{name}");
+        assert_eq!(receive(&app, &police, &id, received).await["late_reception"], late, "{name}");
     }
 }
 

@@ -222,14 +222,7 @@ async fn justice_put_respects_the_law(app: TestApp) {
         ),
     )
     .await;
-    let resp = app
-        .post(
-            &format!("/api/v1/persons/{id}/reception"),
-            &police,
-            &json!({"received_on": today().to_string(), "receiving_officer": "Đại úy Lê Văn Bình", "commitment_signed": true}),
-        )
-        .await;
-    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    receive(&app, &police, &id, &today().to_string()).await;
     let read = app.get(&format!("/api/v1/persons/{id}/expungement"), &justice).await;
     let etag = read.headers()["etag"].to_str().unwrap().to_string();
     let f = json(read).await;

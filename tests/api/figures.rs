@@ -89,13 +89,7 @@ async fn received_in(app: &TestApp, police: &str, name: &str, unit: &str, ago: i
     let body = json!({"full_name": name, "gender": "male", "date_of_birth": "1985-03-02", "unit": unit,
                       "registered_on": days_ago(ago + 1)});
     let id = post_ok(app, "/api/v1/persons", police, &body).await["id"].as_str().unwrap().to_string();
-    post_ok(
-        app,
-        &format!("/api/v1/persons/{id}/reception"),
-        police,
-        &json!({"received_on": days_ago(ago), "receiving_officer": "Đại úy Lê Văn Bình", "commitment_signed": true}),
-    )
-    .await;
+    receive(app, police, &id, &days_ago(ago)).await;
     id
 }
 
@@ -238,13 +232,7 @@ async fn model_participants_only_while_managed(app: TestApp) {
     let leaving = received_in(&app, &police, "Người Rời", A, 300).await;
     let staying = received_in(&app, &police, "Người Ở", A, 300).await;
     for id in [&leaving, &staying] {
-        post_ok(
-            &app,
-            &format!("/api/v1/persons/{id}/start-management"),
-            &police,
-            &json!({"started_on": days_ago(299), "management_file_number": format!("HS-{id}")}),
-        )
-        .await;
+        start_management(&app, &police, id, &days_ago(299), &format!("HS-{id}")).await;
     }
     let mid = launched_model(&app, &police, A).await;
     for id in [&leaving, &staying] {
@@ -327,20 +315,8 @@ async fn closed_periods_do_not_move(app: TestApp) {
         let c = released(release_ago + 400, release_ago, rt, false);
         post_ok(&app, &format!("/api/v1/persons/{id}/convictions"), &vn, &c).await;
         let received_ago = release_ago - rng.gen_range(0..12);
-        post_ok(
-            &app,
-            &format!("/api/v1/persons/{id}/reception"),
-            &vn,
-            &json!({"received_on": days_ago(received_ago), "receiving_officer": "Cán bộ", "commitment_signed": true}),
-        )
-        .await;
-        post_ok(
-            &app,
-            &format!("/api/v1/persons/{id}/start-management"),
-            &vn,
-            &json!({"started_on": days_ago(received_ago - 2), "management_file_number": format!("HS-{i}")}),
-        )
-        .await;
+        receive(&app, &vn, &id, &days_ago(received_ago)).await;
+        start_management(&app, &vn, &id, &days_ago(received_ago - 2), &format!("HS-{i}")).await;
         if rng.gen_bool(0.5) {
             let on = days_ago(rng.gen_range(310..received_ago - 3));
             let visit = json!({"kind": "home_visit", "occurred_on": on});
@@ -385,13 +361,7 @@ async fn closed_periods_do_not_move(app: TestApp) {
                                     "notice_date": days_ago(150), "expected_release_date": days_ago(120)});
                 post_ok(&app, "/api/v1/release-notices", &vn, &notice).await;
                 let late: i64 = if rng.gen_bool(0.5) { 10 } else { 1 };
-                post_ok(
-                    &app,
-                    &format!("/api/v1/persons/{id}/reception"),
-                    &vn,
-                    &json!({"received_on": days_ago(120 - late), "receiving_officer": "Cán bộ", "commitment_signed": true}),
-                )
-                .await;
+                receive(&app, &vn, id, &days_ago(120 - late)).await;
             }
             1 => {
                 post_ok(&app, &format!("/api/v1/persons/{id}/decease"), &vn, &json!({"occurred_on": days_ago(100)}))

@@ -1,6 +1,10 @@
 //! Fixtures shared by the test files: dates relative to today, person bodies, and response
 //! helpers that fail with the status and body.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use base64::Engine;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
@@ -39,6 +43,23 @@ pub async fn ok(resp: reqwest::Response, what: &str) -> Value {
 
 pub async fn post_ok(app: &TestApp, path: &str, token: &str, body: &Value) -> Value {
     ok(app.post(path, token, body).await, path).await
+}
+
+/// Records the reception of person `id` on `on`, the commitment signed; the person after it.
+pub async fn receive(app: &TestApp, token: &str, id: &str, on: impl serde::Serialize) -> Value {
+    let body = json!({"received_on": on, "receiving_officer": "Đại úy Lê Văn Bình", "commitment_signed": true});
+    post_ok(app, &format!("/api/v1/persons/{id}/reception"), token, &body).await
+}
+
+/// Opens the management file `file` of person `id` on `on`; the person after it.
+pub async fn start_management(app: &TestApp, token: &str, id: &str, on: impl serde::Serialize, file: &str) -> Value {
+    let body = json!({"started_on": on, "management_file_number": file});
+    post_ok(app, &format!("/api/v1/persons/{id}/start-management"), token, &body).await
+}
+
+/// Posts `body` to `path` as a CSV file, as an import is sent.
+pub async fn post_csv(app: &TestApp, path: &str, token: &str, body: impl Into<reqwest::Body>) -> reqwest::Response {
+    app.request(reqwest::Method::POST, path, token).header("content-type", "text/csv").body(body).send().await.unwrap()
 }
 
 pub async fn get_ok(app: &TestApp, path: &str, token: &str) -> Value {
@@ -193,4 +214,63 @@ pub fn count(conn: &mut thncd::db::DbConnection, sql: &str) -> i64 {
         n: i64,
     }
     diesel::RunQueryDsl::get_result::<N>(diesel::sql_query(sql), conn).unwrap().n
+}
+
+/// A request as a webhook receiver saw it.
+pub type Received = (actix_web::http::header::HeaderMap, Vec<u8>);
+
+/// A webhook receiver on this machine: records every request; answers 204, or 500 while
+/// `failing` is set.
+#[derive(Clone, Default)]
+pub struct Receiver {
+    pub got: Arc<Mutex<Vec<Received>>>,
+    pub failing: Arc<AtomicBool>,
+    /// Where it listens, on 127.0.0.1.
+    pub port: u16,
+}
+
+impl Receiver {
+    /// Starts one; returns it and its URL.
+    pub async fn start(failing: bool) -> (Receiver, String) {
+        let mut receiver = Receiver::default();
+        receiver.failing.store(failing, Ordering::SeqCst);
+        let state = receiver.clone();
+        let server = HttpServer::new(move || {
+            let state = state.clone();
+            App::new().default_service(web::to(move |req: HttpRequest, body: web::Bytes| {
+                let state = state.clone();
+                async move {
+                    state.got.lock().unwrap().push((req.headers().clone(), body.to_vec()));
+                    if state.failing.load(Ordering::SeqCst) {
+                        HttpResponse::InternalServerError().finish()
+                    } else {
+                        HttpResponse::NoContent().finish()
+                    }
+                }
+            }))
+        })
+        .workers(1)
+        .bind("127.0.0.1:0")
+        .unwrap();
+        let port = server.addrs()[0].port();
+        tokio::spawn(server.run());
+        receiver.port = port;
+        (receiver, format!("http://127.0.0.1:{port}/hook"))
+    }
+
+    /// The requests received so far.
+    pub fn count(&self) -> usize {
+        self.got.lock().unwrap().len()
+    }
+}
+
+/// Waits up to 15 seconds for `f` to hold.
+pub async fn wait_until(what: &str, f: impl Fn() -> bool) {
+    for _ in 0..300 {
+        if f() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting for {what}");
 }

@@ -14,13 +14,7 @@ async fn registered(app: &TestApp, police: &str, name: &str, unit: &str, registe
     body["registered_on"] = json!(days_ago(registered_ago));
     let p = post_ok(app, "/api/v1/persons", police, &body).await;
     let id = p["id"].as_str().unwrap().to_string();
-    post_ok(
-        app,
-        &format!("/api/v1/persons/{id}/reception"),
-        police,
-        &json!({"received_on": days_ago(registered_ago - 1), "receiving_officer": "Đại úy Lê Văn Bình", "commitment_signed": true}),
-    )
-    .await;
+    receive(app, police, &id, &days_ago(registered_ago - 1)).await;
     id
 }
 

@@ -7,6 +7,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::dual;
+use crate::fixtures::post_csv;
 use crate::helpers::*;
 
 fn notice(overrides: Value) -> Value {
@@ -59,19 +60,10 @@ async fn hostile_bodies_are_refused_by_field(app: TestApp) {
         invalid_param(resp, 422, field).await;
     }
 
-    // Impossible and foreign-format dates.
-    for bad in ["0000-00-00", "2025-02-31", "31/02/2025", "2025-13-01", "20250101", "", "9999999-01-01"] {
-        let resp = app
-            .post(
-                "/api/v1/persons",
-                &police,
-                &json!({"full_name": "A", "gender": "male", "unit": "00070", "date_of_birth": bad}),
-            )
-            .await;
-        invalid_param(resp, 422, "date_of_birth").await;
-    }
-    // A birth date in the future or before any living person is not a date of birth.
-    for bad in ["2999-01-01", "1800-01-01"] {
+    // Impossible and foreign-format dates; and a birth date in the future or before any
+    // living person is not a date of birth.
+    let impossible = ["0000-00-00", "2025-02-31", "31/02/2025", "2025-13-01", "20250101", "", "9999999-01-01"];
+    for bad in impossible.into_iter().chain(["2999-01-01", "1800-01-01"]) {
         let resp = app
             .post(
                 "/api/v1/persons",
@@ -145,13 +137,7 @@ async fn exports_neutralise_formulas_and_imports_strip_paths(app: TestApp) {
         file.push('\n');
     }
     // Path tricks in the file name: only the last component is kept.
-    let r = app
-        .request(Method::POST, "/api/v1/imports?file_name=..%2F..%2Fetc%2Fpasswd.csv", &police)
-        .header("content-type", "text/csv")
-        .body(file)
-        .send()
-        .await
-        .unwrap();
+    let r = post_csv(&app, "/api/v1/imports?file_name=..%2F..%2Fetc%2Fpasswd.csv", &police, file).await;
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     {
         #[derive(diesel::QueryableByName)]
@@ -165,13 +151,7 @@ async fn exports_neutralise_formulas_and_imports_strip_paths(app: TestApp) {
         assert_eq!(names[0].file_name.as_deref(), Some("passwd.csv"));
     }
     // A NUL in the name is refused before anything is read.
-    let r = app
-        .request(Method::POST, "/api/v1/imports?file_name=evil%00.csv", &police)
-        .header("content-type", "text/csv")
-        .body(format!("{HEADER_VI}\n"))
-        .send()
-        .await
-        .unwrap();
+    let r = post_csv(&app, "/api/v1/imports?file_name=evil%00.csv", &police, format!("{HEADER_VI}\n")).await;
     let p = assert_problem(r, 400, "invalid_query").await;
     assert_eq!(p["invalid_params"][0]["name"], "file_name");
     // The API keeps what was typed.

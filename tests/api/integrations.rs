@@ -3,17 +3,17 @@
 //! receivers started here, all-or-nothing imports, and exports limited to the caller's view.
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use hmac::{Hmac, Mac};
 use reqwest::Method;
 use serde_json::{json, Value};
 use sha2::Sha256;
 
 use crate::dual;
+use crate::fixtures::{post_csv, receive, wait_until, Receiver};
 use crate::helpers::*;
 
 fn person(name: &str, unit: &str) -> Value {
@@ -96,14 +96,7 @@ async fn events_follow_their_changes(app: TestApp) {
     assert_eq!(all.len(), 1, "only the committed change has an event: {all:?}");
 
     // Transitions write their events with them.
-    let r = app
-        .post(
-            &format!("/api/v1/persons/{id}/reception"),
-            &police,
-            &json!({"received_on": thncd::time::today_vn().to_string(), "receiving_officer": "A", "commitment_signed": true}),
-        )
-        .await;
-    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    receive(&app, &police, &id, &thncd::time::today_vn().to_string()).await;
     let all = feed_until(&app, &police, "", 2).await;
     let types: Vec<&str> = all.iter().map(|e| e["type"].as_str().unwrap()).collect();
     assert_eq!(types, ["person.expected", "person.received"]);
@@ -121,13 +114,7 @@ async fn events_follow_their_changes(app: TestApp) {
     let r =
         app.post("/api/v1/webhooks", &justice, &json!({"url": justice_url, "event_types": ["expungement.due"]})).await;
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
-    let r = app
-        .request(Method::POST, "/api/v1/imports", &police)
-        .header("content-type", "text/csv")
-        .body(format!("{HEADER_VI}\n{}\n", clean_row(1, "00070")))
-        .send()
-        .await
-        .unwrap();
+    let r = post_csv(&app, "/api/v1/imports", &police, format!("{HEADER_VI}\n{}\n", clean_row(1, "00070"))).await;
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     let listed = json(app.get("/api/v1/persons?unit=00070&status=under_management", &police).await).await;
     let due_person = listed["items"][0]["id"].as_str().unwrap().to_string();
@@ -199,58 +186,6 @@ async fn feed_resumes_without_loss_or_repeats(app: TestApp) {
     // The types filter applies on the same positions.
     let (only, _) = drain(&app, &police, "person.received", "0-0", 100).await;
     assert!(only.is_empty());
-}
-
-/// A request as the receiver saw it.
-type Received = (actix_web::http::header::HeaderMap, Vec<u8>);
-
-/// A webhook receiver: records every request; answers 500 while `failing` is set.
-#[derive(Clone, Default)]
-struct Receiver {
-    got: Arc<Mutex<Vec<Received>>>,
-    failing: Arc<AtomicBool>,
-}
-
-impl Receiver {
-    async fn start(failing: bool) -> (Receiver, String) {
-        let receiver = Receiver::default();
-        receiver.failing.store(failing, Ordering::SeqCst);
-        let state = receiver.clone();
-        let server = HttpServer::new(move || {
-            let state = state.clone();
-            App::new().default_service(web::to(move |req: HttpRequest, body: web::Bytes| {
-                let state = state.clone();
-                async move {
-                    state.got.lock().unwrap().push((req.headers().clone(), body.to_vec()));
-                    if state.failing.load(Ordering::SeqCst) {
-                        HttpResponse::InternalServerError().finish()
-                    } else {
-                        HttpResponse::NoContent().finish()
-                    }
-                }
-            }))
-        })
-        .workers(1)
-        .bind("127.0.0.1:0")
-        .unwrap();
-        let port = server.addrs()[0].port();
-        tokio::spawn(server.run());
-        (receiver, format!("http://127.0.0.1:{port}/hook"))
-    }
-
-    fn count(&self) -> usize {
-        self.got.lock().unwrap().len()
-    }
-}
-
-async fn wait_until<F: Fn() -> bool>(what: &str, f: F) {
-    for _ in 0..300 {
-        if f() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("timed out waiting for {what}");
 }
 
 async fn deliveries(app: &TestApp, token: &str, hook: &str) -> Vec<Value> {
@@ -529,13 +464,7 @@ async fn imports_are_all_or_nothing(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), 415);
-    let r = app
-        .request(Method::POST, "/api/v1/imports", &police)
-        .header("content-type", "text/csv")
-        .body(vec![0xff, 0xfe, 0x00])
-        .send()
-        .await
-        .unwrap();
+    let r = post_csv(&app, "/api/v1/imports", &police, vec![0xff, 0xfe, 0x00]).await;
     let p = assert_problem(r, 422, "validation_failed").await;
     assert_eq!(p["invalid_params"][0]["name"], "file");
 }
@@ -553,13 +482,7 @@ async fn exports_carry_only_visible_fields(app: TestApp) {
     // A name that a spreadsheet would run as a formula.
     clean.push_str(&clean_row(4, "00070").replace("Nguyễn Văn 4", "=HYPERLINK(\"x\")"));
     clean.push('\n');
-    let r = app
-        .request(Method::POST, "/api/v1/imports", &police)
-        .header("content-type", "text/csv")
-        .body(clean)
-        .send()
-        .await
-        .unwrap();
+    let r = post_csv(&app, "/api/v1/imports", &police, clean).await;
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
 
     let text = |r: reqwest::Response| async move {

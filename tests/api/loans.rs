@@ -35,20 +35,8 @@ async fn returnee(app: &TestApp, police: &str, name: &str) -> String {
     let conviction = json!({"judgment_number": "12/2020/HS-ST", "court": "TAND", "judgment_date": days_ago(1200), "offence_articles": ["173"], "offence_group": "theft", "chapter": 16,
                             "principal": {"kind": "imprisonment", "months": 24}, "release_date": days_ago(365), "release_type": "completed_sentence", "certificate_number": "88/GCN", "certificate_date": days_ago(365)});
     assert_eq!(app.post(&format!("/api/v1/persons/{id}/convictions"), police, &conviction).await.status(), 201);
-    app.post(
-        &format!("/api/v1/persons/{id}/reception"),
-        police,
-        &json!({"received_on": days_ago(360), "receiving_officer": "A", "commitment_signed": true}),
-    )
-    .await;
-    let r = app
-        .post(
-            &format!("/api/v1/persons/{id}/start-management"),
-            police,
-            &json!({"started_on": days_ago(359), "management_file_number": "HS"}),
-        )
-        .await;
-    assert_eq!(r.status(), 200);
+    receive(app, police, &id, &days_ago(360)).await;
+    start_management(app, police, &id, &days_ago(359), "HS").await;
     id
 }
 

@@ -351,38 +351,28 @@ fn openssl(dir: &Path, args: &[&str]) -> bool {
 /// second CA that signed nothing.
 fn make_certificates(dir: &Path) -> bool {
     std::fs::write(dir.join("san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n").unwrap();
-    let steps: [&[&str]; 4] = [
-        &[
+    // A self-signed CA: its key, its certificate and its subject.
+    let ca = |key, certificate, subject| {
+        vec![
             "req",
             "-x509",
             "-newkey",
             "rsa:2048",
             "-nodes",
             "-keyout",
-            "ca.key",
+            key,
             "-out",
-            "ca.crt",
+            certificate,
             "-days",
             "2",
             "-subj",
-            "/CN=thncd test CA",
-        ],
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "other-ca.key",
-            "-out",
-            "other-ca.crt",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=another CA",
-        ],
-        &[
+            subject,
+        ]
+    };
+    let steps = [
+        ca("ca.key", "ca.crt", "/CN=thncd test CA"),
+        ca("other-ca.key", "other-ca.crt", "/CN=another CA"),
+        vec![
             "req",
             "-newkey",
             "rsa:2048",
@@ -394,7 +384,7 @@ fn make_certificates(dir: &Path) -> bool {
             "-subj",
             "/CN=127.0.0.1",
         ],
-        &[
+        vec![
             "x509",
             "-req",
             "-in",

@@ -281,20 +281,8 @@ async fn model_steps_participants_and_outreach(app: TestApp) {
             )
             .await;
             let pid = p["id"].as_str().unwrap().to_string();
-            app.post(
-                &format!("/api/v1/persons/{pid}/reception"),
-                &token,
-                &json!({"received_on": days_ago(0), "receiving_officer": "A", "commitment_signed": true}),
-            )
-            .await;
-            let r = app
-                .post(
-                    &format!("/api/v1/persons/{pid}/start-management"),
-                    &token,
-                    &json!({"started_on": days_ago(0), "management_file_number": "HS"}),
-                )
-                .await;
-            assert_eq!(r.status(), 200);
+            receive(app, &token, &pid, &days_ago(0)).await;
+            start_management(app, &token, &pid, &days_ago(0), "HS").await;
         }
     };
     managed_in("00070", "Quản Lý Một", police.clone()).await;

@@ -36,9 +36,7 @@ async fn received(app: &TestApp, police: &str, name: &str, unit: &str, released:
     let body = json!({"full_name": name, "gender": "male", "date_of_birth": "1985-03-02", "unit": unit, "registered_on": "2020-01-02"});
     let id = post_ok(app, "/api/v1/persons", police, &body).await["id"].as_str().unwrap().to_string();
     post_ok(app, &format!("/api/v1/persons/{id}/convictions"), police, &conviction("2023-06-01", released)).await;
-    let reception =
-        json!({"received_on": received, "receiving_officer": "Đại úy Lê Văn Bình", "commitment_signed": true});
-    post_ok(app, &format!("/api/v1/persons/{id}/reception"), police, &reception).await;
+    receive(app, police, &id, received).await;
     id
 }
 

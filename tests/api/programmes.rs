@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::dual;
-use crate::fixtures::days_ago;
+use crate::fixtures::{days_ago, receive};
 use crate::helpers::*;
 
 /// A person released a year ago, under management in commune 00070; on no loan list.
@@ -15,14 +15,7 @@ async fn person(app: &TestApp, police: &str, name: &str) -> String {
         .post("/api/v1/release-notices", police, &json!({"person": {"full_name": name, "gender": "female", "unit": "00070"}, "facility": "Trại giam", "notice_date": days_ago(430), "expected_release_date": days_ago(370)}))
         .await;
     let id = json(r).await["person_id"].as_str().unwrap().to_string();
-    let r = app
-        .post(
-            &format!("/api/v1/persons/{id}/reception"),
-            police,
-            &json!({"received_on": days_ago(360), "receiving_officer": "A", "commitment_signed": true}),
-        )
-        .await;
-    assert_eq!(r.status(), 200);
+    receive(app, police, &id, &days_ago(360)).await;
     id
 }
 

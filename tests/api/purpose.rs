@@ -35,26 +35,8 @@ async fn person(app: &TestApp, police: &str, name: &str, managed: bool) -> Strin
         "offence_articles": ["173"], "offence_group": "theft", "chapter": 16, "principal": {"kind": "imprisonment", "months": 24},
         "release_date": days_ago(365), "release_type": "completed_sentence", "certificate_number": "88/GCN", "certificate_date": days_ago(365)});
     ok(app.post(&format!("/api/v1/persons/{id}/convictions"), police, &conviction).await, "conviction").await;
-    ok(
-        app.post(
-            &format!("/api/v1/persons/{id}/reception"),
-            police,
-            &json!({"received_on": days_ago(360), "receiving_officer": "A", "commitment_signed": true}),
-        )
-        .await,
-        "reception",
-    )
-    .await;
-    ok(
-        app.post(
-            &format!("/api/v1/persons/{id}/start-management"),
-            police,
-            &json!({"started_on": days_ago(359), "management_file_number": "HS"}),
-        )
-        .await,
-        "start management",
-    )
-    .await;
+    receive(app, police, &id, &days_ago(360)).await;
+    start_management(app, police, &id, &days_ago(359), "HS").await;
     id
 }
 
@@ -199,26 +181,8 @@ async fn status_history_details_stay_with_criminal_readers(app: TestApp) {
         "second notice",
     )
     .await;
-    ok(
-        app.post(
-            &format!("/api/v1/persons/{id}/reception"),
-            &police,
-            &json!({"received_on": days_ago(100), "receiving_officer": "A", "commitment_signed": true}),
-        )
-        .await,
-        "reception",
-    )
-    .await;
-    ok(
-        app.post(
-            &format!("/api/v1/persons/{id}/start-management"),
-            &police,
-            &json!({"started_on": days_ago(99), "management_file_number": "HS-2"}),
-        )
-        .await,
-        "start management",
-    )
-    .await;
+    receive(&app, &police, &id, &days_ago(100)).await;
+    start_management(&app, &police, &id, &days_ago(99), "HS-2").await;
     ok(
         app.post(
             &format!("/api/v1/persons/{id}/assignments"),

@@ -207,15 +207,10 @@ async fn enter(app: &TestApp, t: &Actors, unit: &str, facts: &[Fact]) {
                 persons[*who] = id;
             }
             Fact::Receive { who, .. } => {
-                let body =
-                    json!({"received_on": on, "receiving_officer": "Đại úy Lê Văn Bình", "commitment_signed": true});
-                let path = format!("/api/v1/persons/{}/reception", persons[*who]);
-                ok(app.post(&path, &t.police, &body).await, "reception").await;
+                receive(app, &t.police, &persons[*who], &on).await;
             }
             Fact::Manage { who, .. } => {
-                let body = json!({"started_on": on, "management_file_number": format!("HS-{tag}-{who}")});
-                let path = format!("/api/v1/persons/{}/start-management", persons[*who]);
-                ok(app.post(&path, &t.police, &body).await, "start-management").await;
+                start_management(app, &t.police, &persons[*who], &on, &format!("HS-{tag}-{who}")).await;
             }
             Fact::Activity { who, kind, .. } => {
                 let body = json!({"kind": kind, "occurred_on": on});

@@ -11,22 +11,8 @@ use crate::helpers::*;
 async fn managed(app: &TestApp, police: &str, name: &str, since: i64) -> String {
     let person = json!({"full_name": name, "gender": "male", "unit": "00070"});
     let id = notify(app, police, &notice_body(person, since + 30, since + 2)).await;
-    let r = app
-        .post(
-            &format!("/api/v1/persons/{id}/reception"),
-            police,
-            &json!({"received_on": days_ago(since + 1), "receiving_officer": "A", "commitment_signed": true}),
-        )
-        .await;
-    assert_eq!(r.status(), 200);
-    let r = app
-        .post(
-            &format!("/api/v1/persons/{id}/start-management"),
-            police,
-            &json!({"started_on": days_ago(since), "management_file_number": "HS"}),
-        )
-        .await;
-    assert_eq!(r.status(), 200);
+    receive(app, police, &id, &days_ago(since + 1)).await;
+    start_management(app, police, &id, &days_ago(since), "HS").await;
     id
 }
 
@@ -67,17 +53,9 @@ async fn assignments_and_supervisor_caseload(app: TestApp) {
     let other = json(app.get(&format!("/api/v1/assignments?supervisor={sup_b}"), &sup_a_token).await).await;
     assert_eq!(other["total"], 0);
     // Supervisors cannot assign.
-    assert_problem(
-        app.post(
-            &format!("/api/v1/persons/{one}/assignments"),
-            &sup_a_token,
-            &json!({"supervisor_kind": "village_head", "supervisor_name": "x", "from_date": days_ago(1)}),
-        )
-        .await,
-        403,
-        "forbidden",
-    )
-    .await;
+    let assignment = json!({"supervisor_kind": "village_head", "supervisor_name": "x", "from_date": days_ago(1)});
+    let r = app.post(&format!("/api/v1/persons/{one}/assignments"), &sup_a_token, &assignment).await;
+    assert_problem(r, 403, "forbidden").await;
 
     // Reassignment ends the old primary in the same transaction; history is kept.
     assert_eq!(assign(&one, &sup_b, "Chị B", 5).await.status(), 201);
@@ -360,17 +338,9 @@ async fn plan_and_labour_office(app: TestApp) {
         1
     );
     // Police read these but do not write them.
-    assert_problem(
-        app.post(
-            &format!("/api/v1/persons/{a}/trainings"),
-            &police,
-            &json!({"course": "x", "level": "elementary", "start_date": days_ago(3)}),
-        )
-        .await,
-        403,
-        "forbidden",
-    )
-    .await;
+    let training = json!({"course": "x", "level": "elementary", "start_date": days_ago(3)});
+    let r = app.post(&format!("/api/v1/persons/{a}/trainings"), &police, &training).await;
+    assert_problem(r, 403, "forbidden").await;
     let audit = json(app.get("/api/v1/audit-events?action=job_referral.outcome", &app.admin_token).await).await;
     assert_eq!(audit["total"], 1);
 }

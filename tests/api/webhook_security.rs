@@ -2,16 +2,14 @@
 //! that does not allow private networks), delivery logs in generic terms, and subscriptions
 //! paused when their owner loses the rights they were made with.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::{web, App, HttpResponse, HttpServer};
 use diesel::prelude::*;
 use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::dual;
+use crate::fixtures::{wait_until, Receiver};
 use crate::helpers::*;
 
 /// Declares tests run on both databases by a service whose settings `$adjust` changes.
@@ -50,33 +48,6 @@ fn slow_retries(s: &mut thncd::config::Settings) {
     s.worker.backoff_base_ms = 2500;
 }
 
-/// A receiver on this machine that counts the requests it gets; answers 204, or 500 when
-/// `failing`.
-async fn receiver(failing: bool) -> (Arc<AtomicUsize>, u16) {
-    let count = Arc::new(AtomicUsize::new(0));
-    let seen = count.clone();
-    let server = HttpServer::new(move || {
-        let seen = seen.clone();
-        App::new().default_service(web::to(move || {
-            let seen = seen.clone();
-            async move {
-                seen.fetch_add(1, Ordering::SeqCst);
-                if failing {
-                    HttpResponse::InternalServerError().finish()
-                } else {
-                    HttpResponse::NoContent().finish()
-                }
-            }
-        }))
-    })
-    .workers(1)
-    .bind("127.0.0.1:0")
-    .unwrap();
-    let port = server.addrs()[0].port();
-    tokio::spawn(server.run());
-    (count, port)
-}
-
 async fn subscribe(app: &TestApp, token: &str, url: &str) -> reqwest::Response {
     app.post("/api/v1/webhooks", token, &json!({"url": url, "event_types": ["person.expected"]})).await
 }
@@ -108,16 +79,6 @@ async fn wait_for_delivery(app: &TestApp, token: &str, hook: &str, ok: impl Fn(&
     panic!("no such delivery: {:?}", deliveries(app, token, hook).await);
 }
 
-async fn wait_until(what: &str, f: impl Fn() -> bool) {
-    for _ in 0..300 {
-        if f() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("timed out waiting for {what}");
-}
-
 fn set_url(app: &TestApp, hook: &str, url: &str) {
     use thncd::db::schema::webhook_subscriptions as ws;
     let mut conn = app.conn();
@@ -127,7 +88,8 @@ fn set_url(app: &TestApp, hook: &str, url: &str) {
 
 async fn urls_that_reach_this_machine_are_refused_at_creation(app: TestApp) {
     let (_, police) = app.account("ca.ssrf", &["police"], "00070").await;
-    let (hits, port) = receiver(false).await;
+    let (hits, _) = Receiver::start(false).await;
+    let port = hits.port;
     let refused = [
         format!("http://[::ffff:127.0.0.1]:{port}/hook"),
         format!("http://[::ffff:7f00:1]:{port}/hook"),
@@ -174,12 +136,13 @@ async fn urls_that_reach_this_machine_are_refused_at_creation(app: TestApp) {
     // A public address is accepted (the check refuses the special ranges, not everything).
     hook_id(&app, &police, "https://8.8.8.8/hook").await;
     hook_id(&app, &police, "https://[2001:4860:4860::8888]/hook").await;
-    assert_eq!(hits.load(Ordering::SeqCst), 0, "nothing was sent to this machine");
+    assert_eq!(hits.count(), 0, "nothing was sent to this machine");
 }
 
 async fn a_destination_turned_internal_is_dead_lettered_with_a_generic_reason(app: TestApp) {
     let (_, police) = app.account("ca.rebind", &["police"], "00070").await;
-    let (hits, port) = receiver(false).await;
+    let (hits, _) = Receiver::start(false).await;
+    let port = hits.port;
     // Both accepted as public, then (as a DNS answer that changes would) pointed at this
     // machine before the first delivery: by address, and by a name resolving to loopback.
     let literal = hook_id(&app, &police, "https://8.8.8.8/hook").await;
@@ -194,7 +157,7 @@ async fn a_destination_turned_internal_is_dead_lettered_with_a_generic_reason(ap
         assert_eq!(dead["last_status_code"], Value::Null);
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(hits.load(Ordering::SeqCst), 0, "the receiver on this machine got nothing");
+    assert_eq!(hits.count(), 0, "the receiver on this machine got nothing");
 }
 
 /// With private networks allowed (the harness default), the delivery log still says only
@@ -208,10 +171,10 @@ async fn delivery_failures_are_logged_in_generic_terms(app: TestApp) {
     // Bound and listening, never accepting: the connection is made, no answer ever comes.
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let silent_port = silent.local_addr().unwrap().port();
-    let (_, failing_port) = receiver(true).await;
+    let (_failing, failing_url) = Receiver::start(true).await;
     let to_closed = hook_id(&app, &police, &format!("http://127.0.0.1:{closed}/hook")).await;
     let to_silent = hook_id(&app, &police, &format!("http://127.0.0.1:{silent_port}/hook")).await;
-    let to_failing = hook_id(&app, &police, &format!("http://127.0.0.1:{failing_port}/hook")).await;
+    let to_failing = hook_id(&app, &police, &failing_url).await;
     create_person(&app, &police, "Log Test").await;
     let attempted = |d: &Value| d["attempts"].as_i64().unwrap_or(0) >= 1;
     let a = wait_for_delivery(&app, &police, &to_closed, attempted).await;
@@ -253,24 +216,21 @@ async fn a_disabled_clients_subscriptions_are_paused(app: TestApp) {
     let secret = created["client_secret"].as_str().unwrap();
     let client = client_token(&app, client_id, secret).await;
     let (_, police) = app.account("ca.control", &["police"], "00070").await;
-    let (client_hits, client_port) = receiver(false).await;
-    let (control_hits, control_port) = receiver(false).await;
-    let hook = hook_id(&app, &client, &format!("http://127.0.0.1:{client_port}/hook")).await;
-    let control = hook_id(&app, &police, &format!("http://127.0.0.1:{control_port}/hook")).await;
+    let (client_hits, client_url) = Receiver::start(false).await;
+    let (control_hits, control_url) = Receiver::start(false).await;
+    let hook = hook_id(&app, &client, &client_url).await;
+    let control = hook_id(&app, &police, &control_url).await;
     // Delivered while the client holds its rights.
     create_person(&app, &police, "Trước Khi Khoá").await;
-    wait_until("both first deliveries", || {
-        client_hits.load(Ordering::SeqCst) == 1 && control_hits.load(Ordering::SeqCst) == 1
-    })
-    .await;
+    wait_until("both first deliveries", || client_hits.count() == 1 && control_hits.count() == 1).await;
 
     let r = app.request(Method::POST, &format!("/api/v1/clients/{id}/disable"), &app.admin_token).send().await.unwrap();
     assert_eq!(r.status(), 200);
     create_person(&app, &police, "Sau Khi Khoá").await;
-    wait_until("the control subscription's second delivery", || control_hits.load(Ordering::SeqCst) == 2).await;
+    wait_until("the control subscription's second delivery", || control_hits.count() == 2).await;
     wait_for_delivery(&app, &police, &control, |d| d["status"] == "delivered" && d["attempts"] == 1).await;
     tokio::time::sleep(Duration::from_millis(400)).await;
-    assert_eq!(client_hits.load(Ordering::SeqCst), 1, "a disabled client gets nothing more");
+    assert_eq!(client_hits.count(), 1, "a disabled client gets nothing more");
     let pauses = audit_pauses(&app, &hook).await;
     assert_eq!(pauses.len(), 1, "{pauses:?}");
     assert_eq!(pauses[0]["actor_kind"], "system");
@@ -286,9 +246,9 @@ async fn a_disabled_clients_subscriptions_are_paused(app: TestApp) {
     assert!(view["paused_at"].is_string());
     assert_eq!(deliveries(&app, &client, &hook).await.len(), 1, "no delivery was made for the second event");
     create_person(&app, &police, "Sau Khi Mở Lại").await;
-    wait_until("the control subscription's third delivery", || control_hits.load(Ordering::SeqCst) == 3).await;
+    wait_until("the control subscription's third delivery", || control_hits.count() == 3).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(client_hits.load(Ordering::SeqCst), 1);
+    assert_eq!(client_hits.count(), 1);
     assert_eq!(audit_pauses(&app, &hook).await.len(), 1, "paused once");
 }
 
@@ -304,20 +264,20 @@ async fn an_account_moved_or_given_other_roles_gets_nothing_more(app: TestApp) {
     let (moved_id, moved) = app.account("ca.moved", &["police"], "00070").await;
     let (regraded_id, regraded) = app.account("ca.regraded", &["police"], "00070").await;
     let (_, police) = app.account("ca.stays", &["police"], "00070").await;
-    let (moved_hits, moved_port) = receiver(false).await;
-    let (regraded_hits, regraded_port) = receiver(false).await;
-    let (control_hits, control_port) = receiver(false).await;
-    let moved_hook = hook_id(&app, &moved, &format!("http://127.0.0.1:{moved_port}/hook")).await;
-    let regraded_hook = hook_id(&app, &regraded, &format!("http://127.0.0.1:{regraded_port}/hook")).await;
-    hook_id(&app, &police, &format!("http://127.0.0.1:{control_port}/hook")).await;
+    let (moved_hits, moved_url) = Receiver::start(false).await;
+    let (regraded_hits, regraded_url) = Receiver::start(false).await;
+    let (control_hits, control_url) = Receiver::start(false).await;
+    let moved_hook = hook_id(&app, &moved, &moved_url).await;
+    let regraded_hook = hook_id(&app, &regraded, &regraded_url).await;
+    hook_id(&app, &police, &control_url).await;
 
     patch_account(&app, &moved_id, json!({"unit": "00073"})).await;
     patch_account(&app, &regraded_id, json!({"roles": ["labour"]})).await;
     create_person(&app, &police, "Sau Khi Chuyển").await;
-    wait_until("the control delivery", || control_hits.load(Ordering::SeqCst) == 1).await;
+    wait_until("the control delivery", || control_hits.count() == 1).await;
     tokio::time::sleep(Duration::from_millis(400)).await;
-    assert_eq!(moved_hits.load(Ordering::SeqCst), 0, "an account moved to another unit gets nothing more");
-    assert_eq!(regraded_hits.load(Ordering::SeqCst), 0, "an account given other roles gets nothing more");
+    assert_eq!(moved_hits.count(), 0, "an account moved to another unit gets nothing more");
+    assert_eq!(regraded_hits.count(), 0, "an account given other roles gets nothing more");
 
     let moved = app.login("ca.moved", PASSWORD).await;
     let view = json(app.get(&format!("/api/v1/webhooks/{moved_hook}"), &moved).await).await;
@@ -337,12 +297,12 @@ async fn an_account_moved_or_given_other_roles_gets_nothing_more(app: TestApp) {
 async fn a_queued_delivery_is_not_sent_once_its_owner_is_disabled(app: TestApp) {
     let (owner_id, owner) = app.account("ca.queued", &["police"], "00070").await;
     let (_, police) = app.account("ca.maker", &["police"], "00070").await;
-    let (hits, port) = receiver(true).await;
-    let hook = hook_id(&app, &owner, &format!("http://127.0.0.1:{port}/hook")).await;
+    let (hits, url) = Receiver::start(true).await;
+    let hook = hook_id(&app, &owner, &url).await;
     create_person(&app, &police, "Hàng Đợi").await;
     // The first attempt fails; the next is due 2.5 s later.
     let queued = wait_for_delivery(&app, &owner, &hook, |d| d["status"] == "retrying").await;
-    assert_eq!(hits.load(Ordering::SeqCst), 1);
+    assert_eq!(hits.count(), 1);
     let r = app
         .request(Method::POST, &format!("/api/v1/accounts/{owner_id}/disable"), &app.admin_token)
         .send()
@@ -350,7 +310,7 @@ async fn a_queued_delivery_is_not_sent_once_its_owner_is_disabled(app: TestApp) 
         .unwrap();
     assert_eq!(r.status(), 200);
     tokio::time::sleep(Duration::from_millis(4000)).await;
-    assert_eq!(hits.load(Ordering::SeqCst), 1, "the queued retry was not sent");
+    assert_eq!(hits.count(), 1, "the queued retry was not sent");
     assert_eq!(audit_pauses(&app, &hook).await.len(), 1);
     let r = app.request(Method::POST, &format!("/api/v1/accounts/{owner_id}/enable"), &app.admin_token).send().await;
     assert_eq!(r.unwrap().status(), 200);

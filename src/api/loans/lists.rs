@@ -3,6 +3,7 @@
 use actix_web::{get, post, web, HttpResponse};
 
 use crate::api::parse_id;
+use crate::api::responses::{NotADraft, NotCertified};
 use crate::auth::{Auth, Op};
 use crate::db::loans::{self as db, ListRow};
 use crate::db::DbConnection;
@@ -146,7 +147,7 @@ async fn advance_list(
     tag = "loan-lists",
     request_body = CertifyList,
     params(("id" = String, Path)),
-    responses((status = 200, body = LoanList), (status = 409, description = "Not a draft", body = Problem, content_type = "application/problem+json"))
+    responses((status = 200, body = LoanList), NotADraft)
 )]
 #[post("/loan-eligibility-lists/{id}/certify")]
 pub async fn certify_loan_list(
@@ -172,7 +173,7 @@ pub async fn certify_loan_list(
     tag = "loan-lists",
     request_body = DatedAction,
     params(("id" = String, Path)),
-    responses((status = 200, body = LoanList), (status = 409, description = "Not certified", body = Problem, content_type = "application/problem+json"))
+    responses((status = 200, body = LoanList), NotCertified)
 )]
 #[post("/loan-eligibility-lists/{id}/send")]
 pub async fn send_loan_list(

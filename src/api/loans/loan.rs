@@ -4,6 +4,7 @@
 use actix_web::{get, post, web, HttpResponse};
 
 use crate::api::parse_id;
+use crate::api::responses::{NotADraft, NotCertified, NotSubmitted, PersonNotFound};
 use crate::auth::{Auth, Op};
 use crate::db::loans::{self as db, LoanDetails, LoanRow};
 use crate::db::DbConnection;
@@ -24,7 +25,7 @@ use crate::time::today_vn;
 #[utoipa::path(
     tag = "loans",
     params(("id" = String, Path), EligibilityQuery),
-    responses((status = 200, body = Eligibility), (status = 404, description = "No such person in your unit", body = Problem, content_type = "application/problem+json"))
+    responses((status = 200, body = Eligibility), PersonNotFound)
 )]
 #[get("/persons/{id}/loan-eligibility")]
 pub async fn get_loan_eligibility(
@@ -246,8 +247,8 @@ async fn dated_step(
     params(("id" = String, Path)),
     responses(
         (status = 200, body = Loan),
-        (status = 409, description = "Not a draft", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not eligible: every failed condition listed; or `on` in the future or before the previous step", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "Not eligible: every failed condition listed; or `on` in the future or before the previous step", body = Problem, content_type = "application/problem+json"),
+        NotADraft
     )
 )]
 #[post("/loans/{id}/submit")]
@@ -272,8 +273,8 @@ pub async fn submit_loan(
     params(("id" = String, Path)),
     responses(
         (status = 200, body = Loan),
-        (status = 409, description = "Not submitted", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`on` in the future or before the submission", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "`on` in the future or before the submission", body = Problem, content_type = "application/problem+json"),
+        NotSubmitted
     )
 )]
 #[post("/loans/{id}/certify")]
@@ -295,8 +296,8 @@ pub async fn certify_loan(
     params(("id" = String, Path)),
     responses(
         (status = 200, body = Loan),
-        (status = 409, description = "Not certified", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Amount above the request or the cap", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "Amount above the request or the cap", body = Problem, content_type = "application/problem+json"),
+        NotCertified
     )
 )]
 #[post("/loans/{id}/approve")]
@@ -314,7 +315,12 @@ pub async fn approve_loan(
 }
 
 /// The bank rejects, with its reason.
-#[utoipa::path(tag = "loans", request_body = Rejection, params(("id" = String, Path)), responses((status = 200, body = Loan), (status = 409, description = "Not certified", body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(
+    tag = "loans",
+    request_body = Rejection,
+    params(("id" = String, Path)),
+    responses((status = 200, body = Loan), NotCertified)
+)]
 #[post("/loans/{id}/reject")]
 pub async fn reject_loan(
     state: web::Data<AppState>,

@@ -9,6 +9,7 @@ use crate::auth::Jurisdiction;
 use crate::db::json_text::JsonText;
 use crate::db::schema::{person_attribute_changes as pac, person_status_history as psh, persons as p};
 use crate::db::DbConnection;
+use crate::db::OrNotFound;
 use crate::domain::enums::PersonStatus;
 use crate::error::{ApiError, ApiResult};
 
@@ -93,8 +94,7 @@ pub struct AttributeChange {
 }
 
 pub fn record_attribute(conn: &mut DbConnection, change: &AttributeChange) -> ApiResult<()> {
-    diesel::insert_into(pac::table).values(change).execute(conn)?;
-    Ok(())
+    crate::db::insert(conn, pac::table, change)
 }
 
 pub fn attribute_history(
@@ -148,5 +148,5 @@ pub fn find_with_history_in(conn: &mut DbConnection, scope: &Jurisdiction, id: &
     if seen.is_none() {
         return Err(ApiError::NotFound);
     }
-    p::table.filter(p::id.eq(id)).select(PersonRow::as_select()).first(conn).optional()?.ok_or(ApiError::NotFound)
+    p::table.filter(p::id.eq(id)).select(PersonRow::as_select()).first(conn).or_not_found()
 }

@@ -2,7 +2,6 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 
 use crate::auth::Jurisdiction;
 use crate::db::schema::persons as p;
@@ -35,8 +34,7 @@ pub fn holder_of_id_number(conn: &mut DbConnection, id_number: &str) -> ApiResul
 }
 
 pub fn insert_id_number_conflict(conn: &mut DbConnection, row: &IdNumberConflictRow) -> ApiResult<()> {
-    diesel::insert_into(crate::db::schema::id_number_conflicts::table).values(row).execute(conn)?;
-    Ok(())
+    crate::db::insert(conn, crate::db::schema::id_number_conflicts::table, row)
 }
 
 /// Conflicts where either side lies in `scope`, newest first.
@@ -59,12 +57,5 @@ pub fn list_id_number_conflicts(
             }
         }
     };
-    let total: i64 = build().select(diesel::dsl::sql::<BigInt>("COUNT(*)")).first(conn)?;
-    let rows = build()
-        .select(IdNumberConflictRow::as_select())
-        .order((c::occurred_at.desc(), c::id.desc()))
-        .offset(offset)
-        .limit(limit)
-        .load(conn)?;
-    Ok((rows, total))
+    Ok(paged!(conn, build, IdNumberConflictRow, (c::occurred_at.desc(), c::id.desc()), offset, limit))
 }

@@ -9,6 +9,7 @@ use super::schema::{
     release_notices as rn, social_assistance as soc, supervision_assignments as sa, trainings as tr,
 };
 use super::DbConnection;
+use super::OrNotFound;
 use crate::auth::Jurisdiction;
 use crate::domain::enums::{
     Classification, EmploymentStatus, ExpungementBasisKind, ExpungementStatus, Gender, Nationality, OffenceGroup,
@@ -238,7 +239,7 @@ pub fn ensure_id_number_free(conn: &mut DbConnection, id_number: Option<&str>, e
 /// A person inside the caller's jurisdiction, or 404.
 pub fn find_in(conn: &mut DbConnection, scope: &PersonScope, id: &str) -> ApiResult<PersonRow> {
     let q = p::table.filter(p::id.eq(id)).select(PersonRow::as_select()).into_boxed();
-    scoped!(q, scope).first(conn).optional()?.ok_or(ApiError::NotFound)
+    scoped!(q, scope).first(conn).or_not_found()
 }
 
 /// Same, locking the row on PostgreSQL so concurrent transitions serialise (SQLite's
@@ -261,7 +262,7 @@ pub fn find_in_for_update(conn: &mut DbConnection, scope: &PersonScope, id: &str
                     p::table.filter(p::id.eq_any(visible)).for_update().select(PersonRow::as_select()).first(c)
                 }
             };
-            found.optional()?.ok_or(ApiError::NotFound)
+            found.or_not_found()
         }
         DbConnection::Sqlite(_) => find_in(conn, scope, id),
     }

@@ -17,11 +17,9 @@ async fn notified(app: &TestApp, vn: &str, name: &str, notice: i64, release: i64
 }
 
 async fn receive(app: &TestApp, vn: &str, id: &str, on: i64, file_opened_on: Option<i64>) {
-    let body = json!({"received_on": d(on), "receiving_officer": "A", "commitment_signed": true});
-    post_ok(app, &format!("/api/v1/persons/{id}/reception"), vn, &body).await;
+    crate::fixtures::receive(app, vn, id, &d(on)).await;
     if let Some(started) = file_opened_on {
-        let body = json!({"started_on": d(started), "management_file_number": format!("HS-{id}")});
-        post_ok(app, &format!("/api/v1/persons/{id}/start-management"), vn, &body).await;
+        start_management(app, vn, id, &d(started), &format!("HS-{id}")).await;
     }
 }
 

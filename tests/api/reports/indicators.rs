@@ -133,14 +133,7 @@ async fn reoffending_rate_of_the_province_example(app: TestApp) {
                 )
                 .await;
             let id = ok(r, "notice").await["person_id"].as_str().unwrap().to_string();
-            let r = app
-                .post(
-                    &format!("/api/v1/persons/{id}/reception"),
-                    &police,
-                    &json!({"received_on": received_on, "receiving_officer": "A", "commitment_signed": true}),
-                )
-                .await;
-            ok(r, "reception").await;
+            receive(app, &police, &id, &received_on).await;
             if i < 134 {
                 let c = json!({"judgment_number": "1/2026/HS-ST", "court": "TAND", "judgment_date": d(100 + (i as i64 % 50)), "offence_articles": ["173"],
                                "offence_group": "theft", "chapter": 16, "principal": {"kind": "imprisonment", "months": 12}, "new_offence": true,

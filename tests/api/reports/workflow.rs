@@ -14,16 +14,7 @@ async fn targets_reports_and_exports(app: TestApp) {
             .post("/api/v1/release-notices", &vn, &json!({"person": {"full_name": name, "gender": "male", "unit": unit}, "facility": "Trại", "notice_date": d(300), "expected_release_date": d(250)}))
             .await;
         let id = ok(r, "notice").await["person_id"].as_str().unwrap().to_string();
-        ok(
-            app.post(
-                &format!("/api/v1/persons/{id}/reception"),
-                &vn,
-                &json!({"received_on": d(240), "receiving_officer": "A", "commitment_signed": true}),
-            )
-            .await,
-            "rec",
-        )
-        .await;
+        receive(&app, &vn, &id, &d(240)).await;
         if reoffend {
             let c = json!({"judgment_number": "1/2026", "court": "TAND", "judgment_date": d(100), "offence_articles": ["173"], "offence_group": "theft", "chapter": 16,
                            "principal": {"kind": "imprisonment", "months": 12}, "new_offence": true,
@@ -191,16 +182,7 @@ async fn targets_reports_and_exports(app: TestApp) {
         .post("/api/v1/release-notices", &vn, &json!({"person": {"full_name": "Bốn", "gender": "female", "unit": A}, "facility": "Trại", "notice_date": d(300), "expected_release_date": d(250)}))
         .await;
     let late_id = ok(r, "late").await["person_id"].as_str().unwrap().to_string();
-    ok(
-        app.post(
-            &format!("/api/v1/persons/{late_id}/reception"),
-            &vn,
-            &json!({"received_on": d(200), "receiving_officer": "A", "commitment_signed": true}),
-        )
-        .await,
-        "late rec",
-    )
-    .await;
+    receive(&app, &vn, &late_id, &d(200)).await;
     let prov = app
         .post("/api/v1/reports", &province, &json!({"period_kind": "semiannual", "period_from": from, "period_to": to}))
         .await;
