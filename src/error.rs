@@ -311,6 +311,8 @@ fn is_unavailable_message(msg: &str) -> bool {
         || m.contains("the database system is")
         // PostgreSQL's `statement_timeout`: the database is overloaded, the request may be retried.
         || m.contains("canceling statement due to statement timeout")
+        // SQLite's statement stopped at the request's deadline (`db::deadline`).
+        || m == "interrupted"
 }
 
 impl From<validator::ValidationErrors> for ApiError {

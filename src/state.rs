@@ -34,7 +34,7 @@ impl AppState {
         let deadline = auth.ctx.deadline;
         within(
             deadline,
-            db::run(&self.pool, move |conn| {
+            db::run_until(&self.pool, deadline.map(|d| d.at), move |conn| {
                 auth.ensure_active(conn, &principals)?;
                 f(conn, &auth)
             }),
@@ -62,7 +62,7 @@ impl AppState {
             within(deadline, db::run(&self.pool, move |conn| checked.ensure_active(conn, &principals))).await?;
         }
         let auth = auth.clone();
-        within(deadline, db::run(replica, move |conn| f(conn, &auth))).await
+        within(deadline, db::run_until(replica, deadline.map(|d| d.at), move |conn| f(conn, &auth))).await
     }
 
     /// Database work that needs no principal (token issuance, health checks).

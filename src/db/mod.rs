@@ -49,6 +49,7 @@ pub mod audit;
 pub mod clients;
 pub mod committees;
 pub mod convictions;
+pub mod deadline;
 pub mod events;
 pub mod facility_activities;
 pub mod holidays;
@@ -242,7 +243,10 @@ pub fn sqlite_path(url: &str) -> &str {
 pub fn build_pool(url: &str, max_size: u32) -> Result<DbPool, String> {
     let backend = Backend::from_url(url)?;
     let conn_url = match backend {
-        Backend::Sqlite => sqlite_path(url).to_string(),
+        Backend::Sqlite => {
+            deadline::install();
+            sqlite_path(url).to_string()
+        }
         Backend::Postgres => url.to_string(),
     };
     let manager = Manager(ConnectionManager::<DbConnection>::new(conn_url.clone()), backend, conn_url);
@@ -461,6 +465,16 @@ where
     T: Send + 'static,
     F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
 {
+    run_until(pool, None, f).await
+}
+
+/// [`run`] for a request: SQLite stops its statements at the request's `deadline` (see
+/// [`deadline`]), so a request given up on does not keep its connection.
+pub async fn run_until<T, F>(pool: &DbPool, until: Option<Instant>, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+{
     let pool = pool.clone();
     actix_web::web::block(move || {
         // No live connection at all: the database is most likely down. Wait only briefly, so
@@ -469,7 +483,7 @@ where
         let mut conn = if pool.state().connections == 0 { pool.get_timeout(DOWN_WAIT) } else { pool.get() }
             .map_err(ApiError::from_pool)?;
         REQUEST_POOL.with(|p| *p.borrow_mut() = Some(pool.clone()));
-        let result = f(&mut conn);
+        let result = deadline::bounded(until, || f(&mut conn));
         REQUEST_POOL.with(|p| *p.borrow_mut() = None);
         if matches!(result, Err(ApiError::Unavailable(_))) {
             // Lost, or overloaded: either way a new connection serves the next request better.

@@ -480,13 +480,26 @@ fn search_index_count(
     if !index_holds_every_filter {
         return Ok(None);
     }
-    let terms = unit_terms(&scope.jurisdiction, f.unit.as_ref());
+    Ok(Some(fts_count(conn, scope, f.unit.as_ref(), words, f.status.as_deref(), limit)?))
+}
+
+/// SQLite: how many persons `person_fts` matches for these words (with the unit's own terms)
+/// and status, counting no further than `limit`.
+fn fts_count(
+    conn: &mut DbConnection,
+    scope: &PersonScope,
+    unit: Option<&Jurisdiction>,
+    words: &[String],
+    status: Option<&str>,
+    limit: Option<i64>,
+) -> ApiResult<i64> {
+    let terms = unit_terms(&scope.jurisdiction, unit);
     let matched =
         diesel::sql_query("SELECT COUNT(*) AS n FROM (SELECT 1 FROM person_fts WHERE person_fts MATCH ? LIMIT ?)")
-            .bind::<diesel::sql_types::Text, _>(Search::fts_match(words, terms.as_deref(), f.status.as_deref()))
+            .bind::<diesel::sql_types::Text, _>(Search::fts_match(words, terms.as_deref(), status))
             .bind::<BigInt, _>(limit.unwrap_or(-1))
             .get_result::<Count>(conn)?;
-    Ok(Some(matched.n))
+    Ok(matched.n)
 }
 
 /// `EXPLAIN <query>`: the planner's row estimate, without running the query.
@@ -529,12 +542,7 @@ fn estimate_total(conn: &mut DbConnection, scope: &PersonScope, f: &ListFilter, 
     }
     let core = ListFilter { unit: f.unit.clone(), status: f.status.clone(), q: f.q.clone(), ..Default::default() };
     if let Some(Search::Words(words)) = &core.q {
-        let terms = unit_terms(&scope.jurisdiction, core.unit.as_ref());
-        let matched: i64 = diesel::sql_query("SELECT COUNT(*) AS n FROM person_fts WHERE person_fts MATCH ?")
-            .bind::<diesel::sql_types::Text, _>(Search::fts_match(words, terms.as_deref(), core.status.as_deref()))
-            .get_result::<Count>(conn)?
-            .n;
-        return Ok(matched);
+        return fts_count(conn, scope, core.unit.as_ref(), words, core.status.as_deref(), None);
     }
     Ok(list_filters!(p::table.into_boxed(), scope, &core, pg)
         .select(diesel::dsl::sql::<BigInt>("COUNT(*)"))
