@@ -125,6 +125,16 @@ async fn totals_estimated_above_threshold_and_keyset_paging(backend: Backend) {
     // Up to the threshold: exact.
     let page = json(get("q=nguyen%20thi&page_size=1").await).await;
     assert_eq!((page["total"].as_i64(), page["total_is_estimate"].as_bool()), (Some(2), Some(false)), "{page}");
+    // The same totals for the whole country, where the count is a query of its own rather
+    // than the page's walk through one unit.
+    let (_, national) = app.account("ca.search2.vn", &["police"], "VN").await;
+    let page = json(app.get("/api/v1/persons?q=nguyen%20thi&page_size=1", &national).await).await;
+    assert_eq!((page["total"].as_i64(), page["total_is_estimate"].as_bool()), (Some(2), Some(false)), "{page}");
+    let page = json(app.get("/api/v1/persons?q=nguyen&page_size=2", &national).await).await;
+    assert_eq!(page["total_is_estimate"], true, "{page}");
+    assert!(page["total"].as_i64().unwrap() >= 4, "{page}");
+    let page = json(app.get("/api/v1/persons?q=nguyen&page_size=2&page=2", &police).await).await;
+    assert_eq!(page["total_is_estimate"], true, "a later page counts on its own: {page}");
 
     // Keyset paging walks every match once, in order, and the last page has no `next`.
     for (sort, reverse) in [("full_name", false), ("-full_name", true), ("created_at", false), ("-created_at", true)] {
