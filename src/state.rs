@@ -6,7 +6,7 @@ use crate::auth::{keys::TokenKeys, principals::PrincipalCache, Auth, Op};
 use crate::config::Settings;
 use crate::db::{self, DbConnection, DbPool};
 use crate::error::ApiResult;
-use crate::http::timeout::within;
+use crate::http::timeout::{within, Deadline};
 
 pub struct AppState {
     pub pool: DbPool,
@@ -32,13 +32,10 @@ impl AppState {
         let auth = auth.clone();
         let principals = self.principals.clone();
         let deadline = auth.ctx.deadline;
-        within(
-            deadline,
-            db::run_until(&self.pool, deadline.map(|d| d.at), move |conn| {
-                auth.ensure_active(conn, &principals)?;
-                f(conn, &auth)
-            }),
-        )
+        bounded(&self.pool, deadline, move |conn| {
+            auth.ensure_active(conn, &principals)?;
+            f(conn, &auth)
+        })
         .await
     }
 
@@ -59,10 +56,10 @@ impl AppState {
         if auth.recently_active(&self.principals).is_err() {
             let checked = auth.clone();
             let principals = self.principals.clone();
-            within(deadline, db::run(&self.pool, move |conn| checked.ensure_active(conn, &principals))).await?;
+            bounded(&self.pool, deadline, move |conn| checked.ensure_active(conn, &principals)).await?;
         }
         let auth = auth.clone();
-        within(deadline, db::run_until(replica, deadline.map(|d| d.at), move |conn| f(conn, &auth))).await
+        bounded(replica, deadline, move |conn| f(conn, &auth)).await
     }
 
     /// Database work that needs no principal (token issuance, health checks).
@@ -73,4 +70,15 @@ impl AppState {
     {
         db::run(&self.pool, f).await
     }
+}
+
+/// Database work bounded by the request's deadline twice over: the caller stops waiting at
+/// it (`within`), and the work's statements stop at it (`db::run_until`), so a request given
+/// up on does not keep its connection either.
+async fn bounded<T, F>(pool: &DbPool, deadline: Option<Deadline>, f: F) -> ApiResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+{
+    within(deadline, db::run_until(pool, deadline.map(|d| d.at), f)).await
 }

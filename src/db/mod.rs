@@ -380,6 +380,23 @@ thread_local! {
     static REQUEST_POOL: std::cell::RefCell<Option<DbPool>> = const { std::cell::RefCell::new(None) };
 }
 
+/// Sets [`REQUEST_POOL`] for the work of one request, and clears it when dropped, so a
+/// panic in that work does not leave the pool to the next task on the same thread.
+struct RequestPool;
+
+impl RequestPool {
+    fn enter(pool: &DbPool) -> Self {
+        REQUEST_POOL.with(|p| *p.borrow_mut() = Some(pool.clone()));
+        RequestPool
+    }
+}
+
+impl Drop for RequestPool {
+    fn drop(&mut self) {
+        REQUEST_POOL.with(|p| *p.borrow_mut() = None);
+    }
+}
+
 /// [`read_tx`], with a [`Lane`] for `f` when the snapshot can be shared: PostgreSQL, this
 /// call opened the transaction (a caller's write transaction may hold changes a second
 /// connection could not see), and the request's pool has an idle connection right now (a
@@ -456,10 +473,10 @@ where
     }
 }
 
-/// Runs blocking database work on actix's thread pool with a pooled connection.
 /// How long a request waits for a connection when the pool holds none.
 const DOWN_WAIT: Duration = Duration::from_millis(500);
 
+/// Runs blocking database work on actix's thread pool with a pooled connection.
 pub async fn run<T, F>(pool: &DbPool, f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
@@ -482,9 +499,10 @@ where
         // reconnecting in the background and normal waits resume with the first connection.
         let mut conn = if pool.state().connections == 0 { pool.get_timeout(DOWN_WAIT) } else { pool.get() }
             .map_err(ApiError::from_pool)?;
-        REQUEST_POOL.with(|p| *p.borrow_mut() = Some(pool.clone()));
-        let result = deadline::bounded(until, || f(&mut conn));
-        REQUEST_POOL.with(|p| *p.borrow_mut() = None);
+        let result = {
+            let _pool = RequestPool::enter(&pool);
+            deadline::bounded(until, || f(&mut conn))
+        };
         if matches!(result, Err(ApiError::Unavailable(_))) {
             // Lost, or overloaded: either way a new connection serves the next request better.
             conn.lost = true;

@@ -458,9 +458,6 @@ fn list_in_snapshot(
     if f.no_total || (first_page && !more) {
         return Ok(ListPage { total: rows.len() as i64, rows, total_is_estimate: false, next });
     }
-    if counts_in_walk && seen <= cap {
-        return Ok(ListPage { total: seen, rows, total_is_estimate: false, next });
-    }
     let count_all = || list_filters!(p::table.into_boxed(), scope, f, pg);
     let (total, estimate) = if f.exact_total {
         match search_index_count(conn, scope, f, None)? {
