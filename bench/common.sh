@@ -60,6 +60,25 @@ start_service() {
 }
 stop_service() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""; }
 
+# db_count SQL: one number from the service's database (psql, or the sqlite3 shell).
+db_count() {
+  if [[ -n ${DATABASE_URL:-} ]]; then psql -Atqc "$1" "$DATABASE_URL"
+  else command -v sqlite3 >/dev/null || apt_install sqlite3; sqlite3 "$THNCD_DATA_DIR/thncd.sqlite3" "$1"; fi
+}
+
+# settle_worker: waits until the worker's first expungement-due job has caught up (on a
+# freshly loaded database it writes thousands of notices and events in its first minute,
+# which would otherwise be measured as part of the first scenarios).
+settle_worker() {
+  local prev=-1 n t0=$SECONDS
+  for _ in $(seq 1 300); do
+    n=$(db_count "SELECT COUNT(*) FROM expungement_due_notices") || n=$prev
+    [[ $n == "$prev" ]] && break
+    prev=$n; sleep 3
+  done
+  echo "worker settled: $n expungement-due notices, $((SECONDS - t0)) s" >&2
+}
+
 # account USERNAME ROLE UNIT: created once (the CLI, on the service's database).
 account() { THNCD_PASSWORD=$PW "$BIN" accounts create --username "$1" --role "$2" --unit "$3" >/dev/null 2>&1 || true; }
 tok() { curl -fs -X POST "localhost:$PORT/api/v1/auth/token" -d grant_type=password -d "username=$1" -d "password=$PW" | jq -r .access_token; }

@@ -67,6 +67,7 @@ for backend in $BACKENDS; do
   PGBENCH_TPS=""
   [[ $backend == postgres ]] && pgbench_ceiling thncd_bench_domain
   start_service "$OUT/$backend-service.log"
+  settle_worker
   POLICE=$(tok bench.police); COMMITTEE=$(tok bench.commune_committee); BANK=$(tok bench.bank)
 
   # The largest commune by persons under management, and its province; a police account
