@@ -11,6 +11,8 @@ WORKDIR /src
 # dependency (the slow part: OpenSSL, libpq, SQLite, actix, diesel…). Docker reuses the
 # layer until Cargo.toml or Cargo.lock change, so a source change rebuilds only this crate.
 COPY Cargo.toml Cargo.lock ./
+# The build settings (SQLite's compile flags): part of the dependency layer.
+COPY .cargo ./.cargo
 RUN mkdir src \
     && echo 'fn main() {}' > src/main.rs \
     && touch src/lib.rs \
