@@ -226,12 +226,11 @@ impl CustomizeConnection<Conn, diesel::r2d2::Error> for ConnectionSetup {
             DbConnection::Sqlite(c) => {
                 // The person search index's triggers call it (migrations included).
                 persons::register_sqlite_functions(c).map_err(diesel::r2d2::Error::QueryError)?;
-                // Reads through a memory map of the file rather than a read call per page
-                // outside the connection's small cache: a national search for `nguyen` spent
-                // a third of its time in the kernel (533 ms, 391 ms mapped; 200,000 persons).
+                // No `mmap_size`: a memory map made one national search faster in the
+                // `sqlite3` shell but every concurrent search slower through the service
+                // (`nguyen` in a province 109–117/s mapped, 145/s not; ADR 0007).
                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                 PRAGMA mmap_size = 1073741824;"
+                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;"
             }
             DbConnection::Postgresql(_) => "SET statement_timeout = '30s'; SET TIME ZONE 'UTC';",
         };

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::fixtures::{days_ago, identity, notice_body, notify, post_ok};
+use crate::fixtures::{days_ago, identity, notice_body, notify, post_ok, receive};
 use crate::helpers::*;
 
 async fn notice(app: &TestApp, token: &str, person: Value) -> String {
@@ -246,13 +246,7 @@ async fn scoped_searches_find_their_units_persons(app: TestApp) {
     }
     // A transfer moves the person's terms to the new commune.
     let an = &ids["Nguyễn Văn An"];
-    post_ok(
-        &app,
-        &format!("/api/v1/persons/{an}/reception"),
-        &vn,
-        &json!({"received_on": days_ago(9), "receiving_officer": "Đại úy Lê Văn Bình", "commitment_signed": true}),
-    )
-    .await;
+    receive(&app, &vn, an, days_ago(9)).await;
     post_ok(&app, &format!("/api/v1/persons/{an}/transfer"), &vn, &json!({"to_unit": B, "moved_on": days_ago(5)}))
         .await;
     assert_eq!(search(&in_a, "nguyen van").await, Vec::<String>::new());
@@ -291,15 +285,7 @@ async fn national_search_of_a_common_word_in_name_order(backend: Backend) {
     }
     // One more Nguyễn with another status: the status filter must keep it out.
     let received = register(&app, &vn, "Nguyễn Văn Chín", "00070").await;
-    post_ok(
-        &app,
-        &format!("/api/v1/persons/{received}/reception"),
-        &vn,
-        &json!({"received_on": days_ago(9), "receiving_officer": "Đại úy Lê Văn Bình", "commitment_signed": true}),
-    )
-    .await;
-    let status =
-        json(app.get(&format!("/api/v1/persons/{received}"), &vn).await).await["status"].as_str().unwrap().to_string();
+    let status = receive(&app, &vn, &received, days_ago(9)).await["status"].as_str().unwrap().to_string();
     let other = json(app.get("/api/v1/persons?q=tran%20van%20hung", &vn).await).await["items"][0]["status"]
         .as_str()
         .unwrap()
