@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::fixtures::{days_ago, identity, notice_body, notify, post_ok, receive};
+use crate::fixtures::{days_ago, identity, notice_body, notify, person, post_ok, receive};
 use crate::helpers::*;
 
 async fn notice(app: &TestApp, token: &str, person: Value) -> String {
@@ -12,8 +12,8 @@ async fn notice(app: &TestApp, token: &str, person: Value) -> String {
 
 /// Registers a person directly (`POST /persons`); returns the id.
 async fn register(app: &TestApp, token: &str, name: &str, unit: &str) -> String {
-    let body = json!({"full_name": name, "gender": "male", "date_of_birth": "1985-03-02", "unit": unit,
-                      "registered_on": days_ago(10)});
+    let mut body = person(name, unit);
+    body["registered_on"] = json!(days_ago(10));
     post_ok(app, "/api/v1/persons", token, &body).await["id"].as_str().unwrap().to_string()
 }
 
