@@ -83,8 +83,16 @@ impl Application {
             crate::http::rate_limit::RateLimiter::new(settings.token_rate_per_minute, Duration::from_secs(60));
         let principals =
             Arc::new(crate::auth::principals::PrincipalCache::new(Duration::from_millis(settings.principal_cache_ms)));
-        let state =
-            web::Data::new(AppState { pool, read_pool, keys, settings: settings.clone(), token_limiter, principals });
+        let read_audit = crate::db::read_audit::ReadAuditLog::start(pool.clone());
+        let state = web::Data::new(AppState {
+            pool,
+            read_pool,
+            keys,
+            settings: settings.clone(),
+            token_limiter,
+            principals,
+            read_audit,
+        });
         let cors_origins = settings.cors_origins.clone();
         let max_body = settings.max_body_bytes;
         let server = HttpServer::new(move || {

@@ -4,9 +4,11 @@ use std::sync::Arc;
 
 use crate::auth::{keys::TokenKeys, principals::PrincipalCache, Auth, Op};
 use crate::config::Settings;
+use crate::db::read_audit::ReadAuditLog;
 use crate::db::{self, DbConnection, DbPool};
 use crate::error::ApiResult;
 use crate::http::timeout::{within, Deadline};
+use crate::services::Audited;
 
 pub struct AppState {
     pub pool: DbPool,
@@ -18,6 +20,8 @@ pub struct AppState {
     pub token_limiter: crate::http::rate_limit::RateLimiter,
     /// Principals recently confirmed active (see `auth::principals`).
     pub principals: Arc<PrincipalCache>,
+    /// Where the audit events of reads are written, batched (see `db::read_audit`).
+    pub read_audit: ReadAuditLog,
 }
 
 impl AppState {
@@ -37,6 +41,23 @@ impl AppState {
             f(conn, &auth)
         })
         .await
+    }
+
+    /// Like [`run`](Self::run), for reads of criminal data: the answer is returned once the
+    /// read's audit events are committed.
+    pub async fn run_audited<T, F>(&self, auth: &Auth, op: Op, f: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection, &Auth) -> ApiResult<Audited<T>> + Send + 'static,
+    {
+        let Audited { value, events } = self.run(auth, op, f).await?;
+        self.audit_reads(auth, events).await?;
+        Ok(value)
+    }
+
+    /// Commits the audit events of a read already made, within the request's deadline.
+    pub async fn audit_reads(&self, auth: &Auth, events: Vec<db::audit::NewAuditEvent>) -> ApiResult<()> {
+        within(auth.ctx.deadline, self.read_audit.write(events)).await
     }
 
     /// Like [`run`](Self::run), for reads that tolerate replication lag (indicators, person

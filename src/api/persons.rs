@@ -156,14 +156,8 @@ pub async fn list_persons(
     let rows = &list.rows;
     if service::carries_criminal_data(&vis) && !rows.is_empty() {
         // On the primary: the list itself may have been read on a replica.
-        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-        let reader = auth.clone();
-        state
-            .run_anonymous(move |conn| {
-                let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-                service::audit_read(conn, &reader, "list_persons", &ids, None)
-            })
-            .await?;
+        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        state.audit_reads(&auth, vec![service::read_event(&auth, "list_persons", &ids, None)]).await?;
     }
     let items = rows.iter().map(|r| view(r, &auth)).collect();
     Ok(HttpResponse::Ok().json(PersonPage {
@@ -213,7 +207,7 @@ pub async fn create_person(
 #[get("/persons/{id}")]
 pub async fn get_person(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
-    let row = state.run(&auth, Op::GetPerson, move |conn, auth| service::read_person(conn, auth, &id)).await?;
+    let row = state.run_audited(&auth, Op::GetPerson, move |conn, auth| service::read_person(conn, auth, &id)).await?;
     Ok(json_with_etag(row.version, &view(&row, &auth)))
 }
 
@@ -262,8 +256,9 @@ pub async fn get_status_history(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
-    let rows =
-        state.run(&auth, Op::GetStatusHistory, move |conn, auth| service::status_history(conn, auth, &id)).await?;
+    let rows = state
+        .run_audited(&auth, Op::GetStatusHistory, move |conn, auth| service::status_history(conn, auth, &id))
+        .await?;
     // Details name judgments (a new conviction): criminal data, kept from roles that do not
     // read it.
     let criminal = Visibility::for_roles(&auth.roles).criminal;
@@ -432,7 +427,9 @@ pub async fn list_convictions(
 ) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
     let views = state
-        .run(&auth, Op::ListConvictions, move |conn, auth| service::list_convictions(conn, auth, &id, today_vn()))
+        .run_audited(&auth, Op::ListConvictions, move |conn, auth| {
+            service::list_convictions(conn, auth, &id, today_vn())
+        })
         .await?;
     Ok(HttpResponse::Ok().json(views))
 }
@@ -510,7 +507,9 @@ pub async fn list_conviction_versions(
 ) -> ApiResult<HttpResponse> {
     let (id, cid) = parse_ids(path.into_inner())?;
     let versions = state
-        .run(&auth, Op::ListConvictionVersions, move |conn, auth| service::conviction_versions(conn, auth, &id, &cid))
+        .run_audited(&auth, Op::ListConvictionVersions, move |conn, auth| {
+            service::conviction_versions(conn, auth, &id, &cid)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(versions.into_iter().map(ConvictionVersion::from).collect::<Vec<_>>()))
 }
@@ -567,7 +566,7 @@ fn expungement_view(
 pub async fn get_expungement(state: web::Data<AppState>, auth: Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
     let (person, forecast) = state
-        .run(&auth, Op::GetExpungement, move |conn, auth| service::expungement(conn, auth, &id, today_vn()))
+        .run_audited(&auth, Op::GetExpungement, move |conn, auth| service::expungement(conn, auth, &id, today_vn()))
         .await?;
     Ok(json_with_etag(person.version, &expungement_view(&person, forecast.0, &forecast.1)))
 }
@@ -622,7 +621,7 @@ pub async fn list_judicial_record_requests(
 ) -> ApiResult<HttpResponse> {
     let id = parse_id(&id)?;
     let rows = state
-        .run(&auth, Op::ListJudicialRecordRequests, move |conn, auth| {
+        .run_audited(&auth, Op::ListJudicialRecordRequests, move |conn, auth| {
             service::judicial_record_requests(conn, auth, &id)
         })
         .await?;

@@ -93,32 +93,69 @@ pub fn by(conn: &mut DbConnection, auth: &Auth, entry: Entry<'_>) -> ApiResult<(
 /// actor's unit and province are kept beside the record's, so that an auditor of a province
 /// finds both what was done to its records and what its staff did.
 pub fn record(conn: &mut DbConnection, actor: &Actor, entry: Entry<'_>) -> ApiResult<()> {
-    let id = uuid::Uuid::now_v7().to_string();
-    let province_code = entry.province_code.or_else(|| entry.unit_code.and_then(super::admin_units::province_of));
-    let actor_province = actor.unit.as_deref().and_then(super::admin_units::province_of);
-    diesel::insert_into(ae::table)
-        .values((
-            ae::id.eq(id),
-            ae::occurred_at.eq(crate::time::now()),
-            ae::actor_sub.eq(actor.sub.as_deref()),
-            ae::actor_roles.eq(actor.roles.as_deref()),
-            ae::actor_agency.eq(actor.agency.as_deref()),
-            ae::actor_kind.eq(&actor.kind),
-            ae::action.eq(entry.action),
-            ae::entity_type.eq(entry.entity_type),
-            ae::entity_id.eq(entry.entity_id),
-            ae::unit_code.eq(entry.unit_code),
-            ae::province_code.eq(province_code),
-            ae::before_json.eq(entry.before.map(|v| v.to_string())),
-            ae::after_json.eq(entry.after.map(|v| v.to_string())),
-            ae::reason.eq(actor.ctx.reason.as_deref()),
-            ae::request_id.eq(actor.ctx.request_id.as_deref()),
-            ae::client_address.eq(actor.ctx.client_address.as_deref()),
-            ae::actor_unit_code.eq(actor.unit.as_deref()),
-            ae::actor_province_code.eq(actor_province),
-        ))
-        .execute(conn)?;
+    diesel::insert_into(ae::table).values(NewAuditEvent::new(actor, entry)).execute(conn)?;
     Ok(())
+}
+
+/// Rows of one multi-row INSERT: 18 columns a row stay far below SQLite's bound-parameter
+/// limit.
+pub const ROWS_A_STATEMENT: usize = 500;
+
+/// Writes events already built (see [`NewAuditEvent::new`]) in multi-row INSERTs.
+pub fn insert_all(conn: &mut DbConnection, events: &[NewAuditEvent]) -> ApiResult<()> {
+    insert_batches!(conn, ae::table, events, ROWS_A_STATEMENT);
+    Ok(())
+}
+
+/// One event, built when it happened and written later or elsewhere (a batch of reads).
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = ae, treat_none_as_default_value = false)]
+pub struct NewAuditEvent {
+    id: String,
+    occurred_at: NaiveDateTime,
+    actor_sub: Option<String>,
+    actor_roles: Option<String>,
+    actor_agency: Option<String>,
+    actor_kind: String,
+    action: String,
+    entity_type: String,
+    entity_id: Option<String>,
+    unit_code: Option<String>,
+    province_code: Option<String>,
+    before_json: Option<String>,
+    after_json: Option<String>,
+    reason: Option<String>,
+    request_id: Option<String>,
+    client_address: Option<String>,
+    actor_unit_code: Option<String>,
+    actor_province_code: Option<String>,
+}
+
+impl NewAuditEvent {
+    pub fn new(actor: &Actor, entry: Entry<'_>) -> NewAuditEvent {
+        let province_code = entry.province_code.or_else(|| entry.unit_code.and_then(super::admin_units::province_of));
+        let actor_province = actor.unit.as_deref().and_then(super::admin_units::province_of);
+        NewAuditEvent {
+            id: uuid::Uuid::now_v7().to_string(),
+            occurred_at: crate::time::now(),
+            actor_sub: actor.sub.clone(),
+            actor_roles: actor.roles.clone(),
+            actor_agency: actor.agency.clone(),
+            actor_kind: actor.kind.clone(),
+            action: entry.action.to_string(),
+            entity_type: entry.entity_type.to_string(),
+            entity_id: entry.entity_id.map(str::to_string),
+            unit_code: entry.unit_code.map(str::to_string),
+            province_code: province_code.map(str::to_string),
+            before_json: entry.before.map(|v| v.to_string()),
+            after_json: entry.after.map(|v| v.to_string()),
+            reason: actor.ctx.reason.clone(),
+            request_id: actor.ctx.request_id.clone(),
+            client_address: actor.ctx.client_address.clone(),
+            actor_unit_code: actor.unit.clone(),
+            actor_province_code: actor_province.map(str::to_string),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -62,6 +62,7 @@ pub mod loans;
 pub mod models;
 pub mod persons;
 pub mod plans;
+pub mod read_audit;
 pub mod release_notices;
 pub mod reports;
 pub mod schema;

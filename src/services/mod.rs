@@ -22,8 +22,24 @@ pub mod supervision;
 
 use crate::auth::{Auth, Jurisdiction};
 use crate::db::admin_units::{self, UnitRef};
+use crate::db::audit::NewAuditEvent;
 use crate::db::DbConnection;
 use crate::error::{ApiError, ApiResult};
+
+/// A read's answer and the audit events that must be committed before it is shown: the
+/// caller commits them (`AppState::run_audited`), batched with other reads' events.
+#[must_use]
+pub struct Audited<T> {
+    pub value: T,
+    pub events: Vec<NewAuditEvent>,
+}
+
+impl<T> Audited<T> {
+    /// `value`, and the event `event` when there is one.
+    pub fn new(value: T, event: Option<NewAuditEvent>) -> Audited<T> {
+        Audited { value, events: event.into_iter().collect() }
+    }
+}
 
 /// The current administrative unit `code`, inside the caller's jurisdiction (a 422 on
 /// `field` otherwise).

@@ -258,6 +258,36 @@ async fn criminal_data_reads_are_audited(app: TestApp) {
 
 dual!(criminal_data_reads_are_audited);
 
+/// Reads made at the same moment share a batch of the audit trail, yet each answer waits for
+/// its own event: after every concurrent read has answered, each has exactly one event, with
+/// its own request id.
+async fn concurrent_reads_each_commit_their_own_event(app: TestApp) {
+    let (_, police) = app.account("ca.audit.many", &["police"], "00070").await;
+    let person = json!({"full_name": "Lê Văn Ba", "gender": "male", "date_of_birth": "1985-03-02",
+                        "id_number": "001085033333", "unit": "00070", "village": "Thôn 3"});
+    let resp = app.post("/api/v1/persons", &police, &person).await;
+    assert_eq!(resp.status(), 201);
+    let id = json(resp).await["id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/persons/{id}");
+    let reads = 24;
+    let answers = futures_util::future::join_all((0..reads).map(|_| app.get(&path, &police))).await;
+    let mut request_ids = Vec::new();
+    for resp in answers {
+        assert_eq!(resp.status(), 200);
+        request_ids.push(resp.headers()["x-request-id"].to_str().unwrap().to_string());
+    }
+    // Read at once, without waiting: the events are already committed.
+    let events = read_events(&app).await;
+    assert_eq!(events.len(), reads, "{events:?}");
+    let mut audited: Vec<String> = events.iter().map(|e| e["request_id"].as_str().unwrap().to_string()).collect();
+    audited.sort();
+    request_ids.sort();
+    assert_eq!(audited, request_ids);
+    assert!(events.iter().all(|e| e["entity_id"] == id.as_str() && e["after"]["operation"] == "get_person"));
+}
+
+dual!(concurrent_reads_each_commit_their_own_event);
+
 /// Finding 8: a duplicate ID number is still refused, with the same bare answer wherever the
 /// other record is; the attempt is audited, and the provincial police of both sides see it
 /// in the conflict list.

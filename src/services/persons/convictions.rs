@@ -3,19 +3,20 @@
 
 use chrono::{Days, NaiveDate};
 
-use super::audit_read;
 use super::lifecycle::transition;
+use super::person_read;
 use crate::auth::Auth;
 use crate::db::convictions::{self, ConvictionRow};
 use crate::db::idempotency::{self, StoredResponse};
 use crate::db::persons::{self, PersonRow, PersonScope};
-use crate::db::{audit, write_tx, DbConnection};
+use crate::db::{audit, read_tx, write_tx, DbConnection};
 use crate::domain::enums::*;
 use crate::domain::expungement;
 use crate::domain::lifecycle::Transition;
 use crate::dto::convictions::{Conviction, ConvictionInput, ConvictionPatch, JudicialRecordRequestInput};
 use crate::error::{ApiError, ApiResult, InvalidParam};
 use crate::http::etag::IfMatch;
+use crate::services::Audited;
 
 /// Recomputes what is derived from the convictions: release facts of the latest release,
 /// offence group of the latest judgment, and the expungement forecast (Arts. 70–73).
@@ -315,11 +316,11 @@ pub fn list_convictions(
     auth: &Auth,
     id: &str,
     today: NaiveDate,
-) -> ApiResult<Vec<Conviction>> {
-    write_tx(conn, |conn| {
+) -> ApiResult<Audited<Vec<Conviction>>> {
+    read_tx(conn, &[], |conn| {
         let person = persons::find_in(conn, &PersonScope::of(auth), id)?;
-        audit_read(conn, auth, "list_convictions", &[&person.id], Some(&person))?;
-        conviction_views(conn, &person, today)
+        let views = conviction_views(conn, &person, today)?;
+        Ok(Audited::new(views, Some(person_read(auth, "list_convictions", &person))))
     })
 }
 
@@ -363,12 +364,12 @@ pub fn conviction_versions(
     auth: &Auth,
     id: &str,
     cid: &str,
-) -> ApiResult<Vec<convictions::VersionRow>> {
-    write_tx(conn, |conn| {
+) -> ApiResult<Audited<Vec<convictions::VersionRow>>> {
+    read_tx(conn, &[], |conn| {
         let person = persons::find_in(conn, &PersonScope::of(auth), id)?;
-        audit_read(conn, auth, "list_conviction_versions", &[&person.id], Some(&person))?;
         let row = convictions::find(conn, &person.id, cid)?;
-        convictions::versions(conn, &row.id)
+        let versions = convictions::versions(conn, &row.id)?;
+        Ok(Audited::new(versions, Some(person_read(auth, "list_conviction_versions", &person))))
     })
 }
 
@@ -377,11 +378,11 @@ pub fn judicial_record_requests(
     conn: &mut DbConnection,
     auth: &Auth,
     id: &str,
-) -> ApiResult<Vec<convictions::JudicialRecordRow>> {
-    write_tx(conn, |conn| {
+) -> ApiResult<Audited<Vec<convictions::JudicialRecordRow>>> {
+    read_tx(conn, &[], |conn| {
         let person = persons::find_in(conn, &PersonScope::of(auth), id)?;
-        audit_read(conn, auth, "list_judicial_record_requests", &[&person.id], Some(&person))?;
-        convictions::judicial_records(conn, &person.id)
+        let requests = convictions::judicial_records(conn, &person.id)?;
+        Ok(Audited::new(requests, Some(person_read(auth, "list_judicial_record_requests", &person))))
     })
 }
 

@@ -4,17 +4,18 @@ use chrono::NaiveDate;
 
 use super::convictions::forecast_with_rows;
 use super::lifecycle::transition;
-use super::{audit_person, audit_read};
+use super::{audit_person, person_read};
 use crate::auth::Auth;
 use crate::db::convictions::{self, ConvictionRow};
 use crate::db::persons::{self, PersonRow, PersonScope};
-use crate::db::{events, write_tx, DbConnection};
+use crate::db::{events, read_tx, write_tx, DbConnection};
 use crate::domain::enums::*;
 use crate::domain::expungement;
 use crate::domain::lifecycle::Transition;
 use crate::dto::convictions::ExpungementDecision;
 use crate::error::{ApiError, ApiResult};
 use crate::http::etag::IfMatch;
+use crate::services::Audited;
 
 /// Art. 70: automatic expungement on or after the earliest date, on the automatic track;
 /// Arts. 71, 72: a court decision on or after the special-case date (one third), which on
@@ -142,18 +143,21 @@ pub fn decide_expungement(
     }
 }
 
+/// A person, the expungement forecast and the convictions it reads.
+pub type ExpungementRead = (PersonRow, (expungement::Forecast, Vec<ConvictionRow>));
+
 /// The person, the expungement forecast and the convictions it reads; audited.
 pub fn expungement(
     conn: &mut DbConnection,
     auth: &Auth,
     id: &str,
     today: NaiveDate,
-) -> ApiResult<(PersonRow, (expungement::Forecast, Vec<ConvictionRow>))> {
-    write_tx(conn, |conn| {
+) -> ApiResult<Audited<ExpungementRead>> {
+    read_tx(conn, &[], |conn| {
         let person = persons::find_in(conn, &PersonScope::of(auth), id)?;
-        audit_read(conn, auth, "get_expungement", &[&person.id], Some(&person))?;
         let f = forecast_with_rows(conn, &person, today)?;
-        Ok((person, f))
+        let event = person_read(auth, "get_expungement", &person);
+        Ok(Audited::new((person, f), Some(event)))
     })
 }
 

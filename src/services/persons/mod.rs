@@ -4,12 +4,14 @@
 use chrono::NaiveDate;
 
 use crate::auth::Auth;
+use crate::db::audit::NewAuditEvent;
 use crate::db::persons::{self, AttributeChange, PersonRow, PersonScope};
 use crate::db::{admin_units, audit, events, write_tx, DbConnection};
 use crate::domain::enums::*;
 use crate::dto::persons::{age_on, NewPerson, PersonPatch, Visibility};
 use crate::error::{ApiError, ApiResult, InvalidParam};
 use crate::http::etag::IfMatch;
+use crate::services::Audited;
 
 /// Parolees must report within this many days of release.
 pub const PAROLE_REPORTING_DAYS: u64 = 5;
@@ -325,18 +327,11 @@ pub fn carries_criminal_data(vis: &Visibility) -> bool {
 }
 
 /// A response that carries criminal data is audited: one `person.read` event per request,
-/// naming the operation and the ids of the persons returned. One insert, on the caller's
-/// connection; a single person's event carries its id, unit and province, a list's the
-/// caller's unit.
-pub fn audit_read(
-    conn: &mut DbConnection,
-    auth: &Auth,
-    operation: &str,
-    ids: &[&str],
-    person: Option<&PersonRow>,
-) -> ApiResult<()> {
-    audit::record(
-        conn,
+/// naming the operation and the ids of the persons returned. A single person's event carries
+/// its id, unit and province, a list's the caller's unit. The caller commits it before
+/// answering (see [`Audited`]).
+pub fn read_event(auth: &Auth, operation: &str, ids: &[&str], person: Option<&PersonRow>) -> NewAuditEvent {
+    NewAuditEvent::new(
         &audit::Actor::of(auth),
         audit::Entry {
             action: "person.read",
@@ -350,24 +345,26 @@ pub fn audit_read(
     )
 }
 
+/// `person`'s read by `operation`, audited.
+fn person_read(auth: &Auth, operation: &str, person: &PersonRow) -> NewAuditEvent {
+    read_event(auth, operation, &[&person.id], Some(person))
+}
+
 /// One person in the caller's unit; reading criminal data is audited.
-pub fn read_person(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<PersonRow> {
+pub fn read_person(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<Audited<PersonRow>> {
     let row = persons::find_in(conn, &PersonScope::of(auth), id)?;
-    if carries_criminal_data(&Visibility::for_roles(&auth.roles)) {
-        audit_read(conn, auth, "get_person", &[&row.id], Some(&row))?;
-    }
-    Ok(row)
+    let event =
+        carries_criminal_data(&Visibility::for_roles(&auth.roles)).then(|| person_read(auth, "get_person", &row));
+    Ok(Audited::new(row, event))
 }
 
 /// The person's status history; the details of a change (a new conviction's judgment) are
 /// criminal data, so reading them is audited.
-pub fn status_history(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<Vec<persons::StatusRow>> {
+pub fn status_history(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<Audited<Vec<persons::StatusRow>>> {
     let person = persons::find_in(conn, &PersonScope::of(auth), id)?;
     let rows = persons::status_history(conn, &person.id)?;
-    if Visibility::for_roles(&auth.roles).criminal {
-        audit_read(conn, auth, "get_status_history", &[&person.id], Some(&person))?;
-    }
-    Ok(rows)
+    let event = Visibility::for_roles(&auth.roles).criminal.then(|| person_read(auth, "get_status_history", &person));
+    Ok(Audited::new(rows, event))
 }
 
 /// Registers a person directly; a refused duplicate ID number is recorded for the police.
