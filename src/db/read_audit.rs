@@ -31,8 +31,8 @@ struct Pending {
     written: oneshot::Sender<Result<(), String>>,
 }
 
-/// The handle requests write through; the writer thread stops when the last handle is dropped.
-#[derive(Clone)]
+/// The handle requests write through (one, in the shared state); the writer thread stops
+/// when the handle is dropped.
 pub struct ReadAuditLog {
     queue: mpsc::Sender<Pending>,
 }
