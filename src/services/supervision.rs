@@ -70,9 +70,19 @@ pub struct RecordPlace {
     pub unit_code: String,
     pub province_code: String,
     pub after_the_fact: bool,
+    /// The person's registration when the locking read gave it; `None` until read.
+    registration: Option<Option<NaiveDate>>,
 }
 
 impl RecordPlace {
+    /// The person's registration: the first date of its status history.
+    fn registered_on(&self, conn: &mut DbConnection) -> ApiResult<Option<NaiveDate>> {
+        match self.registration {
+            Some(known) => Ok(known),
+            None => persons::first_status_date(conn, &self.person.id),
+        }
+    }
+
     /// The audit event of a record about the person placed here, its `after` marked when
     /// entered after the fact.
     pub fn audit(
@@ -99,20 +109,21 @@ pub fn place_record(
 ) -> ApiResult<RecordPlace> {
     let scope = PersonScope::of(auth);
     let found = if for_update {
-        persons::find_in_for_update(conn, &scope, person_id)
+        persons::find_in_for_update_registered(conn, &scope, person_id).map(|(p, first)| (p, Some(first)))
     } else {
-        persons::find_in(conn, &scope, person_id)
+        persons::find_in(conn, &scope, person_id).map(|p| (p, None))
     };
     let person = match found {
-        Ok(p) if is_manageable(&p) => {
+        Ok((p, registration)) if is_manageable(&p) => {
             return Ok(RecordPlace {
                 unit_code: p.unit_code.clone(),
                 province_code: p.province_code.clone(),
                 person: p,
                 after_the_fact: false,
+                registration,
             })
         }
-        Ok(p) => p,
+        Ok((p, _)) => p,
         // The whole-unit roles and labour (whose purpose covers every person while managed)
         // may reach a person who moved away; a supervisor keeps to its caseload, the bank to
         // its lists and loans.
@@ -122,7 +133,9 @@ pub fn place_record(
         Err(e) => return Err(e),
     };
     match persons::managed_unit_on(conn, &person.id, &auth.jurisdiction, day)? {
-        Some((unit_code, province_code)) => Ok(RecordPlace { person, unit_code, province_code, after_the_fact: true }),
+        Some((unit_code, province_code)) => {
+            Ok(RecordPlace { person, unit_code, province_code, after_the_fact: true, registration: None })
+        }
         None => Err(ApiError::conflict(
             "person_not_managed",
             format!("the person is `{}` and was not managed in your unit on {day}", person.status),
@@ -245,8 +258,8 @@ pub fn assign(
 
 /// An activity is something done with or for a person the commune knows of: not dated
 /// before the person's registration (the first date of its status history).
-fn check_after_registration(conn: &mut DbConnection, p: &PersonRow, occurred_on: NaiveDate) -> ApiResult<()> {
-    match persons::first_status_date(conn, &p.id)? {
+fn check_after_registration(conn: &mut DbConnection, place: &RecordPlace, occurred_on: NaiveDate) -> ApiResult<()> {
+    match place.registered_on(conn)? {
         Some(first) if occurred_on < first => {
             Err(ApiError::invalid("occurred_on", format!("must not be before the person's registration ({first})")))
         }
@@ -297,10 +310,10 @@ pub fn log_activity(
         })?;
         places.push(other);
     }
-    let people: Vec<PersonRow> = places.iter().map(|p| p.person.clone()).collect();
-    for p in &people {
-        check_after_registration(conn, p, input.occurred_on)?;
+    for place in &places {
+        check_after_registration(conn, place, input.occurred_on)?;
     }
+    let people: Vec<PersonRow> = places.iter().map(|p| p.person.clone()).collect();
     // Locked in id order, so two group sessions with the same participants cannot deadlock.
     if !alone {
         let mut ids: Vec<&str> = people.iter().map(|p| p.id.as_str()).collect();
@@ -381,7 +394,7 @@ pub fn correct_activity(
             if d > today {
                 return Err(ApiError::invalid("occurred_on", "must not be in the future"));
             }
-            check_after_registration(conn, &person, d)?;
+            check_after_registration(conn, &place, d)?;
             after.occurred_on = d;
         }
         // JSON Merge Patch: a member left out stays, `null` clears.
