@@ -210,6 +210,36 @@ async fn dates_from_1900_and_after_registration(app: TestApp) {
     assert_eq!(invalid_names(&p), ["occurred_on"]);
 }
 
+/// The registration an activity may not precede is the first date of the status history,
+/// not the current status's date (on PostgreSQL the write reads it in its locking statement).
+async fn activities_from_the_first_registration(app: TestApp) {
+    let (_, police) = app.account("ca.dangky", &["police"], "00070").await;
+    // Registered 60 days ago and received 59 days ago: the status now dates from the reception.
+    let mut body = person("Vũ Thị Đăng", "00070");
+    body["registered_on"] = json!(days_ago(60));
+    let p = post_ok(&app, "/api/v1/persons", &police, &body).await;
+    let id = p["id"].as_str().unwrap();
+    let received = receive(&app, &police, id, days_ago(59)).await;
+    assert_eq!(received["status_since"], days_ago(59), "{received}");
+    let activities = format!("/api/v1/persons/{id}/activities");
+
+    // On the registration day, before the current status: recorded.
+    let r = app.post(&activities, &police, &json!({"kind": "home_visit", "occurred_on": days_ago(60)})).await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    // The day before: refused, naming the registration.
+    let p = assert_problem(
+        app.post(&activities, &police, &json!({"kind": "home_visit", "occurred_on": days_ago(61)})).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(invalid_names(&p), ["occurred_on"]);
+    assert_eq!(
+        p["invalid_params"][0]["reason"],
+        format!("must not be before the person's registration ({})", days_ago(60))
+    );
+}
+
 async fn single_line_fields(app: TestApp) {
     let (_, police) = app.account("ca.lines", &["police"], "00070").await;
     for (field, value) in [
@@ -265,4 +295,4 @@ async fn single_line_fields(app: TestApp) {
     assert_eq!(invalid_names(&p), ["place"]);
 }
 
-dual!(dates_from_1900_and_after_registration, single_line_fields);
+dual!(dates_from_1900_and_after_registration, activities_from_the_first_registration, single_line_fields);
