@@ -109,7 +109,7 @@ pub fn place_record(
 ) -> ApiResult<RecordPlace> {
     let scope = PersonScope::of(auth);
     let found = if for_update {
-        persons::find_in_for_update_registered(conn, &scope, person_id).map(|(p, first)| (p, Some(first)))
+        persons::find_in_for_update_registered(conn, &scope, person_id)
     } else {
         persons::find_in(conn, &scope, person_id).map(|p| (p, None))
     };

@@ -269,15 +269,16 @@ pub fn find_in_for_update(conn: &mut DbConnection, scope: &PersonScope, id: &str
     }
 }
 
-/// [`find_in_for_update`] with the person's registration (the first date of its status
-/// history, see [`history::first_status_date`]), which an activity may not precede. On
-/// PostgreSQL a whole-unit role reads both in the locking statement: one round trip of the
-/// seven an activity write took (issue 25).
+/// [`find_in_for_update`], with the person's registration (the first date of its status
+/// history, see [`first_status_date`]) when the same statement can read it: on
+/// PostgreSQL, for a whole-unit role, which saves one round trip of the seven an activity
+/// write took (issue 25). Otherwise the registration is `None`, not read, and the caller
+/// asks for it only if it needs it.
 pub fn find_in_for_update_registered(
     conn: &mut DbConnection,
     scope: &PersonScope,
     id: &str,
-) -> ApiResult<(PersonRow, Option<NaiveDate>)> {
+) -> ApiResult<(PersonRow, Option<Option<NaiveDate>>)> {
     match (conn, &scope.purpose) {
         (DbConnection::Postgresql(c), None) => {
             // Written with the DSL, not as SQL text: a literal would make diesel prepare the
@@ -290,13 +291,9 @@ pub fn find_in_for_update_registered(
                 Jurisdiction::Province(code) => row.filter(p::province_code.eq(code)).for_update().first(c),
                 Jurisdiction::Commune(code) => row.filter(p::unit_code.eq(code)).for_update().first(c),
             };
-            found.or_not_found()
+            found.or_not_found().map(|(person, registered)| (person, Some(registered)))
         }
-        (conn, _) => {
-            let person = find_in_for_update(conn, scope, id)?;
-            let registered = history::first_status_date(conn, &person.id)?;
-            Ok((person, registered))
-        }
+        (conn, _) => Ok((find_in_for_update(conn, scope, id)?, None)),
     }
 }
 
