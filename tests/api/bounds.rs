@@ -185,14 +185,8 @@ async fn dates_from_1900_and_after_registration(app: TestApp) {
     assert_eq!(app.get("/api/v1/persons?received_from=1900-01-01", &police).await.status(), 200);
 
     // Before the registration: refused; after it: recorded.
-    let p = assert_problem(
-        app.post(&activities, &police, &json!({"kind": "home_visit", "occurred_on": days_ago(100)})).await,
-        422,
-        "validation_failed",
-    )
-    .await;
-    assert_eq!(invalid_names(&p), ["occurred_on"]);
-    assert!(p["invalid_params"][0]["reason"].as_str().unwrap().contains("registration"), "{p}");
+    let reason = refused_visit(&app, &police, &activities, days_ago(100)).await;
+    assert!(reason.contains("registration"), "{reason}");
     let r = app.post(&activities, &police, &json!({"kind": "home_visit", "occurred_on": days_ago(30)})).await;
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     let activity = json(r).await;
@@ -227,17 +221,18 @@ async fn activities_from_the_first_registration(app: TestApp) {
     let r = app.post(&activities, &police, &json!({"kind": "home_visit", "occurred_on": days_ago(60)})).await;
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     // The day before: refused, naming the registration.
-    let p = assert_problem(
-        app.post(&activities, &police, &json!({"kind": "home_visit", "occurred_on": days_ago(61)})).await,
-        422,
-        "validation_failed",
-    )
-    .await;
-    assert_eq!(invalid_names(&p), ["occurred_on"]);
     assert_eq!(
-        p["invalid_params"][0]["reason"],
+        refused_visit(&app, &police, &activities, days_ago(61)).await,
         format!("must not be before the person's registration ({})", days_ago(60))
     );
+}
+
+/// A home visit dated `day`, refused on its date alone; returns the reason given.
+async fn refused_visit(app: &TestApp, police: &str, activities: &str, day: String) -> String {
+    let visit = json!({"kind": "home_visit", "occurred_on": day});
+    let p = assert_problem(app.post(activities, police, &visit).await, 422, "validation_failed").await;
+    assert_eq!(invalid_names(&p), ["occurred_on"]);
+    p["invalid_params"][0]["reason"].as_str().unwrap().to_string()
 }
 
 async fn single_line_fields(app: TestApp) {
