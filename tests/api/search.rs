@@ -260,6 +260,19 @@ async fn scoped_searches_find_their_units_persons(app: TestApp) {
     assert_eq!(search(&in_a, "nguyen van").await, Vec::<String>::new());
     assert_eq!(search(&in_b, "nguyen van").await, ["Nguyễn Văn An"]);
     assert_eq!(search(&hanoi, "an nguyen").await, ["Nguyễn Văn An"]);
+    // The status filter reads the unit's own status terms (SQLite), moved with the person too.
+    let in_b_page = json(app.get("/api/v1/persons?q=nguyen", &in_b).await).await;
+    let in_b_all = in_b_page["items"].as_array().unwrap();
+    let statuses: std::collections::BTreeSet<&str> = in_b_all.iter().map(|p| p["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses.len(), 2, "{in_b_page}");
+    for status in statuses {
+        let expected: Vec<&str> =
+            in_b_all.iter().filter(|p| p["status"] == status).map(|p| p["full_name"].as_str().unwrap()).collect();
+        assert_eq!(expected.len(), 1, "{in_b_page}");
+        expect_names(&app, &in_b, &format!("nguyen&status={status}"), &expected).await;
+        expect_names(&app, &hanoi, &format!("nguyen&status={status}&unit={B}"), &expected).await;
+        expect_names(&app, &in_a, &format!("nguyen&status={status}"), &[]).await;
+    }
 }
 
 /// An ID-number prefix inside a unit: SQLite reads the prefix's range of the ID-number btree

@@ -101,8 +101,9 @@ impl Search {
     }
 
     /// SQLite FTS5 query on `person_fts`: the words in the `name` column, or a unit's own
-    /// terms in `scoped`, and the status in its column, so that the index alone intersects
-    /// them.
+    /// terms in `scoped`, and the status in its column (a unit's own status term inside a
+    /// unit, `c21808undermanagement`: the plain one lists the whole country's), so that the
+    /// index alone intersects them.
     fn fts_match(words: &[String], unit_terms: Option<&str>, status: Option<&str>) -> String {
         let n = words.len();
         let prefix = unit_terms.unwrap_or("");
@@ -115,7 +116,7 @@ impl Search {
         let column = if unit_terms.is_some() { "scoped" } else { "name" };
         let mut parts = vec![format!("{column} : ({terms})")];
         if let Some(s) = status {
-            parts.push(format!("status : \"{}\"", s.replace('_', "").replace('"', "\"\"")));
+            parts.push(format!("status : \"{prefix}{}\"", s.replace('_', "").replace('"', "\"\"")));
         }
         parts.join(" AND ")
     }
@@ -720,9 +721,13 @@ mod tests {
         assert_eq!(Search::tsquery(&words, Some("p52")), "'p52nguyen' & ('p52an' | 'p52an':*)");
         assert_eq!(
             Search::fts_match(&words, Some("c21553"), Some("under_management")),
-            "scoped : (\"c21553nguyen\" AND \"c21553an\"*) AND status : \"undermanagement\""
+            "scoped : (\"c21553nguyen\" AND \"c21553an\"*) AND status : \"c21553undermanagement\""
         );
         assert_eq!(Search::fts_match(&words, None, None), "name : (\"nguyen\" AND \"an\"*)");
+        assert_eq!(
+            Search::fts_match(&words, None, Some("received")),
+            "name : (\"nguyen\" AND \"an\"*) AND status : \"received\""
+        );
     }
 
     #[test]
