@@ -198,17 +198,33 @@ async fn totals_estimated_above_threshold_and_keyset_paging(backend: Backend) {
     }
 }
 
+const A: &str = "00070"; // Phường Hoàn Kiếm, Hà Nội (01)
+const B: &str = "00073"; // Phường Cửa Nam, Hà Nội (01)
+const X: &str = "26506"; // Phường Vũng Tàu, Thành phố Hồ Chí Minh (79)
+
+/// Police tokens of the whole country, of Hà Nội, and of its communes A and B.
+struct Police {
+    vn: String,
+    hanoi: String,
+    in_a: String,
+    in_b: String,
+}
+
+impl Police {
+    async fn of(app: &TestApp) -> Police {
+        let (_, vn) = app.account("ca.scoped-vn", &["police"], "VN").await;
+        let (_, hanoi) = app.account("ca.scoped-01", &["police"], "01").await;
+        let (_, in_a) = app.account("ca.scoped-a", &["police"], A).await;
+        let (_, in_b) = app.account("ca.scoped-b", &["police"], B).await;
+        Police { vn, hanoi, in_a, in_b }
+    }
+}
+
 /// Searches inside a unit read that unit's own index terms (`p01nguyen`, `c00070nguyen`):
 /// each token finds exactly its unit's persons, names with apostrophes and hyphens split like
 /// the query, a transfer moves the terms, and a one-letter prefix never reaches them.
 async fn scoped_searches_find_their_units_persons(app: TestApp) {
-    const A: &str = "00070"; // Phường Hoàn Kiếm, Hà Nội (01)
-    const B: &str = "00073"; // Phường Cửa Nam, Hà Nội (01)
-    const X: &str = "26506"; // Phường Vũng Tàu, Thành phố Hồ Chí Minh (79)
-    let (_, vn) = app.account("ca.scoped-vn", &["police"], "VN").await;
-    let (_, hanoi) = app.account("ca.scoped-01", &["police"], "01").await;
-    let (_, in_a) = app.account("ca.scoped-a", &["police"], A).await;
-    let (_, in_b) = app.account("ca.scoped-b", &["police"], B).await;
+    let Police { vn, hanoi, in_a, in_b } = Police::of(&app).await;
     let mut ids = std::collections::HashMap::new();
     for (name, unit) in [
         ("Nguyễn Văn An", A),
@@ -280,12 +296,7 @@ async fn scoped_searches_find_their_units_persons(app: TestApp) {
 /// unit's persons with the prefix, in name order, within the status asked for: never a
 /// person of a neighbouring commune, another province or another status with the same digits.
 async fn id_number_prefixes_inside_a_unit(app: TestApp) {
-    const A: &str = "00070"; // Phường Hoàn Kiếm, Hà Nội (01)
-    const B: &str = "00073"; // Phường Cửa Nam, Hà Nội (01)
-    const X: &str = "26506"; // Phường Vũng Tàu, Thành phố Hồ Chí Minh (79)
-    let (_, vn) = app.account("ca.idp-vn", &["police"], "VN").await;
-    let (_, hanoi) = app.account("ca.idp-01", &["police"], "01").await;
-    let (_, in_a) = app.account("ca.idp-a", &["police"], A).await;
+    let Police { vn, hanoi, in_a, .. } = Police::of(&app).await;
     let mut ids = std::collections::HashMap::new();
     for (name, id_number, unit) in [
         ("Vũ Văn Tư", "001085100004", A),
