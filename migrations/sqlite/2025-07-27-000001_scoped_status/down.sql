@@ -1,18 +1,8 @@
--- Back to the country-wide status terms of 2025-07-26-000001_scoped_search.
+-- Back to the country-wide status terms of 2025-07-26-000001_scoped_search: the first of
+-- the three terms is the plain status.
 DROP TRIGGER persons_search_insert;
 DROP TRIGGER persons_search_update;
-DROP TRIGGER persons_search_delete;
-DROP TABLE person_fts;
-CREATE VIRTUAL TABLE person_fts USING fts5(
-    name, scoped, status,
-    tokenize = 'unicode61 remove_diacritics 2',
-    prefix = '2 3'
-);
-INSERT INTO person_fts(rowid, name, scoped, status)
-    SELECT s.docid, p.search_text, thncd_scoped_words(p.search_text, p.unit_code, p.province_code),
-           replace(p.status, '_', '')
-    FROM person_search s JOIN persons p ON p.id = s.person_id;
-
+UPDATE person_fts SET status = substr(status, 1, instr(status, ' ') - 1);
 CREATE TRIGGER persons_search_insert AFTER INSERT ON persons BEGIN
     INSERT INTO person_search(person_id) VALUES (NEW.id);
     INSERT INTO person_fts(rowid, name, scoped, status)
@@ -29,8 +19,4 @@ BEGIN
         SELECT docid, NEW.search_text, thncd_scoped_words(NEW.search_text, NEW.unit_code, NEW.province_code),
                replace(NEW.status, '_', '')
         FROM person_search WHERE person_id = NEW.id;
-END;
-CREATE TRIGGER persons_search_delete AFTER DELETE ON persons BEGIN
-    DELETE FROM person_fts WHERE rowid = (SELECT docid FROM person_search WHERE person_id = OLD.id);
-    DELETE FROM person_search WHERE person_id = OLD.id;
 END;

@@ -7,27 +7,20 @@
 -- person's province and commune, `undermanagement p52undermanagement c21808undermanagement`,
 -- so a unit's search reads its unit's status terms only (the count 0.5 ms; a commune's
 -- first page of `nguyen` with its count 7.2 → 4.8 ms, a province's 12.5 → 9.5 ms).
+-- The terms come from `thncd_status_terms` (`db::persons::status_terms`), registered on
+-- every connection. Only the status column and the triggers that write it change.
 DROP TRIGGER persons_search_insert;
 DROP TRIGGER persons_search_update;
-DROP TRIGGER persons_search_delete;
-DROP TABLE person_fts;
-CREATE VIRTUAL TABLE person_fts USING fts5(
-    name, scoped, status,
-    tokenize = 'unicode61 remove_diacritics 2',
-    prefix = '2 3'
+UPDATE person_fts SET status = (
+    SELECT thncd_status_terms(p.status, p.unit_code, p.province_code)
+    FROM person_search s JOIN persons p ON p.id = s.person_id
+    WHERE s.docid = person_fts.rowid
 );
-INSERT INTO person_fts(rowid, name, scoped, status)
-    SELECT s.docid, p.search_text, thncd_scoped_words(p.search_text, p.unit_code, p.province_code),
-           replace(p.status, '_', '') || ' p' || p.province_code || replace(p.status, '_', '')
-               || ' c' || p.unit_code || replace(p.status, '_', '')
-    FROM person_search s JOIN persons p ON p.id = s.person_id;
-
 CREATE TRIGGER persons_search_insert AFTER INSERT ON persons BEGIN
     INSERT INTO person_search(person_id) VALUES (NEW.id);
     INSERT INTO person_fts(rowid, name, scoped, status)
         SELECT docid, NEW.search_text, thncd_scoped_words(NEW.search_text, NEW.unit_code, NEW.province_code),
-               replace(NEW.status, '_', '') || ' p' || NEW.province_code || replace(NEW.status, '_', '')
-                   || ' c' || NEW.unit_code || replace(NEW.status, '_', '')
+               thncd_status_terms(NEW.status, NEW.unit_code, NEW.province_code)
         FROM person_search WHERE person_id = NEW.id;
 END;
 CREATE TRIGGER persons_search_update AFTER UPDATE OF search_text, unit_code, province_code, status ON persons
@@ -37,11 +30,6 @@ BEGIN
     DELETE FROM person_fts WHERE rowid = (SELECT docid FROM person_search WHERE person_id = OLD.id);
     INSERT INTO person_fts(rowid, name, scoped, status)
         SELECT docid, NEW.search_text, thncd_scoped_words(NEW.search_text, NEW.unit_code, NEW.province_code),
-               replace(NEW.status, '_', '') || ' p' || NEW.province_code || replace(NEW.status, '_', '')
-                   || ' c' || NEW.unit_code || replace(NEW.status, '_', '')
+               thncd_status_terms(NEW.status, NEW.unit_code, NEW.province_code)
         FROM person_search WHERE person_id = NEW.id;
-END;
-CREATE TRIGGER persons_search_delete AFTER DELETE ON persons BEGIN
-    DELETE FROM person_fts WHERE rowid = (SELECT docid FROM person_search WHERE person_id = OLD.id);
-    DELETE FROM person_search WHERE person_id = OLD.id;
 END;

@@ -184,16 +184,33 @@ pub fn scoped_words(search_text: &str, unit_code: &str, province_code: &str) -> 
     out
 }
 
+/// A person's status terms: across the country, under the province and under the commune,
+/// `undermanagement p52undermanagement c21808undermanagement` (the terms are alphanumeric, so
+/// the `_` goes). A unit's search then reads its own unit's status list, not the country's
+/// ([`Search::fts_match`]). SQLite's `person_fts` triggers call it as `thncd_status_terms`.
+pub fn status_terms(status: &str, unit_code: &str, province_code: &str) -> String {
+    let status = status.replace('_', "");
+    format!("{status} p{province_code}{status} c{unit_code}{status}")
+}
+
 diesel::define_sql_function! {
     /// [`scoped_words`] in SQL, for SQLite's `person_fts` triggers.
     fn thncd_scoped_words(search_text: diesel::sql_types::Text, unit_code: diesel::sql_types::Text, province_code: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
 
-/// Registers [`scoped_words`] on a SQLite connection, before its first write of a person
-/// (and before the migration that builds the index with it).
+diesel::define_sql_function! {
+    /// [`status_terms`] in SQL, for SQLite's `person_fts` triggers.
+    fn thncd_status_terms(status: diesel::sql_types::Text, unit_code: diesel::sql_types::Text, province_code: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// Registers [`scoped_words`] and [`status_terms`] on a SQLite connection, before its first
+/// write of a person (and before the migrations that build the index with them).
 pub fn register_sqlite_functions(conn: &mut diesel::SqliteConnection) -> QueryResult<()> {
     thncd_scoped_words_utils::register_impl(conn, |text: String, unit: String, province: String| {
         scoped_words(&text, &unit, &province)
+    })?;
+    thncd_status_terms_utils::register_impl(conn, |status: String, unit: String, province: String| {
+        status_terms(&status, &unit, &province)
     })
 }
 
@@ -776,6 +793,17 @@ mod tests {
         );
         assert_eq!(scoped_words("", "21553", "52"), "");
         assert_eq!(scoped_words("  an  ", "21553", "52"), "p52an c21553an");
+    }
+
+    #[test]
+    fn status_terms_match_the_querys_status_term() {
+        let terms = status_terms("under_management", "21553", "52");
+        assert_eq!(terms, "undermanagement p52undermanagement c21553undermanagement");
+        for unit in [None, Some("p52"), Some("c21553")] {
+            let query = Search::fts_match(&["an".to_string()], unit, Some("under_management"));
+            let term = query.rsplit("status : ").next().unwrap().trim_matches('"');
+            assert!(terms.split(' ').any(|t| t == term), "{unit:?}: {term}");
+        }
     }
 
     #[test]
