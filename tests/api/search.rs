@@ -330,6 +330,83 @@ async fn id_number_prefixes_inside_a_unit(app: TestApp) {
     assert_eq!(names(&page), ["Vũ Văn Tư"], "{page}");
 }
 
+/// A unit's matches in every keyset sort, page by page: with few of them SQLite reads them by
+/// key and sorts (the default threshold), with many it walks the unit's name-order index
+/// (threshold 3). Both give every match of the unit and status once, in order, and an exact
+/// total while the matches stay under the threshold.
+async fn a_units_matches_page_alike_read_by_key_or_walked(backend: Backend) {
+    for threshold in [1000, 3] {
+        let Some(app) = TestApp::spawn_with(backend, |s| s.exact_total_up_to = threshold).await else { return };
+        let Police { vn, hanoi, in_a, .. } = Police::of(&app).await;
+        let mut registered = Vec::new();
+        for (name, unit) in [
+            ("Nguyễn Văn Một", A),
+            ("Nguyễn Thị Hai", B),
+            ("Nguyễn Văn Ba", A),
+            ("Trần Văn Bốn", A),
+            ("Nguyễn Thị Năm", X),
+            ("Nguyễn Văn Sáu", A),
+            ("Nguyễn Hữu Bảy", B),
+            ("Nguyễn Thị Tám", A),
+        ] {
+            register(&app, &vn, name, unit).await;
+            registered.push((name, unit));
+        }
+        // One more of the unit with another status: the status filter keeps it out.
+        let received = register(&app, &vn, "Nguyễn Văn Chín", A).await;
+        receive(&app, &vn, &received, days_ago(9)).await;
+        let status = json(app.get("/api/v1/persons?q=nguyen%20van%20mot", &in_a).await).await["items"][0]["status"]
+            .as_str()
+            .unwrap()
+            .to_string();
+
+        for (token, units) in [(&in_a, &[A][..]), (&hanoi, &[A, B][..])] {
+            let in_reach: Vec<&str> = registered
+                .iter()
+                .filter(|(name, unit)| name.starts_with("Nguyễn") && units.contains(unit))
+                .map(|(name, _)| *name)
+                .collect();
+            for (sort, by_name, reverse) in [
+                ("full_name", true, false),
+                ("-full_name", true, true),
+                ("created_at", false, false),
+                ("-created_at", false, true),
+            ] {
+                let url = format!("/api/v1/persons?q=nguyen&status={status}&page_size=2&sort={sort}");
+                let first = json(app.get(&url, token).await).await;
+                if threshold > in_reach.len() as i64 {
+                    assert_eq!(first["total"].as_i64(), Some(in_reach.len() as i64), "{url}: {first}");
+                    assert_eq!(first["total_is_estimate"], false, "{url}: {first}");
+                }
+                let mut seen = names(&first);
+                let mut next = first["next"].as_str().map(String::from);
+                while let Some(after) = next {
+                    let page = json(app.get(&format!("{url}&after={after}"), token).await).await;
+                    seen.extend(names(&page));
+                    next = page["next"].as_str().map(String::from);
+                }
+                let mut expected: Vec<String> = in_reach.iter().map(|n| n.to_string()).collect();
+                if by_name {
+                    expected.sort();
+                }
+                if reverse {
+                    expected.reverse();
+                }
+                assert_eq!(seen, expected, "threshold {threshold}, {units:?}, sort={sort}");
+            }
+            // Offset paging reads the same order.
+            let mut sorted: Vec<String> = in_reach.iter().map(|n| n.to_string()).collect();
+            sorted.sort();
+            let second =
+                json(app.get(&format!("/api/v1/persons?q=nguyen&status={status}&page_size=2&page=2"), token).await)
+                    .await;
+            assert_eq!(names(&second), sorted[2..4].to_vec(), "threshold {threshold}, {units:?}");
+        }
+    }
+}
+
+crate::dual_backend!(a_units_matches_page_alike_read_by_key_or_walked);
+
 crate::dual!(every_diacritic_family_any_order_and_prefixes);
 
 crate::dual!(id_number_prefixes_inside_a_unit);
