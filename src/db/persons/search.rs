@@ -135,6 +135,12 @@ fn narrower<'a>(jurisdiction: &'a Jurisdiction, unit: Option<&'a Jurisdiction>) 
     }
 }
 
+/// Whether the list is inside one province or commune (the narrower of the caller's
+/// jurisdiction and the `unit` filter), where a search reads that unit's own terms and index.
+fn in_one_unit(scope: &PersonScope, f: &ListFilter) -> bool {
+    matches!(narrower(&scope.jurisdiction, f.unit.as_ref()), Some(Jurisdiction::Province(_) | Jurisdiction::Commune(_)))
+}
+
 fn within(inner: &Jurisdiction, outer: &Jurisdiction) -> bool {
     match (inner, outer) {
         (_, Jurisdiction::National) => true,
@@ -513,10 +519,6 @@ fn list_in_snapshot(
     // the whole national index: 78 ms), so there the count stays a query of its own, which
     // the planner may answer from the posting list. Otherwise one row more than the page
     // tells whether there is a next one.
-    let in_one_unit = matches!(
-        narrower(&scope.jurisdiction, f.unit.as_ref()),
-        Some(Jurisdiction::Province(_) | Jurisdiction::Commune(_))
-    );
     // `CheckWords`: the FTS index has already counted the matches (up to the threshold and
     // one), so the walk stops after the page (a common word's first page reads 51 matches,
     // not 1,001).
@@ -524,8 +526,12 @@ fn list_in_snapshot(
         SqlitePlan::CheckWords(matches) => Some(matches),
         _ => None,
     };
-    let counts_in_walk =
-        first_page && in_one_unit && scope.purpose.is_none() && !f.no_total && !f.exact_total && counted.is_none();
+    let counts_in_walk = first_page
+        && in_one_unit(scope, f)
+        && scope.purpose.is_none()
+        && !f.no_total
+        && !f.exact_total
+        && counted.is_none();
     let fetch = if counts_in_walk { (limit + 1).max(cap + 1) } else { limit + 1 };
     let mut ids: Vec<String> = q.offset(offset).limit(fetch).load(conn)?;
     let seen = ids.len() as i64;
@@ -648,10 +654,7 @@ const ID_RANGE_READ_UP_TO: i64 = 2_000;
 /// every ID number. The btree counts the range first, covering, up to the bound.
 fn sqlite_reads_id_range(conn: &mut DbConnection, scope: &PersonScope, f: &ListFilter) -> ApiResult<bool> {
     let Some(Search::IdNumberPrefix(digits)) = &f.q else { return Ok(false) };
-    if !matches!(
-        narrower(&scope.jurisdiction, f.unit.as_ref()),
-        Some(Jurisdiction::Province(_) | Jurisdiction::Commune(_))
-    ) {
+    if !in_one_unit(scope, f) {
         return Ok(false);
     }
     let in_range = diesel::sql_query(
@@ -675,22 +678,17 @@ const FEW_MATCHES_PER_TOTAL_THRESHOLD: i64 = 4;
 /// - few (a quarter of the threshold): read them by key and sort them ([`SqlitePlan::FewMatches`]).
 ///   A rare word's first matches may lie deep in the unit's name order. In the `sqlite3` shell
 ///   on the 200,000-person data set, province 52, the first page with its count: `ly` 3.2 →
-///   0.9 ms, `tran van` 4.1 → 1.1 ms, `hoang` (498 matches) 5.7 → 3.8 ms; but `nguyen`
-///   (3,930) 12 → 26 ms.
+///   0.9 ms, `tran van` 4.1 → 1.1 ms; but reading and sorting `nguyen`'s 3,930 matches took
+///   26 ms against the walk's 12, hence the bound.
 /// - more, in name order, when the index holds every filter (its count is then the total):
 ///   walk, checking each entry's own words, and stop after the page, instead of building the
 ///   list of the matches (thousands for a common word) and walking on to count up to the
 ///   threshold ([`SqlitePlan::CheckWords`]). Through the service, 16 connections: `nguyen`
-///   in the province 154–179 → 377–472 req/s, in the commune 200–222 → 475–534.
+///   in the province 117–150 → 305–489 req/s, in the commune 199–258 → 385–612.
 /// - otherwise (other filters, other orders) the planner's walk.
 fn sqlite_plan_inside_unit(conn: &mut DbConnection, scope: &PersonScope, f: &ListFilter) -> ApiResult<SqlitePlan> {
     let Some(Search::Words(words)) = &f.q else { return Ok(SqlitePlan::Planner) };
-    if words.is_empty()
-        || !matches!(
-            narrower(&scope.jurisdiction, f.unit.as_ref()),
-            Some(Jurisdiction::Province(_) | Jurisdiction::Commune(_))
-        )
-    {
+    if words.is_empty() || !in_one_unit(scope, f) {
         return Ok(SqlitePlan::Planner);
     }
     let cap = f.exact_total_up_to.max(0);
