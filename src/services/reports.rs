@@ -346,31 +346,39 @@ fn audit_report(
     )
 }
 
-/// Starts a report: freezes the live figures and keeps the sections. One chain of versions
-/// per unit and period; a later version comes only through `revise`.
-fn create(
-    conn: &mut DbConnection,
-    auth: &Auth,
-    input: &NewReport,
-    due: &DueDates,
-    today: NaiveDate,
-) -> ApiResult<ReportRow> {
+/// The checks of a new report that need no lock: the unit, the period, and that the period
+/// has no report yet (checked again when it is written).
+fn check_new(conn: &mut DbConnection, auth: &Auth, input: &NewReport, today: NaiveDate) -> ApiResult<ReportUnit> {
     let unit = resolve_unit(conn, auth, input.unit.as_deref(), "unit")?;
     reporting::check_period(input.period_from, input.period_to)
         .map_err(|p| period_problem(p, "period_from", "period_to"))?;
     if input.period_to > today {
         return Err(ApiError::invalid("period_to", "must not be in the future"));
     }
-    let kind = input.period_kind;
-    if db::last_version_no(conn, &unit.code, kind, input.period_from, input.period_to)?.is_some() {
+    if db::last_version_no(conn, &unit.code, input.period_kind, input.period_from, input.period_to)?.is_some() {
         return Err(ApiError::Conflict {
             code: "report_exists",
             detail: "this unit already has a report for the period; revise it to make a new version".into(),
             allowed: Some(vec!["revise".into()]),
         });
     }
+    Ok(unit)
+}
+
+/// Starts a report: freezes the live figures (computed beforehand, see [`create_report`])
+/// and keeps the sections. One chain of versions per unit and period; a later version comes
+/// only through `revise`.
+fn create(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    input: &NewReport,
+    due: &DueDates,
+    today: NaiveDate,
+    figures: &Indicators,
+) -> ApiResult<ReportRow> {
+    let unit = check_new(conn, auth, input, today)?;
+    let kind = input.period_kind;
     let year = input.period_to.year();
-    let figures = indicators(conn, &unit, input.period_from, input.period_to)?;
     let now = crate::time::now();
     let row = ReportRow {
         id: uuid::Uuid::now_v7().to_string(),
@@ -388,7 +396,7 @@ fn create(
             .as_deref()
             .map(crate::text::normalize)
             .unwrap_or_else(|| format!("{} {year} — {}", kind_title(kind), unit.name)),
-        snapshot: snapshot_json(&figures)?,
+        snapshot: snapshot_json(figures)?,
         sections: sections_json(&input.sections),
         due_on: input.due_on.or_else(|| due.due(kind, year)),
         created_by: Some(auth.sub.clone()),
@@ -438,12 +446,14 @@ fn ensure_parent(auth: &Auth, row: &ReportRow) -> ApiResult<()> {
     }
 }
 
+/// Edits a draft; `refreshed`, the figures computed beforehand when the patch asks for them.
 fn update(
     conn: &mut DbConnection,
     auth: &Auth,
     id: &str,
     if_match: &IfMatch,
     patch: &ReportPatch,
+    refreshed: Option<&Indicators>,
 ) -> ApiResult<ReportRow> {
     let before = db::find_in(conn, &auth.jurisdiction, id)?;
     ensure_own(auth, &before)?;
@@ -456,9 +466,8 @@ fn update(
     if let Some(s) = &patch.sections {
         after.sections = sections_json(s);
     }
-    if patch.refresh_figures {
-        let unit = resolve_unit(conn, auth, Some(&before.unit_code), "unit")?;
-        after.snapshot = snapshot_json(&indicators(conn, &unit, before.period_from, before.period_to)?)?;
+    if let Some(figures) = refreshed {
+        after.snapshot = snapshot_json(figures)?;
     }
     let saved = db::save(conn, &after, before.version)?;
     audit_report(conn, auth, "report.update", &saved, Some(serde_json::json!({"refreshed": patch.refresh_figures})))?;
@@ -505,7 +514,7 @@ fn decide(
 
 /// A correction: a new draft version with fresh figures and the previous sections. Only the
 /// latest version of a period may be revised.
-fn revise(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<ReportRow> {
+fn revise(conn: &mut DbConnection, auth: &Auth, id: &str, figures: &Indicators) -> ApiResult<ReportRow> {
     let before = db::find_in(conn, &auth.jurisdiction, id)?;
     ensure_own(auth, &before)?;
     step(&before, ReportAction::Revise)?;
@@ -517,15 +526,13 @@ fn revise(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<ReportRow
             allowed: None,
         });
     }
-    let unit = resolve_unit(conn, auth, Some(&before.unit_code), "unit")?;
-    let figures = indicators(conn, &unit, before.period_from, before.period_to)?;
     let now = crate::time::now();
     let row = ReportRow {
         id: uuid::Uuid::now_v7().to_string(),
         version_no: before.version_no + 1,
         supersedes_id: Some(before.id.clone()),
         status: ReportStatus::Draft,
-        snapshot: snapshot_json(&figures)?,
+        snapshot: snapshot_json(figures)?,
         created_by: Some(auth.sub.clone()),
         submitted_at: None,
         submitted_by: None,
@@ -558,7 +565,12 @@ fn in_tx(conn: &mut DbConnection, work: impl FnOnce(&mut DbConnection) -> ApiRes
     })
 }
 
-/// Starts a report (see `create`), in one transaction.
+// The figures a report freezes are computed before its write transaction, not inside it:
+// on SQLite a write transaction holds the database's one writer lock, and a province's
+// figures take seconds there, so every write in the country waited behind a report (and
+// failed once the pool ran dry). The checks are made again inside the transaction.
+
+/// Starts a report (see `create`): the figures, then one transaction.
 pub fn create_report(
     conn: &mut DbConnection,
     auth: &Auth,
@@ -566,10 +578,13 @@ pub fn create_report(
     due: &DueDates,
     today: NaiveDate,
 ) -> ApiResult<Written> {
-    in_tx(conn, |conn| create(conn, auth, input, due, today))
+    let unit = check_new(conn, auth, input, today)?;
+    let figures = indicators(conn, &unit, input.period_from, input.period_to)?;
+    in_tx(conn, |conn| create(conn, auth, input, due, today, &figures))
 }
 
-/// Edits a draft (see `update`), in one transaction.
+/// Edits a draft (see `update`): the figures when the patch refreshes them, then one
+/// transaction.
 pub fn update_report(
     conn: &mut DbConnection,
     auth: &Auth,
@@ -577,7 +592,22 @@ pub fn update_report(
     if_match: &IfMatch,
     patch: &ReportPatch,
 ) -> ApiResult<Written> {
-    in_tx(conn, |conn| update(conn, auth, id, if_match, patch))
+    let refreshed = if patch.refresh_figures {
+        let before = db::find_in(conn, &auth.jurisdiction, id)?;
+        ensure_own(auth, &before)?;
+        step(&before, ReportAction::Edit)?;
+        if_match.check(before.version)?;
+        Some(figures_of(conn, auth, &before)?)
+    } else {
+        None
+    };
+    in_tx(conn, |conn| update(conn, auth, id, if_match, patch, refreshed.as_ref()))
+}
+
+/// The live figures of a report's unit and period.
+fn figures_of(conn: &mut DbConnection, auth: &Auth, report: &ReportRow) -> ApiResult<Indicators> {
+    let unit = resolve_unit(conn, auth, Some(&report.unit_code), "unit")?;
+    indicators(conn, &unit, report.period_from, report.period_to)
 }
 
 /// Submits a draft to the parent unit, in one transaction.
@@ -598,7 +628,11 @@ pub fn decide_report(
 
 /// A new draft version superseding this one (see `revise`), in one transaction.
 pub fn revise_report(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<Written> {
-    in_tx(conn, |conn| revise(conn, auth, id))
+    let before = db::find_in(conn, &auth.jurisdiction, id)?;
+    ensure_own(auth, &before)?;
+    step(&before, ReportAction::Revise)?;
+    let figures = figures_of(conn, auth, &before)?;
+    in_tx(conn, |conn| revise(conn, auth, id, &figures))
 }
 
 /// A province report beside each commune's latest submitted figures for the same period and

@@ -9,6 +9,7 @@ mod admin_units;
 mod audit;
 mod backup;
 mod bounds;
+mod capacity;
 mod contract;
 mod decision22;
 mod demo;
