@@ -120,9 +120,16 @@ impl ApiError {
     pub fn invalid(name: impl Into<String>, reason: impl Into<String>) -> Self {
         ApiError::Validation(vec![InvalidParam::new(name, reason)])
     }
-    pub fn from_pool(e: diesel::r2d2::PoolError) -> Self {
-        log::error!("database pool: {e}");
-        ApiError::Unavailable("the database is not reachable".into())
+    /// No connection came from the pool in time: `down` when it held none at all (the
+    /// database is most likely unreachable), else every connection stayed busy.
+    pub fn from_pool(e: diesel::r2d2::PoolError, down: bool) -> Self {
+        if down {
+            log::error!("database pool: {e}");
+            ApiError::Unavailable("the database is not reachable".into())
+        } else {
+            log::warn!("database pool: {e} (every connection busy)");
+            ApiError::Unavailable("every database connection is busy; retry later".into())
+        }
     }
 
     fn parts(&self) -> (StatusCode, &'static str, &'static str, Option<String>) {

@@ -92,6 +92,7 @@ impl Application {
             token_limiter,
             principals,
             read_audit,
+            report_slots: Arc::new(tokio::sync::Semaphore::new(crate::state::report_slots(settings.pool_size))),
         });
         let cors_origins = settings.cors_origins.clone();
         let max_body = settings.max_body_bytes;

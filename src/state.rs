@@ -2,11 +2,13 @@
 
 use std::sync::Arc;
 
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
 use crate::auth::{keys::TokenKeys, principals::PrincipalCache, Auth, Op};
 use crate::config::Settings;
 use crate::db::read_audit::ReadAuditLog;
 use crate::db::{self, DbConnection, DbPool};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::http::timeout::{within, Deadline};
 use crate::services::Audited;
 
@@ -22,6 +24,19 @@ pub struct AppState {
     pub principals: Arc<PrincipalCache>,
     /// Where the audit events of reads are written, batched (see `db::read_audit`).
     pub read_audit: ReadAuditLog,
+    /// The connections that figure-computing operations may hold at once (see
+    /// [`report_slots`]).
+    pub report_slots: Arc<Semaphore>,
+}
+
+/// How many connections of a pool of `pool_size` the operations that compute figures over
+/// whole units ([`Op::computes_figures`]) may hold at once, a second connection of a
+/// report included (`db::read_tx_with_lane`): half, and at least one. The other half stays
+/// for writes and look-ups. Without the bound, a few national reports (seconds each on
+/// SQLite, and still computed after their callers gave up) held every connection, and the
+/// bank's disbursements behind them failed after the pool's 5 s wait.
+pub fn report_slots(pool_size: u32) -> usize {
+    (pool_size as usize / 2).max(1)
 }
 
 impl AppState {
@@ -36,11 +51,27 @@ impl AppState {
         let auth = auth.clone();
         let principals = self.principals.clone();
         let deadline = auth.ctx.deadline;
+        let slot = self.report_slot(op, deadline).await?;
         bounded(&self.pool, deadline, move |conn| {
             auth.ensure_active(conn, &principals)?;
-            f(conn, &auth)
+            slot.run(|| f(conn, &auth))
         })
         .await
+    }
+
+    /// For an operation that computes figures, waits (until the deadline, holding no
+    /// connection) for one of the [`report_slots`].
+    async fn report_slot(&self, op: Op, deadline: Option<Deadline>) -> ApiResult<ReportSlot> {
+        if !op.computes_figures() {
+            return Ok(ReportSlot(None));
+        }
+        let started = std::time::Instant::now();
+        let waiting = within(deadline, async {
+            self.report_slots.clone().acquire_owned().await.map_err(|_| ApiError::internal("report slots closed"))
+        });
+        let held = waiting.await?;
+        metrics::histogram!("thncd_report_slot_wait_seconds").record(started.elapsed().as_secs_f64());
+        Ok(ReportSlot(Some((held, self.report_slots.clone()))))
     }
 
     /// Like [`run`](Self::run), for reads of criminal data: the answer is returned once the
@@ -80,7 +111,8 @@ impl AppState {
             bounded(&self.pool, deadline, move |conn| checked.ensure_active(conn, &principals)).await?;
         }
         let auth = auth.clone();
-        bounded(replica, deadline, move |conn| f(conn, &auth)).await
+        let slot = self.report_slot(op, deadline).await?;
+        bounded(replica, deadline, move |conn| slot.run(|| f(conn, &auth))).await
     }
 
     /// Database work that needs no principal (token issuance, health checks).
@@ -90,6 +122,20 @@ impl AppState {
         F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
     {
         db::run(&self.pool, f).await
+    }
+}
+
+/// A held report slot, or none for an ordinary operation. It moves into the blocking work,
+/// so it is given back when the work ends, not when an impatient caller goes away.
+struct ReportSlot(Option<(OwnedSemaphorePermit, Arc<Semaphore>)>);
+
+impl ReportSlot {
+    /// Runs `f`; a report may take a second connection only with a slot of its own.
+    fn run<T>(self, f: impl FnOnce() -> T) -> T {
+        match self.0 {
+            Some((_held, slots)) => db::with_lane_slots(slots, f),
+            None => f(),
+        }
     }
 }
 

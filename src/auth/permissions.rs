@@ -331,6 +331,23 @@ impl Op {
     pub fn allows(self, roles: &[Role]) -> bool {
         self.roles().iter().any(|r| roles.contains(r))
     }
+
+    /// Whether the operation computes figures over whole units (indicators, a report's
+    /// snapshot, a consolidation, a plan's progress) or prints a whole unit's list: seconds
+    /// for a province on SQLite. These share at most half the connection pool
+    /// (`state::report_slots`), so writes and look-ups always find a connection.
+    pub fn computes_figures(self) -> bool {
+        matches!(
+            self,
+            Op::GetIndicators
+                | Op::GetPlanDocumentProgress
+                | Op::CreateReport
+                | Op::UpdateReport
+                | Op::ReviseReport
+                | Op::GetConsolidatedReport
+                | Op::ExportPersons
+        )
+    }
 }
 
 /// Operations reachable without a token.

@@ -355,6 +355,8 @@ pub struct Lane {
     conn: PooledConn,
     begin: String,
     settings: Vec<String>,
+    /// The report slot the lane's connection counts against, given back with it.
+    _slot: tokio::sync::OwnedSemaphorePermit,
 }
 
 impl Lane {
@@ -384,6 +386,26 @@ thread_local! {
     static REQUEST_POOL: std::cell::RefCell<Option<DbPool>> = const { std::cell::RefCell::new(None) };
 }
 
+thread_local! {
+    /// The report slots a [`Lane`] must take one of (see [`with_lane_slots`]).
+    static LANE_SLOTS: std::cell::RefCell<Option<std::sync::Arc<tokio::sync::Semaphore>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with `slots` as the budget of [`read_tx_with_lane`]'s second connections: a lane
+/// is taken only with a free slot, so reports together hold no more connections than their
+/// slots (`state::report_slots`). Outside it no lane is taken.
+pub fn with_lane_slots<T>(slots: std::sync::Arc<tokio::sync::Semaphore>, f: impl FnOnce() -> T) -> T {
+    struct Reset(Option<std::sync::Arc<tokio::sync::Semaphore>>);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            LANE_SLOTS.with(|s| *s.borrow_mut() = self.0.take());
+        }
+    }
+    let _reset = Reset(LANE_SLOTS.with(|s| s.borrow_mut().replace(slots)));
+    f()
+}
+
 /// Sets [`REQUEST_POOL`] for the work of one request, and clears it when dropped, so a
 /// panic in that work does not leave the pool to the next task on the same thread.
 struct RequestPool;
@@ -403,8 +425,9 @@ impl Drop for RequestPool {
 
 /// [`read_tx`], with a [`Lane`] for `f` when the snapshot can be shared: PostgreSQL, this
 /// call opened the transaction (a caller's write transaction may hold changes a second
-/// connection could not see), and the request's pool has an idle connection right now (a
-/// busy pool gets no lane rather than a wait).
+/// connection could not see), a report slot is free ([`with_lane_slots`]), and the
+/// request's pool has an idle connection right now (a busy pool gets no lane rather than a
+/// wait).
 pub fn read_tx_with_lane<T, F>(conn: &mut DbConnection, pg_settings: &[&str], f: F) -> Result<T, ApiError>
 where
     F: FnOnce(&mut DbConnection, Option<Lane>) -> Result<T, ApiError>,
@@ -415,8 +438,9 @@ where
         return read_tx(conn, pg_settings, |conn| f(conn, None));
     };
     read_tx(conn, pg_settings, |conn| {
-        let lane = match pool.try_get() {
-            Some(helper) => {
+        let slot = LANE_SLOTS.with(|s| s.borrow().as_ref().and_then(|s| s.clone().try_acquire_owned().ok()));
+        let lane = match slot.and_then(|slot| pool.try_get().map(|helper| (helper, slot))) {
+            Some((helper, slot)) => {
                 // The two connections are the call's parallelism: parallel workers on top only
                 // contend for the same cores (a national report on two cores: p50 485 ms
                 // without them, 696 ms with; two reports at a time, 1.08 s against 1.35 s).
@@ -431,6 +455,7 @@ where
                         snapshot.replace('\'', "''")
                     ),
                     settings: pg_settings.iter().copied().chain([NO_PARALLEL_WORKERS]).map(String::from).collect(),
+                    _slot: slot,
                 })
             }
             None => None,
@@ -501,8 +526,9 @@ where
         // No live connection at all: the database is most likely down. Wait only briefly, so
         // callers get their 503 at once rather than after the full pool timeout; r2d2 keeps
         // reconnecting in the background and normal waits resume with the first connection.
-        let mut conn = if pool.state().connections == 0 { pool.get_timeout(DOWN_WAIT) } else { pool.get() }
-            .map_err(ApiError::from_pool)?;
+        let down = pool.state().connections == 0;
+        let mut conn =
+            if down { pool.get_timeout(DOWN_WAIT) } else { pool.get() }.map_err(|e| ApiError::from_pool(e, down))?;
         let result = {
             let _pool = RequestPool::enter(&pool);
             deadline::bounded(until, || f(&mut conn))

@@ -91,7 +91,7 @@ fn write_batches(pool: &DbPool, mut incoming: mpsc::Receiver<Pending>) {
 }
 
 fn write_batch(pool: &DbPool, rows: &[NewAuditEvent]) -> ApiResult<()> {
-    let mut conn = pool.get().map_err(ApiError::from_pool)?;
+    let mut conn = pool.get().map_err(|e| ApiError::from_pool(e, pool.state().connections == 0))?;
     // One INSERT commits on its own; several commit together.
     let result = if rows.len() <= ROWS_A_STATEMENT {
         insert_all(&mut conn, rows)

@@ -12,7 +12,8 @@
 //!   `db_pool_wait_seconds` (time to get a connection) and `db_pool_timeouts_total`;
 //! - `worker_queue_depth` (webhook deliveries pending or retrying);
 //! - `webhook_deliveries_total` by `outcome` (`delivered`, `retrying`, `dead`);
-//! - `report_build_seconds` by `outcome` (indicators, exports, report snapshots).
+//! - `report_build_seconds` by `outcome` (indicators, exports, report snapshots), and
+//!   `report_slot_wait_seconds` (the wait of reports for a connection of their half of the pool).
 
 use std::net::TcpListener;
 use std::sync::Mutex;

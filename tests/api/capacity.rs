@@ -2,14 +2,83 @@
 //! each on a national database) must not take every database connection, nor hold the
 //! database's write lock while they compute, so that the other users' writes go on.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::fixtures::{days_ago, figures_of, get_ok};
+use crate::fixtures::{count, days_ago, figures_of, get_ok};
 use crate::helpers::*;
+
+/// Six national indicator requests at once, on a pool of four connections, all held up by
+/// a lock on `persons`: at most two of them (`state::report_slots`) hold a connection, the
+/// others wait without one. Meanwhile the admin creates an account and lists accounts, and
+/// once the lock is gone every report answers.
+///
+/// PostgreSQL only: a table lock can hold a read up there, while SQLite's readers never wait
+/// on anything (WAL). The bound itself is the same code for both backends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_leave_connections_for_writes() {
+    // The worker, which reads persons too, is off: the lock's waiters are the reports.
+    let Some(app) = TestApp::spawn_with(Backend::Postgres, |s| {
+        s.pool_size = 4;
+        s.worker.enabled = false;
+    })
+    .await
+    else {
+        return;
+    };
+    let (_, police) = app.account("ca.toan.quoc", &["police"], "VN").await;
+    let path = format!("/api/v1/reports/indicators?unit=VN&from={}&to={}", days_ago(300), days_ago(0));
+    assert_eq!(app.get(&path, &police).await.status(), 200, "the report runs unhindered");
+
+    let mut holder = app.conn();
+    diesel::sql_query("BEGIN").execute(&mut *holder).unwrap();
+    diesel::sql_query("LOCK TABLE persons IN ACCESS EXCLUSIVE MODE").execute(&mut *holder).unwrap();
+    let reports: Vec<_> = (0..6)
+        .map(|_| {
+            let request = app.request(Method::GET, &path, &police);
+            tokio::spawn(async move { request.send().await.map(|r| r.status().as_u16()) })
+        })
+        .collect();
+    // The reports that got a connection are now waiting for the lock.
+    let waiting_sql = "SELECT COUNT(*) AS n FROM pg_locks WHERE NOT granted AND relation = 'persons'::regclass";
+    let mut waiting = 0;
+    let mut watcher = app.conn();
+    for _ in 0..50 {
+        waiting = count(&mut watcher, waiting_sql);
+        if waiting > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(waiting > 0, "no report reached the lock");
+    // Give the rest time to take a connection, had they been allowed one.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let waiting = count(&mut watcher, waiting_sql);
+    assert_eq!(waiting, thncd::state::report_slots(4) as i64, "reports holding a connection");
+
+    // Writes and look-ups find a connection at once.
+    let started = Instant::now();
+    let created = app
+        .post(
+            "/api/v1/accounts",
+            &app.admin_token,
+            &json!({"username": "can.bo.moi", "password": PASSWORD, "full_name": "Cán bộ mới", "roles": ["justice"], "unit": "01"}),
+        )
+        .await;
+    assert_eq!(created.status(), 201, "{}", created.text().await.unwrap());
+    assert_eq!(app.get("/api/v1/accounts", &app.admin_token).await.status(), 200);
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(4), "the write waited {took:?} for a connection");
+
+    diesel::sql_query("COMMIT").execute(&mut *holder).unwrap();
+    for report in reports {
+        assert_eq!(report.await.unwrap().unwrap(), 200, "every report answers once the lock is gone");
+    }
+    eprintln!("capacity: {waiting} of 6 reports held a connection; the write and the list took {took:?}");
+}
 
 /// Copies the person `seed` `n` times, with the history of their status, straight into the
 /// database (new ids, no ID number).
@@ -96,5 +165,6 @@ async fn a_report_computes_its_figures_before_taking_the_write_lock() {
     let frozen = figures_of(&json(report).await["figures"]);
     let after = figures_of(&get_ok(&app, &live, &police).await);
     assert_ne!(after, before, "the five committed persons count in the live figures");
+    assert_eq!(frozen["managed"]["at_end"], before["managed"]["at_end"], "the report counted the uncommitted five");
     assert_eq!(frozen, before, "the report froze the figures of the moment it was asked for");
 }

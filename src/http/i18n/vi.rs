@@ -436,6 +436,7 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("the database connection was lost", "mất kết nối tới cơ sở dữ liệu"),
     ("the database is busy or not writable", "cơ sở dữ liệu đang bận hoặc không ghi được"),
     ("the database is not reachable", "không kết nối được cơ sở dữ liệu"),
+    ("every database connection is busy; retry later", "mọi kết nối cơ sở dữ liệu đều đang bận; hãy thử lại sau"),
     ("the request took longer than {} s; retry later", "yêu cầu xử lý quá {0} giây; hãy thử lại sau"),
     // Plans and their targets.
     ("a deadline target applies to the deadline's year only", "chỉ tiêu có thời hạn chỉ áp dụng cho năm của thời hạn đó"),
