@@ -446,6 +446,21 @@ fn ensure_parent(auth: &Auth, row: &ReportRow) -> ApiResult<()> {
     }
 }
 
+/// The unit's own report, which `action` may be taken on.
+fn own_for(conn: &mut DbConnection, auth: &Auth, id: &str, action: ReportAction) -> ApiResult<ReportRow> {
+    let before = db::find_in(conn, &auth.jurisdiction, id)?;
+    ensure_own(auth, &before)?;
+    step(&before, action)?;
+    Ok(before)
+}
+
+/// The unit's own draft, at the version the caller read.
+fn editable(conn: &mut DbConnection, auth: &Auth, id: &str, if_match: &IfMatch) -> ApiResult<ReportRow> {
+    let before = own_for(conn, auth, id, ReportAction::Edit)?;
+    if_match.check(before.version)?;
+    Ok(before)
+}
+
 /// Edits a draft; `refreshed`, the figures computed beforehand when the patch asks for them.
 fn update(
     conn: &mut DbConnection,
@@ -455,10 +470,7 @@ fn update(
     patch: &ReportPatch,
     refreshed: Option<&Indicators>,
 ) -> ApiResult<ReportRow> {
-    let before = db::find_in(conn, &auth.jurisdiction, id)?;
-    ensure_own(auth, &before)?;
-    step(&before, ReportAction::Edit)?;
-    if_match.check(before.version)?;
+    let before = editable(conn, auth, id, if_match)?;
     let mut after = before.clone();
     if let Some(t) = &patch.title {
         after.title = crate::text::normalize(t);
@@ -515,9 +527,7 @@ fn decide(
 /// A correction: a new draft version with fresh figures and the previous sections. Only the
 /// latest version of a period may be revised.
 fn revise(conn: &mut DbConnection, auth: &Auth, id: &str, figures: &Indicators) -> ApiResult<ReportRow> {
-    let before = db::find_in(conn, &auth.jurisdiction, id)?;
-    ensure_own(auth, &before)?;
-    step(&before, ReportAction::Revise)?;
+    let before = own_for(conn, auth, id, ReportAction::Revise)?;
     let last = db::last_version_no(conn, &before.unit_code, before.period_kind, before.period_from, before.period_to)?;
     if last != Some(before.version_no) {
         return Err(ApiError::Conflict {
@@ -593,10 +603,7 @@ pub fn update_report(
     patch: &ReportPatch,
 ) -> ApiResult<Written> {
     let refreshed = if patch.refresh_figures {
-        let before = db::find_in(conn, &auth.jurisdiction, id)?;
-        ensure_own(auth, &before)?;
-        step(&before, ReportAction::Edit)?;
-        if_match.check(before.version)?;
+        let before = editable(conn, auth, id, if_match)?;
         Some(figures_of(conn, auth, &before)?)
     } else {
         None
@@ -628,9 +635,7 @@ pub fn decide_report(
 
 /// A new draft version superseding this one (see `revise`), in one transaction.
 pub fn revise_report(conn: &mut DbConnection, auth: &Auth, id: &str) -> ApiResult<Written> {
-    let before = db::find_in(conn, &auth.jurisdiction, id)?;
-    ensure_own(auth, &before)?;
-    step(&before, ReportAction::Revise)?;
+    let before = own_for(conn, auth, id, ReportAction::Revise)?;
     let figures = figures_of(conn, auth, &before)?;
     in_tx(conn, |conn| revise(conn, auth, id, &figures))
 }
