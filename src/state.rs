@@ -71,7 +71,7 @@ impl AppState {
         });
         let held = waiting.await?;
         metrics::histogram!("thncd_report_slot_wait_seconds").record(started.elapsed().as_secs_f64());
-        Ok(ReportSlot(Some((held, self.report_slots.clone()))))
+        Ok(ReportSlot(Some(held)))
     }
 
     /// Like [`run`](Self::run), for reads of criminal data: the answer is returned once the
@@ -127,13 +127,13 @@ impl AppState {
 
 /// A held report slot, or none for an ordinary operation. It moves into the blocking work,
 /// so it is given back when the work ends, not when an impatient caller goes away.
-struct ReportSlot(Option<(OwnedSemaphorePermit, Arc<Semaphore>)>);
+struct ReportSlot(Option<OwnedSemaphorePermit>);
 
 impl ReportSlot {
     /// Runs `f`; a report may take a second connection only with a slot of its own.
     fn run<T>(self, f: impl FnOnce() -> T) -> T {
         match self.0 {
-            Some((_held, slots)) => db::with_lane_slots(slots, f),
+            Some(held) => db::with_lane_slots(held.semaphore().clone(), f),
             None => f(),
         }
     }

@@ -355,6 +355,12 @@ fn check_new(conn: &mut DbConnection, auth: &Auth, input: &NewReport, today: Nai
     if input.period_to > today {
         return Err(ApiError::invalid("period_to", "must not be in the future"));
     }
+    no_report_yet(conn, &unit, input)?;
+    Ok(unit)
+}
+
+/// The unit has no report for the period yet: a later version comes only through `revise`.
+fn no_report_yet(conn: &mut DbConnection, unit: &ReportUnit, input: &NewReport) -> ApiResult<()> {
     if db::last_version_no(conn, &unit.code, input.period_kind, input.period_from, input.period_to)?.is_some() {
         return Err(ApiError::Conflict {
             code: "report_exists",
@@ -362,7 +368,7 @@ fn check_new(conn: &mut DbConnection, auth: &Auth, input: &NewReport, today: Nai
             allowed: Some(vec!["revise".into()]),
         });
     }
-    Ok(unit)
+    Ok(())
 }
 
 /// Starts a report: freezes the live figures (computed beforehand, see [`create_report`])
@@ -371,12 +377,12 @@ fn check_new(conn: &mut DbConnection, auth: &Auth, input: &NewReport, today: Nai
 fn create(
     conn: &mut DbConnection,
     auth: &Auth,
+    unit: &ReportUnit,
     input: &NewReport,
     due: &DueDates,
-    today: NaiveDate,
     figures: &Indicators,
 ) -> ApiResult<ReportRow> {
-    let unit = check_new(conn, auth, input, today)?;
+    no_report_yet(conn, unit, input)?;
     let kind = input.period_kind;
     let year = input.period_to.year();
     let now = crate::time::now();
@@ -590,7 +596,7 @@ pub fn create_report(
 ) -> ApiResult<Written> {
     let unit = check_new(conn, auth, input, today)?;
     let figures = indicators(conn, &unit, input.period_from, input.period_to)?;
-    in_tx(conn, |conn| create(conn, auth, input, due, today, &figures))
+    in_tx(conn, |conn| create(conn, auth, &unit, input, due, &figures))
 }
 
 /// Edits a draft (see `update`): the figures when the patch refreshes them, then one
