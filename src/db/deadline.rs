@@ -30,6 +30,11 @@ pub fn bounded<T>(deadline: Option<Instant>, f: impl FnOnce() -> T) -> T {
     f()
 }
 
+/// The time left before this thread's deadline, if it has one (none left: zero).
+pub fn remaining() -> Option<std::time::Duration> {
+    DEADLINE.with(|d| d.get()).map(|at| at.saturating_duration_since(Instant::now()))
+}
+
 fn passed() -> bool {
     DEADLINE.with(|d| d.get()).is_some_and(|at| Instant::now() >= at)
 }

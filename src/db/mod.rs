@@ -70,6 +70,7 @@ pub mod supervision;
 pub mod targets;
 pub mod text_enums;
 pub mod webhooks;
+mod writer;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::prelude::*;
@@ -126,6 +127,8 @@ pub struct Conn {
     conn: DbConnection,
     last_ok: Instant,
     lost: bool,
+    /// SQLite: the queue of the pool's writers (see [`writer`]).
+    writer: Option<std::sync::Arc<writer::WriterQueue>>,
 }
 
 impl std::ops::Deref for Conn {
@@ -141,8 +144,9 @@ impl std::ops::DerefMut for Conn {
     }
 }
 
-/// diesel's connection manager, with the ping skipped for fresh connections.
-pub struct Manager(ConnectionManager<DbConnection>, Backend, String);
+/// diesel's connection manager, with the ping skipped for fresh connections, and (SQLite)
+/// the queue its connections' writers share.
+pub struct Manager(ConnectionManager<DbConnection>, Backend, String, Option<std::sync::Arc<writer::WriterQueue>>);
 
 impl ManageConnection for Manager {
     type Connection = Conn;
@@ -158,7 +162,7 @@ impl ManageConnection for Manager {
         } else {
             self.0.connect()?
         };
-        Ok(Conn { conn, last_ok: Instant::now(), lost: false })
+        Ok(Conn { conn, last_ok: Instant::now(), lost: false, writer: self.3.clone() })
     }
 
     fn is_valid(&self, conn: &mut Conn) -> Result<(), Self::Error> {
@@ -253,7 +257,8 @@ pub fn build_pool(url: &str, max_size: u32) -> Result<DbPool, String> {
         }
         Backend::Postgres => url.to_string(),
     };
-    let manager = Manager(ConnectionManager::<DbConnection>::new(conn_url.clone()), backend, conn_url);
+    let writers = (backend == Backend::Sqlite).then(std::sync::Arc::default);
+    let manager = Manager(ConnectionManager::<DbConnection>::new(conn_url.clone()), backend, conn_url, writers);
     Pool::builder()
         .max_size(max_size)
         .min_idle(Some(1.min(max_size)))
@@ -291,18 +296,20 @@ pub fn migrate(conn: &mut DbConnection) -> Result<usize, String> {
     Ok(applied)
 }
 
-/// A write transaction. On SQLite it starts with `BEGIN IMMEDIATE`, so two writers queue on
-/// the busy timeout instead of failing when a read lock cannot be upgraded.
+/// A write transaction. On SQLite it starts with `BEGIN IMMEDIATE`, so it never fails to
+/// upgrade a read lock, and it first waits for its turn in the pool's [`writer`] queue.
 pub fn write_tx<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
 where
     E: From<diesel::result::Error>,
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
 {
-    let begin = match conn {
-        DbConnection::Sqlite(_) => "BEGIN IMMEDIATE",
-        DbConnection::Postgresql(_) => "BEGIN",
-    };
-    in_tx(conn, begin, f)
+    if let DbConnection::Postgresql(_) = conn {
+        return in_tx(conn, "BEGIN", f);
+    }
+    // Inside a transaction `in_tx` refuses to begin another; the turn is not taken twice.
+    let queue = if in_transaction(conn)? { None } else { writer::current() };
+    let _turn = queue.as_deref().map(writer::WriterQueue::turn).transpose()?;
+    in_tx(conn, "BEGIN IMMEDIATE", f)
 }
 
 /// Many statements read from one snapshot, so figures computed by separate queries agree
@@ -531,7 +538,8 @@ where
             if down { pool.get_timeout(DOWN_WAIT) } else { pool.get() }.map_err(|e| ApiError::from_pool(e, down))?;
         let result = {
             let _pool = RequestPool::enter(&pool);
-            deadline::bounded(until, || f(&mut conn))
+            let queue = conn.writer.clone();
+            writer::queued(queue, || deadline::bounded(until, || f(&mut conn)))
         };
         if matches!(result, Err(ApiError::Unavailable(_))) {
             // Lost, or overloaded: either way a new connection serves the next request better.

@@ -92,12 +92,17 @@ fn write_batches(pool: &DbPool, mut incoming: mpsc::Receiver<Pending>) {
 
 fn write_batch(pool: &DbPool, rows: &[NewAuditEvent]) -> ApiResult<()> {
     let mut conn = pool.get().map_err(|e| ApiError::from_pool(e, pool.state().connections == 0))?;
-    // One INSERT commits on its own; several commit together.
-    let result = if rows.len() <= ROWS_A_STATEMENT {
-        insert_all(&mut conn, rows)
-    } else {
-        write_tx(&mut conn, |c| insert_all(c, rows))
-    };
+    // One INSERT commits on its own on PostgreSQL; several commit together, and SQLite's
+    // writes take their turn in the queue of the pool's writers (`db::writer`).
+    let single = rows.len() <= ROWS_A_STATEMENT && super::backend_of(&conn) == super::Backend::Postgres;
+    let queue = conn.writer.clone();
+    let result = super::writer::queued(queue, || {
+        if single {
+            insert_all(&mut conn, rows)
+        } else {
+            write_tx(&mut conn, |c| insert_all(c, rows))
+        }
+    });
     if matches!(result, Err(ApiError::Unavailable(_))) {
         conn.lost = true;
     }
