@@ -146,7 +146,12 @@ impl std::ops::DerefMut for Conn {
 
 /// diesel's connection manager, with the ping skipped for fresh connections, and (SQLite)
 /// the queue its connections' writers share.
-pub struct Manager(ConnectionManager<DbConnection>, Backend, String, Option<std::sync::Arc<writer::WriterQueue>>);
+pub struct Manager {
+    diesel: ConnectionManager<DbConnection>,
+    backend: Backend,
+    url: String,
+    writers: Option<std::sync::Arc<writer::WriterQueue>>,
+}
 
 impl ManageConnection for Manager {
     type Connection = Conn;
@@ -155,27 +160,27 @@ impl ManageConnection for Manager {
     fn connect(&self) -> Result<Conn, Self::Error> {
         // PostgreSQL directly: MultiConnection's own establish hides libpq's reason (a TLS
         // certificate that does not verify, say) behind "Invalid connection url".
-        let conn = if self.1 == Backend::Postgres {
-            PgConnection::establish(&self.2)
+        let conn = if self.backend == Backend::Postgres {
+            PgConnection::establish(&self.url)
                 .map(DbConnection::Postgresql)
                 .map_err(diesel::r2d2::Error::ConnectionError)?
         } else {
-            self.0.connect()?
+            self.diesel.connect()?
         };
-        Ok(Conn { conn, last_ok: Instant::now(), lost: false, writer: self.3.clone() })
+        Ok(Conn { conn, last_ok: Instant::now(), lost: false, writer: self.writers.clone() })
     }
 
     fn is_valid(&self, conn: &mut Conn) -> Result<(), Self::Error> {
         if conn.last_ok.elapsed() < FRESH_FOR {
             return Ok(());
         }
-        self.0.is_valid(&mut conn.conn)?;
+        self.diesel.is_valid(&mut conn.conn)?;
         conn.last_ok = Instant::now();
         Ok(())
     }
 
     fn has_broken(&self, conn: &mut Conn) -> bool {
-        if conn.lost || self.0.has_broken(&mut conn.conn) {
+        if conn.lost || self.diesel.has_broken(&mut conn.conn) {
             return true;
         }
         conn.last_ok = Instant::now();
@@ -258,7 +263,7 @@ pub fn build_pool(url: &str, max_size: u32) -> Result<DbPool, String> {
         Backend::Postgres => url.to_string(),
     };
     let writers = (backend == Backend::Sqlite).then(std::sync::Arc::default);
-    let manager = Manager(ConnectionManager::<DbConnection>::new(conn_url.clone()), backend, conn_url, writers);
+    let manager = Manager { diesel: ConnectionManager::new(conn_url.clone()), backend, url: conn_url, writers };
     Pool::builder()
         .max_size(max_size)
         .min_idle(Some(1.min(max_size)))
