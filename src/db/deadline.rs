@@ -10,33 +10,28 @@
 //! see `error.rs`), its transaction rolls back, and the connection goes back to the pool,
 //! which replaces it as after any 503 (`db::run_until`).
 
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::time::Instant;
+
+use super::scoped;
 
 thread_local! {
     /// The deadline of the request whose database work runs on this thread, if any.
-    static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+    static DEADLINE: RefCell<Option<Instant>> = const { RefCell::new(None) };
 }
 
 /// Runs `f` with `deadline` as the bound of the SQLite statements it runs on this thread.
 pub fn bounded<T>(deadline: Option<Instant>, f: impl FnOnce() -> T) -> T {
-    struct Reset(Option<Instant>);
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            DEADLINE.with(|d| d.set(self.0));
-        }
-    }
-    let _reset = Reset(DEADLINE.with(|d| d.replace(deadline)));
-    f()
+    scoped::with(&DEADLINE, deadline, f)
 }
 
 /// The time left before this thread's deadline, if it has one (none left: zero).
 pub fn remaining() -> Option<std::time::Duration> {
-    DEADLINE.with(|d| d.get()).map(|at| at.saturating_duration_since(Instant::now()))
+    scoped::get(&DEADLINE).map(|at| at.saturating_duration_since(Instant::now()))
 }
 
 fn passed() -> bool {
-    DEADLINE.with(|d| d.get()).is_some_and(|at| Instant::now() >= at)
+    scoped::get(&DEADLINE).is_some_and(|at| Instant::now() >= at)
 }
 
 /// SQLite's virtual-machine steps between two looks at the clock: a statement stops within

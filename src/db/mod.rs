@@ -66,6 +66,7 @@ pub mod read_audit;
 pub mod release_notices;
 pub mod reports;
 pub mod schema;
+mod scoped;
 pub mod supervision;
 pub mod targets;
 pub mod text_enums;
@@ -408,31 +409,7 @@ thread_local! {
 /// is taken only with a free slot, so reports together hold no more connections than their
 /// slots (`state::report_slots`). Outside it no lane is taken.
 pub fn with_lane_slots<T>(slots: std::sync::Arc<tokio::sync::Semaphore>, f: impl FnOnce() -> T) -> T {
-    struct Reset(Option<std::sync::Arc<tokio::sync::Semaphore>>);
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            LANE_SLOTS.with(|s| *s.borrow_mut() = self.0.take());
-        }
-    }
-    let _reset = Reset(LANE_SLOTS.with(|s| s.borrow_mut().replace(slots)));
-    f()
-}
-
-/// Sets [`REQUEST_POOL`] for the work of one request, and clears it when dropped, so a
-/// panic in that work does not leave the pool to the next task on the same thread.
-struct RequestPool;
-
-impl RequestPool {
-    fn enter(pool: &DbPool) -> Self {
-        REQUEST_POOL.with(|p| *p.borrow_mut() = Some(pool.clone()));
-        RequestPool
-    }
-}
-
-impl Drop for RequestPool {
-    fn drop(&mut self) {
-        REQUEST_POOL.with(|p| *p.borrow_mut() = None);
-    }
+    scoped::with(&LANE_SLOTS, Some(slots), f)
 }
 
 /// [`read_tx`], with a [`Lane`] for `f` when the snapshot can be shared: PostgreSQL, this
@@ -445,12 +422,12 @@ where
     F: FnOnce(&mut DbConnection, Option<Lane>) -> Result<T, ApiError>,
 {
     let open = in_transaction(conn)?;
-    let pool = REQUEST_POOL.with(|p| p.borrow().clone());
+    let pool = scoped::get(&REQUEST_POOL);
     let (DbConnection::Postgresql(_), false, Some(pool)) = (&*conn, open, pool) else {
         return read_tx(conn, pg_settings, |conn| f(conn, None));
     };
     read_tx(conn, pg_settings, |conn| {
-        let slot = LANE_SLOTS.with(|s| s.borrow().as_ref().and_then(|s| s.clone().try_acquire_owned().ok()));
+        let slot = scoped::get(&LANE_SLOTS).and_then(|s| s.try_acquire_owned().ok());
         let lane = match slot.and_then(|slot| pool.try_get().map(|helper| (helper, slot))) {
             Some((helper, slot)) => {
                 // The two connections are the call's parallelism: parallel workers on top only
@@ -541,11 +518,10 @@ where
         let down = pool.state().connections == 0;
         let mut conn =
             if down { pool.get_timeout(DOWN_WAIT) } else { pool.get() }.map_err(|e| ApiError::from_pool(e, down))?;
-        let result = {
-            let _pool = RequestPool::enter(&pool);
-            let queue = conn.writer.clone();
+        let queue = conn.writer.clone();
+        let result = scoped::with(&REQUEST_POOL, Some(pool.clone()), || {
             writer::queued(queue, || deadline::bounded(until, || f(&mut conn)))
-        };
+        });
         if matches!(result, Err(ApiError::Unavailable(_))) {
             // Lost, or overloaded: either way a new connection serves the next request better.
             conn.lost = true;

@@ -53,19 +53,12 @@ thread_local! {
 
 /// Runs `f` with `queue` as the queue of the write transactions it opens on this thread.
 pub(super) fn queued<T>(queue: Option<Arc<WriterQueue>>, f: impl FnOnce() -> T) -> T {
-    struct Reset(Option<Arc<WriterQueue>>);
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            QUEUE.with(|q| *q.borrow_mut() = self.0.take());
-        }
-    }
-    let _reset = Reset(QUEUE.with(|q| q.replace(queue)));
-    f()
+    super::scoped::with(&QUEUE, queue, f)
 }
 
 /// The queue this thread's write transactions wait in ([`queued`]), if any.
 pub(super) fn current() -> Option<Arc<WriterQueue>> {
-    QUEUE.with(|q| q.borrow().clone())
+    super::scoped::get(&QUEUE)
 }
 
 #[cfg(test)]
