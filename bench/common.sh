@@ -33,6 +33,11 @@ PID=""
 cleanup() { [[ -n $PID ]] && kill "$PID" 2>/dev/null || true; }
 trap cleanup EXIT
 
+# The date in Vietnam (UTC+7, no daylight saving), the service's "today" for every dated
+# step: from 17:00 UTC on, the machine's own date is the day before, and a loan approved
+# "today" by that clock would come before its certification.
+vn_date() { date -u -d "@$(( $(date +%s) + 7 * 3600 ))" "$@"; }
+
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 # use_database BACKEND DB-NAME DATA-DIR [keep]: points the service at a fresh database (a

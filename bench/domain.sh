@@ -88,7 +88,7 @@ for backend in $BACKENDS; do
   idp=$(api "$POLICE" "localhost:$PORT/api/v1/persons/$(head -1 "$OUT/ids-province.txt")" | jq -r .id_number | cut -c1-6)
 
   # A borrower: completed sentence, under management, on a certified list of this month.
-  month=$(date +%Y-%m); today=$(date +%F); loan=""
+  month=$(vn_date +%Y-%m); today=$(vn_date +%F); loan=""
   for _ in $(seq 1 30); do
     person=$(api "$POLICE" "localhost:$PORT/api/v1/persons?status=under_management&release_type=completed_sentence&page_size=1&page=$((RANDOM % 500 + 1))&sort=-received_on" | jq -r '.items[0]')
     pid=$(jq -r .id <<<"$person"); unit=$(jq -r .unit <<<"$person")
@@ -102,7 +102,7 @@ for backend in $BACKENDS; do
   done
   [[ -n $loan ]] || { echo "no borrower could be set up" >&2; exit 1; }
   echo "$loan" >"$OUT/loan-id.txt"
-  year_ago=$(date -d '-1 year +1 day' +%F)
+  year_ago=$(date -d "$today -1 year +1 day" +%F)
 
   wrk_run() { # file connections token script args...  (2 s warm-up, then DURATION)
     local file=$1 c=$2 t=$3 s=$4; shift 4

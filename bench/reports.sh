@@ -50,7 +50,7 @@ for backend in $BACKENDS; do
   tok() { curl -fs -X POST "localhost:$PORT/api/v1/auth/token" -d grant_type=password -d "username=$1" -d "password=$PW" | jq -r .access_token; }
   VN=$(tok bench.vn)
   api() { local t=$1; shift; curl -fsS -H "Authorization: Bearer $t" -H 'Content-Type: application/json' "$@"; }
-  today=$(date +%F); year_ago=$(date -d '-1 year +1 day' +%F); five=$(date -d '-5 years +1 day' +%F)
+  today=$(vn_date +%F); year_ago=$(date -d "$today -1 year +1 day" +%F); five=$(date -d "$today -5 years +1 day" +%F)
   # The largest province and commune by persons under management.
   prov=$(for p in $(api "$VN" "localhost:$PORT/api/v1/admin-units?level=province&page_size=50" | jq -r '.items[].code'); do
     echo "$(api "$VN" "localhost:$PORT/api/v1/persons?unit=$p&status=under_management&page_size=1" | jq .total) $p"; done | sort -rn | head -1 | cut -d' ' -f2)
