@@ -31,7 +31,16 @@ cell() {
   p50=$(awk '$1=="50%" {print $2}' "$1")
   p99=$(awk '$1=="99%" {print $2}' "$1")
   bad=$(awk '/Non-2xx/ {print $5}' "$1")
-  printf '%s/s (%s / %s)%s' "$rps" "$p50" "$p99" "${bad:+, $bad non-2xx}"
+  printf '%s/s (%s / %s)%s%s' "$rps" "$p50" "$p99" "${bad:+, $bad non-2xx}" "$(stolen "$1")"
+}
+# stolen FILE...: ", N % stolen" when the host took STEAL_WARN % or more of the CPU during
+# the largest of these runs (wrk_run records it beside each output).
+STEAL_WARN=${STEAL_WARN:-5}
+stolen() {
+  local most
+  most=$(cat "${@/%/.steal}" 2>/dev/null | sort -n | tail -n 1) || true
+  (( ${most:-0} >= STEAL_WARN )) && printf ', %s %% stolen' "$most"
+  return 0
 }
 
 # pgbench -S on a pgbench database about as large as the service's: the select-only
@@ -42,7 +51,9 @@ pgbench_ceiling() { # service-db
   scale=$(( mb / 15 > 1 ? mb / 15 : 1 ))  # pgbench's scale 1 is about 15 MB
   psql -U postgres -h 127.0.0.1 -qc "DROP DATABASE IF EXISTS thncd_bench_pgbench" -c "CREATE DATABASE thncd_bench_pgbench" >/dev/null
   pgbench -U postgres -h 127.0.0.1 -i -q -s "$scale" thncd_bench_pgbench >/dev/null 2>&1
+  local before; before=$(cpu_ticks)
   pgbench -U postgres -h 127.0.0.1 -S -c 64 -j 2 -T "$DURATION" thncd_bench_pgbench >"$OUT/pgbench.txt" 2>&1
+  PGBENCH_STEAL=$(steal_pct "$before" "$(cpu_ticks)")
   PGBENCH_TPS=$(awk '/^tps = / {printf "%.0f", $3; exit}' "$OUT/pgbench.txt")
   PGBENCH_LAT=$(awk '/^latency average/ {print $4 " " $5}' "$OUT/pgbench.txt")
   psql -U postgres -h 127.0.0.1 -qc "DROP DATABASE thncd_bench_pgbench" >/dev/null
@@ -108,7 +119,9 @@ for backend in $BACKENDS; do
     local file=$1 c=$2 t=$3 s=$4; shift 4
     local threads=$(( c < 2 ? c : 2 ))
     THNCD_BENCH_TOKEN=$t wrk -t$threads -c"$c" -d2s -s "$ROOT/bench/wrk/$s" "http://127.0.0.1:$PORT" -- "$@" >/dev/null 2>&1 || true
+    local before; before=$(cpu_ticks)
     THNCD_BENCH_TOKEN=$t wrk -t$threads -c"$c" -d"${DURATION}s" --timeout 60s --latency -s "$ROOT/bench/wrk/$s" "http://127.0.0.1:$PORT" -- "$@" >"$file"
+    steal_pct "$before" "$(cpu_ticks)" >"$file.steal"
   }
   row() { # label target name connections script args-with-@UNIT@...
     local label=$1 target=$2 name=$3 c=$4 s=$5; shift 5
@@ -131,7 +144,7 @@ for backend in $BACKENDS; do
       local med; med=$(for i in 1 2 3; do awk '/Requests\/sec/ {print $2}' "$OUT/$backend-by-id-$scope-$i.txt"; done | median)
       local ratio=""
       [[ -n $PGBENCH_TPS ]] && ratio=$(awk -v a="$med" -v b="$PGBENCH_TPS" 'BEGIN { printf ", %.0f %% of pgbench -S", 100 * a / b }')
-      line+=" $(printf '%.0f' "$med")/s$ratio |"
+      line+=" $(printf '%.0f' "$med")/s$ratio$(stolen "$OUT/$backend-by-id-$scope-"{1,2,3}.txt) |"
     done
     echo "$line ≥ 50 % of pgbench -S |"
   }
@@ -139,8 +152,8 @@ for backend in $BACKENDS; do
   {
     echo; echo "### $backend — $PERSONS persons, ${DURATION} s a run"; echo
     echo "Start-up on the loaded database (migrations checked, first 200 on /healthz): $STARTUP_MS ms"
-    [[ -n $PGBENCH_TPS ]] && echo "PostgreSQL ceiling, \`pgbench -S\` on the same data size, 64 clients: **$PGBENCH_TPS TPS** (average latency $PGBENCH_LAT)"
-    echo "Tokens: police of commune $commune, of its province $province, of VN. Cells: req/s (p50 / p99)."
+    [[ -n $PGBENCH_TPS ]] && echo "PostgreSQL ceiling, \`pgbench -S\` on the same data size, 64 clients: **$PGBENCH_TPS TPS** (average latency $PGBENCH_LAT, $PGBENCH_STEAL % stolen)"
+    echo "Tokens: police of commune $commune, of its province $province, of VN. Cells: req/s (p50 / p99); a run during which the host took $STEAL_WARN % or more of the CPU (steal, /proc/stat) says so."
     echo
     echo '| scenario | commune token | province token | VN token | target |'; echo '|---|---|---|---|---|'
     by_id_row
