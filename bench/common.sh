@@ -38,12 +38,12 @@ trap cleanup EXIT
 # "today" by that clock would come before its certification.
 vn_date() { date -u -d "@$(( $(date +%s) + 7 * 3600 ))" "$@"; }
 
-# cpu_ticks: the machine's stolen and total CPU ticks so far (all cores, /proc/stat). On a
-# virtual machine the host may run other guests on "our" cores: the stolen share of a run is
-# time the service, wrk and PostgreSQL did not get, and makes its figures incomparable.
-cpu_ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print $9, t; exit }' /proc/stat; }
-# steal_pct BEFORE AFTER: the stolen share between two cpu_ticks readings, in whole percent.
-steal_pct() { awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); d = y[2] - x[2]; printf "%.0f\n", (d > 0 ? 100 * (y[1] - x[1]) / d : 0) }'; }
+# machine_ticks: the machine's busy, total and stolen CPU ticks so far (all cores,
+# /proc/stat). On a virtual machine the host may run other guests on "our" cores: the stolen
+# share of a run is time the service, wrk and PostgreSQL did not get.
+machine_ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print t - $5 - $6, t, $9; exit }' /proc/stat; }
+# steal_pct BEFORE AFTER: the stolen share between two machine_ticks readings, in whole percent.
+steal_pct() { awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); d = y[2] - x[2]; printf "%.0f\n", (d > 0 ? 100 * (y[3] - x[3]) / d : 0) }'; }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 

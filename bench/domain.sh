@@ -51,9 +51,9 @@ pgbench_ceiling() { # service-db
   scale=$(( mb / 15 > 1 ? mb / 15 : 1 ))  # pgbench's scale 1 is about 15 MB
   psql -U postgres -h 127.0.0.1 -qc "DROP DATABASE IF EXISTS thncd_bench_pgbench" -c "CREATE DATABASE thncd_bench_pgbench" >/dev/null
   pgbench -U postgres -h 127.0.0.1 -i -q -s "$scale" thncd_bench_pgbench >/dev/null 2>&1
-  local before; before=$(cpu_ticks)
+  local before; before=$(machine_ticks)
   pgbench -U postgres -h 127.0.0.1 -S -c 64 -j 2 -T "$DURATION" thncd_bench_pgbench >"$OUT/pgbench.txt" 2>&1
-  PGBENCH_STEAL=$(steal_pct "$before" "$(cpu_ticks)")
+  PGBENCH_STEAL=$(steal_pct "$before" "$(machine_ticks)")
   PGBENCH_TPS=$(awk '/^tps = / {printf "%.0f", $3; exit}' "$OUT/pgbench.txt")
   PGBENCH_LAT=$(awk '/^latency average/ {print $4 " " $5}' "$OUT/pgbench.txt")
   psql -U postgres -h 127.0.0.1 -qc "DROP DATABASE thncd_bench_pgbench" >/dev/null
@@ -119,9 +119,9 @@ for backend in $BACKENDS; do
     local file=$1 c=$2 t=$3 s=$4; shift 4
     local threads=$(( c < 2 ? c : 2 ))
     THNCD_BENCH_TOKEN=$t wrk -t$threads -c"$c" -d2s -s "$ROOT/bench/wrk/$s" "http://127.0.0.1:$PORT" -- "$@" >/dev/null 2>&1 || true
-    local before; before=$(cpu_ticks)
+    local before; before=$(machine_ticks)
     THNCD_BENCH_TOKEN=$t wrk -t$threads -c"$c" -d"${DURATION}s" --timeout 60s --latency -s "$ROOT/bench/wrk/$s" "http://127.0.0.1:$PORT" -- "$@" >"$file"
-    steal_pct "$before" "$(cpu_ticks)" >"$file.steal"
+    steal_pct "$before" "$(machine_ticks)" >"$file.steal"
   }
   row() { # label target name connections script args-with-@UNIT@...
     local label=$1 target=$2 name=$3 c=$4 s=$5; shift 5

@@ -197,11 +197,6 @@ machine_busy_pct() {
   echo $(( total > 0 ? 100 * (total - idle) / total : 0 ))
 }
 
-# "BUSY TOTAL": the machine's busy and total CPU ticks so far (all cores, /proc/stat).
-machine_ticks() {
-  awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print t - $5 - $6, t; exit }' /proc/stat
-}
-
 # CPU time (clock ticks) used so far by this shell's finished children (wrk). Sets
 # CHILD_TICKS; it must run in the main shell, not in $( ), where `times` would see only
 # the subshell's own children.
