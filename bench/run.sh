@@ -187,14 +187,12 @@ cpu_ticks() {  # utime + stime of PID, in clock ticks
 # Share of the whole machine's CPU (0-100) busy over half a second: anything else running
 # (a build, another test) shares the cores with wrk and the service and skews the figures.
 machine_busy_pct() {
-  local a b
-  read -r -a a < <(head -n 1 /proc/stat)
+  local a b total
+  read -r -a a < <(machine_ticks)
   sleep 0.5
-  read -r -a b < <(head -n 1 /proc/stat)
-  local i total=0 idle
-  for i in 1 2 3 4 5 6 7 8; do total=$(( total + b[i] - a[i] )); done
-  idle=$(( b[4] - a[4] + b[5] - a[5] ))
-  echo $(( total > 0 ? 100 * (total - idle) / total : 0 ))
+  read -r -a b < <(machine_ticks)
+  total=$(( b[1] - a[1] ))
+  echo $(( total > 0 ? 100 * (b[0] - a[0]) / total : 0 ))
 }
 
 # CPU time (clock ticks) used so far by this shell's finished children (wrk). Sets
