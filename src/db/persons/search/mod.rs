@@ -15,6 +15,12 @@ use crate::db::schema::{
 use crate::db::DbConnection;
 use crate::error::ApiResult;
 
+mod sqlite_plan;
+mod terms;
+
+use sqlite_plan::{fts_count, search_index_count, sqlite_plan, unindexed_unit_predicate, SqlitePlan};
+pub use terms::{holds_words, register_sqlite_functions, scoped_words, status_terms, Search};
+
 /// List filters, already checked against what the caller's roles may filter on.
 #[derive(Debug, Default, Clone)]
 pub struct ListFilter {
@@ -51,75 +57,6 @@ pub enum Sort {
     ExpungementDueOn,
     CreatedAt,
     CreatedAtDesc,
-}
-
-/// What `q` searches for (docs: the `q` parameter of `GET /persons`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Search {
-    /// Digits only (spaces ignored): the start of an ID number.
-    IdNumberPrefix(String),
-    /// Folded words (lower-case, accent-free, đ→d): each one a word of the name, other
-    /// names or ID number, in any order; the last one may be the start of a word.
-    Words(Vec<String>),
-}
-
-impl Search {
-    pub fn parse(q: &str) -> Search {
-        let digits: String = q.chars().filter(|c| !c.is_whitespace()).collect();
-        if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
-            return Search::IdNumberPrefix(digits);
-        }
-        let folded = crate::text::fold(q);
-        Search::Words(
-            folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect(),
-        )
-    }
-
-    /// PostgreSQL `to_tsquery('simple', …)` text, the last word a prefix: `'nguyen' & 'van' &
-    /// ('an' | 'an':*)`, or with a unit's own terms `'p52nguyen' & ('p52an' | 'p52an':*)`. The
-    /// prefix alone means the same, but the planner guesses a prefix's frequency (2 % for
-    /// "nguyen", which is in 40 % of names) while it knows the whole word's: with it, it walks
-    /// the name-order index for a common word instead of reading its posting list. The words
-    /// are alphanumeric: nothing to escape.
-    fn tsquery(words: &[String], unit_terms: Option<&str>) -> String {
-        let n = words.len();
-        let prefix = unit_terms.unwrap_or("");
-        words
-            .iter()
-            .enumerate()
-            .map(
-                |(i, w)| {
-                    if i + 1 == n {
-                        format!("('{prefix}{w}' | '{prefix}{w}':*)")
-                    } else {
-                        format!("'{prefix}{w}'")
-                    }
-                },
-            )
-            .collect::<Vec<_>>()
-            .join(" & ")
-    }
-
-    /// SQLite FTS5 query on `person_fts`: the words in the `name` column, or a unit's own
-    /// terms in `scoped`, and the status in its column (a unit's own status term inside a
-    /// unit, `c21808undermanagement`: the plain one lists the whole country's), so that the
-    /// index alone intersects them.
-    fn fts_match(words: &[String], unit_terms: Option<&str>, status: Option<&str>) -> String {
-        let n = words.len();
-        let prefix = unit_terms.unwrap_or("");
-        let terms = words
-            .iter()
-            .enumerate()
-            .map(|(i, w)| format!("\"{prefix}{w}\"{}", if i + 1 == n { "*" } else { "" }))
-            .collect::<Vec<_>>()
-            .join(" AND ");
-        let column = if unit_terms.is_some() { "scoped" } else { "name" };
-        let mut parts = vec![format!("{column} : ({terms})")];
-        if let Some(s) = status {
-            parts.push(format!("status : \"{prefix}{}\"", s.replace('_', "").replace('"', "\"\"")));
-        }
-        parts.join(" AND ")
-    }
 }
 
 /// Of the caller's jurisdiction and a `unit` filter, the one inside the other; `None` when
@@ -166,90 +103,6 @@ fn unit_terms(jurisdiction: &Jurisdiction, unit: Option<&Jurisdiction>) -> Optio
         Jurisdiction::Province(code) => Some(format!("p{code}")),
         Jurisdiction::Commune(code) => Some(format!("c{code}")),
         Jurisdiction::National => None,
-    }
-}
-
-/// A person's unit-scoped search terms: each word of `search_text` (split at every
-/// non-alphanumeric, as the query is) under its province and its commune, `p52nguyen
-/// c21808nguyen p52van c21808van …`. Province codes have 2 digits and commune codes 5, so
-/// the code ends at a known place. SQLite's `person_fts` triggers call it as
-/// `thncd_scoped_words` (registered on every connection); PostgreSQL's
-/// `person_unit_search_tokens()` builds the same terms in SQL.
-pub fn scoped_words(search_text: &str, unit_code: &str, province_code: &str) -> String {
-    let mut out = String::with_capacity(search_text.len() * 3);
-    for word in search_text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
-        for (kind, code) in [('p', province_code), ('c', unit_code)] {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push(kind);
-            out.push_str(code);
-            out.push_str(word);
-        }
-    }
-    out
-}
-
-/// A person's status terms: across the country, under the province and under the commune,
-/// `undermanagement p52undermanagement c21808undermanagement` (the terms are alphanumeric, so
-/// the `_` goes). A unit's search then reads its own unit's status list, not the country's
-/// ([`Search::fts_match`]). SQLite's `person_fts` triggers call it as `thncd_status_terms`.
-pub fn status_terms(status: &str, unit_code: &str, province_code: &str) -> String {
-    let status = status.replace('_', "");
-    format!("{status} p{province_code}{status} c{unit_code}{status}")
-}
-
-/// Whether `search_text` holds each of the space-separated folded `words` as a word, the last
-/// as the start of one, its words split as the query's are: what the FTS match of
-/// [`Search::fts_match`] finds. SQLite calls it as `thncd_holds_words` on the entries of a
-/// unit's name-order index, which carries `search_text` ([`SqlitePlan::CheckWords`]).
-pub fn holds_words(search_text: &str, words: &str) -> bool {
-    let stored = || search_text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty());
-    let mut wanted = words.split(' ').filter(|w| !w.is_empty()).peekable();
-    while let Some(word) = wanted.next() {
-        let last = wanted.peek().is_none();
-        if !stored().any(|s| if last { s.starts_with(word) } else { s == word }) {
-            return false;
-        }
-    }
-    true
-}
-
-diesel::define_sql_function! {
-    /// [`scoped_words`] in SQL, for SQLite's `person_fts` triggers.
-    fn thncd_scoped_words(search_text: diesel::sql_types::Text, unit_code: diesel::sql_types::Text, province_code: diesel::sql_types::Text) -> diesel::sql_types::Text;
-}
-
-diesel::define_sql_function! {
-    /// [`status_terms`] in SQL, for SQLite's `person_fts` triggers.
-    fn thncd_status_terms(status: diesel::sql_types::Text, unit_code: diesel::sql_types::Text, province_code: diesel::sql_types::Text) -> diesel::sql_types::Text;
-}
-
-diesel::define_sql_function! {
-    /// [`holds_words`] in SQL, for SQLite's walk of a unit's name-order index.
-    fn thncd_holds_words(search_text: diesel::sql_types::Text, words: diesel::sql_types::Text) -> diesel::sql_types::Bool;
-}
-
-/// Registers [`scoped_words`], [`status_terms`] and [`holds_words`] on a SQLite connection,
-/// before its first write of a person (and before the migrations that build the index with
-/// them).
-pub fn register_sqlite_functions(conn: &mut diesel::SqliteConnection) -> QueryResult<()> {
-    thncd_scoped_words_utils::register_impl(conn, |text: String, unit: String, province: String| {
-        scoped_words(&text, &unit, &province)
-    })?;
-    thncd_status_terms_utils::register_impl(conn, |status: String, unit: String, province: String| {
-        status_terms(&status, &unit, &province)
-    })?;
-    thncd_holds_words_utils::register_impl(conn, |text: String, words: String| holds_words(&text, &words))
-}
-
-/// The unit predicate out of SQLite's index selection (`+`), with the unit's code: for the
-/// plans that read the matches by key and check the unit on each ([`SqlitePlan::reads_by_key`]).
-fn unindexed_unit_predicate(reach: &Jurisdiction) -> Option<(&'static str, &String)> {
-    match reach {
-        Jurisdiction::National => None,
-        Jurisdiction::Province(code) => Some(("+persons.province_code = ", code)),
-        Jurisdiction::Commune(code) => Some(("+persons.unit_code = ", code)),
     }
 }
 
@@ -589,197 +442,6 @@ fn list_in_snapshot(
     Ok(ListPage { rows, total, total_is_estimate: estimate, next })
 }
 
-/// How many matches make a list "many" for [`sqlite_walks_names`], as a multiple of the
-/// exact-total threshold (1,000 by default: 5,000 matches).
-const WALK_ABOVE_TOTAL_THRESHOLDS: i64 = 5;
-
-/// Where SQLite starts a search (PostgreSQL's planner has the statistics to choose alone).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SqlitePlan {
-    /// The planner's choice.
-    Planner,
-    /// A common word across the country: walk the name-order index, checking each entry
-    /// against the matches, rather than read every match and sort ([`sqlite_walks_names`]).
-    WalkNames,
-    /// An ID-number prefix held by few persons, inside a unit: the ID-number btree's range,
-    /// each entry checked against the unit, rather than the unit's name-order index
-    /// ([`sqlite_reads_id_range`]).
-    IdNumberRange,
-    /// Words held by few persons of a unit: their matches from the FTS index, read by key,
-    /// each checked against the unit, and sorted, rather than the unit's name-order index
-    /// walked to find them ([`sqlite_plan_inside_unit`]).
-    FewMatches,
-    /// Words held by more persons of a unit, in name order: walk the unit's name-order index,
-    /// which carries `search_text`, checking each entry's words ([`holds_words`]), rather than
-    /// build the list of the matches (thousands for a common word) to check it against. With
-    /// the FTS index's count of the matches, up to the exact-total threshold and one.
-    CheckWords(i64),
-}
-
-impl SqlitePlan {
-    /// Whether the plan reads its rows by key from another index than the unit's, so the
-    /// unit predicate must stay out of index selection.
-    fn reads_by_key(self) -> bool {
-        matches!(self, SqlitePlan::IdNumberRange | SqlitePlan::FewMatches)
-    }
-
-    /// Whether the plan walks a name-order index for the order (a count needs none).
-    fn walks_names(self) -> bool {
-        matches!(self, SqlitePlan::WalkNames | SqlitePlan::CheckWords(_))
-    }
-}
-
-fn sqlite_plan(conn: &mut DbConnection, scope: &PersonScope, f: &ListFilter) -> ApiResult<SqlitePlan> {
-    if !matches!(conn, DbConnection::Sqlite(_)) || scope.purpose.is_some() {
-        return Ok(SqlitePlan::Planner);
-    }
-    Ok(if sqlite_walks_names(conn, scope, f)? {
-        SqlitePlan::WalkNames
-    } else if sqlite_reads_id_range(conn, scope, f)? {
-        SqlitePlan::IdNumberRange
-    } else {
-        sqlite_plan_inside_unit(conn, scope, f)?
-    })
-}
-
-/// How many persons an ID-number prefix may match, across the country, for a search inside
-/// a unit to read the prefix's range of the ID-number btree instead of the unit's persons.
-const ID_RANGE_READ_UP_TO: i64 = 2_000;
-
-/// SQLite, an ID-number prefix inside a province or commune: whether to read the prefix's
-/// range of the ID-number btree (each entry's row checked against the unit and status, the
-/// few matches sorted) rather than walk the unit's name-order index, reading the row of every
-/// person of the unit to compare its ID number. SQLite prefers the unit's index because it
-/// also gives the order; it cannot tell that a 6-digit prefix is rare, nor that `0` is in
-/// every ID number. The btree counts the range first, covering, up to the bound.
-fn sqlite_reads_id_range(conn: &mut DbConnection, scope: &PersonScope, f: &ListFilter) -> ApiResult<bool> {
-    let Some(Search::IdNumberPrefix(digits)) = &f.q else { return Ok(false) };
-    if !in_one_unit(scope, f) {
-        return Ok(false);
-    }
-    let in_range = diesel::sql_query(
-        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM persons WHERE id_number >= ? AND id_number < ? LIMIT ?)",
-    )
-    .bind::<diesel::sql_types::Text, _>(digits)
-    .bind::<diesel::sql_types::Text, _>(format!("{digits}:"))
-    .bind::<BigInt, _>(ID_RANGE_READ_UP_TO + 1)
-    .get_result::<Count>(conn)?;
-    Ok(in_range.n <= ID_RANGE_READ_UP_TO)
-}
-
-/// How many matches inside a unit are "few" for [`sqlite_plan_inside_unit`], as a fraction
-/// of the exact-total threshold (1,000 by default: 250 matches).
-const FEW_MATCHES_PER_TOTAL_THRESHOLD: i64 = 4;
-
-/// SQLite, a search by words inside a province or commune. The planner always walks the
-/// unit's name-order index (it gives the order), checking each entry against the list of the
-/// FTS matches. The FTS index counts the matches first, up to the exact-total threshold
-/// (0.5–1 ms), and the plan follows the count:
-/// - few (a quarter of the threshold): read them by key and sort them ([`SqlitePlan::FewMatches`]).
-///   A rare word's first matches may lie deep in the unit's name order. In the `sqlite3` shell
-///   on the 200,000-person data set, province 52, the first page with its count: `ly` 3.2 →
-///   0.9 ms, `tran van` 4.1 → 1.1 ms; but reading and sorting `nguyen`'s 3,930 matches took
-///   26 ms against the walk's 12, hence the bound.
-/// - more, in name order, when the index holds every filter (its count is then the total):
-///   walk, checking each entry's own words, and stop after the page, instead of building the
-///   list of the matches (thousands for a common word) and walking on to count up to the
-///   threshold ([`SqlitePlan::CheckWords`]). Through the service, 16 connections: `nguyen`
-///   in the province 117–150 → 305–489 req/s, in the commune 199–258 → 385–612.
-/// - otherwise (other filters, other orders) the planner's walk.
-fn sqlite_plan_inside_unit(conn: &mut DbConnection, scope: &PersonScope, f: &ListFilter) -> ApiResult<SqlitePlan> {
-    let Some(Search::Words(words)) = &f.q else { return Ok(SqlitePlan::Planner) };
-    if words.is_empty() || !in_one_unit(scope, f) {
-        return Ok(SqlitePlan::Planner);
-    }
-    let cap = f.exact_total_up_to.max(0);
-    let matches = fts_count(conn, scope, f.unit.as_ref(), words, f.status.as_deref(), Some(cap + 1))?;
-    Ok(if matches <= cap / FEW_MATCHES_PER_TOTAL_THRESHOLD {
-        SqlitePlan::FewMatches
-    } else if matches!(f.sort, Sort::FullName | Sort::FullNameDesc) && index_holds_every_filter(f) {
-        SqlitePlan::CheckWords(matches)
-    } else {
-        SqlitePlan::Planner
-    })
-}
-
-/// SQLite, a search by words across the whole country in name order: whether to walk the
-/// name-order index, checking each entry against the matches, instead of reading every
-/// match and sorting them. SQLite's planner has no way to tell a common word from a rare
-/// one, so the FTS index counts first (at most the threshold, 1–4 ms). Measured on the
-/// 200,000-person data set, one query at a time: the walk takes 110 ms for `nguyen` (65,210
-/// matches; the sort 180–235 ms) and 15 ms for `hoang` (8,646; 39–46 ms), but 54–62 ms for
-/// `tran van` (1,742; 8–12 ms) and 16 ms for `ly` (857; 7 ms), whose first matches lie deep
-/// in name order. A unit's search always walks the unit's own index (its matches are a
-/// province's at most).
-fn sqlite_walks_names(conn: &mut DbConnection, scope: &PersonScope, f: &ListFilter) -> ApiResult<bool> {
-    let Some(Search::Words(words)) = &f.q else { return Ok(false) };
-    let candidate = matches!(conn, DbConnection::Sqlite(_))
-        && !words.is_empty()
-        && scope.purpose.is_none()
-        && matches!(f.sort, Sort::FullName | Sort::FullNameDesc)
-        && matches!(narrower(&scope.jurisdiction, f.unit.as_ref()), Some(Jurisdiction::National));
-    if !candidate {
-        return Ok(false);
-    }
-    let many = f.exact_total_up_to.max(1).saturating_mul(WALK_ABOVE_TOTAL_THRESHOLDS);
-    Ok(fts_count(conn, scope, f.unit.as_ref(), words, f.status.as_deref(), Some(many + 1))? > many)
-}
-
-/// SQLite: the count of a search from its FTS index alone (2 ms for 3,930 matches of
-/// "nguyen" in a province, against 11 ms through `persons`), when the index holds every
-/// filter: the words with the unit's own terms, the status, and a whole-unit scope.
-/// `None` otherwise (the count goes through `persons`).
-fn search_index_count(
-    conn: &mut DbConnection,
-    scope: &PersonScope,
-    f: &ListFilter,
-    limit: Option<i64>,
-) -> ApiResult<Option<i64>> {
-    let Some(Search::Words(words)) = &f.q else { return Ok(None) };
-    let counts_from_index = matches!(conn, DbConnection::Sqlite(_))
-        && !words.is_empty()
-        && scope.purpose.is_none()
-        && narrower(&scope.jurisdiction, f.unit.as_ref()).is_some()
-        && index_holds_every_filter(f);
-    if !counts_from_index {
-        return Ok(None);
-    }
-    Ok(Some(fts_count(conn, scope, f.unit.as_ref(), words, f.status.as_deref(), limit)?))
-}
-
-/// Whether `person_fts` holds every filter of the list besides the words, the unit and the
-/// status (it holds no other), so that its count is the list's.
-fn index_holds_every_filter(f: &ListFilter) -> bool {
-    f.release_type.is_none()
-        && f.offence_group.is_none()
-        && f.classification.is_none()
-        && f.juvenile.is_none()
-        && f.needs_focus.is_none()
-        && f.received_from.is_none()
-        && f.received_to.is_none()
-        && f.expungement_due_before.is_none()
-        && f.contact_overdue.is_none()
-}
-
-/// SQLite: how many persons `person_fts` matches for these words (with the unit's own terms)
-/// and status, counting no further than `limit`.
-fn fts_count(
-    conn: &mut DbConnection,
-    scope: &PersonScope,
-    unit: Option<&Jurisdiction>,
-    words: &[String],
-    status: Option<&str>,
-    limit: Option<i64>,
-) -> ApiResult<i64> {
-    let terms = unit_terms(&scope.jurisdiction, unit);
-    let matched =
-        diesel::sql_query("SELECT COUNT(*) AS n FROM (SELECT 1 FROM person_fts WHERE person_fts MATCH ? LIMIT ?)")
-            .bind::<diesel::sql_types::Text, _>(Search::fts_match(words, terms.as_deref(), status))
-            .bind::<BigInt, _>(limit.unwrap_or(-1))
-            .get_result::<Count>(conn)?;
-    Ok(matched.n)
-}
-
 /// `EXPLAIN <query>`: the planner's row estimate, without running the query.
 #[derive(Debug, Clone, Copy, diesel::query_builder::QueryId)]
 struct Explain<Q>(Q);
@@ -836,37 +498,9 @@ fn estimate_total(
         .first(conn)?)
 }
 
-#[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn search_parses_words_and_id_prefixes() {
-        let words = |v: &[&str]| Search::Words(v.iter().map(|s| s.to_string()).collect());
-        assert_eq!(Search::parse("Nguyễn  VĂN a"), words(&["nguyen", "van", "a"]));
-        assert_eq!(Search::parse("Đỗ B'Lao-Hà"), words(&["do", "b", "lao", "ha"]));
-        assert_eq!(Search::parse("0790 85"), Search::IdNumberPrefix("079085".into()));
-        assert_eq!(Search::parse("nguyen 0790"), words(&["nguyen", "0790"]));
-        assert_eq!(Search::parse("'-"), words(&[]));
-        let words = ["nguyen".to_string(), "an".to_string()];
-        assert_eq!(Search::tsquery(&words, None), "'nguyen' & ('an' | 'an':*)");
-        assert_eq!(Search::tsquery(&words, Some("p52")), "'p52nguyen' & ('p52an' | 'p52an':*)");
-        assert_eq!(
-            Search::fts_match(&words, Some("c21553"), Some("under_management")),
-            "scoped : (\"c21553nguyen\" AND \"c21553an\"*) AND status : \"c21553undermanagement\""
-        );
-        assert_eq!(Search::fts_match(&words, None, None), "name : (\"nguyen\" AND \"an\"*)");
-        assert_eq!(
-            Search::fts_match(&words, None, Some("received")),
-            "name : (\"nguyen\" AND \"an\"*) AND status : \"received\""
-        );
-    }
 
     #[test]
     fn a_search_reads_the_narrowest_units_own_terms() {
@@ -904,48 +538,6 @@ mod tests {
         // Disjoint: neither holds the other.
         assert_eq!(narrower(&p79, Some(&c00070)), None);
         assert_eq!(narrower(&p79, Some(&p01)), None);
-    }
-
-    #[test]
-    fn scoped_words_split_like_the_query() {
-        assert_eq!(
-            scoped_words("do b'lao-ha 079123", "21553", "52"),
-            "p52do c21553do p52b c21553b p52lao c21553lao p52ha c21553ha p52079123 c21553079123"
-        );
-        assert_eq!(scoped_words("", "21553", "52"), "");
-        assert_eq!(scoped_words("  an  ", "21553", "52"), "p52an c21553an");
-    }
-
-    #[test]
-    fn holds_words_as_the_fts_match_does() {
-        let text = "do b'lao-ha 079123";
-        for (words, holds) in [
-            ("do", true),
-            ("d", true),
-            ("lao ha", true),
-            ("ha lao", true),
-            ("la", true),
-            ("la ha", false),
-            ("079", true),
-            ("do 079123", true),
-            ("79123", false),
-            ("nguyen", false),
-            ("b do", true),
-            ("", true),
-        ] {
-            assert_eq!(holds_words(text, words), holds, "{words}");
-        }
-    }
-
-    #[test]
-    fn status_terms_match_the_querys_status_term() {
-        let terms = status_terms("under_management", "21553", "52");
-        assert_eq!(terms, "undermanagement p52undermanagement c21553undermanagement");
-        for unit in [None, Some("p52"), Some("c21553")] {
-            let query = Search::fts_match(&["an".to_string()], unit, Some("under_management"));
-            let term = query.rsplit("status : ").next().unwrap().trim_matches('"');
-            assert!(terms.split(' ').any(|t| t == term), "{unit:?}: {term}");
-        }
     }
 
     #[test]
