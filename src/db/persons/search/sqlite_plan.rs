@@ -42,8 +42,9 @@ pub(super) enum SqlitePlan {
     /// walked to find them ([`sqlite_plan_inside_unit`]).
     FewMatches,
     /// Words held by more persons of a unit, in name order: walk the unit's name-order index,
-    /// which carries `search_text`, checking each entry's words ([`holds_words`]), rather than
-    /// build the list of the matches (thousands for a common word) to check it against. With
+    /// which carries `search_text`, checking each entry's words
+    /// ([`holds_words`](super::holds_words)), rather than build the list of the matches
+    /// (thousands for a common word) to check it against. With
     /// the FTS index's count of the matches, up to the exact-total threshold and one.
     CheckWords(i64),
 }

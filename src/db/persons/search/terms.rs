@@ -105,7 +105,8 @@ pub fn status_terms(status: &str, unit_code: &str, province_code: &str) -> Strin
 /// Whether `search_text` holds each of the space-separated folded `words` as a word, the last
 /// as the start of one, its words split as the query's are: what the FTS match of
 /// [`Search::fts_match`] finds. SQLite calls it as `thncd_holds_words` on the entries of a
-/// unit's name-order index, which carries `search_text` ([`SqlitePlan::CheckWords`]).
+/// unit's name-order index, which carries `search_text`
+/// ([`SqlitePlan::CheckWords`](super::sqlite_plan::SqlitePlan::CheckWords)).
 pub fn holds_words(search_text: &str, words: &str) -> bool {
     let stored = || search_text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty());
     let mut wanted = words.split(' ').filter(|w| !w.is_empty()).peekable();
