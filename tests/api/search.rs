@@ -341,6 +341,23 @@ async fn id_number_prefixes_inside_a_unit(app: TestApp) {
     assert_eq!(names(&page), ["Vũ Văn Tư"], "{page}");
 }
 
+/// The `unit` filter names a current administrative unit: an unknown province or commune
+/// code is a 422 on `unit`, with or without words, for a national and a provincial token.
+async fn unknown_unit_filter_is_a_validation_problem(app: TestApp) {
+    let Police { vn, hanoi, .. } = Police::of(&app).await;
+    for (token, query) in [(&vn, "unit=99"), (&vn, "unit=99999&q=nguyen"), (&hanoi, "unit=00000&status=expected")] {
+        let body =
+            assert_problem(app.get(&format!("/api/v1/persons?{query}"), token).await, 422, "validation_failed").await;
+        let params = body["invalid_params"].as_array().unwrap();
+        assert!(params.iter().any(|p| p["name"] == "unit"), "{query}: {body}");
+    }
+    // A known one of the token's own province still answers.
+    let page = json(app.get("/api/v1/persons?unit=00073", &hanoi).await).await;
+    assert!(page["items"].is_array(), "{page}");
+}
+
+crate::dual!(unknown_unit_filter_is_a_validation_problem);
+
 /// A unit's matches in every keyset sort, page by page. SQLite reads few of them by key and
 /// sorts them (the default threshold); in name order, walks the unit's name-order index
 /// checking each entry's own words, its total counted on the FTS index (threshold 8, and 3,
