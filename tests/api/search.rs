@@ -482,3 +482,33 @@ async fn national_search_of_a_common_word_in_name_order(backend: Backend) {
 }
 
 crate::dual_backend!(national_search_of_a_common_word_in_name_order);
+
+#[derive(diesel::QueryableByName)]
+struct Options {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    options: String,
+}
+
+/// PostgreSQL answers a unit's search with index-only walks, which read the table itself for
+/// every page not marked all-visible. A person's first activity of a day updates its row
+/// (`last_contact_on`), so the daily work clears those marks; autovacuum, at its default of
+/// 20 % dead rows, would restore them about once a month on the national table. `persons`
+/// carries its own, lower threshold. SQLite has no visibility map: nothing to check there.
+async fn persons_are_vacuumed_often_enough_for_index_only_walks(app: TestApp) {
+    use diesel::RunQueryDsl;
+    if app.backend != Backend::Postgres {
+        return;
+    }
+    let mut conn = app.conn();
+    let row: Options = diesel::sql_query(
+        "SELECT COALESCE(array_to_string(reloptions, ','), '') AS options FROM pg_class \
+         WHERE relname = 'persons' AND relkind = 'r'",
+    )
+    .get_result(&mut *conn)
+    .unwrap();
+    let options: Vec<&str> = row.options.split(',').collect();
+    assert!(options.contains(&"autovacuum_vacuum_scale_factor=0.01"), "{options:?}");
+    assert!(options.contains(&"autovacuum_vacuum_threshold=1000"), "{options:?}");
+}
+
+crate::dual!(persons_are_vacuumed_often_enough_for_index_only_walks);
