@@ -162,30 +162,37 @@ pub fn lock_activity_log(conn: &mut DbConnection, person_id: &str) -> ApiResult<
 }
 
 /// Inserts a new activity with its order links and relinks the next activity of its kind
-/// and of its family ([`activity_order::link_new`]): one indexed read of the person's
-/// activities of the family, the insert, and an update only for a late-written activity.
+/// and of its family ([`activity_order::link_new`]): an indexed read of the person's latest
+/// activities of the family (all of them only when those do not settle the links), the
+/// insert, and an update only for a late-written activity.
 /// The caller holds [`lock_activity_log`].
 pub fn insert_linked_activity(conn: &mut DbConnection, row: &ActivityRow) -> ApiResult<()> {
+    /// Rows read newest first: a few months of a busy person's log.
+    const LATEST: i64 = 32;
+    type LinkColumns = (String, String, Option<String>, NaiveDate, Option<NaiveDate>, Option<NaiveDate>);
+    let to_linked = |rows: Vec<LinkColumns>| -> Vec<Linked> {
+        rows.into_iter()
+            .map(|(id, kind, sub, on, prev_kind_on, prev_family_on)| Linked {
+                id,
+                kind,
+                sub,
+                on,
+                prev_kind_on,
+                prev_family_on,
+            })
+            .collect()
+    };
     let kinds = activity_order::family_kinds(row.kind.as_str());
-    // Always two kinds in the filter (the same one twice outside counselling), so that the
+    // Always two kinds in the filter (the same one twice outside counselling), so that each
     // statement has one shape and stays prepared.
     let (k1, k2) = (kinds[0], kinds[kinds.len() - 1]);
-    let existing: Vec<Linked> = act::table
-        .filter(act::person_id.eq(&row.person_id))
-        .filter(act::deleted.eq(false))
-        .filter(act::kind.eq(k1).or(act::kind.eq(k2)))
-        .select((act::id, act::kind, act::legal_sub_kind, act::occurred_on, act::prev_kind_on, act::prev_family_on))
-        .load::<(String, String, Option<String>, NaiveDate, Option<NaiveDate>, Option<NaiveDate>)>(conn)?
-        .into_iter()
-        .map(|(id, kind, sub, on, prev_kind_on, prev_family_on)| Linked {
-            id,
-            kind,
-            sub,
-            on,
-            prev_kind_on,
-            prev_family_on,
-        })
-        .collect();
+    let family = || {
+        act::table
+            .filter(act::person_id.eq(&row.person_id))
+            .filter(act::deleted.eq(false))
+            .filter(act::kind.eq(k1).or(act::kind.eq(k2)))
+            .select((act::id, act::kind, act::legal_sub_kind, act::occurred_on, act::prev_kind_on, act::prev_family_on))
+    };
     let new = Linked {
         id: row.id.clone(),
         kind: row.kind.as_str().to_string(),
@@ -194,7 +201,12 @@ pub fn insert_linked_activity(conn: &mut DbConnection, row: &ActivityRow) -> Api
         prev_kind_on: None,
         prev_family_on: None,
     };
-    let links = activity_order::link_new(&existing, &new);
+    let latest = to_linked(family().order(act::occurred_on.desc()).limit(LATEST).load(conn)?);
+    let whole = (latest.len() as i64) < LATEST;
+    let links = match activity_order::link_new_from_latest(&latest, whole, &new) {
+        Some(links) => links,
+        None => activity_order::link_new(&to_linked(family().load(conn)?), &new),
+    };
     diesel::insert_into(act::table)
         .values((row, act::prev_kind_on.eq(links.prev_kind_on), act::prev_family_on.eq(links.prev_family_on)))
         .execute(conn)?;

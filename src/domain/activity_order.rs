@@ -87,6 +87,27 @@ pub fn link_new(existing: &[Linked], new: &Linked) -> NewLinks {
     NewLinks { prev_kind_on, prev_family_on, relinks }
 }
 
+/// [`link_new`] from only the person's latest activities of the family, as read newest first
+/// with a limit (`whole`: fewer came back than the limit, so they are all of them); `None`
+/// when rows that were not read could matter, and the whole family must be read.
+///
+/// Only the latest earlier activity of the new one's kind and everything after it matter:
+/// nothing before it can be a previous one or a next one. The oldest day read may have
+/// more rows than came back, so that activity must lie on a later day, and so must the new
+/// one. Most activities are written on the day, after one of their kind a few rows back: a
+/// log of years is then read from its last rows, not whole.
+pub fn link_new_from_latest(latest: &[Linked], whole: bool, new: &Linked) -> Option<NewLinks> {
+    if !whole {
+        let oldest = latest.iter().map(|a| a.on).min()?;
+        let same_kind_before = |a: &&Linked| a.kind == new.kind && a.sub == new.sub && a.on < new.on;
+        let kind_day = latest.iter().filter(same_kind_before).map(|a| a.on).max()?;
+        if kind_day <= oldest || new.on <= oldest {
+            return None;
+        }
+    }
+    Some(link_new(latest, new))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,6 +257,8 @@ mod tests {
             })
             .collect();
         let existing = recompute(&log);
+        // Reads cut by the limit, and how many of them settled the links.
+        let (mut partial_reads, mut partial_answered) = (0, 0);
         for (k, s) in kinds {
             for day in 1..=13 {
                 for id in ["id00x", "id05x", "id99"] {
@@ -245,8 +268,58 @@ mod tests {
                     let mut expected = recompute(&all);
                     expected.sort_by(|a, b| (a.on, &a.id).cmp(&(b.on, &b.id)));
                     assert_eq!(apply(&existing, &new), expected, "{k} {s:?} on day {day} as {id}");
+                    // From the latest rows only, at every limit: the same links, or `None`.
+                    let mut newest_first = existing.clone();
+                    newest_first.sort_by(|a, b| (b.on, &a.id).cmp(&(a.on, &b.id)));
+                    for limit in 1..=existing.len() + 1 {
+                        let read = &newest_first[..limit.min(existing.len())];
+                        let whole = read.len() < limit;
+                        let links = link_new_from_latest(read, whole, &new);
+                        assert!(links.is_some() || !whole, "a whole read always settles the links");
+                        if let Some(links) = &links {
+                            assert_eq!(
+                                links,
+                                &link_new(&existing, &new),
+                                "{k} {s:?} on day {day} as {id}, {limit} read"
+                            );
+                        }
+                        partial_reads += usize::from(!whole);
+                        partial_answered += usize::from(!whole && links.is_some());
+                    }
                 }
             }
         }
+        // Not vacuous: a quarter of the cut reads settle the links (a third, with this log).
+        assert!(partial_answered * 4 > partial_reads, "{partial_answered} of {partial_reads}");
+    }
+
+    #[test]
+    fn a_long_log_is_linked_from_its_latest_rows() {
+        // Two years of monthly home visits and counselling, newest first as the read gives them.
+        let mut log: Vec<Linked> = (0..24)
+            .flat_map(|m| {
+                let day = NaiveDate::from_ymd_opt(2023 + m / 12, 1 + (m % 12) as u32, 10).unwrap();
+                [("home_visit", format!("h{m:02}")), ("counselling_group", format!("c{m:02}"))]
+                    .map(|(k, id)| Linked { on: day, ..act(&id, k, None, 1) })
+            })
+            .collect();
+        log = recompute(&log);
+        log.reverse();
+        let today = |id: &str, kind: &str| Linked {
+            on: NaiveDate::from_ymd_opt(2025, 1, 6).unwrap(),
+            ..act(id, kind, None, 1)
+        };
+        let visit = today("n1", "home_visit");
+        let links = link_new_from_latest(&log[..4], false, &visit).expect("the last visit is among the rows read");
+        assert_eq!(links.prev_kind_on, NaiveDate::from_ymd_opt(2024, 12, 10));
+        assert_eq!(links, link_new(&log, &visit));
+        // The first individual counselling: its kind has no earlier row among those read, and
+        // may have one further back, so the whole family is read.
+        assert_eq!(link_new_from_latest(&log[..4], false, &today("n2", "counselling_individual")), None);
+        // A late visit, dated before the rows read: read whole.
+        let late = Linked { on: NaiveDate::from_ymd_opt(2023, 6, 1).unwrap(), ..act("n3", "home_visit", None, 1) };
+        assert_eq!(link_new_from_latest(&log[..4], false, &late), None);
+        // Everything read (fewer rows than the limit): always answered.
+        assert_eq!(link_new_from_latest(&log, true, &late), Some(link_new(&log, &late)));
     }
 }

@@ -1,5 +1,6 @@
 //! Supervision assignments, the activity log, overdue contacts, the plan and the labour office.
 
+use rand::{rngs::StdRng, Rng, SeedableRng};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -177,6 +178,93 @@ async fn overdue_contacts_around_the_boundary(app: TestApp) {
     assert_eq!(trail["items"][0]["action"], "activity.delete");
 }
 
+/// A long history written out of date order, with deletions between the writes: every live
+/// activity's previous day of its kind and of its family is what the ordered log says. An
+/// insert reads only the rows that can change its links, not the person's whole log, so the
+/// late writes, the same-day ties and the deleted rows are where a bound could go wrong.
+async fn order_links_of_a_long_history_written_out_of_order(app: TestApp) {
+    let (_, police) = app.account("ca.thu-tu", &["police"], "00070").await;
+    let person = managed(&app, &police, "Lê Văn Dài", 400).await;
+    let kinds: [(&str, Option<&str>); 7] = [
+        ("home_visit", None),
+        ("check_in", None),
+        ("counselling_individual", None),
+        ("counselling_group", None),
+        ("legal_support", Some("national_id_card")),
+        ("legal_support", Some("civil_status")),
+        ("legal_support", Some("residence_registration")),
+    ];
+    let path = format!("/api/v1/persons/{person}/activities");
+    let mut rng = StdRng::seed_from_u64(25);
+    let (mut day, mut late_writes, mut ids) = (390i64, 0, Vec::new());
+    for i in 0..160 {
+        let (kind, sub) = kinds[rng.gen_range(0..kinds.len())];
+        // Mostly forward, a few days at a time, with same-day ties; one write in four is late.
+        let back = if rng.gen_bool(0.25) {
+            late_writes += 1;
+            rng.gen_range(day..=390)
+        } else {
+            day = (day - rng.gen_range(0..=4)).max(0);
+            day
+        };
+        let mut body = json!({"kind": kind, "occurred_on": days_ago(back)});
+        if let Some(sub) = sub {
+            body["legal_sub_kind"] = json!(sub);
+        }
+        let written = post_ok(&app, &path, &police, &body).await;
+        ids.push(written[0]["id"].as_str().unwrap().to_string());
+        if i % 12 == 11 {
+            let gone = ids.swap_remove(rng.gen_range(0..ids.len()));
+            let r =
+                app.request(Method::DELETE, &format!("{path}/{gone}?reason=ghi%20nh%E1%BA%A7m"), &police).send().await;
+            assert_eq!(r.unwrap().status(), 204);
+        }
+    }
+    assert!(late_writes > 15, "{late_writes} late writes");
+
+    #[derive(diesel::QueryableByName)]
+    struct Link {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        id: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        kind: String,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+        sub: Option<String>,
+        #[diesel(sql_type = diesel::sql_types::Date)]
+        day: chrono::NaiveDate,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Date>)]
+        prev_kind_on: Option<chrono::NaiveDate>,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Date>)]
+        prev_family_on: Option<chrono::NaiveDate>,
+    }
+    let sql = format!(
+        "SELECT id, kind, legal_sub_kind AS sub, occurred_on AS day, prev_kind_on, prev_family_on
+         FROM activities WHERE person_id = '{person}' AND NOT deleted"
+    );
+    let mut live: Vec<Link> = diesel::RunQueryDsl::load(diesel::sql_query(sql), &mut *app.conn()).unwrap();
+    assert_eq!(live.len(), ids.len());
+    live.sort_by(|a, b| (a.day, &a.id).cmp(&(b.day, &b.id)));
+    let family = |k: &str| if k.starts_with("counselling_") { "counselling".to_string() } else { k.to_string() };
+    let mut linked = 0;
+    for (i, a) in live.iter().enumerate() {
+        let earlier = &live[..i];
+        let prev_kind = earlier.iter().rev().find(|b| b.kind == a.kind && b.sub == a.sub).map(|b| b.day);
+        let prev_family = earlier.iter().rev().find(|b| family(&b.kind) == family(&a.kind)).map(|b| b.day);
+        assert_eq!(
+            (a.prev_kind_on, a.prev_family_on),
+            (prev_kind, prev_family),
+            "{} {} {:?} on {}",
+            a.id,
+            a.kind,
+            a.sub,
+            a.day
+        );
+        linked += usize::from(prev_kind.is_some() && prev_kind != prev_family);
+    }
+    // Not vacuous: links where the kind's previous day differs from the family's.
+    assert!(linked > 5, "{linked}");
+}
+
 async fn activities_are_corrected_not_rewritten(app: TestApp) {
     let (_, police) = app.account("ca.act", &["police"], "00070").await;
     let (_, labour) = app.account("ld.act", &["labour"], "00070").await;
@@ -349,5 +437,6 @@ dual!(
     assignments_and_supervisor_caseload,
     overdue_contacts_around_the_boundary,
     activities_are_corrected_not_rewritten,
+    order_links_of_a_long_history_written_out_of_order,
     plan_and_labour_office,
 );
