@@ -93,15 +93,15 @@ pub fn link_new(existing: &[Linked], new: &Linked) -> NewLinks {
 ///
 /// Only the latest earlier activity of the new one's kind and everything after it matter:
 /// nothing before it can be a previous one or a next one. The oldest day read may have
-/// more rows than came back, so that activity must lie on a later day, and so must the new
-/// one. Most activities are written on the day, after one of their kind a few rows back: a
-/// log of years is then read from its last rows, not whole.
+/// more rows than came back, so that activity must lie on a later day (and the new one, on
+/// a day after it, then does too). Most activities are written on the day, after one of
+/// their kind a few rows back: a log of years is then read from its last rows, not whole.
 pub fn link_new_from_latest(latest: &[Linked], whole: bool, new: &Linked) -> Option<NewLinks> {
     if !whole {
         let oldest = latest.iter().map(|a| a.on).min()?;
         let same_kind_before = |a: &&Linked| a.kind == new.kind && a.sub == new.sub && a.on < new.on;
         let kind_day = latest.iter().filter(same_kind_before).map(|a| a.on).max()?;
-        if kind_day <= oldest || new.on <= oldest {
+        if kind_day <= oldest {
             return None;
         }
     }
