@@ -257,6 +257,10 @@ mod tests {
             })
             .collect();
         let existing = recompute(&log);
+        // The log as the write reads it, newest first (a day's ties may come in any order;
+        // this is one of them).
+        let mut newest_first = existing.clone();
+        newest_first.sort_by(|a, b| (b.on, &a.id).cmp(&(a.on, &b.id)));
         // Reads cut by the limit, and how many of them settled the links.
         let (mut partial_reads, mut partial_answered) = (0, 0);
         for (k, s) in kinds {
@@ -269,8 +273,6 @@ mod tests {
                     expected.sort_by(|a, b| (a.on, &a.id).cmp(&(b.on, &b.id)));
                     assert_eq!(apply(&existing, &new), expected, "{k} {s:?} on day {day} as {id}");
                     // From the latest rows only, at every limit: the same links, or `None`.
-                    let mut newest_first = existing.clone();
-                    newest_first.sort_by(|a, b| (b.on, &a.id).cmp(&(a.on, &b.id)));
                     for limit in 1..=existing.len() + 1 {
                         let read = &newest_first[..limit.min(existing.len())];
                         let whole = read.len() < limit;

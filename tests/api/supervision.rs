@@ -244,7 +244,7 @@ async fn order_links_of_a_long_history_written_out_of_order(app: TestApp) {
     let mut live: Vec<Link> = diesel::RunQueryDsl::load(diesel::sql_query(sql), &mut *app.conn()).unwrap();
     assert_eq!(live.len(), ids.len());
     live.sort_by(|a, b| (a.day, &a.id).cmp(&(b.day, &b.id)));
-    let family = |k: &str| if k.starts_with("counselling_") { "counselling".to_string() } else { k.to_string() };
+    let family = thncd::domain::activity_order::family_of;
     let mut linked = 0;
     for (i, a) in live.iter().enumerate() {
         let earlier = &live[..i];
